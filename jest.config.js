@@ -1,0 +1,23 @@
+// Two projects: pure unit specs beside the code, and e2e specs on a real database through real HTTP.
+// @swc/jest transpiles only (fast on two cores); `npm run typecheck` is the type gate.
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      roots: ['<rootDir>/src'],
+      testMatch: ['**/*.spec.ts'],
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform,
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      testTimeout: 30000,
+    },
+  ],
+};
