@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+
+export type DatabaseEngine = 'sqlite' | 'mysql';
+
+export interface DatabaseConfig {
+  engine: DatabaseEngine;
+  /** TypeORM reads MariaDB's catalog differently from MySQL's (column defaults): the URL scheme says which. */
+  flavor: 'sqlite' | 'mysql' | 'mariadb';
+  /** mysql:// or mariadb:// URL; undefined for the embedded engine. Holds a password: never log it. */
+  url?: string;
+  /** Embedded SQLite file. */
+  sqlitePath: string;
+  migrationsRun: boolean;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  dataDir: string;
+  database: DatabaseConfig;
+  scim: { defaultPageSize: number; maxPageSize: number; bodyLimitBytes: number };
+  retention: { softDeleteDays: number };
+  bootstrap: { adminToken?: string; scimToken?: string };
+  jobsEnabled: boolean;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Env = Record<string, string | undefined>;
+
+/** Thrown with every problem found, so an operator fixes the environment in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2 };
+
+/**
+ * The only reader of process.env (STYLE.md §5). Problems name the variable, never echo a secret's value.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${env[name]}")`);
+    return fallback;
+  };
+  const size = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw.trim());
+    if (!m) {
+      problems.push(`${name} must be a size such as 1mb, 512kb or 1048576 (got "${raw}")`);
+      return fallback;
+    }
+    return Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toLowerCase()];
+  };
+  const secret = (name: string): string | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    if (raw.length < 20) problems.push(`${name} must be at least 20 characters long`);
+    return raw;
+  };
+
+  const port = int('PORT', 8080, 0, 65535);
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const logLevelRaw = (env.LOG_LEVEL ?? 'log').trim().toLowerCase();
+  const logLevel = (logLevelRaw === 'info' ? 'log' : logLevelRaw) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  }
+
+  const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
+  const url = env.DATABASE_URL?.trim() || undefined;
+  let engine: DatabaseEngine = 'sqlite';
+  let flavor: DatabaseConfig['flavor'] = 'sqlite';
+  if (url) {
+    let protocol = '';
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      // The URL may carry a password: name the variable, not the value.
+      problems.push('DATABASE_URL is not a valid URL (expected mysql://user:password@host:3306/database)');
+    }
+    if (protocol === 'mysql:' || protocol === 'mariadb:') {
+      engine = 'mysql';
+      flavor = protocol === 'mariadb:' ? 'mariadb' : 'mysql';
+    }
+    else if (protocol) problems.push(`DATABASE_URL must start with mysql:// or mariadb:// (got ${protocol}//…)`);
+  }
+
+  const defaultPageSize = int('SCIM_DEFAULT_PAGE_SIZE', 100, 1, 10000);
+  const maxPageSize = int('SCIM_MAX_PAGE_SIZE', 1000, 1, 10000);
+  if (defaultPageSize > maxPageSize) {
+    problems.push('SCIM_DEFAULT_PAGE_SIZE must not exceed SCIM_MAX_PAGE_SIZE');
+  }
+
+  const config: AppConfig = {
+    port,
+    host,
+    logLevel,
+    dataDir,
+    database: {
+      engine,
+      flavor,
+      url,
+      sqlitePath: path.join(dataDir, 'gateway.sqlite'),
+      migrationsRun: bool('DB_MIGRATIONS_RUN', true),
+    },
+    scim: { defaultPageSize, maxPageSize, bodyLimitBytes: size('BODY_LIMIT', 1024 * 1024) },
+    retention: { softDeleteDays: int('SOFT_DELETE_RETENTION_DAYS', 30, 0, 3650) },
+    bootstrap: { adminToken: secret('BOOTSTRAP_ADMIN_TOKEN'), scimToken: secret('BOOTSTRAP_SCIM_TOKEN') },
+    jobsEnabled: bool('JOBS_ENABLED', true),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

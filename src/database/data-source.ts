@@ -1,0 +1,58 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { MYSQL_MIGRATIONS } from './migrations/mysql';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+
+/**
+ * The one DataSource definition (STYLE.md §6), used by the app, the CLI (`ormconfig.ts`) and the tests.
+ * `synchronize` is off everywhere: migrations are the only way the schema changes.
+ */
+export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each' as const,
+    logging: false,
+  };
+  if (db.engine === 'sqlite') {
+    fs.mkdirSync(path.dirname(db.sqlitePath), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: db.sqlitePath,
+      migrations: SQLITE_MIGRATIONS,
+      // WAL lets readers proceed while the single writer commits; a busy timeout instead of SQLITE_BUSY.
+      prepareDatabase: (sqlite: { pragma(s: string): unknown }) => {
+        sqlite.pragma('journal_mode = WAL');
+        sqlite.pragma('synchronous = NORMAL');
+        sqlite.pragma('foreign_keys = ON');
+        sqlite.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  const url = new URL(db.url!);
+  return {
+    ...common,
+    type: db.flavor === 'mariadb' ? 'mariadb' : 'mysql',
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 3306,
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')),
+    charset: 'utf8mb4_bin',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    extra: { connectionLimit: 20 },
+    migrations: MYSQL_MIGRATIONS,
+  };
+}
+
+export function createDataSource(db: DatabaseConfig): DataSource {
+  return new DataSource(buildDataSourceOptions(db));
+}
