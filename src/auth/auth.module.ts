@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ApiTokensRepository } from './api-tokens.repository';
+import { AuthService } from './auth.service';
+import { BearerStrategy } from './bearer.strategy';
+import { ScopesGuard } from './scopes.guard';
+import { TokenBootstrapService } from './token-bootstrap.service';
+
+@Module({
+  imports: [PassportModule],
+  providers: [
+    ApiTokensRepository,
+    AuthService,
+    BearerStrategy,
+    TokenBootstrapService,
+    { provide: APP_GUARD, useClass: ScopesGuard },
+  ],
+  exports: [AuthService],
+})
+export class AuthModule {}

@@ -1,0 +1,36 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ForbiddenError, UnauthorizedError } from '../common/errors';
+import type { TokenScope } from './api-token.entity';
+import type { AuthenticatedToken } from './auth.service';
+import { PUBLIC_KEY, SCOPES_KEY } from './scopes.decorator';
+
+/**
+ * Global guard: every route needs a valid bearer token (401) holding the route's scopes (403), unless it
+ * is marked @Public(). Routes without @Scopes() are refused, so a forgotten decorator fails closed.
+ */
+@Injectable()
+export class ScopesGuard extends AuthGuard('bearer') {
+  constructor(private readonly reflector: Reflector) {
+    super({ session: false });
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    await super.canActivate(context);
+    const required = this.reflector.getAllAndOverride<TokenScope[]>(SCOPES_KEY, targets) ?? [];
+    const token = context.switchToHttp().getRequest<{ user: AuthenticatedToken }>().user;
+    if (required.length === 0 || !required.every((s) => token.scopes.includes(s))) {
+      throw new ForbiddenError(`This token lacks the scope this endpoint requires (${required.join(', ')})`);
+    }
+    return true;
+  }
+
+  override handleRequest<T>(err: unknown, user: T): T {
+    if (err) throw err;
+    if (!user) throw new UnauthorizedError('A valid bearer token is required (Authorization: Bearer <token>)');
+    return user;
+  }
+}

@@ -1,0 +1,41 @@
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { createDataSource } from './data-source';
+import { TransactionRunner } from './transaction-runner';
+
+@Injectable()
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/** Opens the database and applies pending migrations before anything else starts. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig): Promise<DataSource> => {
+        const dataSource = createDataSource(config.database);
+        await dataSource.initialize();
+        if (config.database.migrationsRun) {
+          const applied = await dataSource.runMigrations({ transaction: 'each' });
+          if (applied.length > 0) {
+            new Logger('database').log(`${applied.length} migration(s) applied on ${config.database.engine}`);
+          }
+        }
+        return dataSource;
+      },
+    },
+    TransactionRunner,
+    DataSourceCloser,
+  ],
+  exports: [DataSource, TransactionRunner],
+})
+export class DatabaseModule {}

@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CLOCK, Clock } from '../common/clock';
+import { RequestContext } from '../common/http/request-context';
+import { ChangeKind, ChangeObjectType, DirectoryChange } from './directory-change.entity';
+
+/** Member ids beyond this count are summarised: the engine diffs membership state, not the journal text. */
+const MAX_IDS_IN_DETAIL = 100;
+
+@Injectable()
+export class ChangeJournalRepository {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
+  /** Appends one journal row; callers pass the manager of the write's own transaction. */
+  async append(
+    manager: EntityManager,
+    entry: {
+      objectType: ChangeObjectType;
+      objectId: string;
+      kind: ChangeKind;
+      objectVersion: number;
+      detail?: Record<string, unknown>;
+    },
+    ctx: RequestContext,
+  ): Promise<void> {
+    await manager.insert(DirectoryChange, {
+      objectType: entry.objectType,
+      objectId: entry.objectId,
+      kind: entry.kind,
+      objectVersion: entry.objectVersion,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+      requestId: ctx.requestId,
+      changedAt: this.clock.now(),
+    });
+  }
+
+  static memberDetail(ids: string[]): Record<string, unknown> {
+    return ids.length <= MAX_IDS_IN_DETAIL ? { count: ids.length, ids } : { count: ids.length };
+  }
+}

@@ -1,0 +1,47 @@
+import type { MemberType } from './group-membership.entity';
+
+/** A SCIM document in canonical form: core attributes at the top, extensions under their URN. */
+export type ScimDocument = Record<string, unknown>;
+
+/** A user or group as the directory hands it out: the document plus what the store derives. */
+export interface StoredResource {
+  id: string;
+  doc: ScimDocument;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface MemberRef {
+  value: string;
+  type?: MemberType;
+}
+
+export interface StoredMember {
+  value: string;
+  type: MemberType;
+}
+
+export interface GroupRef {
+  value: string;
+  display: string;
+}
+
+/** Paging and filtering already compiled to SQL by the caller (see scim/protocol/filter). */
+export interface ListQuery {
+  where?: { sql: string; params: unknown[] };
+  orderBy?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface ListResult {
+  total: number;
+  resources: StoredResource[];
+}
+
+/** Conditions a write must meet (RFC 7644 §3.14): the version the client last saw. */
+export interface WritePreconditions {
+  /** Versions from If-Match; undefined when the header is absent or `*`. */
+  ifMatch?: number[];
+}

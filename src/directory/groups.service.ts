@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CLOCK, Clock } from '../common/clock';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
+import { RequestContext } from '../common/http/request-context';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ChangeJournalRepository } from './change-journal.repository';
+import { DirectoryGroup } from './directory-group.entity';
+import {
+  ListQuery,
+  ListResult,
+  MemberRef,
+  ScimDocument,
+  StoredMember,
+  StoredResource,
+  WritePreconditions,
+} from './directory.types';
+import { GroupsRepository } from './groups.repository';
+import { MembershipsRepository } from './memberships.repository';
+import { UsersRepository } from './users.repository';
+import { checkPreconditions, MAX_OPTIMISTIC_RETRIES, normalizeKey, serializeDocument } from './write-guard';
+
+/** What a change does to a group's members (RFC 7644 §3.5.2 on `members`). */
+export interface MembershipChange {
+  add: MemberRef[];
+  remove: string[];
+  removeAll: boolean;
+}
+
+export interface GroupChange {
+  doc: ScimDocument;
+  membership?: MembershipChange;
+}
+
+/** The directory's groups and their membership rows: the only code that writes them. */
+@Injectable()
+export class GroupsService {
+  constructor(
+    private readonly groups: GroupsRepository,
+    private readonly users: UsersRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly journal: ChangeJournalRepository,
+    private readonly tx: TransactionRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async createGroup(doc: ScimDocument, members: MemberRef[], ctx: RequestContext): Promise<StoredResource> {
+    const now = this.clock.now();
+    const row: DirectoryGroup = {
+      id: randomUUID(),
+      ...deriveGroupColumns(doc),
+      doc: serializeDocument(doc, 'Group'),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    await this.tx.run(async (manager) => {
+      const resolved = await this.resolveMembers(manager, row.id, members);
+      await this.groups.insert(manager, row);
+      await this.journal.append(manager, { objectType: 'Group', objectId: row.id, kind: 'created', objectVersion: 1 }, ctx);
+      await this.applyMembership(manager, row.id, 1, { add: resolved, remove: [] }, now, ctx);
+    });
+    return toStored(row);
+  }
+
+  async getGroup(id: string): Promise<StoredResource> {
+    return toStored(await this.requireLive(id));
+  }
+
+  listMembers(groupId: string): Promise<StoredMember[]> {
+    return this.memberships.listMembers(groupId);
+  }
+
+  listMembersOf(groupIds: string[]): Promise<Map<string, StoredMember[]>> {
+    return this.memberships.listMembersOf(groupIds);
+  }
+
+  async listGroups(query: ListQuery): Promise<ListResult> {
+    const { total, rows } = await this.groups.list(query);
+    return { total, resources: rows.map(toStored) };
+  }
+
+  /** PUT: the document and the whole member list are replaced (only the difference is written). */
+  replaceGroup(
+    id: string,
+    doc: ScimDocument,
+    members: MemberRef[],
+    pre: WritePreconditions,
+    ctx: RequestContext,
+  ): Promise<StoredResource> {
+    return this.modifyGroup(id, () => ({ doc, membership: { add: members, remove: [], removeAll: true } }), pre, ctx);
+  }
+
+  /**
+   * Read, change, compare-and-set on the group's version. Membership changes touch only the named rows,
+   * except `removeAll`, which diffs the current members against the ones to keep.
+   */
+  async modifyGroup(
+    id: string,
+    change: (current: StoredResource) => GroupChange,
+    pre: WritePreconditions,
+    ctx: RequestContext,
+  ): Promise<StoredResource> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.requireLive(id);
+      checkPreconditions(pre, current.version);
+      const next = change(toStored(current));
+      const now = this.clock.now();
+      const docText = serializeDocument(next.doc, 'Group');
+      const docChanged = docText !== current.doc;
+      const row: DirectoryGroup = {
+        ...current,
+        ...deriveGroupColumns(next.doc),
+        doc: docText,
+        version: current.version + 1,
+        updatedAt: now,
+      };
+      const outcome = await this.tx.run(async (manager) => {
+        const membership = next.membership ? await this.planMembership(manager, id, next.membership) : undefined;
+        const membersChange = membership && (membership.add.length > 0 || membership.remove.length > 0);
+        if (!docChanged && !membersChange) return 'unchanged' as const;
+        const claimed = docChanged
+          ? await this.groups.updateIfVersion(manager, row, current.version)
+          : await this.groups.bumpVersion(manager, id, current.version, now);
+        if (!claimed) return 'raced' as const;
+        if (docChanged) {
+          await this.journal.append(
+            manager,
+            { objectType: 'Group', objectId: id, kind: next.membership?.removeAll ? 'replaced' : 'patched', objectVersion: row.version },
+            ctx,
+          );
+        }
+        if (membership) await this.applyMembership(manager, id, row.version, membership, now, ctx);
+        return 'written' as const;
+      });
+      if (outcome === 'unchanged') return toStored(current);
+      if (outcome === 'written') return toStored(docChanged ? row : { ...current, version: row.version, updatedAt: now });
+      if (attempt >= MAX_OPTIMISTIC_RETRIES) throw new ConflictError('The group is being changed by another request; retry');
+    }
+  }
+
+  /** Soft delete: gone from reads, memberships dropped, the row kept for deprovisioning until the purge. */
+  async deleteGroup(id: string, pre: WritePreconditions, ctx: RequestContext): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.requireLive(id);
+      checkPreconditions(pre, current.version);
+      const now = this.clock.now();
+      const deleted = await this.tx.run(async (manager) => {
+        if (!(await this.groups.softDeleteIfVersion(manager, id, current.version, now))) return false;
+        await this.memberships.removeAll(manager, id);
+        await this.journal.append(manager, { objectType: 'Group', objectId: id, kind: 'deleted', objectVersion: current.version + 1 }, ctx);
+        for (const parentId of await this.memberships.removeMemberEverywhere(manager, id)) {
+          await this.journal.append(
+            manager,
+            { objectType: 'Group', objectId: parentId, kind: 'members_removed', objectVersion: 0, detail: ChangeJournalRepository.memberDetail([id]) },
+            ctx,
+          );
+        }
+        return true;
+      });
+      if (deleted) return;
+      if (attempt >= MAX_OPTIMISTIC_RETRIES) throw new ConflictError('The group is being changed by another request; retry');
+    }
+  }
+
+  /** Turns a requested change into exact row inserts and deletes, validating the new members. */
+  private async planMembership(
+    manager: EntityManager,
+    groupId: string,
+    change: MembershipChange,
+  ): Promise<{ add: StoredMember[]; remove: string[] }> {
+    const add = await this.resolveMembers(manager, groupId, change.add);
+    const keep = new Set(add.map((m) => m.value));
+    let remove = change.remove.filter((id) => !keep.has(id));
+    if (change.removeAll) {
+      remove = (await this.memberships.listMembers(groupId)).map((m) => m.value).filter((id) => !keep.has(id));
+    }
+    return { add, remove };
+  }
+
+  private async applyMembership(
+    manager: EntityManager,
+    groupId: string,
+    version: number,
+    plan: { add: StoredMember[]; remove: string[] },
+    at: Date,
+    ctx: RequestContext,
+  ): Promise<void> {
+    const removed = plan.remove.length > 0 ? await this.memberships.remove(manager, groupId, plan.remove) : [];
+    const added = plan.add.length > 0 ? await this.memberships.add(manager, groupId, plan.add, at) : [];
+    if (removed.length > 0) {
+      await this.journal.append(
+        manager,
+        { objectType: 'Group', objectId: groupId, kind: 'members_removed', objectVersion: version, detail: ChangeJournalRepository.memberDetail(removed) },
+        ctx,
+      );
+    }
+    if (added.length > 0) {
+      await this.journal.append(
+        manager,
+        { objectType: 'Group', objectId: groupId, kind: 'members_added', objectVersion: version, detail: ChangeJournalRepository.memberDetail(added) },
+        ctx,
+      );
+    }
+  }
+
+  /** Every member must be a live user or group (400 otherwise); its type is what the store says it is. */
+  private async resolveMembers(manager: EntityManager, groupId: string, members: MemberRef[]): Promise<StoredMember[]> {
+    const unique = [...new Map(members.map((m) => [m.value, m])).values()];
+    if (unique.length === 0) return [];
+    if (unique.some((m) => m.value === groupId)) {
+      throw new InvalidRequestError('Attribute members: a group cannot be a member of itself', 'invalidValue');
+    }
+    const ids = unique.map((m) => m.value);
+    const userIds = await this.users.liveIds(ids, manager);
+    const rest = ids.filter((id) => !userIds.has(id));
+    const groupIds = rest.length > 0 ? await this.groups.liveIds(rest, manager) : new Set<string>();
+    return unique.map((m) => {
+      const type = userIds.has(m.value) ? 'User' : groupIds.has(m.value) ? 'Group' : undefined;
+      if (!type) {
+        throw new InvalidRequestError(`Attribute members: no user or group has the id "${m.value}"`, 'invalidValue');
+      }
+      if (m.type && m.type !== type) {
+        throw new InvalidRequestError(`Attribute members: "${m.value}" is a ${type}, not a ${m.type}`, 'invalidValue');
+      }
+      return { value: m.value, type };
+    });
+  }
+
+  private async requireLive(id: string): Promise<DirectoryGroup> {
+    const row = await this.groups.findLive(id);
+    if (!row) throw new NotFoundError(`Group ${id} not found`);
+    return row;
+  }
+}
+
+function deriveGroupColumns(doc: ScimDocument): Pick<DirectoryGroup, 'displayName' | 'displayNameNormalized' | 'externalId'> {
+  const displayName = doc.displayName;
+  if (typeof displayName !== 'string' || displayName.trim() === '') {
+    throw new InvalidRequestError('Attribute displayName is required', 'invalidValue');
+  }
+  if (displayName.length > 255) {
+    throw new InvalidRequestError('Attribute displayName is longer than 255 characters', 'invalidValue');
+  }
+  const externalId = typeof doc.externalId === 'string' ? doc.externalId : null;
+  if (externalId !== null && externalId.length > 255) {
+    throw new InvalidRequestError('Attribute externalId is longer than 255 characters', 'invalidValue');
+  }
+  return { displayName, displayNameNormalized: normalizeKey(displayName), externalId };
+}
+
+function toStored(row: DirectoryGroup): StoredResource {
+  return {
+    id: row.id,
+    doc: JSON.parse(row.doc) as ScimDocument,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { GroupRef, StoredMember } from './directory.types';
+import { GroupMembership, MemberType } from './group-membership.entity';
+import { chunks } from './users.repository';
+
+const CHUNK = 500;
+
+/**
+ * Group membership rows. Every method touches only the rows it names, so changing one member of a group
+ * of 100,000 reads and writes one row.
+ */
+@Injectable()
+export class MembershipsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Inserts the members not yet in the group; returns the ids actually added. */
+  async add(
+    manager: EntityManager,
+    groupId: string,
+    members: { value: string; type: MemberType }[],
+    at: Date,
+  ): Promise<string[]> {
+    const added: string[] = [];
+    for (const chunk of chunks(members, CHUNK)) {
+      const present = await this.presentIds(
+        manager,
+        groupId,
+        chunk.map((m) => m.value),
+      );
+      const rows = chunk
+        .filter((m) => !present.has(m.value))
+        .map((m) => ({ groupId, memberId: m.value, memberType: m.type, createdAt: at }));
+      if (rows.length > 0) await manager.insert(GroupMembership, rows);
+      added.push(...rows.map((r) => r.memberId));
+    }
+    return added;
+  }
+
+  /** Deletes the named members; returns the ids that were members. */
+  async remove(manager: EntityManager, groupId: string, memberIds: string[]): Promise<string[]> {
+    const removed: string[] = [];
+    for (const chunk of chunks(memberIds, CHUNK)) {
+      const present = [...(await this.presentIds(manager, groupId, chunk))];
+      if (present.length > 0) await manager.delete(GroupMembership, { groupId, memberId: In(present) });
+      removed.push(...present);
+    }
+    return removed;
+  }
+
+  /** Deletes every member of a group; returns how many there were. */
+  async removeAll(manager: EntityManager, groupId: string): Promise<number> {
+    const result = await manager.delete(GroupMembership, { groupId });
+    return result.affected ?? 0;
+  }
+
+  /** The groups a member belongs to directly; returns their ids. */
+  async removeMemberEverywhere(manager: EntityManager, memberId: string): Promise<string[]> {
+    const rows = await manager.find(GroupMembership, { select: { groupId: true }, where: { memberId } });
+    if (rows.length > 0) await manager.delete(GroupMembership, { memberId });
+    return rows.map((r) => r.groupId);
+  }
+
+  async listMembers(groupId: string): Promise<StoredMember[]> {
+    const rows = await this.dataSource.query<{ member_id: string; member_type: MemberType }[]>(
+      'SELECT member_id, member_type FROM group_membership WHERE group_id = ? ORDER BY created_at, member_id',
+      [groupId],
+    );
+    return rows.map((r) => ({ value: r.member_id, type: r.member_type }));
+  }
+
+  async listMembersOf(groupIds: string[]): Promise<Map<string, StoredMember[]>> {
+    const byGroup = new Map<string, StoredMember[]>(groupIds.map((id) => [id, []]));
+    for (const chunk of chunks(groupIds, CHUNK)) {
+      const rows = await this.dataSource.query<{ group_id: string; member_id: string; member_type: MemberType }[]>(
+        `SELECT group_id, member_id, member_type FROM group_membership WHERE group_id IN (${chunk.map(() => '?').join(',')}) ORDER BY created_at, member_id`,
+        chunk,
+      );
+      for (const r of rows) byGroup.get(r.group_id)!.push({ value: r.member_id, type: r.member_type });
+    }
+    return byGroup;
+  }
+
+  /** Direct group memberships of each member, for the read-only `groups` attribute (RFC 7643 §4.1.2). */
+  async groupsOf(memberIds: string[]): Promise<Map<string, GroupRef[]>> {
+    const byMember = new Map<string, GroupRef[]>(memberIds.map((id) => [id, []]));
+    for (const chunk of chunks(memberIds, CHUNK)) {
+      const rows = await this.dataSource.query<{ member_id: string; id: string; display_name: string }[]>(
+        `SELECT m.member_id, g.id, g.display_name FROM group_membership m
+           JOIN directory_group g ON g.id = m.group_id AND g.deleted_at IS NULL
+          WHERE m.member_id IN (${chunk.map(() => '?').join(',')}) ORDER BY g.display_name_normalized`,
+        chunk,
+      );
+      for (const r of rows) byMember.get(r.member_id)!.push({ value: r.id, display: r.display_name });
+    }
+    return byMember;
+  }
+
+  private async presentIds(manager: EntityManager, groupId: string, memberIds: string[]): Promise<Set<string>> {
+    const rows = await manager.find(GroupMembership, {
+      select: { memberId: true },
+      where: { groupId, memberId: In(memberIds) },
+    });
+    return new Set(rows.map((r) => r.memberId));
+  }
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { fromDbDate } from '../database/db-values';
+import { DirectoryUser } from './directory-user.entity';
+import { ListQuery } from './directory.types';
+
+/** Intent-named queries over `directory_user`. Reads skip soft-deleted rows unless they say otherwise. */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findLive(id: string, manager: EntityManager = this.dataSource.manager): Promise<DirectoryUser | null> {
+    return manager.findOneBy(DirectoryUser, { id, deletedAt: IsNull() });
+  }
+
+  async insert(manager: EntityManager, row: DirectoryUser): Promise<void> {
+    await manager.insert(DirectoryUser, row);
+  }
+
+  /** Compare-and-set on `version`: false when another writer got there first. */
+  async updateIfVersion(manager: EntityManager, row: DirectoryUser, expectedVersion: number): Promise<boolean> {
+    const { id, createdAt: _createdAt, ...changes } = row;
+    const result = await manager.update(
+      DirectoryUser,
+      { id, version: expectedVersion, deletedAt: IsNull() },
+      changes,
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Soft delete: the row stays for deprovisioning; the userName is freed for a rehire. */
+  async softDeleteIfVersion(
+    manager: EntityManager,
+    id: string,
+    expectedVersion: number,
+    at: Date,
+  ): Promise<boolean> {
+    const result = await manager.update(
+      DirectoryUser,
+      { id, version: expectedVersion, deletedAt: IsNull() },
+      { deletedAt: at, updatedAt: at, userNameNormalized: null, version: expectedVersion + 1 },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  /**
+   * One page of live users and the total. Raw SQL, because the WHERE clause comes compiled from a SCIM
+   * filter with positional parameters, valid on both engines.
+   */
+  async list(query: ListQuery): Promise<{ total: number; rows: DirectoryUser[] }> {
+    const where = `u.deleted_at IS NULL${query.where ? ` AND (${query.where.sql})` : ''}`;
+    const params = query.where?.params ?? [];
+    const [{ n }] = await this.dataSource.query<{ n: number | string }[]>(
+      `SELECT COUNT(*) AS n FROM directory_user u WHERE ${where}`,
+      params,
+    );
+    const total = Number(n);
+    if (query.limit === 0 || total <= query.offset) return { total, rows: [] };
+    const orderBy = query.orderBy ?? 'u.created_at ASC, u.id ASC';
+    const raw = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT u.* FROM directory_user u WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+      [...params, query.limit, query.offset],
+    );
+    return { total, rows: raw.map(hydrateUser) };
+  }
+
+  /** Ids among `ids` that are live users. */
+  async liveIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const chunk of chunks(ids, 500)) {
+      const rows = await manager.find(DirectoryUser, {
+        select: { id: true },
+        where: { id: In(chunk), deletedAt: IsNull() },
+      });
+      for (const r of rows) found.add(r.id);
+    }
+    return found;
+  }
+
+  /** Soft-deleted users whose retention window has passed. */
+  findPurgeable(before: Date, limit: number): Promise<DirectoryUser[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(DirectoryUser, 'u')
+      .where('u.deleted_at IS NOT NULL AND u.deleted_at < :before', { before })
+      .orderBy('u.deleted_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async hardDelete(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager.delete(DirectoryUser, { id });
+    return (result.affected ?? 0) === 1;
+  }
+}
+
+export function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+function hydrateUser(raw: Record<string, unknown>): DirectoryUser {
+  return {
+    id: raw.id as string,
+    userName: raw.user_name as string,
+    userNameNormalized: (raw.user_name_normalized as string | null) ?? null,
+    externalId: (raw.external_id as string | null) ?? null,
+    displayNameNormalized: (raw.display_name_normalized as string | null) ?? null,
+    primaryEmailNormalized: (raw.primary_email_normalized as string | null) ?? null,
+    active: Boolean(Number(raw.active)),
+    doc: raw.doc as string,
+    version: Number(raw.version),
+    createdAt: fromDbDate(raw.created_at),
+    updatedAt: fromDbDate(raw.updated_at),
+    deletedAt: raw.deleted_at == null ? null : fromDbDate(raw.deleted_at),
+  };
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../common/clock';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
+import { RequestContext } from '../common/http/request-context';
+import { isUniqueViolation } from '../database/db-errors';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ChangeJournalRepository } from './change-journal.repository';
+import { DirectoryUser } from './directory-user.entity';
+import { GroupRef, ListQuery, ListResult, ScimDocument, StoredResource, WritePreconditions } from './directory.types';
+import { MembershipsRepository } from './memberships.repository';
+import { UsersRepository } from './users.repository';
+import {
+  checkPreconditions,
+  MAX_OPTIMISTIC_RETRIES,
+  normalizeKey,
+  serializeDocument,
+} from './write-guard';
+
+/**
+ * The directory's users: the only code that writes them. Every write appends to the change journal in
+ * its own transaction. Documents arrive validated and canonical (scim/protocol).
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly journal: ChangeJournalRepository,
+    private readonly tx: TransactionRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async createUser(doc: ScimDocument, ctx: RequestContext): Promise<StoredResource> {
+    const now = this.clock.now();
+    const row: DirectoryUser = {
+      id: randomUUID(),
+      ...deriveUserColumns(doc),
+      doc: serializeDocument(doc, 'User'),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    await this.tx.run(async (manager) => {
+      await this.users.insert(manager, row).catch(rethrowUniqueness);
+      await this.journal.append(manager, { objectType: 'User', objectId: row.id, kind: 'created', objectVersion: 1 }, ctx);
+    });
+    return toStored(row);
+  }
+
+  async getUser(id: string): Promise<StoredResource> {
+    return toStored(await this.requireLive(id));
+  }
+
+  async findUser(id: string): Promise<StoredResource | null> {
+    const row = await this.users.findLive(id);
+    return row ? toStored(row) : null;
+  }
+
+  replaceUser(id: string, doc: ScimDocument, pre: WritePreconditions, ctx: RequestContext): Promise<StoredResource> {
+    return this.modifyUser(id, () => ({ doc, kind: 'replaced' }), pre, ctx);
+  }
+
+  /**
+   * Read, change, compare-and-set: `change` computes the new document from the current one (a PATCH),
+   * and runs again if another writer got in between, so that neither update is lost.
+   */
+  async modifyUser(
+    id: string,
+    change: (current: StoredResource) => { doc: ScimDocument; kind: 'replaced' | 'patched'; detail?: Record<string, unknown> },
+    pre: WritePreconditions,
+    ctx: RequestContext,
+  ): Promise<StoredResource> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.requireLive(id);
+      checkPreconditions(pre, current.version);
+      const next = change(toStored(current));
+      const row: DirectoryUser = {
+        ...current,
+        ...deriveUserColumns(next.doc),
+        doc: serializeDocument(next.doc, 'User'),
+        version: current.version + 1,
+        updatedAt: this.clock.now(),
+      };
+      if (row.doc === current.doc) return toStored(current); // nothing changed: no version, no journal
+      const written = await this.tx.run(async (manager) => {
+        if (!(await this.users.updateIfVersion(manager, row, current.version).catch(rethrowUniqueness))) return false;
+        await this.journal.append(
+          manager,
+          { objectType: 'User', objectId: id, kind: next.kind, objectVersion: row.version, detail: next.detail },
+          ctx,
+        );
+        return true;
+      });
+      if (written) return toStored(row);
+      if (attempt >= MAX_OPTIMISTIC_RETRIES) {
+        throw new ConflictError('The user is being changed by another request; retry');
+      }
+    }
+  }
+
+  /** Soft delete (DELETE from HR): the user leaves every group and every SCIM read; the row stays for deprovisioning. */
+  async deleteUser(id: string, pre: WritePreconditions, ctx: RequestContext): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.requireLive(id);
+      checkPreconditions(pre, current.version);
+      const now = this.clock.now();
+      const deleted = await this.tx.run(async (manager) => {
+        if (!(await this.users.softDeleteIfVersion(manager, id, current.version, now))) return false;
+        await this.journal.append(
+          manager,
+          { objectType: 'User', objectId: id, kind: 'deleted', objectVersion: current.version + 1 },
+          ctx,
+        );
+        for (const groupId of await this.memberships.removeMemberEverywhere(manager, id)) {
+          await this.journal.append(
+            manager,
+            { objectType: 'Group', objectId: groupId, kind: 'members_removed', objectVersion: 0, detail: ChangeJournalRepository.memberDetail([id]) },
+            ctx,
+          );
+        }
+        return true;
+      });
+      if (deleted) return;
+      if (attempt >= MAX_OPTIMISTIC_RETRIES) throw new ConflictError('The user is being changed by another request; retry');
+    }
+  }
+
+  async listUsers(query: ListQuery): Promise<ListResult> {
+    const { total, rows } = await this.users.list(query);
+    return { total, resources: rows.map(toStored) };
+  }
+
+  groupsOf(userIds: string[]): Promise<Map<string, GroupRef[]>> {
+    return this.memberships.groupsOf(userIds);
+  }
+
+  private async requireLive(id: string): Promise<DirectoryUser> {
+    const row = await this.users.findLive(id);
+    if (!row) throw new NotFoundError(`User ${id} not found`);
+    return row;
+  }
+}
+
+/** The indexed columns, derived from the document so that they can never disagree with it. */
+export function deriveUserColumns(
+  doc: ScimDocument,
+): Pick<DirectoryUser, 'userName' | 'userNameNormalized' | 'externalId' | 'displayNameNormalized' | 'primaryEmailNormalized' | 'active'> {
+  const userName = doc.userName;
+  if (typeof userName !== 'string' || userName.trim() === '') {
+    throw new InvalidRequestError('Attribute userName is required', 'invalidValue');
+  }
+  if (userName.length > 255) throw new InvalidRequestError('Attribute userName is longer than 255 characters', 'invalidValue');
+  const externalId = typeof doc.externalId === 'string' ? doc.externalId : null;
+  if (externalId !== null && externalId.length > 255) {
+    throw new InvalidRequestError('Attribute externalId is longer than 255 characters', 'invalidValue');
+  }
+  const displayName = typeof doc.displayName === 'string' ? doc.displayName : null;
+  return {
+    userName,
+    userNameNormalized: normalizeKey(userName),
+    externalId,
+    displayNameNormalized: displayName === null ? null : normalizeKey(displayName).slice(0, 255),
+    primaryEmailNormalized: primaryEmail(doc),
+    active: doc.active !== false,
+  };
+}
+
+function primaryEmail(doc: ScimDocument): string | null {
+  const emails = Array.isArray(doc.emails) ? (doc.emails as { value?: unknown; primary?: unknown; type?: unknown }[]) : [];
+  const pick = emails.find((e) => e.primary === true) ?? emails.find((e) => e.type === 'work') ?? emails[0];
+  return typeof pick?.value === 'string' ? normalizeKey(pick.value).slice(0, 255) : null;
+}
+
+function toStored(row: DirectoryUser): StoredResource {
+  return {
+    id: row.id,
+    doc: JSON.parse(row.doc) as ScimDocument,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function rethrowUniqueness(err: unknown): never {
+  if (isUniqueViolation(err)) throw new ConflictError('Attribute userName is already in use by another user');
+  throw err;
+}

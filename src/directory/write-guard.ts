@@ -1,0 +1,36 @@
+import { InvalidRequestError, PreconditionFailedError } from '../common/errors';
+import { WritePreconditions } from './directory.types';
+
+/** MySQL TEXT holds 65,535 bytes; a document beyond this is refused rather than truncated. */
+export const MAX_DOCUMENT_BYTES = 65_000;
+
+export function serializeDocument(doc: Record<string, unknown>, resourceType: string): string {
+  const text = JSON.stringify(doc);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_DOCUMENT_BYTES) {
+    throw new InvalidRequestError(
+      `The ${resourceType} is too large to store (${bytes} bytes of attributes, at most ${MAX_DOCUMENT_BYTES})`,
+      'invalidValue',
+    );
+  }
+  return text;
+}
+
+/** RFC 7644 §3.14: a write with If-Match proceeds only when one of the given versions is current. */
+export function checkPreconditions(pre: WritePreconditions | undefined, currentVersion: number): void {
+  if (pre?.ifMatch && !pre.ifMatch.includes(currentVersion)) {
+    throw new PreconditionFailedError(
+      `The resource has changed (current version ${currentVersion}); read it again and retry`,
+    );
+  }
+}
+
+/**
+ * How often a write without If-Match re-reads and re-applies itself when another writer changed the row
+ * in between: the update is never lost and never silently overwrites the other one.
+ */
+export const MAX_OPTIMISTIC_RETRIES = 5;
+
+export function normalizeKey(value: string): string {
+  return value.normalize('NFC').toLowerCase();
+}
