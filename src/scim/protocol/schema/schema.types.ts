@@ -1,13 +1,6 @@
 /** RFC 7643 §7: the shape of attribute, schema and resource-type definitions. */
 export type AttributeType =
-  | 'string'
-  | 'boolean'
-  | 'decimal'
-  | 'integer'
-  | 'dateTime'
-  | 'reference'
-  | 'complex'
-  | 'binary';
+  'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
 export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
 export type Returned = 'always' | 'never' | 'default' | 'request';
 export type Uniqueness = 'none' | 'server' | 'global';
@@ -53,3 +46,22 @@ export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Sear
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 export const BULK_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 export const BULK_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
+
+/** A SCIM resource as stored: canonical attribute names, extension attributes under their URN key. */
+export type ScimDocument = Record<string, unknown>;
+
+/** An attribute path resolved against a resource type (RFC 7643 §2.1: names are case-insensitive). */
+export interface ResolvedAttribute {
+  /** URN of the schema that declares the attribute (the core schema for common attributes). */
+  schema: string;
+  /** True when the attribute lives under its extension URN key in the document. */
+  extension: boolean;
+  /** The top-level attribute. */
+  attribute: AttributeDefinition;
+  /** The sub-attribute, for `name.givenName`-style paths. */
+  subAttribute?: AttributeDefinition;
+  /** Where the value sits in the stored document, e.g. `['emails', 'value']` or `[enterpriseUrn, 'department']`. */
+  storagePath: string[];
+  /** Canonical path text: `emails.value`, `urn:…:enterprise:2.0:User:manager.value`, `meta.created`. */
+  path: string;
+}

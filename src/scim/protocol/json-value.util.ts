@@ -1,0 +1,32 @@
+/** Small helpers for JSON values as parsed from request bodies. */
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Structural equality of JSON values; key order does not matter. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Deep copy of a JSON value (documents are plain JSON, so this is exact). */
+export function cloneJson<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** Finds the key of `record` equal to `name` ignoring case (RFC 7643 §2.1). */
+export function findKeyIgnoreCase(record: Record<string, unknown>, name: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(record, name)) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(record).find((k) => k.toLowerCase() === lower);
+}
