@@ -9,6 +9,7 @@ import { accessLogMiddleware } from './common/http/access-log.middleware';
 import { expressErrorHandler } from './common/http/api-exception.filter';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
 import { AppConfig, LOG_LEVELS } from './config/app-config';
+import { PUBLIC_URL_SETTING } from './scim/scim-request';
 
 /** JSON lines at the configured level and above. */
 export function createLogger(config: AppConfig): LoggerService {
@@ -26,6 +27,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   // Our own weak ETags carry the resource version (RFC 7644 §3.14); Express' body hashes would not.
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.set(PUBLIC_URL_SETTING, config.publicUrl);
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware(logger));
   app.use(

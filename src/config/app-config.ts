@@ -16,6 +16,8 @@ export interface DatabaseConfig {
 export interface AppConfig {
   port: number;
   host: string;
+  /** External base URL (e.g. https://scim.example.com) for meta.location; derived from each request when unset. */
+  publicUrl?: string;
   logLevel: LogLevel;
   dataDir: string;
   database: DatabaseConfig;
@@ -82,6 +84,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const port = int('PORT', 8080, 0, 65535);
   const host = env.HOST?.trim() || '0.0.0.0';
+  let publicUrl = env.PUBLIC_URL?.trim() || undefined;
+  if (publicUrl) {
+    try {
+      const u = new URL(publicUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+      publicUrl = publicUrl.replace(/\/+$/, '');
+    } catch {
+      problems.push(`PUBLIC_URL must be an http(s) URL such as https://scim.example.com (got "${env.PUBLIC_URL}")`);
+    }
+  }
   const logLevelRaw = (env.LOG_LEVEL ?? 'log').trim().toLowerCase();
   const logLevel = (logLevelRaw === 'info' ? 'log' : logLevelRaw) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -116,6 +128,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     port,
     host,
+    publicUrl,
     logLevel,
     dataDir,
     database: {

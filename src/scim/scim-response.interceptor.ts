@@ -1,0 +1,43 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { map, Observable } from 'rxjs';
+import { SCIM_CONTENT_TYPE } from '../common/http/api-exception.filter';
+import { versionsOf } from './scim-wire';
+
+interface WithMeta {
+  meta?: { version?: string; location?: string };
+}
+
+/**
+ * RFC 7644 §3.1, §3.3, §3.14 on every SCIM response: `application/scim+json`, `Location` on 201, the
+ * resource's weak `ETag`, and 304 for a GET whose If-None-Match names the current version.
+ */
+@Injectable()
+export class ScimResponseInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    return next.handle().pipe(
+      map((body: unknown) => {
+        if (body === undefined) return body;
+        res.type(SCIM_CONTENT_TYPE);
+        const meta = (body as WithMeta).meta;
+        if (meta?.version) {
+          res.setHeader('ETag', meta.version);
+          if (res.statusCode === 201 && meta.location) res.setHeader('Location', meta.location);
+          const version = Number(/"(\d+)"/.exec(meta.version)?.[1]);
+          const ifNoneMatch = req.header('if-none-match');
+          if (req.method === 'GET' && ifNoneMatch !== undefined) {
+            const tags = versionsOf(ifNoneMatch);
+            if (tags === undefined || tags.includes(version)) {
+              res.status(304);
+              return undefined;
+            }
+          }
+        }
+        return body;
+      }),
+    );
+  }
+}

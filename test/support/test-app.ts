@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { createConnection } from 'mysql2/promise';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.setup';
+import { Clock } from '../../src/common/clock';
+import { loadConfig } from '../../src/config/app-config';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const SCIM_TOKEN = 'test-scim-token-0123456789abcdef';
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  dataSource: DataSource;
+  engine: 'sqlite' | 'mysql';
+  scim: (method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string) => request.Test;
+  admin: (method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string) => request.Test;
+  close: () => Promise<void>;
+}
+
+const silent: LoggerService = { log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} };
+
+/**
+ * The production app (createApp → configureApp) on a fresh database: a temporary SQLite file, or, when
+ * TEST_DATABASE_URL is set (mysql:// or mariadb://), a fresh database on that server, dropped at close.
+ */
+export async function startTestApp(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-test-'));
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
+  if (serverUrl) {
+    const name = `gw_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = new URL(serverUrl);
+    const connect = () =>
+      createConnection({
+        host: admin.hostname,
+        port: Number(admin.port || 3306),
+        user: decodeURIComponent(admin.username),
+        password: decodeURIComponent(admin.password),
+      });
+    const conn = await connect();
+    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    await conn.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const c = await connect();
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    };
+  }
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    JOBS_ENABLED: 'false',
+    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+    BOOTSTRAP_SCIM_TOKEN: SCIM_TOKEN,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...options.env,
+  });
+  const app = await createApp(config, { clock: options.clock, logger: silent });
+  await app.init();
+  const http = request(app.getHttpServer());
+  const dataSource = app.get(DataSource);
+  return {
+    app,
+    http,
+    dataSource,
+    engine: config.database.engine,
+    scim: (method, url) =>
+      http[method](`/scim/v2${url}`).set('Authorization', `Bearer ${SCIM_TOKEN}`),
+    admin: (method, url) =>
+      http[method](`/admin/v1${url}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`),
+    close: async () => {
+      await app.close();
+      await dropDatabase();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** RFC sample payloads and other public test data, kept outside the repository (../shared/data). */
+export function sharedData<T = Record<string, unknown>>(relative: string): T {
+  const file = path.resolve(__dirname, '../../../shared/data', relative);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/** Rows of the change journal, oldest first. */
+export async function journal(dataSource: DataSource): Promise<{ object_type: string; object_id: string; kind: string }[]> {
+  return dataSource.query('SELECT object_type, object_id, kind, request_id FROM directory_change ORDER BY seq');
+}
