@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidRequestError } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import type { ListQuery } from '../directory/directory.types';
+import {
+  compileFilter,
+  compileSort,
+  parseFilter,
+  parseListQuery,
+  SchemaRegistry,
+  SEARCH_REQUEST_SCHEMA,
+  type FilterSqlContext,
+  type ListQueryParams,
+} from './protocol';
+
+export type ScimListParams = ListQueryParams;
+
+type ResourceType = 'User' | 'Group';
+
+/** Indexed columns per resource type, keyed by canonical attribute path (lowercase). */
+const COLUMNS: Record<ResourceType, FilterSqlContext['columns']> = {
+  User: {
+    id: { column: 'id', lowercased: false },
+    username: { column: 'user_name_normalized', lowercased: true },
+    externalid: { column: 'external_id', lowercased: false },
+    displayname: { column: 'display_name_normalized', lowercased: true },
+    active: { column: 'active', lowercased: false },
+    'meta.created': { column: 'created_at', lowercased: false },
+    'meta.lastmodified': { column: 'updated_at', lowercased: false },
+  },
+  Group: {
+    id: { column: 'id', lowercased: false },
+    displayname: { column: 'display_name_normalized', lowercased: true },
+    externalid: { column: 'external_id', lowercased: false },
+    'meta.created': { column: 'created_at', lowercased: false },
+    'meta.lastmodified': { column: 'updated_at', lowercased: false },
+  },
+};
+
+const ALIAS: Record<ResourceType, string> = { User: 'u', Group: 'g' };
+
+/**
+ * SCIM list parameters (RFC 7644 §3.4.2) to a directory query: the filter and the sort compiled to SQL
+ * for the configured engine, paging bounded by the configured sizes.
+ */
+@Injectable()
+export class ListQueryBuilder {
+  constructor(
+    private readonly registry: SchemaRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  fromQuery(query: Record<string, string | undefined>): ScimListParams {
+    return parseListQuery(query, {
+      defaultCount: this.config.scim.defaultPageSize,
+      maxCount: this.config.scim.maxPageSize,
+    });
+  }
+
+  /** RFC 7644 §3.4.3: POST /.search carries the same parameters in a SearchRequest body. */
+  fromSearchRequest(body: unknown): ScimListParams {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new InvalidRequestError('The search request must be a JSON object', 'invalidSyntax');
+    }
+    const request = body as Record<string, unknown>;
+    const schemas = request.schemas;
+    if (!Array.isArray(schemas) || !schemas.some((s) => String(s).toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase())) {
+      throw new InvalidRequestError(`Attribute schemas must contain ${SEARCH_REQUEST_SCHEMA}`, 'invalidSyntax');
+    }
+    const query: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(request)) {
+      if (key === 'schemas' || value === undefined || value === null) continue;
+      query[key] = Array.isArray(value) ? value.map(String).join(',') : String(value as string | number);
+    }
+    return this.fromQuery(query);
+  }
+
+  build(resourceType: ResourceType, params: ScimListParams): ListQuery {
+    const ctx = this.sqlContext(resourceType);
+    const where = params.filter ? compileFilter(parseFilter(params.filter), ctx) : undefined;
+    const orderBy = params.sortBy ? compileSort(params.sortBy, params.sortOrder, ctx) : undefined;
+    return { where, orderBy, offset: params.startIndex - 1, limit: params.count };
+  }
+
+  /** Whether the response should carry `attribute` (so that excluded members or groups are never read). */
+  wants(params: ScimListParams, resourceType: ResourceType, attribute: string): boolean {
+    const name = attribute.toLowerCase();
+    const core = this.registry.coreSchema(resourceType).id.toLowerCase();
+    const matches = (path: string) => {
+      const p = path.toLowerCase();
+      return p === name || p.startsWith(`${name}.`) || p === `${core}:${name}` || p.startsWith(`${core}:${name}.`);
+    };
+    if (params.attributes.length > 0) return params.attributes.some(matches);
+    return !params.excludedAttributes.some(matches);
+  }
+
+  private sqlContext(resourceType: ResourceType): FilterSqlContext {
+    return {
+      dialect: this.config.database.engine,
+      registry: this.registry,
+      resourceType,
+      alias: ALIAS[resourceType],
+      docColumn: 'doc',
+      columns: COLUMNS[resourceType],
+      members:
+        resourceType === 'Group'
+          ? { table: 'group_membership', groupColumn: 'group_id', memberColumn: 'member_id', typeColumn: 'member_type' }
+          : undefined,
+    };
+  }
+}

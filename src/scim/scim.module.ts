@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { DirectoryModule } from '../directory/directory.module';
+import { DiscoveryController } from './discovery.controller';
+import { DiscoveryService } from './discovery.service';
+import { GroupsController } from './groups.controller';
+import { ListQueryBuilder } from './list-query.builder';
+import { SchemaRegistry } from './protocol';
+import { ScimGroupsService } from './scim-groups.service';
+import { ScimUsersService } from './scim-users.service';
+import { UsersController } from './users.controller';
+
+/** The inbound SCIM 2.0 surface for HR pushes (RFC 7644), on /scim/v2. */
+@Module({
+  imports: [DirectoryModule],
+  controllers: [UsersController, GroupsController, DiscoveryController],
+  providers: [
+    { provide: SchemaRegistry, useFactory: () => new SchemaRegistry() },
+    ListQueryBuilder,
+    ScimUsersService,
+    ScimGroupsService,
+    DiscoveryService,
+  ],
+  exports: [SchemaRegistry],
+})
+export class ScimModule {}
