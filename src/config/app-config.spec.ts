@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe(loadConfig.name, () => {
+  it('applies the defaults: port 8080, embedded SQLite in ./data', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.database.engine).toBe('sqlite');
+    expect(config.database.sqlitePath).toMatch(/data[/\\]gateway\.sqlite$/);
+    expect(config.scim).toEqual({ defaultPageSize: 100, maxPageSize: 1000, bodyLimitBytes: 1024 * 1024 });
+    expect(config.retention.softDeleteDays).toBe(30);
+  });
+
+  it('selects MySQL or MariaDB from the URL scheme', () => {
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/gw' }).database).toMatchObject({ engine: 'mysql', flavor: 'mysql' });
+    expect(loadConfig({ DATABASE_URL: 'mariadb://u:p@db/gw' }).database).toMatchObject({ engine: 'mysql', flavor: 'mariadb' });
+  });
+
+  it('lists every problem at once and never prints a secret', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'postgres://admin:hunter2secret@db/gw',
+        BODY_LIMIT: 'huge',
+        BOOTSTRAP_ADMIN_TOKEN: 'short-secret',
+        SCIM_MAX_PAGE_SIZE: '0',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect(problems).toHaveLength(6);
+    expect(message).toMatch(/PORT/);
+    expect(message).toMatch(/LOG_LEVEL/);
+    expect(message).toMatch(/DATABASE_URL must start with mysql:\/\/ or mariadb:\/\//);
+    expect(message).toMatch(/BODY_LIMIT/);
+    expect(message).toMatch(/BOOTSTRAP_ADMIN_TOKEN must be at least 20/);
+    expect(message).not.toContain('hunter2secret');
+    expect(message).not.toContain('short-secret');
+  });
+
+  it('does not echo an unparsable DATABASE_URL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'not a url with p4ssw0rd' })).toThrow(/DATABASE_URL is not a valid URL/);
+    try {
+      loadConfig({ DATABASE_URL: 'not a url with p4ssw0rd' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('p4ssw0rd');
+    }
+  });
+
+  it('parses sizes with units', () => {
+    expect(loadConfig({ BODY_LIMIT: '512kb' }).scim.bodyLimitBytes).toBe(512 * 1024);
+    expect(loadConfig({ BODY_LIMIT: '2MB' }).scim.bodyLimitBytes).toBe(2 * 1024 * 1024);
+  });
+});
