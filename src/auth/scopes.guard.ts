@@ -29,8 +29,9 @@ export class ScopesGuard extends AuthGuard('bearer') {
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err) throw err;
-    if (!user) throw new UnauthorizedError('A valid bearer token is required (Authorization: Bearer <token>)');
+    if (err) throw err instanceof Error ? err : new UnauthorizedError('Authentication failed');
+    if (!user)
+      throw new UnauthorizedError('A valid bearer token is required (Authorization: Bearer <token>)');
     return user;
   }
 }

@@ -37,17 +37,14 @@ async function main(): Promise<void> {
       }
       const stamp = Date.now();
       const className = `${name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}${stamp}`;
-      const esc = (q: string) => '`' + q.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+      const esc = (q: string) =>
+        '`' + q.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
       const up = sql.upQueries.map((q) => `    await queryRunner.query(${esc(q.query)});`).join('\n');
       const down = [...sql.downQueries]
         .reverse()
         .map((q) => `    await queryRunner.query(${esc(q.query)});`)
         .join('\n');
-      const file = path.join(
-        'src/database/migrations',
-        config.database.engine,
-        `${stamp}-${name}.ts`,
-      );
+      const file = path.join('src/database/migrations', config.database.engine, `${stamp}-${name}.ts`);
       fs.writeFileSync(
         file,
         `import { MigrationInterface, QueryRunner } from 'typeorm';\n\n` +

@@ -65,13 +65,19 @@ export class ListQueryBuilder {
     }
     const request = body as Record<string, unknown>;
     const schemas = request.schemas;
-    if (!Array.isArray(schemas) || !schemas.some((s) => String(s).toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase())) {
-      throw new InvalidRequestError(`Attribute schemas must contain ${SEARCH_REQUEST_SCHEMA}`, 'invalidSyntax');
+    if (
+      !Array.isArray(schemas) ||
+      !schemas.some((s) => String(s).toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase())
+    ) {
+      throw new InvalidRequestError(
+        `Attribute schemas must contain ${SEARCH_REQUEST_SCHEMA}`,
+        'invalidSyntax',
+      );
     }
     const query: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(request)) {
       if (key === 'schemas' || value === undefined || value === null) continue;
-      query[key] = Array.isArray(value) ? value.map(String).join(',') : String(value as string | number);
+      query[key] = Array.isArray(value) ? value.map(String).join(',') : String(value);
     }
     return this.fromQuery(query);
   }
@@ -89,7 +95,9 @@ export class ListQueryBuilder {
     const core = this.registry.coreSchema(resourceType).id.toLowerCase();
     const matches = (path: string) => {
       const p = path.toLowerCase();
-      return p === name || p.startsWith(`${name}.`) || p === `${core}:${name}` || p.startsWith(`${core}:${name}.`);
+      return (
+        p === name || p.startsWith(`${name}.`) || p === `${core}:${name}` || p.startsWith(`${core}:${name}.`)
+      );
     };
     if (params.attributes.length > 0) return params.attributes.some(matches);
     return !params.excludedAttributes.some(matches);
@@ -105,7 +113,12 @@ export class ListQueryBuilder {
       columns: COLUMNS[resourceType],
       members:
         resourceType === 'Group'
-          ? { table: 'group_membership', groupColumn: 'group_id', memberColumn: 'member_id', typeColumn: 'member_type' }
+          ? {
+              table: 'group_membership',
+              groupColumn: 'group_id',
+              memberColumn: 'member_id',
+              typeColumn: 'member_type',
+            }
           : undefined,
     };
   }

@@ -12,15 +12,24 @@ describe('Bearer tokens, scopes and the admin token API', () => {
 
   it('answers 401 as a SCIM error on /scim/v2 without a token or with a bad one', async () => {
     const none = await t.http.get('/scim/v2/Users').expect(401);
-    expect(none.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401' });
+    expect(none.body).toMatchObject({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '401',
+    });
     expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
     await t.http.get('/scim/v2/Users').set('Authorization', 'Bearer not-a-token').expect(401);
   });
 
   it('answers 403 to a token without the scope, on either surface', async () => {
-    const scimOnAdmin = await t.http.get('/admin/v1/tokens').set('Authorization', `Bearer ${SCIM_TOKEN}`).expect(403);
+    const scimOnAdmin = await t.http
+      .get('/admin/v1/tokens')
+      .set('Authorization', `Bearer ${SCIM_TOKEN}`)
+      .expect(403);
     expect(scimOnAdmin.body).toMatchObject({ statusCode: 403, error: 'FORBIDDEN' });
-    const adminOnScim = await t.http.get('/scim/v2/Users').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(403);
+    const adminOnScim = await t.http
+      .get('/scim/v2/Users')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .expect(403);
     expect(adminOnScim.body).toMatchObject({ status: '403' });
   });
 
@@ -30,8 +39,15 @@ describe('Bearer tokens, scopes and the admin token API', () => {
   });
 
   it('issues a token once, lists it without the secret, stores only its hash, and revokes it', async () => {
-    const issued = await t.admin('post', '/tokens').send({ name: 'workday-prod', scopes: ['scim'] }).expect(201);
-    expect(issued.body).toMatchObject({ name: 'workday-prod', scopes: ['scim'], token: expect.stringMatching(/^scgw_/) });
+    const issued = await t
+      .admin('post', '/tokens')
+      .send({ name: 'workday-prod', scopes: ['scim'] })
+      .expect(201);
+    expect(issued.body).toMatchObject({
+      name: 'workday-prod',
+      scopes: ['scim'],
+      token: expect.stringMatching(/^scgw_/),
+    });
     const secret: string = issued.body.token;
     await t.http.get('/scim/v2/Users').set('Authorization', `Bearer ${secret}`).expect(200);
 

@@ -43,7 +43,9 @@ describe('Discovery and health', () => {
         'urn:ietf:params:scim:schemas:extension:Microsoft:Entra:2.0:User',
       ]),
     );
-    const entra = await t.scim('get', '/Schemas/urn:ietf:params:scim:schemas:extension:Microsoft:Entra:2.0:User').expect(200);
+    const entra = await t
+      .scim('get', '/Schemas/urn:ietf:params:scim:schemas:extension:Microsoft:Entra:2.0:User')
+      .expect(200);
     expect(entra.body.attributes.map((a: { name: string }) => a.name)).toEqual(
       expect.arrayContaining(['employeeHireDate', 'employeeLeaveDateTime']),
     );

@@ -11,7 +11,10 @@ describe('SCIM /Groups', () => {
   beforeAll(async () => {
     t = await startTestApp();
     for (const name of ['alice', 'bob', 'carol']) {
-      const res = await t.scim('post', '/Users').send({ schemas: [USER], userName: `${name}@groups.test` }).expect(201);
+      const res = await t
+        .scim('post', '/Users')
+        .send({ schemas: [USER], userName: `${name}@groups.test` })
+        .expect(201);
       userIds.push(res.body.id);
     }
   });
@@ -19,24 +22,42 @@ describe('SCIM /Groups', () => {
     await t.close();
   });
 
-  const members = (res: { body: { members?: { value: string }[] } }) => (res.body.members ?? []).map((m) => m.value).sort();
+  const members = (res: { body: { members?: { value: string }[] } }) =>
+    (res.body.members ?? []).map((m) => m.value).sort();
 
   it('creates a group with user members as rows and returns them', async () => {
     const res = await t
       .scim('post', '/Groups')
-      .send({ schemas: [GROUP], displayName: 'Finance', externalId: 'G-FIN', members: [{ value: userIds[0] }, { value: userIds[1] }] })
+      .send({
+        schemas: [GROUP],
+        displayName: 'Finance',
+        externalId: 'G-FIN',
+        members: [{ value: userIds[0] }, { value: userIds[1] }],
+      })
       .expect(201);
-    expect(res.body).toMatchObject({ displayName: 'Finance', externalId: 'G-FIN', meta: { resourceType: 'Group', version: 'W/"1"' } });
+    expect(res.body).toMatchObject({
+      displayName: 'Finance',
+      externalId: 'G-FIN',
+      meta: { resourceType: 'Group', version: 'W/"1"' },
+    });
     expect(members(res)).toEqual([userIds[0], userIds[1]].sort());
-    expect(res.body.members[0]).toMatchObject({ type: 'User', $ref: expect.stringContaining('/scim/v2/Users/') });
-    const rows = await t.dataSource.query('SELECT member_id FROM group_membership WHERE group_id = ?', [res.body.id]);
+    expect(res.body.members[0]).toMatchObject({
+      type: 'User',
+      $ref: expect.stringContaining('/scim/v2/Users/'),
+    });
+    const rows = await t.dataSource.query('SELECT member_id FROM group_membership WHERE group_id = ?', [
+      res.body.id,
+    ]);
     expect(rows).toHaveLength(2);
     const kinds = (await journal(t.dataSource)).filter((j) => j.object_id === res.body.id).map((j) => j.kind);
     expect(kinds).toEqual(['created', 'members_added']);
   });
 
   it('accepts groups as members and shows the user its groups', async () => {
-    const inner = await t.scim('post', '/Groups').send({ schemas: [GROUP], displayName: 'Inner', members: [{ value: userIds[2] }] }).expect(201);
+    const inner = await t
+      .scim('post', '/Groups')
+      .send({ schemas: [GROUP], displayName: 'Inner', members: [{ value: userIds[2] }] })
+      .expect(201);
     const outer = await t
       .scim('post', '/Groups')
       .send({ schemas: [GROUP], displayName: 'Outer', members: [{ value: inner.body.id, type: 'Group' }] })
@@ -50,42 +71,70 @@ describe('SCIM /Groups', () => {
     const before = await t.dataSource.query('SELECT COUNT(*) AS n FROM directory_group');
     const res = await t
       .scim('post', '/Groups')
-      .send({ schemas: [GROUP], displayName: 'Ghosts', members: [{ value: '00000000-0000-0000-0000-000000000000' }] })
+      .send({
+        schemas: [GROUP],
+        displayName: 'Ghosts',
+        members: [{ value: '00000000-0000-0000-0000-000000000000' }],
+      })
       .expect(400);
     expect(res.body.detail).toMatch(/members/);
     expect(await t.dataSource.query('SELECT COUNT(*) AS n FROM directory_group')).toEqual(before);
   });
 
   it('refuses a group without displayName', async () => {
-    const res = await t.scim('post', '/Groups').send({ schemas: [GROUP] }).expect(400);
+    const res = await t
+      .scim('post', '/Groups')
+      .send({ schemas: [GROUP] })
+      .expect(400);
     expect(res.body.detail).toMatch(/displayName/);
   });
 
   it('adds and removes members with PATCH (RFC and Entra shapes), touching only those rows', async () => {
-    const { body } = await t.scim('post', '/Groups').send({ schemas: [GROUP], displayName: 'Patchers', members: [{ value: userIds[0] }] }).expect(201);
+    const { body } = await t
+      .scim('post', '/Groups')
+      .send({ schemas: [GROUP], displayName: 'Patchers', members: [{ value: userIds[0] }] })
+      .expect(201);
     await t
       .scim('patch', `/Groups/${body.id}`)
-      .send({ schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: userIds[1] }, { value: userIds[2] }] }] })
+      .send({
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'Add', path: 'members', value: [{ value: userIds[1] }, { value: userIds[2] }] }],
+      })
       .expect(200);
     let got = await t.scim('get', `/Groups/${body.id}`).expect(200);
     expect(members(got)).toEqual([...userIds].sort());
     await t
       .scim('patch', `/Groups/${body.id}`)
-      .send({ schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: userIds[0] }] }] })
+      .send({
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'Remove', path: 'members', value: [{ value: userIds[0] }] }],
+      })
       .expect(200);
     await t
       .scim('patch', `/Groups/${body.id}`)
-      .send({ schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${userIds[1]}"]` }] })
+      .send({
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'remove', path: `members[value eq "${userIds[1]}"]` }],
+      })
       .expect(200);
     got = await t.scim('get', `/Groups/${body.id}`).expect(200);
     expect(members(got)).toEqual([userIds[2]]);
     expect(got.body.meta.version).toBe('W/"4"');
     const kinds = (await journal(t.dataSource)).filter((j) => j.object_id === body.id).map((j) => j.kind);
-    expect(kinds).toEqual(['created', 'members_added', 'members_added', 'members_removed', 'members_removed']);
+    expect(kinds).toEqual([
+      'created',
+      'members_added',
+      'members_added',
+      'members_removed',
+      'members_removed',
+    ]);
   });
 
   it('replaces the displayName with PATCH', async () => {
-    const { body } = await t.scim('post', '/Groups').send({ schemas: [GROUP], displayName: 'Old Name' }).expect(201);
+    const { body } = await t
+      .scim('post', '/Groups')
+      .send({ schemas: [GROUP], displayName: 'Old Name' })
+      .expect(201);
     const res = await t
       .scim('patch', `/Groups/${body.id}`)
       .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'New Name' }] })
@@ -98,34 +147,56 @@ describe('SCIM /Groups', () => {
   it('replaces the member list with PUT', async () => {
     const { body } = await t
       .scim('post', '/Groups')
-      .send({ schemas: [GROUP], displayName: 'Put Group', members: [{ value: userIds[0] }, { value: userIds[1] }] })
+      .send({
+        schemas: [GROUP],
+        displayName: 'Put Group',
+        members: [{ value: userIds[0] }, { value: userIds[1] }],
+      })
       .expect(201);
     const res = await t
       .scim('put', `/Groups/${body.id}`)
-      .send({ schemas: [GROUP], displayName: 'Put Group', members: [{ value: userIds[1] }, { value: userIds[2] }] })
+      .send({
+        schemas: [GROUP],
+        displayName: 'Put Group',
+        members: [{ value: userIds[1] }, { value: userIds[2] }],
+      })
       .expect(200);
     expect(members(res)).toEqual([userIds[1], userIds[2]].sort());
   });
 
   it('lists without members when excludedAttributes=members', async () => {
-    const res = await t.scim('get', '/Groups').query({ filter: 'displayName eq "Finance"', excludedAttributes: 'members' }).expect(200);
+    const res = await t
+      .scim('get', '/Groups')
+      .query({ filter: 'displayName eq "Finance"', excludedAttributes: 'members' })
+      .expect(200);
     expect(res.body.totalResults).toBe(1);
     expect(res.body.Resources[0].members).toBeUndefined();
     expect(res.body.Resources[0].displayName).toBe('Finance');
   });
 
   it('soft-deletes a group and drops its memberships', async () => {
-    const { body } = await t.scim('post', '/Groups').send({ schemas: [GROUP], displayName: 'Doomed', members: [{ value: userIds[0] }] }).expect(201);
+    const { body } = await t
+      .scim('post', '/Groups')
+      .send({ schemas: [GROUP], displayName: 'Doomed', members: [{ value: userIds[0] }] })
+      .expect(201);
     await t.scim('delete', `/Groups/${body.id}`).expect(204);
     await t.scim('get', `/Groups/${body.id}`).expect(404);
-    expect(await t.dataSource.query('SELECT * FROM group_membership WHERE group_id = ?', [body.id])).toEqual([]);
+    expect(await t.dataSource.query('SELECT * FROM group_membership WHERE group_id = ?', [body.id])).toEqual(
+      [],
+    );
     const [row] = await t.dataSource.query('SELECT deleted_at FROM directory_group WHERE id = ?', [body.id]);
     expect(row.deleted_at).not.toBeNull();
   });
 
   it('removes a soft-deleted user from its groups and journals it on the group', async () => {
-    const u = await t.scim('post', '/Users').send({ schemas: [USER], userName: 'member.leaver@groups.test' }).expect(201);
-    const g = await t.scim('post', '/Groups').send({ schemas: [GROUP], displayName: 'Leavers', members: [{ value: u.body.id }] }).expect(201);
+    const u = await t
+      .scim('post', '/Users')
+      .send({ schemas: [USER], userName: 'member.leaver@groups.test' })
+      .expect(201);
+    const g = await t
+      .scim('post', '/Groups')
+      .send({ schemas: [GROUP], displayName: 'Leavers', members: [{ value: u.body.id }] })
+      .expect(201);
     await t.scim('delete', `/Users/${u.body.id}`).expect(204);
     const got = await t.scim('get', `/Groups/${g.body.id}`).expect(200);
     expect(got.body.members ?? []).toEqual([]);
@@ -134,10 +205,17 @@ describe('SCIM /Groups', () => {
   });
 
   it('round-trips the RFC 7643 §8.4 group (members remapped to our users)', async () => {
-    const sample = sharedData('rfc-samples/rfc7643-8.4-group.json') as { displayName: string; members: unknown[] };
+    const sample = sharedData<{
+      displayName: string;
+      members: unknown[];
+    }>('rfc-samples/rfc7643-8.4-group.json');
     const res = await t
       .scim('post', '/Groups')
-      .send({ schemas: [GROUP], displayName: sample.displayName, members: sample.members.map((_m, i) => ({ value: userIds[i] })) })
+      .send({
+        schemas: [GROUP],
+        displayName: sample.displayName,
+        members: sample.members.map((_m, i) => ({ value: userIds[i] })),
+      })
       .expect(201);
     const got = await t.scim('get', `/Groups/${res.body.id}`).expect(200);
     expect(got.body.displayName).toBe(sample.displayName);

@@ -24,7 +24,9 @@ describe('SCIM /Users', () => {
       const res = await t
         .scim('post', '/Users')
         .set('Content-Type', 'application/scim+json')
-        .send(JSON.stringify(aUser('create.one@example.com', { externalId: 'E1', displayName: 'Create One' })))
+        .send(
+          JSON.stringify(aUser('create.one@example.com', { externalId: 'E1', displayName: 'Create One' })),
+        )
         .expect(201);
       expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
       expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -94,7 +96,10 @@ describe('SCIM /Users', () => {
           schemas: [USER, ENTERPRISE, ENTRA],
           userName: 'ext.user@example.com',
           [ENTERPRISE]: { department: 'Finance', employeeNumber: '1001', manager: { value: 'abc' } },
-          [ENTRA]: { employeeHireDate: '2027-01-04T08:00:00Z', employeeLeaveDateTime: '2028-06-30T17:00:00Z' },
+          [ENTRA]: {
+            employeeHireDate: '2027-01-04T08:00:00Z',
+            employeeLeaveDateTime: '2028-06-30T17:00:00Z',
+          },
         })
         .expect(201);
       const got = await t.scim('get', `/Users/${res.body.id}`).expect(200);
@@ -104,7 +109,10 @@ describe('SCIM /Users', () => {
     });
 
     it('never stores or returns a password', async () => {
-      const res = await t.scim('post', '/Users').send(aUser('pw.user@example.com', { password: 'Sup3rS3cret!' })).expect(201);
+      const res = await t
+        .scim('post', '/Users')
+        .send(aUser('pw.user@example.com', { password: 'Sup3rS3cret!' }))
+        .expect(201);
       expect(res.body.password).toBeUndefined();
       const [row] = await t.dataSource.query('SELECT doc FROM directory_user WHERE id = ?', [res.body.id]);
       expect(row.doc).not.toContain('Sup3rS3cret');
@@ -114,7 +122,10 @@ describe('SCIM /Users', () => {
   describe('GET', () => {
     it('returns 404 with a SCIM error for an unknown id', async () => {
       const res = await t.scim('get', '/Users/00000000-0000-0000-0000-000000000000').expect(404);
-      expect(res.body).toMatchObject({ status: '404', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
+      expect(res.body).toMatchObject({
+        status: '404',
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      });
     });
 
     it('answers 304 to If-None-Match with the current version', async () => {
@@ -124,29 +135,56 @@ describe('SCIM /Users', () => {
     });
 
     it('lists with filter eq on userName, externalId and displayName, case-insensitively where the schema says so', async () => {
-      await t.scim('post', '/Users').send(aUser('Filter.Me@example.com', { externalId: 'FX-1', displayName: 'Filter Me' })).expect(201);
-      const byName = await t.scim('get', '/Users').query({ filter: 'userName eq "filter.me@example.com"' }).expect(200);
+      await t
+        .scim('post', '/Users')
+        .send(aUser('Filter.Me@example.com', { externalId: 'FX-1', displayName: 'Filter Me' }))
+        .expect(201);
+      const byName = await t
+        .scim('get', '/Users')
+        .query({ filter: 'userName eq "filter.me@example.com"' })
+        .expect(200);
       expect(byName.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:ListResponse']);
       expect(byName.body.totalResults).toBe(1);
       expect(byName.body.Resources[0].userName).toBe('Filter.Me@example.com');
       const byExternal = await t.scim('get', '/Users').query({ filter: 'externalId eq "FX-1"' }).expect(200);
       expect(byExternal.body.totalResults).toBe(1);
-      const byExternalWrongCase = await t.scim('get', '/Users').query({ filter: 'externalId eq "fx-1"' }).expect(200);
+      const byExternalWrongCase = await t
+        .scim('get', '/Users')
+        .query({ filter: 'externalId eq "fx-1"' })
+        .expect(200);
       expect(byExternalWrongCase.body.totalResults).toBe(0);
-      const byDisplay = await t.scim('get', '/Users').query({ filter: 'displayName eq "FILTER ME"' }).expect(200);
+      const byDisplay = await t
+        .scim('get', '/Users')
+        .query({ filter: 'displayName eq "FILTER ME"' })
+        .expect(200);
       expect(byDisplay.body.totalResults).toBe(1);
-      const none = await t.scim('get', '/Users').query({ filter: 'userName eq "nobody@example.com"' }).expect(200);
+      const none = await t
+        .scim('get', '/Users')
+        .query({ filter: 'userName eq "nobody@example.com"' })
+        .expect(200);
       expect(none.body).toMatchObject({ totalResults: 0, Resources: [] });
     });
 
     it('pages with startIndex and count and a correct totalResults', async () => {
       for (let i = 0; i < 5; i++) {
-        await t.scim('post', '/Users').send(aUser(`page.${i}@paging.test`, { externalId: 'PAGING' })).expect(201);
+        await t
+          .scim('post', '/Users')
+          .send(aUser(`page.${i}@paging.test`, { externalId: 'PAGING' }))
+          .expect(201);
       }
-      const page = await t.scim('get', '/Users').query({ filter: 'externalId eq "PAGING"', startIndex: 2, count: 2 }).expect(200);
+      const page = await t
+        .scim('get', '/Users')
+        .query({ filter: 'externalId eq "PAGING"', startIndex: 2, count: 2 })
+        .expect(200);
       expect(page.body).toMatchObject({ totalResults: 5, startIndex: 2, itemsPerPage: 2 });
-      expect(page.body.Resources.map((r: { userName: string }) => r.userName)).toEqual(['page.1@paging.test', 'page.2@paging.test']);
-      const countOnly = await t.scim('get', '/Users').query({ filter: 'externalId eq "PAGING"', count: 0 }).expect(200);
+      expect(page.body.Resources.map((r: { userName: string }) => r.userName)).toEqual([
+        'page.1@paging.test',
+        'page.2@paging.test',
+      ]);
+      const countOnly = await t
+        .scim('get', '/Users')
+        .query({ filter: 'externalId eq "PAGING"', count: 0 })
+        .expect(200);
       expect(countOnly.body).toMatchObject({ totalResults: 5, itemsPerPage: 0 });
     });
 
@@ -158,7 +196,10 @@ describe('SCIM /Users', () => {
 
   describe('PUT', () => {
     it('replaces the user, bumps the version and journals the change', async () => {
-      const { body } = await t.scim('post', '/Users').send(aUser('put.user@example.com', { title: 'Clerk' })).expect(201);
+      const { body } = await t
+        .scim('post', '/Users')
+        .send(aUser('put.user@example.com', { title: 'Clerk' }))
+        .expect(201);
       const res = await t
         .scim('put', `/Users/${body.id}`)
         .send(aUser('put.user@example.com', { displayName: 'Put User' }))
@@ -173,7 +214,10 @@ describe('SCIM /Users', () => {
 
     it('refuses a stale If-Match with 412 and writes nothing', async () => {
       const { body } = await t.scim('post', '/Users').send(aUser('stale.put@example.com')).expect(201);
-      await t.scim('put', `/Users/${body.id}`).send(aUser('stale.put@example.com', { title: 'A' })).expect(200);
+      await t
+        .scim('put', `/Users/${body.id}`)
+        .send(aUser('stale.put@example.com', { title: 'A' }))
+        .expect(200);
       const res = await t
         .scim('put', `/Users/${body.id}`)
         .set('If-Match', 'W/"1"')
@@ -182,7 +226,11 @@ describe('SCIM /Users', () => {
       expect(res.body.status).toBe('412');
       const got = await t.scim('get', `/Users/${body.id}`).expect(200);
       expect(got.body.title).toBe('A');
-      await t.scim('put', `/Users/${body.id}`).set('If-Match', 'W/"2"').send(aUser('stale.put@example.com', { title: 'C' })).expect(200);
+      await t
+        .scim('put', `/Users/${body.id}`)
+        .set('If-Match', 'W/"2"')
+        .send(aUser('stale.put@example.com', { title: 'C' }))
+        .expect(200);
     });
 
     it('refuses a rename onto another user with 409', async () => {
@@ -193,13 +241,19 @@ describe('SCIM /Users', () => {
     });
 
     it('answers 404 for an unknown id', async () => {
-      await t.scim('put', '/Users/00000000-0000-0000-0000-000000000000').send(aUser('ghost@example.com')).expect(404);
+      await t
+        .scim('put', '/Users/00000000-0000-0000-0000-000000000000')
+        .send(aUser('ghost@example.com'))
+        .expect(404);
     });
   });
 
   describe('PATCH', () => {
     it('adds, replaces and removes simple attributes', async () => {
-      const { body } = await t.scim('post', '/Users').send(aUser('patch.user@example.com', { title: 'Clerk', nickName: 'P' })).expect(201);
+      const { body } = await t
+        .scim('post', '/Users')
+        .send(aUser('patch.user@example.com', { title: 'Clerk', nickName: 'P' }))
+        .expect(201);
       const res = await t
         .scim('patch', `/Users/${body.id}`)
         .send({
@@ -217,14 +271,19 @@ describe('SCIM /Users', () => {
     });
 
     it('sets active false: a disabled user, still readable', async () => {
-      const { body } = await t.scim('post', '/Users').send(aUser('disable.me@example.com', { active: true })).expect(201);
+      const { body } = await t
+        .scim('post', '/Users')
+        .send(aUser('disable.me@example.com', { active: true }))
+        .expect(201);
       await t
         .scim('patch', `/Users/${body.id}`)
         .send({ schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })
         .expect(200);
       const got = await t.scim('get', `/Users/${body.id}`).expect(200);
       expect(got.body.active).toBe(false);
-      const [row] = await t.dataSource.query('SELECT active, deleted_at FROM directory_user WHERE id = ?', [body.id]);
+      const [row] = await t.dataSource.query('SELECT active, deleted_at FROM directory_user WHERE id = ?', [
+        body.id,
+      ]);
       expect(Number(row.active)).toBe(0);
       expect(row.deleted_at).toBeNull();
     });
@@ -246,9 +305,15 @@ describe('SCIM /Users', () => {
       const { body } = await t.scim('post', '/Users').send(aUser('leaver@example.com')).expect(201);
       await t.scim('delete', `/Users/${body.id}`).expect(204);
       await t.scim('get', `/Users/${body.id}`).expect(404);
-      const list = await t.scim('get', '/Users').query({ filter: 'userName eq "leaver@example.com"' }).expect(200);
+      const list = await t
+        .scim('get', '/Users')
+        .query({ filter: 'userName eq "leaver@example.com"' })
+        .expect(200);
       expect(list.body.totalResults).toBe(0);
-      const [row] = await t.dataSource.query('SELECT user_name, deleted_at FROM directory_user WHERE id = ?', [body.id]);
+      const [row] = await t.dataSource.query(
+        'SELECT user_name, deleted_at FROM directory_user WHERE id = ?',
+        [body.id],
+      );
       expect(row.user_name).toBe('leaver@example.com');
       expect(row.deleted_at).not.toBeNull();
       const kinds = (await journal(t.dataSource)).filter((j) => j.object_id === body.id).map((j) => j.kind);
@@ -272,7 +337,13 @@ describe('SCIM /Users', () => {
       'rfc-samples/rfc7644-3.3-user-post_request.json',
     ])('round-trips %s', async (file) => {
       const sample = sharedData(file);
-      const { id: _id, meta: _meta, groups: _groups, password: _password, ...input } = sample as Record<string, unknown>;
+      const {
+        id: _id,
+        meta: _meta,
+        groups: _groups,
+        password: _password,
+        ...input
+      } = sample;
       const res = await t.scim('post', '/Users').send(input).expect(201);
       const got = await t.scim('get', `/Users/${res.body.id}`).expect(200);
       const { id: _gid, meta: _gmeta, schemas, ...returned } = got.body;
@@ -284,9 +355,15 @@ describe('SCIM /Users', () => {
 
   describe('request id', () => {
     it('echoes X-Request-Id and records it in the journal', async () => {
-      const res = await t.scim('post', '/Users').set('X-Request-Id', 'hr-push-42').send(aUser('reqid@example.com')).expect(201);
+      const res = await t
+        .scim('post', '/Users')
+        .set('X-Request-Id', 'hr-push-42')
+        .send(aUser('reqid@example.com'))
+        .expect(201);
       expect(res.headers['x-request-id']).toBe('hr-push-42');
-      const rows = await t.dataSource.query('SELECT request_id FROM directory_change WHERE object_id = ?', [res.body.id]);
+      const rows = await t.dataSource.query('SELECT request_id FROM directory_change WHERE object_id = ?', [
+        res.body.id,
+      ]);
       expect(rows).toEqual([{ request_id: 'hr-push-42' }]);
     });
 

@@ -17,6 +17,8 @@ export default async function globalSetup(): Promise<void> {
     });
     await conn.end();
   } catch (err) {
-    throw new Error(`TEST_DATABASE_URL: cannot connect to ${u.hostname}:${u.port || 3306} (${(err as Error).message})`);
+    throw new Error(
+      `TEST_DATABASE_URL: cannot connect to ${u.hostname}:${u.port || 3306} (${(err as Error).message})`,
+    );
   }
 }

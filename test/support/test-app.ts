@@ -29,7 +29,9 @@ const silent: LoggerService = { log() {}, error() {}, warn() {}, debug() {}, ver
  * The production app (createApp → configureApp) on a fresh database: a temporary SQLite file, or, when
  * TEST_DATABASE_URL is set (mysql:// or mariadb://), a fresh database on that server, dropped at close.
  */
-export async function startTestApp(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-test-'));
   const serverUrl = process.env.TEST_DATABASE_URL;
   let databaseUrl: string | undefined;
@@ -74,10 +76,8 @@ export async function startTestApp(options: { env?: Record<string, string>; cloc
     http,
     dataSource,
     engine: config.database.engine,
-    scim: (method, url) =>
-      http[method](`/scim/v2${url}`).set('Authorization', `Bearer ${SCIM_TOKEN}`),
-    admin: (method, url) =>
-      http[method](`/admin/v1${url}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`),
+    scim: (method, url) => http[method](`/scim/v2${url}`).set('Authorization', `Bearer ${SCIM_TOKEN}`),
+    admin: (method, url) => http[method](`/admin/v1${url}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`),
     close: async () => {
       await app.close();
       await dropDatabase();
@@ -93,6 +93,10 @@ export function sharedData<T = Record<string, unknown>>(relative: string): T {
 }
 
 /** Rows of the change journal, oldest first. */
-export async function journal(dataSource: DataSource): Promise<{ object_type: string; object_id: string; kind: string }[]> {
-  return dataSource.query('SELECT object_type, object_id, kind, request_id FROM directory_change ORDER BY seq');
+export async function journal(
+  dataSource: DataSource,
+): Promise<{ object_type: string; object_id: string; kind: string }[]> {
+  return dataSource.query(
+    'SELECT object_type, object_id, kind, request_id FROM directory_change ORDER BY seq',
+  );
 }

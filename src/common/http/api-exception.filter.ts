@@ -26,7 +26,7 @@ export function normalizeError(err: unknown, requestId?: string): NormalizedErro
     const body = err.getResponse();
     const message =
       typeof body === 'object' && body !== null && 'message' in body
-        ? (body as { message: unknown }).message
+        ? body.message
         : err.message;
     const text = Array.isArray(message) ? message.join('; ') : String(message);
     return {
@@ -38,13 +38,22 @@ export function normalizeError(err: unknown, requestId?: string): NormalizedErro
   }
   const bodyParserError = err as { type?: string; status?: number; expose?: boolean };
   if (bodyParserError?.type === 'entity.parse.failed') {
-    return { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON', scimType: 'invalidSyntax' };
+    return {
+      status: 400,
+      code: 'INVALID_JSON',
+      message: 'The request body is not valid JSON',
+      scimType: 'invalidSyntax',
+    };
   }
   if (bodyParserError?.type === 'entity.too.large') {
     return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body exceeds the size limit' };
   }
   if (bodyParserError?.expose && typeof bodyParserError.status === 'number' && bodyParserError.status < 500) {
-    return { status: bodyParserError.status, code: `HTTP_${bodyParserError.status}`, message: String((err as Error).message) };
+    return {
+      status: bodyParserError.status,
+      code: `HTTP_${bodyParserError.status}`,
+      message: String((err as Error).message),
+    };
   }
   logger.error({ requestId, error: err instanceof Error ? err.stack : String(err) });
   return { status: 500, code: 'INTERNAL', message: `Internal error; quote request id ${requestId ?? '-'}` };
@@ -92,7 +101,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
 }
 
 /** The same for errors raised by Express middleware (body parsing) before Nest routes the request. */
-export function expressErrorHandler(err: unknown, req: RequestWithId, res: Response, next: NextFunction): void {
+export function expressErrorHandler(
+  err: unknown,
+  req: RequestWithId,
+  res: Response,
+  next: NextFunction,
+): void {
   if (res.headersSent) return next(err);
   sendError(req, res, err);
 }
