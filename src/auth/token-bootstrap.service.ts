@@ -20,6 +20,7 @@ export class TokenBootstrapService implements OnApplicationBootstrap {
     const { adminToken, scimToken } = this.config.bootstrap;
     const admin = await this.auth.issueToken('bootstrap-admin', ['admin'], adminToken);
     const scim = await this.auth.issueToken('bootstrap-scim', ['scim'], scimToken);
+    if (adminToken && scimToken) return; // the operator chose both secrets: nothing to show
     const lines = ['', 'First start: two API tokens were created. They are shown once; store them now.'];
     lines.push(`  admin token (scope admin): ${adminToken ? '(from BOOTSTRAP_ADMIN_TOKEN)' : admin.token}`);
     lines.push(`  SCIM token  (scope scim):  ${scimToken ? '(from BOOTSTRAP_SCIM_TOKEN)' : scim.token}`);

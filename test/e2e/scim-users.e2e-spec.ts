@@ -59,7 +59,11 @@ describe('SCIM /Users', () => {
       ['missing userName', { schemas: [USER], displayName: 'x' }, /userName/],
       ['userName of the wrong type', { schemas: [USER], userName: 42 }, /userName/],
       ['active of the wrong type', aUser('bad.active@example.com', { active: 'maybe' }), /active/],
-      ['emails not a list of objects', aUser('bad.emails@example.com', { emails: 'a@b.c' }), /emails/],
+      [
+        'a sub-attribute of the wrong type',
+        aUser('bad.emails@example.com', { emails: [{ value: 'x@example.com', primary: 'perhaps' }] }),
+        /emails\.primary/,
+      ],
     ])('answers 400 naming the attribute for %s', async (_name, body, detail) => {
       const count = await t.dataSource.query('SELECT COUNT(*) AS n FROM directory_user');
       const res = await t.scim('post', '/Users').send(body).expect(400);
@@ -337,13 +341,7 @@ describe('SCIM /Users', () => {
       'rfc-samples/rfc7644-3.3-user-post_request.json',
     ])('round-trips %s', async (file) => {
       const sample = sharedData(file);
-      const {
-        id: _id,
-        meta: _meta,
-        groups: _groups,
-        password: _password,
-        ...input
-      } = sample;
+      const { id: _id, meta: _meta, groups: _groups, password: _password, ...input } = sample;
       const res = await t.scim('post', '/Users').send(input).expect(201);
       const got = await t.scim('get', `/Users/${res.body.id}`).expect(200);
       const { id: _gid, meta: _gmeta, schemas, ...returned } = got.body;
