@@ -17,7 +17,11 @@ export class GroupsRepository {
     await manager.insert(DirectoryGroup, row);
   }
 
-  async updateIfVersion(manager: EntityManager, row: DirectoryGroup, expectedVersion: number): Promise<boolean> {
+  async updateIfVersion(
+    manager: EntityManager,
+    row: DirectoryGroup,
+    expectedVersion: number,
+  ): Promise<boolean> {
     const { id, createdAt: _createdAt, ...changes } = row;
     const result = await manager.update(
       DirectoryGroup,
@@ -27,13 +31,24 @@ export class GroupsRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  /** Bumps the version of a group whose only change is its membership (ETags must change too). */
-  async bumpVersion(manager: EntityManager, id: string, expectedVersion: number, at: Date): Promise<boolean> {
-    const result = await manager.update(
-      DirectoryGroup,
-      { id, version: expectedVersion, deletedAt: IsNull() },
-      { version: expectedVersion + 1, updatedAt: at },
-    );
+  /**
+   * Bumps the version of a group whose only change is its membership (ETags must change too). Without an
+   * expected version the increment is unconditional: membership row changes commute, so concurrent member
+   * additions to one large group never conflict.
+   */
+  async bumpVersion(
+    manager: EntityManager,
+    id: string,
+    expectedVersion: number | undefined,
+    at: Date,
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(DirectoryGroup)
+      .set({ version: () => 'version + 1', updatedAt: at })
+      .where('id = :id AND deleted_at IS NULL', { id })
+      .andWhere(expectedVersion === undefined ? '1 = 1' : 'version = :expectedVersion', { expectedVersion })
+      .execute();
     return (result.affected ?? 0) === 1;
   }
 

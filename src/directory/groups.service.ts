@@ -59,7 +59,11 @@ export class GroupsService {
     await this.tx.run(async (manager) => {
       const resolved = await this.resolveMembers(manager, row.id, members);
       await this.groups.insert(manager, row);
-      await this.journal.append(manager, { objectType: 'Group', objectId: row.id, kind: 'created', objectVersion: 1 }, ctx);
+      await this.journal.append(
+        manager,
+        { objectType: 'Group', objectId: row.id, kind: 'created', objectVersion: 1 },
+        ctx,
+      );
       await this.applyMembership(manager, row.id, 1, { add: resolved, remove: [] }, now, ctx);
     });
     return toStored(row);
@@ -90,7 +94,12 @@ export class GroupsService {
     pre: WritePreconditions,
     ctx: RequestContext,
   ): Promise<StoredResource> {
-    return this.modifyGroup(id, () => ({ doc, membership: { add: members, remove: [], removeAll: true } }), pre, ctx);
+    return this.modifyGroup(
+      id,
+      () => ({ doc, membership: { add: members, remove: [], removeAll: true } }),
+      pre,
+      ctx,
+    );
   }
 
   /**
@@ -118,26 +127,44 @@ export class GroupsService {
         updatedAt: now,
       };
       const outcome = await this.tx.run(async (manager) => {
-        const membership = next.membership ? await this.planMembership(manager, id, next.membership) : undefined;
+        const membership = next.membership
+          ? await this.planMembership(manager, id, next.membership)
+          : undefined;
         const membersChange = membership && (membership.add.length > 0 || membership.remove.length > 0);
-        if (!docChanged && !membersChange) return 'unchanged' as const;
-        const claimed = docChanged
-          ? await this.groups.updateIfVersion(manager, row, current.version)
-          : await this.groups.bumpVersion(manager, id, current.version, now);
-        if (!claimed) return 'raced' as const;
+        if (!docChanged && !membersChange) return { status: 'unchanged' as const };
+        let version: number | null;
+        if (docChanged) {
+          version = (await this.groups.updateIfVersion(manager, row, current.version)) ? row.version : null;
+        } else {
+          // Membership only: commutes with other membership changes, so no compare-and-set unless If-Match asked.
+          version = await this.groups.bumpVersion(
+            manager,
+            id,
+            pre.ifMatch ? current.version : undefined,
+            now,
+          );
+        }
+        if (version === null) return { status: 'raced' as const };
         if (docChanged) {
           await this.journal.append(
             manager,
-            { objectType: 'Group', objectId: id, kind: next.membership?.removeAll ? 'replaced' : 'patched', objectVersion: row.version },
+            {
+              objectType: 'Group',
+              objectId: id,
+              kind: next.membership?.removeAll ? 'replaced' : 'patched',
+              objectVersion: version,
+            },
             ctx,
           );
         }
-        if (membership) await this.applyMembership(manager, id, row.version, membership, now, ctx);
-        return 'written' as const;
+        if (membership) await this.applyMembership(manager, id, version, membership, now, ctx);
+        return { status: 'written' as const, row: written };
       });
-      if (outcome === 'unchanged') return toStored(current);
-      if (outcome === 'written') return toStored(docChanged ? row : { ...current, version: row.version, updatedAt: now });
-      if (attempt >= MAX_OPTIMISTIC_RETRIES) throw new ConflictError('The group is being changed by another request; retry');
+      if (outcome.status === 'unchanged') return toStored(current);
+      if (outcome.status === 'written') return toStored(outcome.row);
+      if (attempt >= MAX_OPTIMISTIC_RETRIES) {
+        throw new ConflictError('The group is being changed by another request; retry');
+      }
     }
   }
 
@@ -150,18 +177,29 @@ export class GroupsService {
       const deleted = await this.tx.run(async (manager) => {
         if (!(await this.groups.softDeleteIfVersion(manager, id, current.version, now))) return false;
         await this.memberships.removeAll(manager, id);
-        await this.journal.append(manager, { objectType: 'Group', objectId: id, kind: 'deleted', objectVersion: current.version + 1 }, ctx);
+        await this.journal.append(
+          manager,
+          { objectType: 'Group', objectId: id, kind: 'deleted', objectVersion: current.version + 1 },
+          ctx,
+        );
         for (const parentId of await this.memberships.removeMemberEverywhere(manager, id)) {
           await this.journal.append(
             manager,
-            { objectType: 'Group', objectId: parentId, kind: 'members_removed', objectVersion: 0, detail: ChangeJournalRepository.memberDetail([id]) },
+            {
+              objectType: 'Group',
+              objectId: parentId,
+              kind: 'members_removed',
+              objectVersion: 0,
+              detail: ChangeJournalRepository.memberDetail([id]),
+            },
             ctx,
           );
         }
         return true;
       });
       if (deleted) return;
-      if (attempt >= MAX_OPTIMISTIC_RETRIES) throw new ConflictError('The group is being changed by another request; retry');
+      if (attempt >= MAX_OPTIMISTIC_RETRIES)
+        throw new ConflictError('The group is being changed by another request; retry');
     }
   }
 
@@ -175,7 +213,9 @@ export class GroupsService {
     const keep = new Set(add.map((m) => m.value));
     let remove = change.remove.filter((id) => !keep.has(id));
     if (change.removeAll) {
-      remove = (await this.memberships.listMembers(groupId)).map((m) => m.value).filter((id) => !keep.has(id));
+      remove = (await this.memberships.listMembers(groupId))
+        .map((m) => m.value)
+        .filter((id) => !keep.has(id));
     }
     return { add, remove };
   }
@@ -188,30 +228,50 @@ export class GroupsService {
     at: Date,
     ctx: RequestContext,
   ): Promise<void> {
-    const removed = plan.remove.length > 0 ? await this.memberships.remove(manager, groupId, plan.remove) : [];
+    const removed =
+      plan.remove.length > 0 ? await this.memberships.remove(manager, groupId, plan.remove) : [];
     const added = plan.add.length > 0 ? await this.memberships.add(manager, groupId, plan.add, at) : [];
     if (removed.length > 0) {
       await this.journal.append(
         manager,
-        { objectType: 'Group', objectId: groupId, kind: 'members_removed', objectVersion: version, detail: ChangeJournalRepository.memberDetail(removed) },
+        {
+          objectType: 'Group',
+          objectId: groupId,
+          kind: 'members_removed',
+          objectVersion: version,
+          detail: ChangeJournalRepository.memberDetail(removed),
+        },
         ctx,
       );
     }
     if (added.length > 0) {
       await this.journal.append(
         manager,
-        { objectType: 'Group', objectId: groupId, kind: 'members_added', objectVersion: version, detail: ChangeJournalRepository.memberDetail(added) },
+        {
+          objectType: 'Group',
+          objectId: groupId,
+          kind: 'members_added',
+          objectVersion: version,
+          detail: ChangeJournalRepository.memberDetail(added),
+        },
         ctx,
       );
     }
   }
 
   /** Every member must be a live user or group (400 otherwise); its type is what the store says it is. */
-  private async resolveMembers(manager: EntityManager, groupId: string, members: MemberRef[]): Promise<StoredMember[]> {
+  private async resolveMembers(
+    manager: EntityManager,
+    groupId: string,
+    members: MemberRef[],
+  ): Promise<StoredMember[]> {
     const unique = [...new Map(members.map((m) => [m.value, m])).values()];
     if (unique.length === 0) return [];
     if (unique.some((m) => m.value === groupId)) {
-      throw new InvalidRequestError('Attribute members: a group cannot be a member of itself', 'invalidValue');
+      throw new InvalidRequestError(
+        'Attribute members: a group cannot be a member of itself',
+        'invalidValue',
+      );
     }
     const ids = unique.map((m) => m.value);
     const userIds = await this.users.liveIds(ids, manager);
@@ -220,10 +280,16 @@ export class GroupsService {
     return unique.map((m) => {
       const type = userIds.has(m.value) ? 'User' : groupIds.has(m.value) ? 'Group' : undefined;
       if (!type) {
-        throw new InvalidRequestError(`Attribute members: no user or group has the id "${m.value}"`, 'invalidValue');
+        throw new InvalidRequestError(
+          `Attribute members: no user or group has the id "${m.value}"`,
+          'invalidValue',
+        );
       }
       if (m.type && m.type !== type) {
-        throw new InvalidRequestError(`Attribute members: "${m.value}" is a ${type}, not a ${m.type}`, 'invalidValue');
+        throw new InvalidRequestError(
+          `Attribute members: "${m.value}" is a ${type}, not a ${m.type}`,
+          'invalidValue',
+        );
       }
       return { value: m.value, type };
     });
@@ -236,7 +302,9 @@ export class GroupsService {
   }
 }
 
-function deriveGroupColumns(doc: ScimDocument): Pick<DirectoryGroup, 'displayName' | 'displayNameNormalized' | 'externalId'> {
+function deriveGroupColumns(
+  doc: ScimDocument,
+): Pick<DirectoryGroup, 'displayName' | 'displayNameNormalized' | 'externalId'> {
   const displayName = doc.displayName;
   if (typeof displayName !== 'string' || displayName.trim() === '') {
     throw new InvalidRequestError('Attribute displayName is required', 'invalidValue');

@@ -72,7 +72,9 @@ export class MembershipsRepository {
   async listMembersOf(groupIds: string[]): Promise<Map<string, StoredMember[]>> {
     const byGroup = new Map<string, StoredMember[]>(groupIds.map((id) => [id, []]));
     for (const chunk of chunks(groupIds, CHUNK)) {
-      const rows = await this.dataSource.query<{ group_id: string; member_id: string; member_type: MemberType }[]>(
+      const rows = await this.dataSource.query<
+        { group_id: string; member_id: string; member_type: MemberType }[]
+      >(
         `SELECT group_id, member_id, member_type FROM group_membership WHERE group_id IN (${chunk.map(() => '?').join(',')}) ORDER BY created_at, member_id`,
         chunk,
       );
@@ -96,7 +98,11 @@ export class MembershipsRepository {
     return byMember;
   }
 
-  private async presentIds(manager: EntityManager, groupId: string, memberIds: string[]): Promise<Set<string>> {
+  private async presentIds(
+    manager: EntityManager,
+    groupId: string,
+    memberIds: string[],
+  ): Promise<Set<string>> {
     const rows = await manager.find(GroupMembership, {
       select: { memberId: true },
       where: { groupId, memberId: In(memberIds) },

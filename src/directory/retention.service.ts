@@ -39,7 +39,11 @@ export class RetentionService {
         for (const row of batch) {
           const purged = await this.tx.run(async (manager) => {
             if (!(await repo.hardDelete(manager, row.id))) return false;
-            await this.journal.append(manager, { objectType: type, objectId: row.id, kind: 'purged', objectVersion: 0 }, { requestId: null });
+            await this.journal.append(
+              manager,
+              { objectType: type, objectId: row.id, kind: 'purged', objectVersion: 0 },
+              { requestId: null },
+            );
             return true;
           });
           if (purged) counts[type === 'User' ? 'users' : 'groups']++;

@@ -18,7 +18,11 @@ export class UsersRepository {
   }
 
   /** Compare-and-set on `version`: false when another writer got there first. */
-  async updateIfVersion(manager: EntityManager, row: DirectoryUser, expectedVersion: number): Promise<boolean> {
+  async updateIfVersion(
+    manager: EntityManager,
+    row: DirectoryUser,
+    expectedVersion: number,
+  ): Promise<boolean> {
     const { id, createdAt: _createdAt, ...changes } = row;
     const result = await manager.update(
       DirectoryUser,

@@ -7,15 +7,17 @@ import { isUniqueViolation } from '../database/db-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ChangeJournalRepository } from './change-journal.repository';
 import { DirectoryUser } from './directory-user.entity';
-import { GroupRef, ListQuery, ListResult, ScimDocument, StoredResource, WritePreconditions } from './directory.types';
+import {
+  GroupRef,
+  ListQuery,
+  ListResult,
+  ScimDocument,
+  StoredResource,
+  WritePreconditions,
+} from './directory.types';
 import { MembershipsRepository } from './memberships.repository';
 import { UsersRepository } from './users.repository';
-import {
-  checkPreconditions,
-  MAX_OPTIMISTIC_RETRIES,
-  normalizeKey,
-  serializeDocument,
-} from './write-guard';
+import { checkPreconditions, MAX_OPTIMISTIC_RETRIES, normalizeKey, serializeDocument } from './write-guard';
 
 /**
  * The directory's users: the only code that writes them. Every write appends to the change journal in
@@ -44,7 +46,11 @@ export class UsersService {
     };
     await this.tx.run(async (manager) => {
       await this.users.insert(manager, row).catch(rethrowUniqueness);
-      await this.journal.append(manager, { objectType: 'User', objectId: row.id, kind: 'created', objectVersion: 1 }, ctx);
+      await this.journal.append(
+        manager,
+        { objectType: 'User', objectId: row.id, kind: 'created', objectVersion: 1 },
+        ctx,
+      );
     });
     return toStored(row);
   }
@@ -58,7 +64,12 @@ export class UsersService {
     return row ? toStored(row) : null;
   }
 
-  replaceUser(id: string, doc: ScimDocument, pre: WritePreconditions, ctx: RequestContext): Promise<StoredResource> {
+  replaceUser(
+    id: string,
+    doc: ScimDocument,
+    pre: WritePreconditions,
+    ctx: RequestContext,
+  ): Promise<StoredResource> {
     return this.modifyUser(id, () => ({ doc, kind: 'replaced' }), pre, ctx);
   }
 
@@ -68,7 +79,11 @@ export class UsersService {
    */
   async modifyUser(
     id: string,
-    change: (current: StoredResource) => { doc: ScimDocument; kind: 'replaced' | 'patched'; detail?: Record<string, unknown> },
+    change: (current: StoredResource) => {
+      doc: ScimDocument;
+      kind: 'replaced' | 'patched';
+      detail?: Record<string, unknown>;
+    },
     pre: WritePreconditions,
     ctx: RequestContext,
   ): Promise<StoredResource> {
@@ -85,10 +100,17 @@ export class UsersService {
       };
       if (row.doc === current.doc) return toStored(current); // nothing changed: no version, no journal
       const written = await this.tx.run(async (manager) => {
-        if (!(await this.users.updateIfVersion(manager, row, current.version).catch(rethrowUniqueness))) return false;
+        if (!(await this.users.updateIfVersion(manager, row, current.version).catch(rethrowUniqueness)))
+          return false;
         await this.journal.append(
           manager,
-          { objectType: 'User', objectId: id, kind: next.kind, objectVersion: row.version, detail: next.detail },
+          {
+            objectType: 'User',
+            objectId: id,
+            kind: next.kind,
+            objectVersion: row.version,
+            detail: next.detail,
+          },
           ctx,
         );
         return true;
@@ -116,14 +138,21 @@ export class UsersService {
         for (const groupId of await this.memberships.removeMemberEverywhere(manager, id)) {
           await this.journal.append(
             manager,
-            { objectType: 'Group', objectId: groupId, kind: 'members_removed', objectVersion: 0, detail: ChangeJournalRepository.memberDetail([id]) },
+            {
+              objectType: 'Group',
+              objectId: groupId,
+              kind: 'members_removed',
+              objectVersion: 0,
+              detail: ChangeJournalRepository.memberDetail([id]),
+            },
             ctx,
           );
         }
         return true;
       });
       if (deleted) return;
-      if (attempt >= MAX_OPTIMISTIC_RETRIES) throw new ConflictError('The user is being changed by another request; retry');
+      if (attempt >= MAX_OPTIMISTIC_RETRIES)
+        throw new ConflictError('The user is being changed by another request; retry');
     }
   }
 
@@ -146,12 +175,21 @@ export class UsersService {
 /** The indexed columns, derived from the document so that they can never disagree with it. */
 export function deriveUserColumns(
   doc: ScimDocument,
-): Pick<DirectoryUser, 'userName' | 'userNameNormalized' | 'externalId' | 'displayNameNormalized' | 'primaryEmailNormalized' | 'active'> {
+): Pick<
+  DirectoryUser,
+  | 'userName'
+  | 'userNameNormalized'
+  | 'externalId'
+  | 'displayNameNormalized'
+  | 'primaryEmailNormalized'
+  | 'active'
+> {
   const userName = doc.userName;
   if (typeof userName !== 'string' || userName.trim() === '') {
     throw new InvalidRequestError('Attribute userName is required', 'invalidValue');
   }
-  if (userName.length > 255) throw new InvalidRequestError('Attribute userName is longer than 255 characters', 'invalidValue');
+  if (userName.length > 255)
+    throw new InvalidRequestError('Attribute userName is longer than 255 characters', 'invalidValue');
   const externalId = typeof doc.externalId === 'string' ? doc.externalId : null;
   if (externalId !== null && externalId.length > 255) {
     throw new InvalidRequestError('Attribute externalId is longer than 255 characters', 'invalidValue');
@@ -168,7 +206,9 @@ export function deriveUserColumns(
 }
 
 function primaryEmail(doc: ScimDocument): string | null {
-  const emails = Array.isArray(doc.emails) ? (doc.emails as { value?: unknown; primary?: unknown; type?: unknown }[]) : [];
+  const emails = Array.isArray(doc.emails)
+    ? (doc.emails as { value?: unknown; primary?: unknown; type?: unknown }[])
+    : [];
   const pick = emails.find((e) => e.primary === true) ?? emails.find((e) => e.type === 'work') ?? emails[0];
   return typeof pick?.value === 'string' ? normalizeKey(pick.value).slice(0, 255) : null;
 }
