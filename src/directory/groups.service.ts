@@ -132,19 +132,17 @@ export class GroupsService {
           : undefined;
         const membersChange = membership && (membership.add.length > 0 || membership.remove.length > 0);
         if (!docChanged && !membersChange) return { status: 'unchanged' as const };
-        let version: number | null;
+        let written: DirectoryGroup | null = null;
         if (docChanged) {
-          version = (await this.groups.updateIfVersion(manager, row, current.version)) ? row.version : null;
-        } else {
+          if (await this.groups.updateIfVersion(manager, row, current.version)) written = row;
+        } else if (
+          await this.groups.bumpVersion(manager, id, pre.ifMatch ? current.version : undefined, now)
+        ) {
           // Membership only: commutes with other membership changes, so no compare-and-set unless If-Match asked.
-          version = await this.groups.bumpVersion(
-            manager,
-            id,
-            pre.ifMatch ? current.version : undefined,
-            now,
-          );
+          written = await this.groups.findLive(id, manager);
         }
-        if (version === null) return { status: 'raced' as const };
+        if (!written) return { status: 'raced' as const };
+        const version = written.version;
         if (docChanged) {
           await this.journal.append(
             manager,
