@@ -5,8 +5,21 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const rules = [
-  { folders: ['src/scim/protocol', 'src/mapping/expression', 'src/mapping/scoping', 'src/mapping/mapping-set'], forbidden: /from ['"](@nestjs\/|typeorm|express)/, why: 'framework-free folder' },
-  { folders: ['src/directory'], forbidden: /from ['"][./]*(\.\.\/)+(provisioning|scim|admin|mapping)\//, why: 'directory is a core leaf: it never imports provisioning, scim, admin or mapping' },
+  {
+    folders: [
+      'src/scim/protocol',
+      'src/mapping/expression',
+      'src/mapping/scoping',
+      'src/mapping/mapping-set',
+    ],
+    forbidden: /from ['"](@nestjs\/|typeorm|express)/,
+    why: 'framework-free folder',
+  },
+  {
+    folders: ['src/directory'],
+    forbidden: /from ['"][./]*(\.\.\/)+(provisioning|scim|admin|mapping)\//,
+    why: 'directory is a core leaf: it never imports provisioning, scim, admin or mapping',
+  },
 ];
 
 function* files(dir) {
@@ -22,12 +35,14 @@ let violations = 0;
 for (const rule of rules) {
   for (const folder of rule.folders) {
     for (const file of files(folder)) {
-      fs.readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (rule.forbidden.test(line)) {
-          console.error(`${file}:${i + 1}: ${rule.why}: ${line.trim()}`);
-          violations++;
-        }
-      });
+      fs.readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (rule.forbidden.test(line)) {
+            console.error(`${file}:${i + 1}: ${rule.why}: ${line.trim()}`);
+            violations++;
+          }
+        });
     }
   }
 }

@@ -6,10 +6,17 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const dir = path.join(__dirname, '..', 'src', 'database', 'migrations');
-const names = (engine) => fs.readdirSync(path.join(dir, engine)).filter((f) => /^\d+-.+\.ts$/.test(f)).sort();
+const names = (engine) =>
+  fs
+    .readdirSync(path.join(dir, engine))
+    .filter((f) => /^\d+-.+\.ts$/.test(f))
+    .sort();
 const sqlite = names('sqlite');
 const mysql = names('mysql');
-const missing = [...sqlite.filter((f) => !mysql.includes(f)).map((f) => `mysql/${f}`), ...mysql.filter((f) => !sqlite.includes(f)).map((f) => `sqlite/${f}`)];
+const missing = [
+  ...sqlite.filter((f) => !mysql.includes(f)).map((f) => `mysql/${f}`),
+  ...mysql.filter((f) => !sqlite.includes(f)).map((f) => `sqlite/${f}`),
+];
 if (missing.length > 0) {
   console.error(`migrations missing their twin: ${missing.join(', ')}`);
   process.exit(1);

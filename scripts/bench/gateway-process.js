@@ -1,0 +1,113 @@
+// Starts the built gateway (dist/) as a child process on a fresh database and watches its peak RSS.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const SCIM_TOKEN = 'bench-scim-token-0123456789abcdef';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Peak resident set size of a process in MB (VmHWM: the high-water mark the kernel keeps). */
+function peakRssMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+async function createDatabase(serverUrl) {
+  const { createConnection } = require('mysql2/promise');
+  const u = new URL(serverUrl);
+  const name = `gw_bench_${Date.now()}`;
+  const conn = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  });
+  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await conn.end();
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = await createConnection({
+        host: u.hostname,
+        port: Number(u.port || 3306),
+        user: decodeURIComponent(u.username),
+        password: decodeURIComponent(u.password),
+      });
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
+/** engine: 'sqlite' or a mysql:// / mariadb:// server URL (a fresh database is created on it). */
+async function startGateway(engine, extraEnv = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-bench-'));
+  const port = await freePort();
+  let db = null;
+  if (engine !== 'sqlite') db = await createDatabase(engine);
+  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+      BOOTSTRAP_SCIM_TOKEN: SCIM_TOKEN,
+      SCIM_MAX_PAGE_SIZE: '1000',
+      BODY_LIMIT: '4mb',
+      ...(db ? { DATABASE_URL: db.url } : {}),
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/health/ready`);
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error('gateway did not become ready within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    pid: child.pid,
+    scimToken: SCIM_TOKEN,
+    adminToken: ADMIN_TOKEN,
+    peakRssMb: () => peakRssMb(child.pid),
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      if (db) await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+module.exports = { startGateway };
