@@ -16,19 +16,28 @@ function workerDoc(prefix, i) {
     title: 'Analyst',
     active: true,
     emails: [{ value: `${prefix}${i}@bench.example.com`, type: 'work', primary: true }],
-    [ENTERPRISE]: { employeeNumber: String(i), department: DEPARTMENTS[i % DEPARTMENTS.length], costCenter: `CC${i % 50}` },
+    [ENTERPRISE]: {
+      employeeNumber: String(i),
+      department: DEPARTMENTS[i % DEPARTMENTS.length],
+      costCenter: `CC${i % 50}`,
+    },
   };
 }
 
 function run(opts) {
   return new Promise((resolve, reject) => {
-    autocannon({ connections: 32, pipelining: 1, timeout: 30, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ connections: 32, pipelining: 1, timeout: 30, ...opts }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
 }
 
 function check(result, what) {
   const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${what}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  if (bad > 0)
+    throw new Error(
+      `${what}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
 }
 
 async function scimFetch(gw, method, path, body) {
@@ -64,7 +73,11 @@ async function postUsers(gw, prefix, count) {
 async function listIds(gw, filter, max) {
   const ids = [];
   for (let start = 1; ids.length < max; start += 1000) {
-    const page = await scimFetch(gw, 'GET', `/Users?filter=${encodeURIComponent(filter)}&attributes=id&startIndex=${start}&count=1000`);
+    const page = await scimFetch(
+      gw,
+      'GET',
+      `/Users?filter=${encodeURIComponent(filter)}&attributes=id&startIndex=${start}&count=1000`,
+    );
     ids.push(...page.Resources.map((r) => r.id));
     if (page.Resources.length < 1000) break;
   }
@@ -111,7 +124,10 @@ async function benchScim(gw, { users }) {
           return {
             ...req,
             path: `/scim/v2/Users/${ids[(n * 104729) % ids.length]}`,
-            body: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: `Title ${n}` }] }),
+            body: JSON.stringify({
+              schemas: [PATCH_OP],
+              Operations: [{ op: 'replace', path: 'title', value: `Title ${n}` }],
+            }),
           };
         },
       },
@@ -151,13 +167,21 @@ async function benchBigGroup(gw, { users, additions }) {
         headers: { Authorization: `Bearer ${gw.scimToken}`, 'Content-Type': 'application/scim+json' },
         setupRequest: (req) => ({
           ...req,
-          body: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: joiners[j++] }] }] }),
+          body: JSON.stringify({
+            schemas: [PATCH_OP],
+            Operations: [{ op: 'add', path: 'members', value: [{ value: joiners[j++] }] }],
+          }),
         }),
       },
     ],
   });
   check(add, 'PATCH add member');
-  return { groupMembers: all.length + joiners.length, fillSeconds, addMemberP99: add.latency.p99, addMemberRps: add.requests.average };
+  return {
+    groupMembers: all.length + joiners.length,
+    fillSeconds,
+    addMemberP99: add.latency.p99,
+    addMemberRps: add.requests.average,
+  };
 }
 
 module.exports = { benchScim, benchBigGroup };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SchemaRegistry } from '../scim/protocol';
 import { ChangeJournalRepository } from './change-journal.repository';
 import { DirectoryJobs } from './directory.jobs';
 import { GroupsRepository } from './groups.repository';
@@ -11,6 +12,8 @@ import { UsersService } from './users.service';
 /** The directory store and its only writer. It never calls provisioning: the journal is the hand-off. */
 @Module({
   providers: [
+    // The directory's schema (core, enterprise, Entra and registered extensions), shared by every surface.
+    { provide: SchemaRegistry, useFactory: () => new SchemaRegistry() },
     UsersRepository,
     GroupsRepository,
     MembershipsRepository,
@@ -20,6 +23,6 @@ import { UsersService } from './users.service';
     RetentionService,
     DirectoryJobs,
   ],
-  exports: [UsersService, GroupsService, RetentionService],
+  exports: [SchemaRegistry, UsersService, GroupsService, RetentionService],
 })
 export class DirectoryModule {}

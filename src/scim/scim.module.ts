@@ -4,7 +4,6 @@ import { DiscoveryController } from './discovery.controller';
 import { DiscoveryService } from './discovery.service';
 import { GroupsController } from './groups.controller';
 import { ListQueryBuilder } from './list-query.builder';
-import { SchemaRegistry } from './protocol';
 import { ScimGroupsService } from './scim-groups.service';
 import { ScimUsersService } from './scim-users.service';
 import { UsersController } from './users.controller';
@@ -13,13 +12,6 @@ import { UsersController } from './users.controller';
 @Module({
   imports: [DirectoryModule],
   controllers: [UsersController, GroupsController, DiscoveryController],
-  providers: [
-    { provide: SchemaRegistry, useFactory: () => new SchemaRegistry() },
-    ListQueryBuilder,
-    ScimUsersService,
-    ScimGroupsService,
-    DiscoveryService,
-  ],
-  exports: [SchemaRegistry],
+  providers: [ListQueryBuilder, ScimUsersService, ScimGroupsService, DiscoveryService],
 })
 export class ScimModule {}
