@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { BULK_MAX_OPERATIONS } from './bulk.service';
 import { LIST_RESPONSE_SCHEMA, SchemaRegistry } from './protocol';
 
 const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
@@ -21,7 +22,11 @@ export class DiscoveryService {
       schemas: [SPC_SCHEMA],
       documentationUri: 'https://github.com/scim-gateway/scim-gateway#readme',
       patch: { supported: true },
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      bulk: {
+        supported: true,
+        maxOperations: BULK_MAX_OPERATIONS,
+        maxPayloadSize: this.config.scim.bodyLimitBytes,
+      },
       filter: { supported: true, maxResults: this.config.scim.maxPageSize },
       changePassword: { supported: false },
       sort: { supported: false },

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DirectoryModule } from '../directory/directory.module';
+import { BulkController } from './bulk.controller';
+import { BulkService } from './bulk.service';
 import { DiscoveryController } from './discovery.controller';
 import { DiscoveryService } from './discovery.service';
 import { GroupsController } from './groups.controller';
@@ -11,7 +13,7 @@ import { UsersController } from './users.controller';
 /** The inbound SCIM 2.0 surface for HR pushes (RFC 7644), on /scim/v2. */
 @Module({
   imports: [DirectoryModule],
-  controllers: [UsersController, GroupsController, DiscoveryController],
+  controllers: [UsersController, GroupsController, BulkController, DiscoveryController],
   providers: [ListQueryBuilder, ScimUsersService, ScimGroupsService, DiscoveryService],
 })
 export class ScimModule {}
