@@ -10,3 +10,10 @@ export {
 } from './schema/resource.normalizer';
 export { coerceAttributeValue, coerceBoolean } from './schema/attribute-value.coercer';
 export { normalizeDateTime, isoToSqlDateTime } from './schema/date-time.util';
+export * from './filter/filter.ast';
+export { parseFilter, parsePatchPath, MAX_FILTER_LENGTH } from './filter/filter.parser';
+export { stringifyFilter } from './filter/filter.stringifier';
+export { matchesFilter, compileMatcher } from './filter/filter.evaluator';
+export { compileFilter } from './filter/filter-sql.compiler';
+export { compileSort, type SortOrder } from './filter/sort-sql.compiler';
+export type { FilterSqlContext, SqlFragment, SqlDialect } from './filter/sql-dialect';

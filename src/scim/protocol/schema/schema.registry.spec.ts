@@ -189,9 +189,7 @@ describe('SchemaRegistry', () => {
         /cannot be complex/,
       ],
     ])('rejects %s', (_label, schema, message) => {
-      expect(() => new SchemaRegistry().registerExtension(schema, 'User')).toThrow(
-        message,
-      );
+      expect(() => new SchemaRegistry().registerExtension(schema, 'User')).toThrow(message);
     });
 
     it('refuses to put one extension on two resource types', () => {

@@ -21,7 +21,7 @@ const BUILT_IN_SCHEMAS = [
   CORE_GROUP_SCHEMA_DEFINITION,
 ];
 const ATTRIBUTE_NAME = /^[A-Za-z$][\w$-]*$/;
-const SCHEMA_URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w()+,\-.:=@;$!*'%/?#]+$/i;
+const SCHEMA_URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*%/?#]+$/i;
 
 function findByName<T extends { name: string }>(
   items: readonly T[] | undefined,
