@@ -209,17 +209,20 @@ export function validateScoping(
   return problems;
 }
 
+/** Input comes from JSON through the admin API: do not trust the declared types. */
+const isList = (v: unknown): v is readonly unknown[] => Array.isArray(v);
+
 function compileGroups(
   groups: readonly ScopingGroup[],
   catalog: AttributeCatalog,
   problems: ScopingProblem[],
 ): CompiledClause[][] {
-  if (!Array.isArray(groups)) {
+  if (!isList(groups)) {
     problems.push({ group: 0, clause: 0, field: 'attribute', message: 'scoping must be a list of groups' });
     return [];
   }
   return groups.map((g, gi) => {
-    const clauses = Array.isArray(g?.clauses) ? g.clauses : [];
+    const clauses: readonly ScopingClause[] = isList(g?.clauses) ? g.clauses : [];
     if (clauses.length === 0)
       problems.push({
         group: gi,
