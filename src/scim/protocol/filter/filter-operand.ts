@@ -2,7 +2,7 @@ import { InvalidFilterError } from '../../../common/errors';
 import { normalizeDateTime } from '../schema/date-time.util';
 import type { SchemaRegistry } from '../schema/schema.registry';
 import type { AttributeDefinition, ResolvedAttribute } from '../schema/schema.types';
-import type { CompareFilter, CompareOperator, FilterValue } from './filter.ast';
+import type { CompareFilter, CompareOperator } from './filter.ast';
 
 /** A comparison value, typed after the attribute it is compared with. */
 export type Operand =

@@ -63,7 +63,8 @@ class FilterSqlCompiler {
       case 'or':
         return `(${this.compile(filter.left, scope)} ${filter.type.toUpperCase()} ${this.compile(filter.right, scope)})`;
       case 'not':
-        return `NOT (${this.compile(filter.filter, scope)})`;
+        // SQL's NOT NULL is NULL; a comparison on a missing value is false here, so its negation is true.
+        return `NOT COALESCE(${this.compile(filter.filter, scope)}, 0)`;
       case 'valuePath':
         return this.valuePath(filter.path, filter.filter);
       case 'present':
@@ -239,7 +240,8 @@ class FilterSqlCompiler {
     let lhs = value.sql;
     let text = operand.value;
     if (value.column && value.leaf.type === 'dateTime') lhs = isoFromDateTimeColumn(this.ctx.dialect, lhs);
-    const folded = !operand.caseExact;
+    // Membership rows override the schema: member ids are server-assigned and compared exactly.
+    const folded = !operand.caseExact && !value.leaf.caseExact;
     if (folded) {
       text = text.toLowerCase();
       // Columns flagged lowercased hold app-lowercased text: compare as is, so the index is used.

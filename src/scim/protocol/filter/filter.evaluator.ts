@@ -71,6 +71,36 @@ function build(
       const inner = build(filter.filter, registry, type, resolved);
       return (source) => elementsOf(source, target).some(inner);
     }
+    case 'present':
+    case 'compare':
+      return withResourceType(buildPredicate(filter, registry, type, parent), filter, registry, type, parent);
+  }
+}
+
+/** `meta.resourceType` is not stored in documents: every document of a resource type has the same one. */
+function withResourceType(
+  predicate: Predicate,
+  filter: Filter & { path: string },
+  registry: SchemaRegistry,
+  type: string,
+  parent: ResolvedAttribute | undefined,
+): Predicate {
+  if (parent || filter.path.toLowerCase() !== 'meta.resourcetype') return predicate;
+  const name = registry.resourceType(type)!.name;
+  return (source) => {
+    const doc = isPlainObject(source) ? source : {};
+    const meta = isPlainObject(doc.meta) ? doc.meta : {};
+    return predicate({ ...doc, meta: { resourceType: name, ...meta } });
+  };
+}
+
+function buildPredicate(
+  filter: Filter & { type: 'present' | 'compare' },
+  registry: SchemaRegistry,
+  type: string,
+  parent: ResolvedAttribute | undefined,
+): Predicate {
+  switch (filter.type) {
     case 'present': {
       const target = resolveFilterTarget(registry, type, filter.path, parent, false);
       return (source) => candidates(source, target, parent !== undefined).some(isPresent);
@@ -124,7 +154,8 @@ function candidates(source: unknown, target: FilterTarget, scoped: boolean): unk
 function isPresent(value: unknown): boolean {
   if (value === undefined || value === null || value === '') return false;
   if (Array.isArray(value)) return value.some(isPresent);
-  if (isPlainObject(value)) return Object.values(value).some(isPresent);
+  // A complex value is present when it holds any sub-attribute (normalized documents hold no nulls).
+  if (isPlainObject(value)) return Object.keys(value).length > 0;
   return true;
 }
 
