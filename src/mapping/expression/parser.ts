@@ -16,6 +16,9 @@ const describe = (t: Token): string =>
         ? `[${t.value}]`
         : JSON.stringify(t.type === 'hex' ? 'hex literal' : t.value);
 
+const oneOf = (items: string[]) =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+
 /**
  * Parses an attribute-mapping expression (entra-expressions.md §1). Returns the tree or throws an
  * `ExpressionError` naming the line, the column and what was expected; never throws anything else.
@@ -34,7 +37,7 @@ export function parseExpression(text: string): ExpressionNode {
   const fail = (t: Token, expected: string[], detail?: string): never => {
     throw new ExpressionError(
       'syntax',
-      detail ?? `expected ${expected.join(' or ')} but found ${describe(t)}`,
+      detail ?? `expected ${oneOf(expected)} but found ${describe(t)}`,
       text,
       t.start,
       expected,
