@@ -1,0 +1,155 @@
+/**
+ * One HTTP exchange over node:http(s) with an overall deadline and transport failures named by kind. No retries,
+ * no auth, no SCIM: the client builds on this.
+ */
+import { Agent as HttpAgent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { ScimErrorKind } from './scim-client.types';
+
+export interface HttpExchange {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  lookup?: LookupFunction;
+}
+
+export type TransportOutcome =
+  | { status: number; headers: Record<string, string>; text: string; durationMs: number }
+  | { failure: { kind: ScimErrorKind; message: string; code?: string }; durationMs: number };
+
+/** Keep-alive agents per target, so a benchmark of 100,000 requests does not open 100,000 connections. */
+export class HttpTransport {
+  private readonly http: HttpAgent;
+  private readonly https: HttpsAgent;
+
+  constructor(maxSockets: number) {
+    this.http = new HttpAgent({ keepAlive: true, maxSockets });
+    this.https = new HttpsAgent({ keepAlive: true, maxSockets });
+  }
+
+  send(exchange: HttpExchange): Promise<TransportOutcome> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const isHttps = exchange.url.protocol === 'https:';
+    return new Promise((resolve) => {
+      let settled = false;
+      let timedOut = false;
+      const finish = (outcome: TransportOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const fail = (err: unknown) =>
+        finish({
+          failure: timedOut
+            ? { kind: 'timeout', message: `No complete response within ${exchange.timeoutMs} ms` }
+            : describeError(err, isHttps, exchange.url.host),
+          durationMs: elapsed(),
+        });
+
+      const send = isHttps ? httpsRequest : httpRequest;
+      const req = send(
+        exchange.url,
+        {
+          method: exchange.method,
+          headers: exchange.headers,
+          agent: isHttps ? this.https : this.http,
+          lookup: exchange.lookup,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          let complete = false;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > exchange.maxResponseBytes) {
+              finish({
+                failure: {
+                  kind: 'invalid-response',
+                  message: `Response larger than ${exchange.maxResponseBytes} bytes`,
+                },
+                durationMs: elapsed(),
+              });
+              req.destroy();
+            } else {
+              chunks.push(chunk);
+            }
+          });
+          res.on('end', () => {
+            complete = true;
+            finish({
+              status: res.statusCode ?? 0,
+              headers: flattenHeaders(res.headers),
+              text: Buffer.concat(chunks).toString('utf8'),
+              durationMs: elapsed(),
+            });
+          });
+          res.on('error', fail);
+          res.on('close', () => {
+            if (!complete)
+              fail(Object.assign(new Error('Connection closed mid-response'), { code: 'ECONNRESET' }));
+          });
+        },
+      );
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy();
+        fail(undefined);
+      }, exchange.timeoutMs);
+      req.on('error', fail);
+      req.end(exchange.body);
+    });
+  }
+
+  close(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'HOSTNAME_MISMATCH',
+]);
+
+function describeError(
+  err: unknown,
+  isHttps: boolean,
+  host: string,
+): { kind: ScimErrorKind; message: string; code?: string } {
+  const e = err as NodeJS.ErrnoException | undefined;
+  const code = e?.code;
+  const detail = e?.message ?? 'unknown error';
+  if (code && DNS_CODES.has(code))
+    return { kind: 'dns', code, message: `DNS lookup failed for ${host}: ${code}` };
+  if (code === 'ETIMEDOUT') return { kind: 'timeout', code, message: `Connecting to ${host} timed out` };
+  const tls =
+    (code !== undefined &&
+      (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_'))) ||
+    (isHttps && (code === 'EPROTO' || /SSL|TLS|certificate/i.test(detail)));
+  if (tls) return { kind: 'tls', code, message: `TLS with ${host} failed: ${detail}` };
+  if (code === 'ECONNREFUSED') return { kind: 'connection', code, message: `Connection refused by ${host}` };
+  return { kind: 'connection', code, message: `Connection to ${host} failed: ${detail}` };
+}
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * Renders a request for the provisioning log with credentials and secret attributes masked. Entra writes
+ * `[Redacted]` in its logs for passwords (reference §6); so do we, for every attribute a target marks secret
+ * (the password, and every value a mapping passes through `Redact()`).
+ */
+export const REDACTED = '[Redacted]';
+
+/** Always secret, whatever the target says (RFC 7643 §4.1.1: password is never returned). */
+const ALWAYS_SECRET = ['password'];
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+
+export interface LoggableRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface RedactOptions {
+  /**
+   * Attribute paths to mask: a simple name (`password`) masks it at any depth and under any schema URN; a dotted
+   * (`name.givenName`) or URN-qualified path masks only that attribute. Case-insensitive, as SCIM names are.
+   */
+  secretAttributes?: readonly string[];
+}
+
+export function redactRequest(request: LoggableRequest, options: RedactOptions = {}): LoggableRequest {
+  const out: LoggableRequest = { method: request.method, url: request.url };
+  if (request.headers) out.headers = redactHeaders(request.headers);
+  if (request.body !== undefined) out.body = redactBody(request.body, options);
+  return out;
+}
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!SECRET_HEADERS.has(name.toLowerCase())) out[name] = value;
+    else {
+      // Keep the scheme (`Bearer`, `Basic`): it helps diagnose auth problems and reveals nothing.
+      const scheme = /^(\w+)\s+\S/.exec(value)?.[1];
+      out[name] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
+    }
+  }
+  return out;
+}
+
+/** Masks secret attributes in a SCIM resource or PatchOp body (`Operations[].path` and path-less value keys). */
+export function redactBody(body: unknown, options: RedactOptions = {}): unknown {
+  const isSecret = secretMatcher([...ALWAYS_SECRET, ...(options.secretAttributes ?? [])]);
+  if (isRecord(body) && Array.isArray(body.Operations)) {
+    return {
+      ...body,
+      Operations: body.Operations.map((op: unknown) => {
+        if (!isRecord(op)) return op;
+        if (typeof op.path === 'string') {
+          return isSecret(op.path)
+            ? { ...op, value: REDACTED }
+            : { ...op, value: walk(op.value, op.path, isSecret) };
+        }
+        return { ...op, value: walk(op.value, '', isSecret) };
+      }),
+    };
+  }
+  return walk(body, '', isSecret);
+}
+
+function walk(value: unknown, path: string, isSecret: (path: string) => boolean): unknown {
+  if (Array.isArray(value)) return value.map((item) => walk(item, path, isSecret));
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    // Keys may themselves be paths: `name.givenName` or `urn:…:User:employeeNumber` (Entra's path-less replace).
+    const childPath =
+      path === '' || /^urn:/i.test(key) ? key : isSchemaUrn(path) ? `${path}:${key}` : `${path}.${key}`;
+    out[key] = isSecret(childPath) ? REDACTED : walk(v, childPath, isSecret);
+  }
+  return out;
+}
+
+/** `urn:…:enterprise:2.0:User` names a schema (its last segment is capitalised); `urn:…:User:manager` an attribute. */
+function isSchemaUrn(path: string): boolean {
+  return /^urn:/i.test(path) && /:[A-Z][A-Za-z]*$/.test(path);
+}
+
+/** Normalises `urn:…:User:name.givenName`, `emails[type eq "work"].value` to comparable lowercase segments. */
+function secretMatcher(secrets: readonly string[]): (path: string) => boolean {
+  const normalise = (p: string) => p.replace(/\[[^\]]*\]/g, '').toLowerCase();
+  const simple = new Set(secrets.filter((s) => !/[.:]/.test(s)).map((s) => s.toLowerCase()));
+  const qualified = secrets.filter((s) => /[.:]/.test(s)).map(normalise);
+  return (path) => {
+    const p = normalise(path);
+    if (qualified.some((q) => p === q || p.endsWith(`:${q}`))) return true;
+    const attribute = p.startsWith('urn:') ? p.slice(p.lastIndexOf(':') + 1) : p;
+    return attribute.split('.').some((segment) => simple.has(segment));
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
