@@ -30,7 +30,7 @@ export interface GroupRef {
 /** Paging and filtering already compiled to SQL by the caller (see scim/protocol/filter). */
 export interface ListQuery {
   where?: { sql: string; params: unknown[] };
-  orderBy?: string;
+  orderBy?: { sql: string; params: unknown[] };
   offset: number;
   limit: number;
 }

@@ -75,10 +75,10 @@ export class GroupsRepository {
     );
     const total = Number(n);
     if (query.limit === 0 || total <= query.offset) return { total, rows: [] };
-    const orderBy = query.orderBy ?? 'g.created_at ASC, g.id ASC';
+    const orderBy = query.orderBy ?? { sql: 'g.created_at ASC, g.id ASC', params: [] };
     const raw = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT g.* FROM directory_group g WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
-      [...params, query.limit, query.offset],
+      `SELECT g.* FROM directory_group g WHERE ${where} ORDER BY ${orderBy.sql} LIMIT ? OFFSET ?`,
+      [...params, ...orderBy.params, query.limit, query.offset],
     );
     return { total, rows: raw.map(hydrateGroup) };
   }

@@ -60,10 +60,10 @@ export class UsersRepository {
     );
     const total = Number(n);
     if (query.limit === 0 || total <= query.offset) return { total, rows: [] };
-    const orderBy = query.orderBy ?? 'u.created_at ASC, u.id ASC';
+    const orderBy = query.orderBy ?? { sql: 'u.created_at ASC, u.id ASC', params: [] };
     const raw = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT u.* FROM directory_user u WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
-      [...params, query.limit, query.offset],
+      `SELECT u.* FROM directory_user u WHERE ${where} ORDER BY ${orderBy.sql} LIMIT ? OFFSET ?`,
+      [...params, ...orderBy.params, query.limit, query.offset],
     );
     return { total, rows: raw.map(hydrateUser) };
   }

@@ -23,7 +23,7 @@ describe('SCIM /Bulk', () => {
     await t.close();
   });
 
-  const bulk = (body: unknown) => t.scim('post', '/Bulk').send(body);
+  const bulk = (body: unknown) => t.scim('post', '/Bulk').send(body as object);
   const idOf = (r: OpResult) => r.location!.split('/').pop()!;
 
   it('runs the RFC 7644 §3.7.2 request: a user, then a group referencing it by bulkId', async () => {
