@@ -17,3 +17,6 @@ export { matchesFilter, compileMatcher } from './filter/filter.evaluator';
 export { compileFilter } from './filter/filter-sql.compiler';
 export { compileSort, type SortOrder } from './filter/sort-sql.compiler';
 export type { FilterSqlContext, SqlFragment, SqlDialect } from './filter/sql-dialect';
+export { applyPatch, type PatchOptions } from './patch/patch.engine';
+export { parsePatchRequest } from './patch/patch-request.parser';
+export type { PatchOperation, MembershipDelta, PatchResult } from './patch/patch.types';

@@ -2,8 +2,9 @@
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  // Any realm's Object.prototype (a root object) counts: values may come from another vm context.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** Structural equality of JSON values; key order does not matter. */
@@ -21,7 +22,11 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 /** Deep copy of a JSON value (documents are plain JSON, so this is exact). */
 export function cloneJson<T>(value: T): T {
-  return structuredClone(value);
+  if (Array.isArray(value)) return value.map((item: unknown) => cloneJson(item)) as T;
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneJson(v)])) as T;
+  }
+  return value;
 }
 
 /** Finds the key of `record` equal to `name` ignoring case (RFC 7643 §2.1). */
