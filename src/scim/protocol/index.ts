@@ -20,3 +20,8 @@ export type { FilterSqlContext, SqlFragment, SqlDialect } from './filter/sql-dia
 export { applyPatch, type PatchOptions } from './patch/patch.engine';
 export { parsePatchRequest } from './patch/patch-request.parser';
 export type { PatchOperation, MembershipDelta, PatchResult } from './patch/patch.types';
+export { parseListQuery, type ListQueryParams, type ListQueryLimits } from './list/list-query.parser';
+export { encodeCursor, decodeCursor, type CursorPosition } from './list/list-cursor';
+export { buildListResponse, type ListResponse } from './list/list-response.builder';
+export { projectResource, type Projection } from './list/resource.projector';
+export { formatETag, parseETag, parseETagList, etagMatches } from './etag';
