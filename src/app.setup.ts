@@ -56,6 +56,8 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock), {
     bodyParser: false,
     logger,
+    // Throw instead of exiting, so main.ts prints the cause and tests see it.
+    abortOnError: false,
   });
   configureApp(app, config, logger);
   return app;

@@ -14,6 +14,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // A configuration error lists every problem; it never contains a secret's value.
-  process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -11,8 +11,14 @@ describe(loadConfig.name, () => {
   });
 
   it('selects MySQL or MariaDB from the URL scheme', () => {
-    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/gw' }).database).toMatchObject({ engine: 'mysql', flavor: 'mysql' });
-    expect(loadConfig({ DATABASE_URL: 'mariadb://u:p@db/gw' }).database).toMatchObject({ engine: 'mysql', flavor: 'mariadb' });
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/gw' }).database).toMatchObject({
+      engine: 'mysql',
+      flavor: 'mysql',
+    });
+    expect(loadConfig({ DATABASE_URL: 'mariadb://u:p@db/gw' }).database).toMatchObject({
+      engine: 'mysql',
+      flavor: 'mariadb',
+    });
   });
 
   it('lists every problem at once and never prints a secret', () => {
@@ -42,7 +48,9 @@ describe(loadConfig.name, () => {
   });
 
   it('does not echo an unparsable DATABASE_URL', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'not a url with p4ssw0rd' })).toThrow(/DATABASE_URL is not a valid URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'not a url with p4ssw0rd' })).toThrow(
+      /DATABASE_URL is not a valid URL/,
+    );
     try {
       loadConfig({ DATABASE_URL: 'not a url with p4ssw0rd' });
     } catch (err) {

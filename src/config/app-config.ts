@@ -91,7 +91,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
       publicUrl = publicUrl.replace(/\/+$/, '');
     } catch {
-      problems.push(`PUBLIC_URL must be an http(s) URL such as https://scim.example.com (got "${env.PUBLIC_URL}")`);
+      problems.push(
+        `PUBLIC_URL must be an http(s) URL such as https://scim.example.com (got "${env.PUBLIC_URL}")`,
+      );
     }
   }
   const logLevelRaw = (env.LOG_LEVEL ?? 'log').trim().toLowerCase();
@@ -115,8 +117,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (protocol === 'mysql:' || protocol === 'mariadb:') {
       engine = 'mysql';
       flavor = protocol === 'mariadb:' ? 'mariadb' : 'mysql';
-    }
-    else if (protocol) problems.push(`DATABASE_URL must start with mysql:// or mariadb:// (got ${protocol}//…)`);
+    } else if (protocol)
+      problems.push(`DATABASE_URL must start with mysql:// or mariadb:// (got ${protocol}//…)`);
   }
 
   const defaultPageSize = int('SCIM_DEFAULT_PAGE_SIZE', 100, 1, 10000);

@@ -2,9 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { StoredResource } from '../directory/directory.types';
 import { GroupsService } from '../directory/groups.service';
 import { ListQueryBuilder, ScimListParams } from './list-query.builder';
-import { applyPatch, buildListResponse, normalizeResource, projectResource, SchemaRegistry } from './protocol';
+import {
+  applyPatch,
+  buildListResponse,
+  type ListResponse,
+  normalizeResource,
+  projectResource,
+  SchemaRegistry,
+} from './protocol';
 import type { ScimRequestContext } from './scim-request';
-import { toScimGroup, versionsOf } from './scim-wire';
+import { toScimGroup, ifMatchVersions } from './scim-wire';
 
 type Wire = Record<string, unknown>;
 
@@ -28,7 +35,7 @@ export class ScimGroupsService {
     return this.project(await this.toWire(stored, ctx, this.lists.wants(params, 'Group', 'members')), params);
   }
 
-  async listGroups(params: ScimListParams, ctx: ScimRequestContext): Promise<Wire> {
+  async listGroups(params: ScimListParams, ctx: ScimRequestContext): Promise<ListResponse<Wire>> {
     const query = this.lists.build('Group', params);
     const { total, resources } = await this.groups.listGroups(query);
     const members = this.lists.wants(params, 'Group', 'members')
@@ -50,7 +57,7 @@ export class ScimGroupsService {
         });
         return { doc, membership: { add: members, remove: [], removeAll: true } };
       },
-      { ifMatch: versionsOf(ctx.ifMatch) },
+      { ifMatch: ifMatchVersions(ctx.ifMatch) },
       ctx,
     );
     return this.toWire(stored, ctx, true);
@@ -64,14 +71,14 @@ export class ScimGroupsService {
         const result = applyPatch(current.doc, body, { registry: this.registry, resourceType: 'Group' });
         return { doc: result.doc, membership: result.membership };
       },
-      { ifMatch: versionsOf(ctx.ifMatch) },
+      { ifMatch: ifMatchVersions(ctx.ifMatch) },
       ctx,
     );
     return this.toWire(stored, ctx, false);
   }
 
   deleteGroup(id: string, ctx: ScimRequestContext): Promise<void> {
-    return this.groups.deleteGroup(id, { ifMatch: versionsOf(ctx.ifMatch) }, ctx);
+    return this.groups.deleteGroup(id, { ifMatch: ifMatchVersions(ctx.ifMatch) }, ctx);
   }
 
   private async toWire(stored: StoredResource, ctx: ScimRequestContext, withMembers: boolean): Promise<Wire> {

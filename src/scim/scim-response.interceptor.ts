@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { SCIM_CONTENT_TYPE } from '../common/http/api-exception.filter';
-import { versionsOf } from './scim-wire';
+import { etagMatches, parseETag, parseETagList } from './protocol';
 
 interface WithMeta {
   meta?: { version?: string; location?: string };
@@ -26,14 +26,11 @@ export class ScimResponseInterceptor implements NestInterceptor {
         if (meta?.version) {
           res.setHeader('ETag', meta.version);
           if (res.statusCode === 201 && meta.location) res.setHeader('Location', meta.location);
-          const version = Number(/"(\d+)"/.exec(meta.version)?.[1]);
-          const ifNoneMatch = req.header('if-none-match');
-          if (req.method === 'GET' && ifNoneMatch !== undefined) {
-            const tags = versionsOf(ifNoneMatch);
-            if (tags === undefined || tags.includes(version)) {
-              res.status(304);
-              return undefined;
-            }
+          const version = parseETag(meta.version);
+          const condition = req.method === 'GET' ? parseETagList(req.header('if-none-match')) : undefined;
+          if (condition && version !== undefined && etagMatches(condition, version)) {
+            res.status(304);
+            return undefined;
           }
         }
         return body;

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { UsersService } from '../directory/users.service';
 import { ListQueryBuilder, ScimListParams } from './list-query.builder';
-import { applyPatch, buildListResponse, normalizeResource, projectResource, SchemaRegistry } from './protocol';
+import {
+  applyPatch,
+  buildListResponse,
+  type ListResponse,
+  normalizeResource,
+  projectResource,
+  SchemaRegistry,
+} from './protocol';
 import type { ScimRequestContext } from './scim-request';
-import { toScimUser, versionsOf } from './scim-wire';
+import { toScimUser, ifMatchVersions } from './scim-wire';
 
 type Wire = Record<string, unknown>;
 
@@ -28,7 +35,7 @@ export class ScimUsersService {
     return this.project(toScimUser(stored, groups, ctx.baseUrl), params);
   }
 
-  async listUsers(params: ScimListParams, ctx: ScimRequestContext): Promise<Wire> {
+  async listUsers(params: ScimListParams, ctx: ScimRequestContext): Promise<ListResponse<Wire>> {
     const query = this.lists.build('User', params);
     const { total, resources } = await this.users.listUsers(query);
     const groups = this.lists.wants(params, 'User', 'groups')
@@ -45,7 +52,7 @@ export class ScimUsersService {
         doc: normalizeResource(this.registry, 'User', body, { mode: 'replace', existing: current.doc }).doc,
         kind: 'replaced',
       }),
-      { ifMatch: versionsOf(ctx.ifMatch) },
+      { ifMatch: ifMatchVersions(ctx.ifMatch) },
       ctx,
     );
     return this.withGroups(stored, ctx);
@@ -58,14 +65,14 @@ export class ScimUsersService {
         const result = applyPatch(current.doc, body, { registry: this.registry, resourceType: 'User' });
         return { doc: result.doc, kind: 'patched', detail: { paths: result.changedPaths.slice(0, 50) } };
       },
-      { ifMatch: versionsOf(ctx.ifMatch) },
+      { ifMatch: ifMatchVersions(ctx.ifMatch) },
       ctx,
     );
     return this.withGroups(stored, ctx);
   }
 
   deleteUser(id: string, ctx: ScimRequestContext): Promise<void> {
-    return this.users.deleteUser(id, { ifMatch: versionsOf(ctx.ifMatch) }, ctx);
+    return this.users.deleteUser(id, { ifMatch: ifMatchVersions(ctx.ifMatch) }, ctx);
   }
 
   private async withGroups(stored: Parameters<typeof toScimUser>[0], ctx: ScimRequestContext): Promise<Wire> {

@@ -14,6 +14,6 @@ import { UsersController } from './users.controller';
 @Module({
   imports: [DirectoryModule],
   controllers: [UsersController, GroupsController, BulkController, DiscoveryController],
-  providers: [ListQueryBuilder, ScimUsersService, ScimGroupsService, DiscoveryService],
+  providers: [ListQueryBuilder, ScimUsersService, ScimGroupsService, DiscoveryService, BulkService],
 })
 export class ScimModule {}
