@@ -32,25 +32,44 @@ export class HttpTransport {
     this.https = new HttpsAgent({ keepAlive: true, maxSockets });
   }
 
-  send(exchange: HttpExchange): Promise<TransportOutcome> {
+  /**
+   * A keep-alive connection the server closed while idle fails on reuse with ECONNRESET before any answer. Such a
+   * request never reached the application, so an idempotent one (RFC 9110 §9.2.2) is sent once more on a fresh
+   * connection, as the Node documentation advises (`request.reusedSocket`). POST and PATCH are not: the engine's
+   * retry, which looks the object up first, decides for them.
+   */
+  async send(exchange: HttpExchange): Promise<TransportOutcome> {
+    const first = await this.sendOnce(exchange);
+    if (!('failure' in first) || !first.staleSocket || !IDEMPOTENT.has(exchange.method)) return strip(first);
+    const second = await this.sendOnce(exchange);
+    return { ...strip(second), durationMs: first.durationMs + second.durationMs };
+  }
+
+  private sendOnce(exchange: HttpExchange): Promise<TransportOutcome & { staleSocket?: boolean }> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const isHttps = exchange.url.protocol === 'https:';
     return new Promise((resolve) => {
       let settled = false;
       let timedOut = false;
-      const finish = (outcome: TransportOutcome) => {
+      const finish = (outcome: TransportOutcome & { staleSocket?: boolean }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         resolve(outcome);
       };
+      let answered = false;
       const fail = (err: unknown) =>
         finish({
           failure: timedOut
             ? { kind: 'timeout', message: `No complete response within ${exchange.timeoutMs} ms` }
             : describeError(err, isHttps, exchange.url.host),
           durationMs: elapsed(),
+          staleSocket:
+            !timedOut &&
+            !answered &&
+            req.reusedSocket &&
+            (err as NodeJS.ErrnoException)?.code === 'ECONNRESET',
         });
 
       const send = isHttps ? httpsRequest : httpRequest;
@@ -63,6 +82,7 @@ export class HttpTransport {
           lookup: exchange.lookup,
         },
         (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           let size = 0;
           let complete = false;
@@ -111,6 +131,13 @@ export class HttpTransport {
     this.http.destroy();
     this.https.destroy();
   }
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+function strip(outcome: TransportOutcome & { staleSocket?: boolean }): TransportOutcome {
+  const { staleSocket: _stale, ...rest } = outcome;
+  return rest;
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);

@@ -169,6 +169,26 @@ describe('ScimClient against the fake target', () => {
       expect(target.users()).toEqual([]);
     });
 
+    it('resends an idempotent request once when a reused keep-alive connection was closed, never a POST', async () => {
+      const c = client();
+      await c.getUser('warm-up'); // leaves a keep-alive socket in the pool
+      target.dropConnections(1);
+      const get = await c.getUser('x');
+      expect(get).toMatchObject({ ok: false, status: 404 });
+      expect(target.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+        'GET 404',
+        'GET undefined',
+        'GET 404',
+      ]);
+
+      target.reset();
+      await c.getUser('warm-up');
+      target.dropConnections(1);
+      const post = await c.createUser(user('once@example.com'));
+      expect(post).toMatchObject({ ok: false, error: { kind: 'connection', code: 'ECONNRESET' } });
+      expect(target.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    });
+
     it('classifies a closed port as connection refused', async () => {
       const port = await closedPort();
       const result = await client({ baseUrl: `http://127.0.0.1:${port}/scim` }).getUser('x');
