@@ -1,0 +1,102 @@
+import { REDACTED, redactBody, redactHeaders, redactRequest } from './request.redactor';
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+describe('redactRequest', () => {
+  it('masks the Authorization header but keeps its scheme, and leaves other headers alone', () => {
+    const out = redactRequest({
+      method: 'POST',
+      url: 'https://app.example.com/scim/Users',
+      headers: {
+        Authorization: 'Bearer eyJhbGciOi.secret',
+        'Content-Type': 'application/scim+json',
+        Cookie: 'sid=1',
+      },
+    });
+    expect(out.headers).toEqual({
+      Authorization: `Bearer ${REDACTED}`,
+      'Content-Type': 'application/scim+json',
+      Cookie: REDACTED,
+    });
+    expect(JSON.stringify(out)).not.toContain('secret');
+  });
+
+  it('masks password always and the attributes a target marks secret, at any depth and case', () => {
+    const body = {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
+      userName: 'ada@example.com',
+      Password: 'hunter2',
+      name: { givenName: 'Ada', familyName: 'Lovelace' },
+      emails: [{ type: 'work', value: 'ada@example.com' }],
+      [ENTERPRISE]: { employeeNumber: '701984', costCenter: 'CC1' },
+    };
+    const out = redactBody(body, { secretAttributes: ['name.familyName', `${ENTERPRISE}:employeeNumber`] });
+    expect(out).toEqual({
+      ...body,
+      Password: REDACTED,
+      name: { givenName: 'Ada', familyName: REDACTED },
+      [ENTERPRISE]: { employeeNumber: REDACTED, costCenter: 'CC1' },
+    });
+    expect(body.Password).toBe('hunter2');
+  });
+
+  it('masks a simple secret name inside multi-valued and extension attributes', () => {
+    const out = redactBody(
+      { emails: [{ value: 'a@x' }, { value: 'b@x' }], [ENTERPRISE]: { badgeCode: 'B-1' } },
+      { secretAttributes: ['badgeCode', 'emails'] },
+    );
+    expect(out).toEqual({ emails: REDACTED, [ENTERPRISE]: { badgeCode: REDACTED } });
+  });
+
+  it('masks PATCH values by operation path, value filters included', () => {
+    const out = redactBody(
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'replace', path: 'password', value: 'hunter2' },
+          { op: 'Replace', path: 'emails[type eq "work"].value', value: 'w@x' },
+          { op: 'replace', path: `${ENTERPRISE}:employeeNumber`, value: '42' },
+          { op: 'replace', path: 'title', value: 'Engineer' },
+        ],
+      },
+      { secretAttributes: ['emails.value', `${ENTERPRISE}:employeeNumber`] },
+    ) as { Operations: { value: unknown }[] };
+    expect(out.Operations.map((o) => o.value)).toEqual([REDACTED, REDACTED, REDACTED, 'Engineer']);
+  });
+
+  it("masks keys of Entra's path-less replace (dotted and URN keys)", () => {
+    const out = redactBody(
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          {
+            op: 'replace',
+            value: {
+              displayName: 'Bjfe',
+              'name.givenName': 'Kkom',
+              [`${ENTERPRISE}:employeeNumber`]: 'Aklq',
+            },
+          },
+        ],
+      },
+      { secretAttributes: ['name.givenName', 'employeeNumber'] },
+    ) as { Operations: { value: unknown }[] };
+    expect(out.Operations[0].value).toEqual({
+      displayName: 'Bjfe',
+      'name.givenName': REDACTED,
+      [`${ENTERPRISE}:employeeNumber`]: REDACTED,
+    });
+  });
+
+  it('does not mask a qualified secret under another parent', () => {
+    const out = redactBody(
+      { name: { familyName: 'L' }, manager: { familyName: 'M' } },
+      { secretAttributes: ['name.familyName'] },
+    );
+    expect(out).toEqual({ name: { familyName: REDACTED }, manager: { familyName: 'M' } });
+  });
+
+  it('redactHeaders masks a bare credential without a scheme', () => {
+    expect(redactHeaders({ 'x-api-key': 'k' })).toEqual({ 'x-api-key': REDACTED });
+  });
+});
