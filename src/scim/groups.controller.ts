@@ -18,7 +18,7 @@ import { ScimCtx, type ScimRequestContext } from './scim-request';
 import { ScimResponseInterceptor } from './scim-response.interceptor';
 import { ScimGroupsService } from './scim-groups.service';
 
-type Query = Record<string, string | undefined>;
+type QueryParams = Record<string, string | undefined>;
 
 /** RFC 7644 §3 on /Groups. Bodies are typed `unknown`: scim/protocol validates them against the schemas. */
 @ApiExcludeController()
@@ -38,7 +38,7 @@ export class GroupsController {
   }
 
   @Get()
-  list(@Query() query: Query, @ScimCtx() ctx: ScimRequestContext) {
+  list(@Query() query: QueryParams, @ScimCtx() ctx: ScimRequestContext) {
     return this.groups.listGroups(this.lists.fromQuery(query), ctx);
   }
 
@@ -49,7 +49,7 @@ export class GroupsController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @Query() query: Query, @ScimCtx() ctx: ScimRequestContext) {
+  get(@Param('id') id: string, @Query() query: QueryParams, @ScimCtx() ctx: ScimRequestContext) {
     return this.groups.getGroup(id, this.lists.fromQuery(query), ctx);
   }
 

@@ -18,7 +18,7 @@ import { ScimCtx, type ScimRequestContext } from './scim-request';
 import { ScimResponseInterceptor } from './scim-response.interceptor';
 import { ScimUsersService } from './scim-users.service';
 
-type Query = Record<string, string | undefined>;
+type QueryParams = Record<string, string | undefined>;
 
 /** RFC 7644 §3 on /Users. Bodies are typed `unknown`: scim/protocol validates them against the schemas. */
 @ApiExcludeController()
@@ -38,7 +38,7 @@ export class UsersController {
   }
 
   @Get()
-  list(@Query() query: Query, @ScimCtx() ctx: ScimRequestContext) {
+  list(@Query() query: QueryParams, @ScimCtx() ctx: ScimRequestContext) {
     return this.users.listUsers(this.lists.fromQuery(query), ctx);
   }
 
@@ -49,7 +49,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @Query() query: Query, @ScimCtx() ctx: ScimRequestContext) {
+  get(@Param('id') id: string, @Query() query: QueryParams, @ScimCtx() ctx: ScimRequestContext) {
     return this.users.getUser(id, this.lists.fromQuery(query), ctx);
   }
 

@@ -184,7 +184,7 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     // RFC 7644 §3.4.2.4: 1-based startIndex, values below 1 read as 1; count below 0 reads as 0.
     const startIndex = Math.max(1, Number(query.get('startIndex') ?? 1) || 1);
     const count = Math.max(0, Number(query.get('count') ?? pageSize) || 0);
-    const page = all.slice(startIndex - 1, startIndex - 1 + count).map(shape);
+    const page = all.slice(startIndex - 1, startIndex - 1 + count).map((doc) => shape(structuredClone(doc)));
     return {
       status: 200,
       body: {

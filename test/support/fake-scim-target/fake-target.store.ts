@@ -111,12 +111,13 @@ export class FakeResourceStore {
     }
   }
 
-  query(kind: ResourceKind, filter: FilterNode | undefined): JsonObject[] {
+  /** The stored documents themselves, in creation order: copy before handing them out. */
+  query(kind: ResourceKind, filter: FilterNode | undefined): readonly JsonObject[] {
     const candidates = filter ? this.candidates(kind, filter) : undefined;
     const pool = candidates
       ? [...candidates].map((id) => this.docs[kind].get(id)!).filter(Boolean)
       : [...this.docs[kind].values()];
-    return (filter ? pool.filter((d) => matchesFilter(d, filter)) : pool).map((d) => structuredClone(d));
+    return filter ? pool.filter((d) => matchesFilter(d, filter)) : pool;
   }
 
   clear(): void {
