@@ -55,7 +55,7 @@ export interface FakeScimTarget {
   groups(): JsonObject[];
   /** Stores a resource directly (no request recorded), as if it already existed in the app. */
   seed(kind: ResourceKind, doc: JsonObject): JsonObject;
-  /** Forgets resources, requests, faults and issued tokens; keeps the auth settings given at start. */
+  /** Forgets resources, requests, faults and issued tokens, and restores the bearer token given at start. */
   reset(): void;
   failNext(times: number, response: InjectedResponse, scope?: FaultScope): void;
   failAlways(response: InjectedResponse, scope?: FaultScope): void;
@@ -274,6 +274,7 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     groups: () => store.all('Groups'),
     seed: (kind, doc) => store.create(kind, doc),
     reset: () => {
+      bearerToken = options.bearerToken;
       store.clear();
       requests.length = 0;
       faults.clear();

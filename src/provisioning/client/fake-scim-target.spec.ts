@@ -340,10 +340,10 @@ describe('fake SCIM target', () => {
       expect(recorded.time.getTime()).toBeGreaterThanOrEqual(before - 5);
     });
 
-    it('requires the bearer token, and can change it', async () => {
+    it('requires the bearer token, can change it, and reset restores it', async () => {
       target.requireBearer('rotated');
       expect((await client.getUser('x')).status).toBe(401);
-      target.requireBearer('token');
+      target.reset();
       expect((await client.getUser('x')).status).toBe(404);
     });
 

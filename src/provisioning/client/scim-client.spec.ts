@@ -393,6 +393,12 @@ describe('ScimClient OAuth 2.0 client credentials', () => {
     expect(scimRequests()).toHaveLength(0);
   });
 
+  it('test connection blames the client credentials when the token endpoint rejects them', async () => {
+    const verdict = await oauthClient({ secret: 'wrong' }).testConnection();
+    expect(verdict).toMatchObject({ ok: false, code: 'bad-credentials', status: 401 });
+    expect(verdict.message).toBe('The token endpoint rejected the client id or secret (401 Unauthorized).');
+  });
+
   it('reports a token endpoint that is down as a retryable token-stage failure', async () => {
     target.failNext(1, { status: 503 }, { path: '/oauth/token' });
     const result = await oauthClient().getUser('x');
