@@ -49,7 +49,7 @@ export class BulkService {
     const declared = new Set(
       operations.map((op) => op.bulkId).filter((id): id is string => id !== undefined),
     );
-    const results: (BulkResult | undefined)[] = new Array(operations.length);
+    const results: (BulkResult | undefined)[] = operations.map(() => undefined);
     const deferredMembers: { groupId: string; bulkId: string; type?: string }[] = [];
     let errors = 0;
     let pending = [...operations];
@@ -231,7 +231,10 @@ function parseBulkRequest(body: unknown): { operations: BulkOperation[]; failOnE
     if (typeof op.path !== 'string' || !op.path.startsWith('/')) {
       throw new InvalidRequestError(`${where}.path must be a path such as /Users`, 'invalidSyntax');
     }
-    const bulkId = op.bulkId === undefined ? undefined : String(op.bulkId as string);
+    if (op.bulkId !== undefined && typeof op.bulkId !== 'string' && typeof op.bulkId !== 'number') {
+      throw new InvalidRequestError(`${where}.bulkId must be a string`, 'invalidValue');
+    }
+    const bulkId = op.bulkId === undefined ? undefined : String(op.bulkId);
     if (method === 'POST' && !bulkId)
       throw new InvalidRequestError(`${where}.bulkId is required for POST (RFC 7644 §3.7)`, 'invalidValue');
     if (bulkId !== undefined) {

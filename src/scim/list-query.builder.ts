@@ -77,7 +77,13 @@ export class ListQueryBuilder {
     const query: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(request)) {
       if (key === 'schemas' || value === undefined || value === null) continue;
-      query[key] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) query[key] = value.join(',');
+      else if (typeof value === 'string' || typeof value === 'number') query[key] = String(value);
+      else
+        throw new InvalidRequestError(
+          `Attribute ${key} of the search request has the wrong type`,
+          'invalidValue',
+        );
     }
     return this.fromQuery(query);
   }

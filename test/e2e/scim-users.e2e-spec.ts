@@ -343,7 +343,10 @@ describe('SCIM /Users', () => {
       const sample = sharedData(file);
       const { id: _id, meta: _meta, groups: _groups, password: _password, ...rest } = sample;
       // The samples share one userName; each round trip gets its own.
-      const input = { ...rest, userName: `${file.replace(/\W/g, '')}.${String(rest.userName)}` };
+      const input: Record<string, unknown> = {
+        ...rest,
+        userName: `${file.replace(/\W/g, '')}.${String(rest.userName)}`,
+      };
       const res = await t.scim('post', '/Users').send(input).expect(201);
       const got = await t.scim('get', `/Users/${res.body.id}`).expect(200);
       const { id: _gid, meta: _gmeta, schemas, ...returned } = got.body;
