@@ -33,11 +33,14 @@ export interface ListQuery {
   orderBy?: { sql: string; params: unknown[] };
   offset: number;
   limit: number;
+  /** RFC 9865 cursor paging in id order: `afterId` null for the first page. Replaces offset and orderBy. */
+  cursor?: { afterId: string | null };
 }
 
 export interface ListResult {
   total: number;
   resources: StoredResource[];
+  hasMore: boolean;
 }
 
 /** Conditions a write must meet (RFC 7644 §3.14): the version the client last saw. */

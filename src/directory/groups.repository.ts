@@ -3,6 +3,7 @@ import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { fromDbDate } from '../database/db-values';
 import { DirectoryGroup } from './directory-group.entity';
 import { ListQuery } from './directory.types';
+import { listPage, ListPage } from './list-page';
 import { chunks } from './users.repository';
 
 @Injectable()
@@ -66,21 +67,8 @@ export class GroupsRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  async list(query: ListQuery): Promise<{ total: number; rows: DirectoryGroup[] }> {
-    const where = `g.deleted_at IS NULL${query.where ? ` AND (${query.where.sql})` : ''}`;
-    const params = query.where?.params ?? [];
-    const [{ n }] = await this.dataSource.query<{ n: number | string }[]>(
-      `SELECT COUNT(*) AS n FROM directory_group g WHERE ${where}`,
-      params,
-    );
-    const total = Number(n);
-    if (query.limit === 0 || total <= query.offset) return { total, rows: [] };
-    const orderBy = query.orderBy ?? { sql: 'g.created_at ASC, g.id ASC', params: [] };
-    const raw = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT g.* FROM directory_group g WHERE ${where} ORDER BY ${orderBy.sql} LIMIT ? OFFSET ?`,
-      [...params, ...orderBy.params, query.limit, query.offset],
-    );
-    return { total, rows: raw.map(hydrateGroup) };
+  list(query: ListQuery): Promise<ListPage<DirectoryGroup>> {
+    return listPage(this.dataSource, 'directory_group', 'g', hydrateGroup, query);
   }
 
   async liveIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {

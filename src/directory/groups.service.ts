@@ -82,8 +82,8 @@ export class GroupsService {
   }
 
   async listGroups(query: ListQuery): Promise<ListResult> {
-    const { total, rows } = await this.groups.list(query);
-    return { total, resources: rows.map(toStored) };
+    const { total, rows, hasMore } = await this.groups.list(query);
+    return { total, resources: rows.map(toStored), hasMore };
   }
 
   /** PUT: the document and the whole member list are replaced (only the difference is written). */

@@ -3,6 +3,7 @@ import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { fromDbDate } from '../database/db-values';
 import { DirectoryUser } from './directory-user.entity';
 import { ListQuery } from './directory.types';
+import { listPage, ListPage } from './list-page';
 
 /** Intent-named queries over `directory_user`. Reads skip soft-deleted rows unless they say otherwise. */
 @Injectable()
@@ -47,25 +48,8 @@ export class UsersRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  /**
-   * One page of live users and the total. Raw SQL, because the WHERE clause comes compiled from a SCIM
-   * filter with positional parameters, valid on both engines.
-   */
-  async list(query: ListQuery): Promise<{ total: number; rows: DirectoryUser[] }> {
-    const where = `u.deleted_at IS NULL${query.where ? ` AND (${query.where.sql})` : ''}`;
-    const params = query.where?.params ?? [];
-    const [{ n }] = await this.dataSource.query<{ n: number | string }[]>(
-      `SELECT COUNT(*) AS n FROM directory_user u WHERE ${where}`,
-      params,
-    );
-    const total = Number(n);
-    if (query.limit === 0 || total <= query.offset) return { total, rows: [] };
-    const orderBy = query.orderBy ?? { sql: 'u.created_at ASC, u.id ASC', params: [] };
-    const raw = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT u.* FROM directory_user u WHERE ${where} ORDER BY ${orderBy.sql} LIMIT ? OFFSET ?`,
-      [...params, ...orderBy.params, query.limit, query.offset],
-    );
-    return { total, rows: raw.map(hydrateUser) };
+  list(query: ListQuery): Promise<ListPage<DirectoryUser>> {
+    return listPage(this.dataSource, 'directory_user', 'u', hydrateUser, query);
   }
 
   /** Ids among `ids` that are live users. */

@@ -157,8 +157,8 @@ export class UsersService {
   }
 
   async listUsers(query: ListQuery): Promise<ListResult> {
-    const { total, rows } = await this.users.list(query);
-    return { total, resources: rows.map(toStored) };
+    const { total, rows, hasMore } = await this.users.list(query);
+    return { total, resources: rows.map(toStored), hasMore };
   }
 
   groupsOf(userIds: string[]): Promise<Map<string, GroupRef[]>> {

@@ -29,11 +29,13 @@ export class DiscoveryService {
       },
       filter: { supported: true, maxResults: this.config.scim.maxPageSize },
       changePassword: { supported: false },
-      sort: { supported: false },
+      sort: { supported: true },
       etag: { supported: true },
+      // RFC 9865 §4: both paging methods; cursors carry a position only, so they never expire.
       pagination: {
-        offset: true,
-        cursor: false,
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: 'index',
         defaultPageSize: this.config.scim.defaultPageSize,
         maxPageSize: this.config.scim.maxPageSize,
       },

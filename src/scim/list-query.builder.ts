@@ -2,9 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InvalidRequestError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import type { ListQuery } from '../directory/directory.types';
+import type { ListQuery, ListResult } from '../directory/directory.types';
 import {
+  buildListResponse,
   compileFilter,
+  decodeCursor,
+  encodeCursor,
+  type ListResponse,
   compileSort,
   parseFilter,
   parseListQuery,
@@ -91,8 +95,26 @@ export class ListQueryBuilder {
   build(resourceType: ResourceType, params: ScimListParams): ListQuery {
     const ctx = this.sqlContext(resourceType);
     const where = params.filter ? compileFilter(parseFilter(params.filter), ctx) : undefined;
+    if (params.cursor !== undefined) {
+      if (params.sortBy) {
+        throw new InvalidRequestError(
+          'Cursor paging returns resources in id order; sortBy is not supported with cursor',
+          'invalidValue',
+        );
+      }
+      const afterId = params.cursor === '' ? null : decodeCursor(params.cursor).id;
+      return { where, offset: 0, limit: params.count, cursor: { afterId } };
+    }
     const orderBy = params.sortBy ? compileSort(params.sortBy, params.sortOrder, ctx) : undefined;
     return { where, orderBy, offset: params.startIndex - 1, limit: params.count };
+  }
+
+  /** RFC 7644 §3.4.2 ListResponse; with a cursor, RFC 9865's `nextCursor` instead of `startIndex`. */
+  toListResponse<T>(query: ListQuery, result: ListResult, resources: T[]): ListResponse<T> {
+    if (!query.cursor) return buildListResponse(resources, result.total, query.offset + 1, resources.length);
+    const last = result.resources.at(-1);
+    const next = result.hasMore && last ? encodeCursor({ key: null, id: last.id }) : undefined;
+    return buildListResponse(resources, result.total, undefined, resources.length, next);
   }
 
   /** Whether the response should carry `attribute` (so that excluded members or groups are never read). */

@@ -4,7 +4,6 @@ import { GroupsService } from '../directory/groups.service';
 import { ListQueryBuilder, ScimListParams } from './list-query.builder';
 import {
   applyPatch,
-  buildListResponse,
   type ListResponse,
   normalizeResource,
   projectResource,
@@ -37,14 +36,15 @@ export class ScimGroupsService {
 
   async listGroups(params: ScimListParams, ctx: ScimRequestContext): Promise<ListResponse<Wire>> {
     const query = this.lists.build('Group', params);
-    const { total, resources } = await this.groups.listGroups(query);
+    const result = await this.groups.listGroups(query);
+    const { resources } = result;
     const members = this.lists.wants(params, 'Group', 'members')
       ? await this.groups.listMembersOf(resources.map((r) => r.id))
       : undefined;
     const wire = resources.map((r) =>
       this.project(toScimGroup(r, members?.get(r.id) ?? (members ? [] : undefined), ctx.baseUrl), params),
     );
-    return buildListResponse(wire, total, query.offset + 1, wire.length);
+    return this.lists.toListResponse(query, result, wire);
   }
 
   async replaceGroup(id: string, body: unknown, ctx: ScimRequestContext): Promise<Wire> {

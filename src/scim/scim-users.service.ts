@@ -3,7 +3,6 @@ import { UsersService } from '../directory/users.service';
 import { ListQueryBuilder, ScimListParams } from './list-query.builder';
 import {
   applyPatch,
-  buildListResponse,
   type ListResponse,
   normalizeResource,
   projectResource,
@@ -37,12 +36,13 @@ export class ScimUsersService {
 
   async listUsers(params: ScimListParams, ctx: ScimRequestContext): Promise<ListResponse<Wire>> {
     const query = this.lists.build('User', params);
-    const { total, resources } = await this.users.listUsers(query);
+    const result = await this.users.listUsers(query);
+    const { resources } = result;
     const groups = this.lists.wants(params, 'User', 'groups')
       ? await this.users.groupsOf(resources.map((r) => r.id))
       : undefined;
     const wire = resources.map((r) => this.project(toScimUser(r, groups?.get(r.id), ctx.baseUrl), params));
-    return buildListResponse(wire, total, query.offset + 1, wire.length);
+    return this.lists.toListResponse(query, result, wire);
   }
 
   async replaceUser(id: string, body: unknown, ctx: ScimRequestContext): Promise<Wire> {

@@ -1,0 +1,206 @@
+import { startTestApp, TestApp } from '../support/test-app';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const ENTRA = 'urn:ietf:params:scim:schemas:extension:Microsoft:Entra:2.0:User';
+
+interface Listed {
+  userName: string;
+}
+
+describe('SCIM queries: filters compiled to SQL, sorting, projection, cursor paging, .search', () => {
+  let t: TestApp;
+  const people = [
+    {
+      userName: 'ada@query.test',
+      given: 'Ada',
+      family: 'Lovelace',
+      dept: 'Engineering',
+      work: 'ada@corp.example.com',
+      active: true,
+      hire: '2027-03-01T00:00:00Z',
+    },
+    {
+      userName: 'bob@query.test',
+      given: 'Bob',
+      family: 'Marley',
+      dept: 'Sales',
+      work: 'bob@other.example.org',
+      active: false,
+      hire: '2020-01-15T00:00:00Z',
+    },
+    {
+      userName: 'Cleo@query.test',
+      given: 'Cleo',
+      family: 'Patra',
+      dept: 'Engineering',
+      work: 'cleo@corp.example.com',
+      active: true,
+      hire: '2019-06-30T00:00:00Z',
+    },
+    {
+      userName: 'dan@query.test',
+      given: 'Dan',
+      family: 'Brown',
+      dept: 'Finance',
+      work: 'dan@corp.example.com',
+      active: true,
+      hire: '2024-11-11T00:00:00Z',
+    },
+  ];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const p of people) {
+      await t
+        .scim('post', '/Users')
+        .send({
+          schemas: [USER, ENTERPRISE, ENTRA],
+          userName: p.userName,
+          externalId: `Q-${p.given}`,
+          name: { givenName: p.given, familyName: p.family },
+          active: p.active,
+          emails: [
+            { value: p.work, type: 'work', primary: true },
+            { value: `${p.given.toLowerCase()}@home.example.net`, type: 'home' },
+          ],
+          [ENTERPRISE]: { department: p.dept, employeeNumber: String(people.indexOf(p) + 1) },
+          [ENTRA]: { employeeHireDate: p.hire },
+        })
+        .expect(201);
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const names = (res: { body: { Resources: Listed[] } }) => res.body.Resources.map((r) => r.userName).sort();
+  const query = (filter: string, extra: Record<string, string | number> = {}) =>
+    t.scim('get', '/Users').query({ filter: `(${filter}) and userName ew "@query.test"`, ...extra });
+
+  it.each([
+    ['name.familyName sw "Lo"', ['ada@query.test']],
+    ['name.FamilyName co "ar"', ['bob@query.test']],
+    [
+      'emails[type eq "work" and value co "@corp.example.com"]',
+      ['Cleo@query.test', 'ada@query.test', 'dan@query.test'],
+    ],
+    ['emails.Value ew "home.example.net" and not (active eq true)', ['bob@query.test']],
+    [`${ENTERPRISE}:department eq "Engineering"`, ['Cleo@query.test', 'ada@query.test']],
+    ['department eq "finance"', ['dan@query.test']],
+    [`${ENTRA}:employeeHireDate gt "2025-01-01T00:00:00Z"`, ['ada@query.test']],
+    ['active eq False', ['bob@query.test']],
+    ['userName eq "CLEO@QUERY.TEST"', ['Cleo@query.test']],
+    ['externalId eq Q-Dan', ['dan@query.test']],
+    ['title pr', []],
+    [
+      'name.givenName pr and (name.givenName eq "Ada" or name.givenName eq "Bob")',
+      ['ada@query.test', 'bob@query.test'],
+    ],
+    [
+      'meta.created gt "2000-01-01T00:00:00Z"',
+      ['Cleo@query.test', 'ada@query.test', 'bob@query.test', 'dan@query.test'],
+    ],
+  ])('filters %s', async (filter, expected) => {
+    const res = await query(filter).expect(200);
+    expect(names(res)).toEqual(expected);
+    expect(res.body.totalResults).toBe(expected.length);
+  });
+
+  it('answers 400 invalidFilter with the position for a filter that does not parse', async () => {
+    const res = await t.scim('get', '/Users').query({ filter: 'userName eq "x" and' }).expect(400);
+    expect(res.body.scimType).toBe('invalidFilter');
+    expect(res.body.detail).toMatch(/position \d+/);
+  });
+
+  it('answers 400 invalidFilter for an unknown attribute', async () => {
+    const res = await t.scim('get', '/Users').query({ filter: 'shoeSize gt 40' }).expect(400);
+    expect(res.body.scimType).toBe('invalidFilter');
+    expect(res.body.detail).toMatch(/shoeSize/);
+  });
+
+  it('sorts by a column, by a sub-attribute and by an extension attribute, both ways', async () => {
+    const asc = await query('userName pr', { sortBy: 'name.givenName', sortOrder: 'ascending' }).expect(200);
+    expect(asc.body.Resources.map((r: Listed) => r.userName)).toEqual([
+      'ada@query.test',
+      'bob@query.test',
+      'Cleo@query.test',
+      'dan@query.test',
+    ]);
+    const desc = await query('userName pr', { sortBy: 'userName', sortOrder: 'descending' }).expect(200);
+    expect(desc.body.Resources.map((r: Listed) => r.userName)).toEqual([
+      'dan@query.test',
+      'Cleo@query.test',
+      'bob@query.test',
+      'ada@query.test',
+    ]);
+    const byDept = await query('userName pr', {
+      sortBy: `${ENTERPRISE}:employeeNumber`,
+      sortOrder: 'descending',
+    }).expect(200);
+    expect(byDept.body.Resources[0].userName).toBe('dan@query.test');
+  });
+
+  it('projects attributes and excludedAttributes, id and schemas always returned', async () => {
+    const some = await query('userName eq "ada@query.test"', {
+      attributes: 'userName,name.givenName,emails.value',
+    }).expect(200);
+    const [ada] = some.body.Resources;
+    expect(Object.keys(ada).sort()).toEqual(['emails', 'id', 'name', 'schemas', 'userName']);
+    expect(ada.name).toEqual({ givenName: 'Ada' });
+    expect(ada.emails.every((e: Record<string, unknown>) => Object.keys(e).join() === 'value')).toBe(true);
+    const without = await query('userName eq "ada@query.test"', {
+      excludedAttributes: `emails,${ENTERPRISE}`,
+    }).expect(200);
+    expect(without.body.Resources[0].emails).toBeUndefined();
+    expect(without.body.Resources[0][ENTERPRISE]).toBeUndefined();
+    expect(without.body.Resources[0].name.familyName).toBe('Lovelace');
+  });
+
+  it('pages by cursor in constant steps until nextCursor disappears (RFC 9865)', async () => {
+    const seen: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 10; page++) {
+      const res = await query('userName pr', { cursor, count: 3 }).expect(200);
+      expect(res.body.totalResults).toBe(4);
+      expect(res.body.startIndex).toBeUndefined();
+      seen.push(...res.body.Resources.map((r: Listed) => r.userName));
+      if (!res.body.nextCursor) break;
+      cursor = res.body.nextCursor;
+    }
+    expect(seen.sort()).toEqual(people.map((p) => p.userName).sort());
+    const bad = await t.scim('get', '/Users').query({ cursor: 'not-a-cursor!' }).expect(400);
+    expect(bad.body.scimType).toBe('invalidCursor');
+  });
+
+  it('answers POST /Users/.search like GET', async () => {
+    const res = await t
+      .scim('post', '/Users/.search')
+      .send({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: 'name.givenName eq "Dan"',
+        attributes: ['userName'],
+        startIndex: 1,
+        count: 10,
+      })
+      .expect(200);
+    expect(res.body.totalResults).toBe(1);
+    expect(res.body.Resources[0]).toEqual({
+      schemas: expect.any(Array),
+      id: expect.any(String),
+      userName: 'dan@query.test',
+    });
+    await t.scim('post', '/Users/.search').send({ filter: 'userName pr' }).expect(400);
+  });
+
+  it('advertises sorting and both paging methods', async () => {
+    const spc = await t.scim('get', '/ServiceProviderConfig').expect(200);
+    expect(spc.body.sort).toEqual({ supported: true });
+    expect(spc.body.pagination).toMatchObject({
+      cursor: true,
+      index: true,
+      defaultPageSize: 100,
+      maxPageSize: 1000,
+    });
+  });
+});
