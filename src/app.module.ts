@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
+import { MappingModule } from './mapping/mapping.module';
 import { ScimModule } from './scim/scim.module';
 
 /** Composition root: infrastructure, then the feature modules. No providers of its own but the error filter. */
@@ -25,6 +26,7 @@ export class AppModule {
         AuthModule,
         DirectoryModule,
         ScimModule,
+        MappingModule,
         AdminModule,
         HealthModule,
       ],

@@ -3,6 +3,14 @@ import { DirectoryChange } from '../directory/directory-change.entity';
 import { DirectoryGroup } from '../directory/directory-group.entity';
 import { DirectoryUser } from '../directory/directory-user.entity';
 import { GroupMembership } from '../directory/group-membership.entity';
+import { TargetMapping } from '../mapping/target-mapping.entity';
 
 /** Every entity of the product, in one list shared by the app, the CLI and the drift check. */
-export const ENTITIES = [ApiToken, DirectoryUser, DirectoryGroup, GroupMembership, DirectoryChange];
+export const ENTITIES = [
+  ApiToken,
+  DirectoryUser,
+  DirectoryGroup,
+  GroupMembership,
+  DirectoryChange,
+  TargetMapping,
+];

@@ -12,6 +12,14 @@ interface NormalizedError {
   message: string;
   scimType?: ScimType;
   details?: unknown;
+  /** Extra top-level keys of the admin body (e.g. `line` and `column` of an expression error). */
+  fields?: Record<string, unknown>;
+}
+
+/** What an AppError may add to the admin body: a list of problems, or extra top-level keys. */
+interface AdminErrorExtras {
+  details?: unknown;
+  fields?: Record<string, unknown>;
 }
 
 const logger = new Logger('errors');
@@ -19,15 +27,21 @@ const logger = new Logger('errors');
 /** Every error, known or not, as status + stable code + a message safe to show (never a value, never a 5xx cause). */
 export function normalizeError(err: unknown, requestId?: string): NormalizedError {
   if (err instanceof AppError) {
-    return { status: err.status, code: err.code, message: err.message, scimType: err.scimType };
+    const { details, fields } = err as AdminErrorExtras;
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      scimType: err.scimType,
+      details,
+      fields,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse();
     const message =
-      typeof body === 'object' && body !== null && 'message' in body
-        ? body.message
-        : err.message;
+      typeof body === 'object' && body !== null && 'message' in body ? body.message : err.message;
     const text = Array.isArray(message) ? message.join('; ') : String(message);
     return {
       status,
@@ -83,6 +97,7 @@ export function sendError(req: RequestWithId, res: Response, err: unknown): void
   }
   if (e.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="admin"');
   res.status(e.status).json({
+    ...e.fields,
     statusCode: e.status,
     error: e.code,
     message: e.message,

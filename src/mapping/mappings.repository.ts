@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { TargetMapping } from './target-mapping.entity';
+
+/** Storage of `target_mapping`; writes are compare-and-set on `version` so that no replace is lost. */
+@Injectable()
+export class MappingsRepository {
+  private readonly repo: Repository<TargetMapping>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(TargetMapping);
+  }
+
+  find(targetId: string): Promise<TargetMapping | null> {
+    return this.repo.findOneBy({ targetId });
+  }
+
+  /** The stored version, without reading the definition; null when the target has none. */
+  async versionOf(targetId: string): Promise<number | null> {
+    const row = await this.repo.findOne({ select: { version: true }, where: { targetId } });
+    return row?.version ?? null;
+  }
+
+  /** Throws a unique violation when another writer inserted the row first. */
+  async insert(row: TargetMapping): Promise<void> {
+    await this.repo.insert(row);
+  }
+
+  /** False when the stored version is no longer `expectedVersion`. */
+  async updateIfVersion(row: TargetMapping, expectedVersion: number): Promise<boolean> {
+    const { targetId, ...changes } = row;
+    const result = await this.repo.update({ targetId, version: expectedVersion }, changes);
+    return (result.affected ?? 0) === 1;
+  }
+}

@@ -1,0 +1,188 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../common/clock';
+import { ConflictError, InvalidRequestError } from '../common/errors';
+import { isUniqueViolation } from '../database/db-errors';
+import { UsersService } from '../directory/users.service';
+import { normalizeResource, SchemaRegistry } from '../scim/protocol';
+import {
+  compileExpression,
+  ExpressionError,
+  ExpressionEvaluationError,
+  type EvaluationContext,
+  type EvaluationResult,
+  type MappingSource,
+} from './expression';
+import {
+  applyMappingSet,
+  compileMappingSet,
+  defaultMappingSet,
+  MappingSetInvalidError,
+  type CompiledMappingSet,
+  type MappingResult,
+  type MappingSet,
+  type MappingSetOptions,
+} from './mapping-set';
+import { MappingSetRejectedError, PositionedExpressionError } from './mapping.errors';
+import { MappingsRepository } from './mappings.repository';
+import type { TargetMapping } from './target-mapping.entity';
+
+/** A user to map: a stored one by id, or a SCIM user document sent with the request. */
+export interface UserReference {
+  userId?: string;
+  user?: Record<string, unknown>;
+}
+
+export interface ExpressionTrial extends UserReference {
+  expression: string;
+  /** ISO 8601; the clock of Now(), DateDiff(…, Now()) and friends. */
+  now?: string;
+}
+
+export interface MappingPreview {
+  scope: MappingResult['scope'];
+  /** The SCIM document a create in the target would send. */
+  payload: MappingResult['payload'];
+  dropped: string[];
+  errors: MappingResult['errors'];
+  matching: MappingResult['matching'];
+  /** In scope, create enabled and no IgnoreObjectFlow: the target would get this payload. */
+  wouldCreate: boolean;
+}
+
+/** `text` holds 65,535 bytes on MySQL; a larger set would be cut, so it is refused. */
+const MAX_DEFINITION_BYTES = 65_535;
+const MAX_WRITE_ATTEMPTS = 3;
+
+/** Mapping sets per target: stored, validated against the directory's schemas, compiled once per version. */
+@Injectable()
+export class MappingsService {
+  private readonly compiled = new Map<string, { version: number; compiled: CompiledMappingSet }>();
+
+  constructor(
+    private readonly mappings: MappingsRepository,
+    private readonly registry: SchemaRegistry,
+    private readonly users: UsersService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async getMappingSet(targetId: string): Promise<MappingSet> {
+    const row = await this.mappings.find(targetId);
+    return row ? (JSON.parse(row.definition) as MappingSet) : defaultMappingSet();
+  }
+
+  /** Validates every expression, attribute and scoping clause first; on any problem nothing is written. */
+  async replaceMappingSet(targetId: string, input: MappingSet): Promise<MappingSet> {
+    // Through JSON: drops DTO prototypes and undefined keys, so the stored text is exactly what GET returns.
+    const definition = JSON.stringify(input);
+    const set = JSON.parse(definition) as MappingSet;
+    const compiled = this.compile(set);
+    if (Buffer.byteLength(definition) > MAX_DEFINITION_BYTES) {
+      throw new InvalidRequestError(`The mapping set is larger than ${MAX_DEFINITION_BYTES} bytes as JSON`);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.mappings.find(targetId);
+      const row: TargetMapping = {
+        targetId,
+        definition,
+        version: (current?.version ?? 0) + 1,
+        updatedAt: this.clock.now(),
+      };
+      if (await this.write(row, current)) {
+        this.compiled.set(targetId, { version: row.version, compiled });
+        return set;
+      }
+      if (attempt >= MAX_WRITE_ATTEMPTS) {
+        throw new ConflictError(
+          `The mappings of target ${targetId} are being changed by another request; retry`,
+        );
+      }
+    }
+  }
+
+  /** The provisioning engine's entry: compiled once per stored version, never re-parsed. */
+  async compiledFor(targetId: string): Promise<CompiledMappingSet> {
+    const version = (await this.mappings.versionOf(targetId)) ?? 0;
+    const hit = this.compiled.get(targetId);
+    if (hit?.version === version) return hit.compiled;
+    const row = await this.mappings.find(targetId);
+    const set = row ? (JSON.parse(row.definition) as MappingSet) : defaultMappingSet();
+    const compiled = this.compile(set);
+    this.compiled.set(targetId, { version: row?.version ?? 0, compiled });
+    return compiled;
+  }
+
+  /** Entra's "provision on demand" without sending: the scope verdict and the create payload. */
+  async previewForUser(targetId: string, ref: UserReference): Promise<MappingPreview> {
+    const [compiled, source] = await Promise.all([this.compiledFor(targetId), this.sourceOf(ref)]);
+    const now = this.clock.now();
+    const result = applyMappingSet(compiled, source, { phase: 'create', ctx: { now: () => now } });
+    const { scope, payload, dropped, errors, matching, ignoreObject } = result;
+    const wouldCreate = scope.inScope && compiled.set.users.actions.create && !ignoreObject;
+    return { scope, payload, dropped, errors, matching, wouldCreate };
+  }
+
+  /** The expression sandbox: compiled with the same checks as a saved mapping, evaluated on one user. */
+  async evaluateExpression(trial: ExpressionTrial): Promise<EvaluationResult> {
+    const now = trial.now === undefined ? this.clock.now() : new Date(trial.now);
+    const ctx: EvaluationContext = { now: () => now };
+    const source = trial.user || trial.userId ? await this.sourceOf(trial) : { id: '', doc: {} };
+    try {
+      return compileExpression(trial.expression, { objectType: 'user', ...this.catalog() }).evaluate(
+        source,
+        ctx,
+      );
+    } catch (e) {
+      if (e instanceof ExpressionError || e instanceof ExpressionEvaluationError) {
+        throw new PositionedExpressionError(e);
+      }
+      throw e;
+    }
+  }
+
+  private compile(set: MappingSet): CompiledMappingSet {
+    try {
+      return compileMappingSet(set, this.catalog());
+    } catch (e) {
+      if (e instanceof MappingSetInvalidError) throw new MappingSetRejectedError(e.problems);
+      throw e;
+    }
+  }
+
+  /** Registered (non built-in) user extensions; the enterprise and Entra extensions are always known. */
+  private catalog(): MappingSetOptions {
+    const extensions = this.registry
+      .extensionSchemas('User')
+      .filter((schema) => !this.registry.isBuiltIn(schema.id));
+    return {
+      extensionSchemas: extensions.map((schema) => schema.id),
+      extensionAttributes: extensions.flatMap((schema) =>
+        schema.attributes.map((a) => `${schema.id}:${a.name}`),
+      ),
+    };
+  }
+
+  /** A stored user (404 when unknown or deleted), or a document read as POST /Users would store it. */
+  private async sourceOf(ref: UserReference): Promise<MappingSource> {
+    if ((ref.userId === undefined) === (ref.user === undefined)) {
+      throw new InvalidRequestError('Give either userId (a stored user) or user (a SCIM user document)');
+    }
+    if (ref.userId !== undefined) {
+      const stored = await this.users.getUser(ref.userId);
+      return { id: stored.id, doc: stored.doc };
+    }
+    const { doc } = normalizeResource(this.registry, 'User', ref.user, { mode: 'create' });
+    // A document that is not stored has no directory id unless it carries one: [objectId] reads "".
+    return { id: typeof ref.user?.id === 'string' ? ref.user.id : '', doc };
+  }
+
+  private async write(row: TargetMapping, current: TargetMapping | null): Promise<boolean> {
+    if (current) return this.mappings.updateIfVersion(row, current.version);
+    try {
+      await this.mappings.insert(row);
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+}
