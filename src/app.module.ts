@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { MappingModule } from './mapping/mapping.module';
 import { ScimModule } from './scim/scim.module';
 
@@ -26,6 +27,7 @@ export class AppModule {
         AuthModule,
         DirectoryModule,
         ScimModule,
+        ImportsModule,
         MappingModule,
         AdminModule,
         HealthModule,

@@ -4,7 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { ForbiddenError, UnauthorizedError } from '../common/errors';
 import type { TokenScope } from './api-token.entity';
 import type { AuthenticatedToken } from './auth.service';
-import { PUBLIC_KEY, SCOPES_KEY } from './scopes.decorator';
+import { ANY_SCOPE_KEY, PUBLIC_KEY, SCOPES_KEY } from './scopes.decorator';
 
 /**
  * Global guard: every route needs a valid bearer token (401) holding the route's scopes (403), unless it
@@ -21,9 +21,15 @@ export class ScopesGuard extends AuthGuard('bearer') {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     await super.canActivate(context);
     const required = this.reflector.getAllAndOverride<TokenScope[]>(SCOPES_KEY, targets) ?? [];
+    const anyOf = this.reflector.getAllAndOverride<TokenScope[]>(ANY_SCOPE_KEY, targets) ?? [];
     const token = context.switchToHttp().getRequest<{ user: AuthenticatedToken }>().user;
-    if (required.length === 0 || !required.every((s) => token.scopes.includes(s))) {
-      throw new ForbiddenError(`This token lacks the scope this endpoint requires (${required.join(', ')})`);
+    const allowed =
+      anyOf.length > 0
+        ? anyOf.some((s) => token.scopes.includes(s))
+        : required.length > 0 && required.every((s) => token.scopes.includes(s));
+    if (!allowed) {
+      const needed = anyOf.length > 0 ? anyOf.join(' or ') : required.join(', ');
+      throw new ForbiddenError(`This token lacks the scope this endpoint requires (${needed})`);
     }
     return true;
   }

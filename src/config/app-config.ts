@@ -23,9 +23,12 @@ export interface AppConfig {
   database: DatabaseConfig;
   scim: { defaultPageSize: number; maxPageSize: number; bodyLimitBytes: number };
   retention: { softDeleteDays: number };
+  /** Entra-style /bulkUpload: the attribute records are matched on (upsert key). */
+  imports: { matchAttribute: 'externalId' | 'userName' };
   bootstrap: { adminToken?: string; scimToken?: string };
   jobsEnabled: boolean;
 }
+
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -127,6 +130,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('SCIM_DEFAULT_PAGE_SIZE must not exceed SCIM_MAX_PAGE_SIZE');
   }
 
+  const matchAttribute = (env.IMPORT_MATCH_ATTRIBUTE?.trim() ||
+    'externalId') as AppConfig['imports']['matchAttribute'];
+  if (!['externalId', 'userName'].includes(matchAttribute)) {
+    problems.push(
+      `IMPORT_MATCH_ATTRIBUTE must be externalId or userName (got "${env.IMPORT_MATCH_ATTRIBUTE}")`,
+    );
+  }
+
   const config: AppConfig = {
     port,
     host,
@@ -142,6 +153,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     scim: { defaultPageSize, maxPageSize, bodyLimitBytes: size('BODY_LIMIT', 1024 * 1024) },
     retention: { softDeleteDays: int('SOFT_DELETE_RETENTION_DAYS', 30, 0, 3650) },
+    imports: { matchAttribute },
     bootstrap: { adminToken: secret('BOOTSTRAP_ADMIN_TOKEN'), scimToken: secret('BOOTSTRAP_SCIM_TOKEN') },
     jobsEnabled: bool('JOBS_ENABLED', true),
   };

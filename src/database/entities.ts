@@ -3,6 +3,9 @@ import { DirectoryChange } from '../directory/directory-change.entity';
 import { DirectoryGroup } from '../directory/directory-group.entity';
 import { DirectoryUser } from '../directory/directory-user.entity';
 import { GroupMembership } from '../directory/group-membership.entity';
+import { ImportJob } from '../imports/import-job.entity';
+import { ImportRecord } from '../imports/import-record.entity';
+import { PendingManagerReference } from '../imports/pending-manager.entity';
 import { TargetMapping } from '../mapping/target-mapping.entity';
 
 /** Every entity of the product, in one list shared by the app, the CLI and the drift check. */
@@ -12,5 +15,8 @@ export const ENTITIES = [
   DirectoryGroup,
   GroupMembership,
   DirectoryChange,
+  ImportJob,
+  ImportRecord,
+  PendingManagerReference,
   TargetMapping,
 ];

@@ -14,6 +14,18 @@ export class UsersRepository {
     return manager.findOneBy(DirectoryUser, { id, deletedAt: IsNull() });
   }
 
+  /** Live users whose externalId is exactly `externalId` (it is not unique: callers handle several). */
+  findLiveByExternalId(externalId: string, limit = 2): Promise<DirectoryUser[]> {
+    return this.dataSource.manager.find(DirectoryUser, {
+      where: { externalId, deletedAt: IsNull() },
+      take: limit,
+    });
+  }
+
+  findLiveByUserName(userNameNormalized: string): Promise<DirectoryUser | null> {
+    return this.dataSource.manager.findOneBy(DirectoryUser, { userNameNormalized, deletedAt: IsNull() });
+  }
+
   async insert(manager: EntityManager, row: DirectoryUser): Promise<void> {
     await manager.insert(DirectoryUser, row);
   }

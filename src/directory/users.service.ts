@@ -64,6 +64,21 @@ export class UsersService {
     return row ? toStored(row) : null;
   }
 
+  /**
+   * The live user whose `attribute` equals `value` (userName case-insensitively), null when none;
+   * a ConflictError when several users share the externalId, since an upsert could not choose.
+   */
+  async findUserByKey(attribute: 'externalId' | 'userName', value: string): Promise<StoredResource | null> {
+    if (attribute === 'userName') {
+      const row = await this.users.findLiveByUserName(normalizeKey(value));
+      return row ? toStored(row) : null;
+    }
+    const rows = await this.users.findLiveByExternalId(value);
+    if (rows.length > 1)
+      throw new ConflictError('Several users have this externalId; the record cannot be matched');
+    return rows.length === 1 ? toStored(rows[0]) : null;
+  }
+
   replaceUser(
     id: string,
     doc: ScimDocument,
