@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { RequestContext } from '../common/http/request-context';
-import { ChangeKind, ChangeObjectType, DirectoryChange } from './directory-change.entity';
+import { insertRow } from '../database/sql';
+import { ChangeKind, ChangeObjectType } from './directory-change.entity';
 
 /** Member ids beyond this count are summarised: the engine diffs membership state, not the journal text. */
 const MAX_IDS_IN_DETAIL = 100;
@@ -23,14 +24,14 @@ export class ChangeJournalRepository {
     },
     ctx: RequestContext,
   ): Promise<void> {
-    await manager.insert(DirectoryChange, {
-      objectType: entry.objectType,
-      objectId: entry.objectId,
+    await insertRow(manager, 'directory_change', {
+      object_type: entry.objectType,
+      object_id: entry.objectId,
       kind: entry.kind,
-      objectVersion: entry.objectVersion,
+      object_version: entry.objectVersion,
       detail: entry.detail ? JSON.stringify(entry.detail) : null,
-      requestId: ctx.requestId,
-      changedAt: this.clock.now(),
+      request_id: ctx.requestId,
+      changed_at: this.clock.now(),
     });
   }
 

@@ -1,17 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { fromDbDate } from '../database/db-values';
+import { select } from '../database/sql';
 import { DirectoryGroup } from './directory-group.entity';
 import { ListQuery } from './directory.types';
 import { listPage, ListPage } from './list-page';
-import { chunks } from './users.repository';
+import { liveIdsIn } from './users.repository';
 
 @Injectable()
 export class GroupsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  findLive(id: string, manager: EntityManager = this.dataSource.manager): Promise<DirectoryGroup | null> {
-    return manager.findOneBy(DirectoryGroup, { id, deletedAt: IsNull() });
+  async findLive(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<DirectoryGroup | null> {
+    const [raw] = await select<Record<string, unknown>>(
+      manager,
+      'SELECT * FROM directory_group WHERE id = ? AND deleted_at IS NULL',
+      [id],
+    );
+    return raw ? hydrateGroup(raw) : null;
   }
 
   async insert(manager: EntityManager, row: DirectoryGroup): Promise<void> {
@@ -72,15 +81,7 @@ export class GroupsRepository {
   }
 
   async liveIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const chunk of chunks(ids, 500)) {
-      const rows = await manager.find(DirectoryGroup, {
-        select: { id: true },
-        where: { id: In(chunk), deletedAt: IsNull() },
-      });
-      for (const r of rows) found.add(r.id);
-    }
-    return found;
+    return liveIdsIn(manager, 'directory_group', ids);
   }
 
   findPurgeable(before: Date, limit: number): Promise<DirectoryGroup[]> {

@@ -23,12 +23,17 @@ export async function listPage<T>(
 ): Promise<ListPage<T>> {
   const where = `${alias}.deleted_at IS NULL${query.where ? ` AND (${query.where.sql})` : ''}`;
   const params = query.where?.params ?? [];
-  const [{ n }] = await dataSource.query<{ n: number | string }[]>(
-    `SELECT COUNT(*) AS n FROM ${table} ${alias} WHERE ${where}`,
-    params,
-  );
-  const total = Number(n);
-  if (query.limit === 0) return { total, rows: [], hasMore: total > 0 && query.cursor !== undefined };
+  const count = async () => {
+    const [{ n }] = await dataSource.query<{ n: number | string }[]>(
+      `SELECT COUNT(*) AS n FROM ${table} ${alias} WHERE ${where}`,
+      params,
+    );
+    return Number(n);
+  };
+  if (query.limit === 0) {
+    const total = await count();
+    return { total, rows: [], hasMore: total > 0 && query.cursor !== undefined };
+  }
   if (query.cursor) {
     const after = query.cursor.afterId;
     const raw = await dataSource.query<Record<string, unknown>[]>(
@@ -36,13 +41,18 @@ export async function listPage<T>(
         ORDER BY ${alias}.id ASC LIMIT ?`,
       [...params, ...(after === null ? [] : [after]), query.limit + 1],
     );
-    return { total, rows: raw.slice(0, query.limit).map(hydrate), hasMore: raw.length > query.limit };
+    return {
+      total: await count(),
+      rows: raw.slice(0, query.limit).map(hydrate),
+      hasMore: raw.length > query.limit,
+    };
   }
-  if (total <= query.offset) return { total, rows: [], hasMore: false };
   const orderBy = query.orderBy ?? { sql: `${alias}.created_at ASC, ${alias}.id ASC`, params: [] };
   const raw = await dataSource.query<Record<string, unknown>[]>(
     `SELECT ${alias}.* FROM ${table} ${alias} WHERE ${where} ORDER BY ${orderBy.sql} LIMIT ? OFFSET ?`,
     [...params, ...orderBy.params, query.limit, query.offset],
   );
+  // A first page that is not full holds every match: the count query is not needed (the common lookup).
+  const total = query.offset === 0 && raw.length < query.limit ? raw.length : await count();
   return { total, rows: raw.map(hydrate), hasMore: query.offset + raw.length < total };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { GroupRef, StoredMember } from './directory.types';
+import { execute, select } from '../database/sql';
 import { GroupMembership, MemberType } from './group-membership.entity';
 import { chunks } from './users.repository';
 
@@ -28,11 +29,15 @@ export class MembershipsRepository {
         groupId,
         chunk.map((m) => m.value),
       );
-      const rows = chunk
-        .filter((m) => !present.has(m.value))
-        .map((m) => ({ groupId, memberId: m.value, memberType: m.type, createdAt: at }));
-      if (rows.length > 0) await manager.insert(GroupMembership, rows);
-      added.push(...rows.map((r) => r.memberId));
+      const fresh = chunk.filter((m) => !present.has(m.value));
+      if (fresh.length > 0) {
+        await execute(
+          manager,
+          `INSERT INTO group_membership (group_id, member_id, member_type, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?)').join(', ')}`,
+          fresh.flatMap((m) => [groupId, m.value, m.type, at]),
+        );
+      }
+      added.push(...fresh.map((m) => m.value));
     }
     return added;
   }
@@ -103,10 +108,11 @@ export class MembershipsRepository {
     groupId: string,
     memberIds: string[],
   ): Promise<Set<string>> {
-    const rows = await manager.find(GroupMembership, {
-      select: { memberId: true },
-      where: { groupId, memberId: In(memberIds) },
-    });
-    return new Set(rows.map((r) => r.memberId));
+    const rows = await select<{ member_id: string }>(
+      manager,
+      `SELECT member_id FROM group_membership WHERE group_id = ? AND member_id IN (${memberIds.map(() => '?').join(', ')})`,
+      [groupId, ...memberIds],
+    );
+    return new Set(rows.map((r) => r.member_id));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { fromDbDate } from '../database/db-values';
+import { execute, insertRow, select } from '../database/sql';
 import { DirectoryUser } from './directory-user.entity';
 import { ListQuery } from './directory.types';
 import { listPage, ListPage } from './list-page';
@@ -10,8 +11,16 @@ import { listPage, ListPage } from './list-page';
 export class UsersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  findLive(id: string, manager: EntityManager = this.dataSource.manager): Promise<DirectoryUser | null> {
-    return manager.findOneBy(DirectoryUser, { id, deletedAt: IsNull() });
+  async findLive(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<DirectoryUser | null> {
+    const [raw] = await select<Record<string, unknown>>(
+      manager,
+      'SELECT * FROM directory_user WHERE id = ? AND deleted_at IS NULL',
+      [id],
+    );
+    return raw ? hydrateUser(raw) : null;
   }
 
   /** Live users whose externalId is exactly `externalId` (it is not unique: callers handle several). */
@@ -27,7 +36,7 @@ export class UsersRepository {
   }
 
   async insert(manager: EntityManager, row: DirectoryUser): Promise<void> {
-    await manager.insert(DirectoryUser, row);
+    await insertRow(manager, 'directory_user', toColumns(row));
   }
 
   /** Compare-and-set on `version`: false when another writer got there first. */
@@ -36,13 +45,26 @@ export class UsersRepository {
     row: DirectoryUser,
     expectedVersion: number,
   ): Promise<boolean> {
-    const { id, createdAt: _createdAt, ...changes } = row;
-    const result = await manager.update(
-      DirectoryUser,
-      { id, version: expectedVersion, deletedAt: IsNull() },
-      changes,
+    const affected = await execute(
+      manager,
+      `UPDATE directory_user SET user_name = ?, user_name_normalized = ?, external_id = ?, display_name_normalized = ?,
+         primary_email_normalized = ?, active = ?, doc = ?, version = ?, updated_at = ?
+       WHERE id = ? AND version = ? AND deleted_at IS NULL`,
+      [
+        row.userName,
+        row.userNameNormalized,
+        row.externalId,
+        row.displayNameNormalized,
+        row.primaryEmailNormalized,
+        row.active,
+        row.doc,
+        row.version,
+        row.updatedAt,
+        row.id,
+        expectedVersion,
+      ],
     );
-    return (result.affected ?? 0) === 1;
+    return affected === 1;
   }
 
   /** Soft delete: the row stays for deprovisioning; the userName is freed for a rehire. */
@@ -66,15 +88,7 @@ export class UsersRepository {
 
   /** Ids among `ids` that are live users. */
   async liveIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const chunk of chunks(ids, 500)) {
-      const rows = await manager.find(DirectoryUser, {
-        select: { id: true },
-        where: { id: In(chunk), deletedAt: IsNull() },
-      });
-      for (const r of rows) found.add(r.id);
-    }
-    return found;
+    return liveIdsIn(manager, 'directory_user', ids);
   }
 
   /** Soft-deleted users whose retention window has passed. */
@@ -93,8 +107,43 @@ export class UsersRepository {
   }
 }
 
+/** Ids among `ids` that are live rows of `table`, 500 per query. */
+export async function liveIdsIn(
+  manager: EntityManager,
+  table: 'directory_user' | 'directory_group',
+  ids: string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const chunk of chunks(ids, 500)) {
+    const rows = await select<{ id: string }>(
+      manager,
+      `SELECT id FROM ${table} WHERE id IN (${chunk.map(() => '?').join(', ')}) AND deleted_at IS NULL`,
+      chunk,
+    );
+    for (const r of rows) found.add(r.id);
+  }
+  return found;
+}
+
 export function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+function toColumns(row: DirectoryUser): Record<string, unknown> {
+  return {
+    id: row.id,
+    user_name: row.userName,
+    user_name_normalized: row.userNameNormalized,
+    external_id: row.externalId,
+    display_name_normalized: row.displayNameNormalized,
+    primary_email_normalized: row.primaryEmailNormalized,
+    active: row.active,
+    doc: row.doc,
+    version: row.version,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    deleted_at: row.deletedAt,
+  };
 }
 
 function hydrateUser(raw: Record<string, unknown>): DirectoryUser {
