@@ -69,6 +69,13 @@ export class AuthService {
     return (await this.tokens.count()) > 0;
   }
 
+  /** The token behind an `Authorization: Bearer …` header if it was verified within the cache window, else undefined. */
+  recentlyVerified(header: string | undefined): AuthenticatedToken | undefined {
+    if (!header || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
+    const cached = this.cache.get(hashToken(header.slice(7).trim()));
+    return cached && cached.until > Date.now() ? cached.token : undefined;
+  }
+
   /** The token a bearer secret stands for, or null. Looked up by hash only: secrets are never stored. */
   async authenticate(secret: string): Promise<AuthenticatedToken | null> {
     const hash = hashToken(secret);
