@@ -12,6 +12,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { MappingModule } from './mapping/mapping.module';
+import { ProvisioningModule } from './provisioning/provisioning.module';
 import { ScimModule } from './scim/scim.module';
 
 /** Composition root: infrastructure, then the feature modules. No providers of its own but the error filter. */
@@ -29,6 +30,7 @@ export class AppModule {
         ScimModule,
         ImportsModule,
         MappingModule,
+        ProvisioningModule,
         AdminModule,
         HealthModule,
       ],

@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { MappingModule } from '../mapping/mapping.module';
+import { ProvisioningModule } from '../provisioning/provisioning.module';
 import { ExpressionsController } from './expressions.controller';
 import { MappingsController } from './mappings.controller';
+import { ProvisioningLogsController } from './provisioning-logs.controller';
+import { TargetsController } from './targets.controller';
 import { TokensController } from './tokens.controller';
 
 @Module({
-  imports: [AuthModule, MappingModule],
-  controllers: [TokensController, MappingsController, ExpressionsController],
+  imports: [AuthModule, MappingModule, ProvisioningModule],
+  controllers: [
+    TokensController,
+    MappingsController,
+    ExpressionsController,
+    TargetsController,
+    ProvisioningLogsController,
+  ],
 })
 export class AdminModule {}

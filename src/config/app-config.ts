@@ -27,8 +27,22 @@ export interface AppConfig {
   imports: { matchAttribute: 'externalId' | 'userName' };
   bootstrap: { adminToken?: string; scimToken?: string };
   jobsEnabled: boolean;
+  provisioning: ProvisioningConfig;
 }
 
+export interface ProvisioningConfig {
+  /** AES-256-GCM key for target secrets; when unset, `<dataDir>/secret.key` (0600) is created and used. Never log it. */
+  secretKey?: string;
+  /** Allow plain `http://` target URLs to non-loopback hosts (testing only). */
+  allowInsecureTargets: boolean;
+  /** Run the delivery engine (journal fan-out and workers) in this process. */
+  engineEnabled: boolean;
+  /** How often the engine looks at the change journal and the work queue. */
+  pollIntervalMs: number;
+  /** Default full-reconciliation interval of a new target. */
+  reconcileIntervalMinutes: number;
+  logRetentionDays: number;
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -156,6 +170,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     imports: { matchAttribute },
     bootstrap: { adminToken: secret('BOOTSTRAP_ADMIN_TOKEN'), scimToken: secret('BOOTSTRAP_SCIM_TOKEN') },
     jobsEnabled: bool('JOBS_ENABLED', true),
+    provisioning: {
+      secretKey: env.SECRET_KEY?.trim() || undefined,
+      allowInsecureTargets: bool('ALLOW_INSECURE_TARGETS', false),
+      engineEnabled: bool('PROVISIONING_ENABLED', true),
+      pollIntervalMs: int('PROVISIONING_POLL_MS', 150, 10, 60_000),
+      reconcileIntervalMinutes: int('RECONCILE_INTERVAL_MINUTES', 40, 1, 10_080),
+      logRetentionDays: int('PROVISIONING_LOG_RETENTION_DAYS', 30, 1, 3650),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

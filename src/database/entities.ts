@@ -7,6 +7,12 @@ import { ImportJob } from '../imports/import-job.entity';
 import { ImportRecord } from '../imports/import-record.entity';
 import { PendingManagerReference } from '../imports/pending-manager.entity';
 import { TargetMapping } from '../mapping/target-mapping.entity';
+import { ProvisionedMembership } from '../provisioning/engine/provisioned-membership.entity';
+import { ProvisionedObject } from '../provisioning/engine/provisioned-object.entity';
+import { JobLease } from '../provisioning/jobs/job-lease.entity';
+import { ProvisioningLog } from '../provisioning/logs/provisioning-log.entity';
+import { ProvisioningTarget } from '../provisioning/targets/provisioning-target.entity';
+import { TargetRuntime } from '../provisioning/targets/target-runtime.entity';
 
 /** Every entity of the product, in one list shared by the app, the CLI and the drift check. */
 export const ENTITIES = [
@@ -19,4 +25,10 @@ export const ENTITIES = [
   ImportRecord,
   PendingManagerReference,
   TargetMapping,
+  ProvisioningTarget,
+  TargetRuntime,
+  ProvisionedObject,
+  ProvisionedMembership,
+  ProvisioningLog,
+  JobLease,
 ];

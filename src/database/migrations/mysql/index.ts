@@ -1,10 +1,12 @@
 import { CreateDirectoryTables1795325549215 } from './1795325549215-create-directory-tables';
 import { CreateTargetMapping1795326933836 } from './1795326933836-create-target-mapping';
 import { CreateImportTables1795327254163 } from './1795327254163-create-import-tables';
+import { CreateProvisioningTables1795327648434 } from './1795327648434-create-provisioning-tables';
 
 /** Applied in this order; each file has a twin of the same name in ../sqlite (checked in CI). */
 export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
   CreateDirectoryTables1795325549215,
   CreateTargetMapping1795326933836,
   CreateImportTables1795327254163,
+  CreateProvisioningTables1795327648434,
 ];

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { fromDbDate } from '../../database/db-values';
+
+/** A directory object as the engine sees it, soft-deleted ones included (they must be deprovisioned). */
+export interface DirectoryObject {
+  id: string;
+  type: 'User' | 'Group';
+  doc: Record<string, unknown>;
+  active: boolean;
+  deletedAt: Date | null;
+}
+
+const CHUNK = 500;
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+
+/**
+ * Read-only queries over the directory's tables for the engine. The directory module only exposes live objects;
+ * provisioning needs soft-deleted ones and membership rows too, and never writes here.
+ */
+@Injectable()
+export class DirectoryReader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async users(ids: string[]): Promise<Map<string, DirectoryObject>> {
+    const out = new Map<string, DirectoryObject>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const rows = await this.dataSource.query<Record<string, unknown>[]>(
+        `SELECT id, doc, active, deleted_at FROM directory_user WHERE id IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) {
+        out.set(r.id as string, {
+          id: r.id as string,
+          type: 'User',
+          doc: JSON.parse(r.doc as string) as Record<string, unknown>,
+          active: Boolean(Number(r.active)),
+          deletedAt: r.deleted_at == null ? null : fromDbDate(r.deleted_at),
+        });
+      }
+    }
+    return out;
+  }
+
+  async group(id: string): Promise<DirectoryObject | null> {
+    const [r] = await this.dataSource.query<Record<string, unknown>[]>(
+      'SELECT id, doc, deleted_at FROM directory_group WHERE id = ?',
+      [id],
+    );
+    if (!r) return null;
+    return {
+      id,
+      type: 'Group',
+      doc: JSON.parse(r.doc as string) as Record<string, unknown>,
+      active: true,
+      deletedAt: r.deleted_at == null ? null : fromDbDate(r.deleted_at),
+    };
+  }
+
+  async memberIds(groupId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ member_id: string }[]>(
+      'SELECT member_id FROM group_membership WHERE group_id = ?',
+      [groupId],
+    );
+    return rows.map((r) => r.member_id);
+  }
+
+  async groupIdsOf(memberId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ group_id: string }[]>(
+      'SELECT group_id FROM group_membership WHERE member_id = ?',
+      [memberId],
+    );
+    return rows.map((r) => r.group_id);
+  }
+
+  /** Ids of live users (then groups) after `afterId`, in id order: the reconciliation walks them in pages. */
+  async liveIds(type: 'User' | 'Group', afterId: string, limit: number): Promise<string[]> {
+    const table = type === 'User' ? 'directory_user' : 'directory_group';
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM ${table} WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?`,
+      [afterId, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Users with an employeeHireDate or employeeLeaveDateTime (Entra extension): the date job re-evaluates those
+   * whose date has just passed. Both engines read JSON with json_extract; MySQL returns it quoted.
+   */
+  async datedUsers(): Promise<{ id: string; hire: string | null; leave: string | null }[]> {
+    const urn = 'urn:ietf:params:scim:schemas:extension:Microsoft:Entra:2.0:User';
+    const rows = await this.dataSource.query<{ id: string; hire: unknown; leave: unknown }[]>(
+      `SELECT id, json_extract(doc, '$."${urn}".employeeHireDate') AS hire,
+              json_extract(doc, '$."${urn}".employeeLeaveDateTime') AS leave_at
+         FROM directory_user WHERE deleted_at IS NULL AND doc LIKE '%employee%'`,
+    );
+    const text = (v: unknown) => (typeof v === 'string' ? v.replace(/^"|"$/g, '') : null);
+    return rows.map((r) => ({
+      id: r.id,
+      hire: text(r.hire),
+      leave: text((r as { leave_at?: unknown }).leave_at),
+    }));
+  }
+}

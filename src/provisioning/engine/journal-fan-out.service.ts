@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '../../common/clock';
+import { fromDbDate } from '../../database/db-values';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { executeWrite, WorkItem, WorkQueueRepository } from './work-queue.repository';
+
+const BATCH = 2000;
+/**
+ * On MySQL an auto-increment value is taken at insert and becomes visible at commit, so a lower `seq` can appear
+ * after a higher one. The cursor stops before a gap until the row after it is this old (a rolled-back insert
+ * leaves a gap for ever; a slow commit fills it within milliseconds).
+ */
+const GAP_GRACE_MS = 2000;
+
+class CursorMoved extends Error {}
+
+/**
+ * Journal → per-target work queue. In one transaction: the changed objects become pending (collapsed per object)
+ * and the cursor moves past them, so a change is never lost between the directory and a target, even on SIGKILL.
+ */
+@Injectable()
+export class JournalFanOut {
+  private readonly mysql: boolean;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly queue: WorkQueueRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.mysql = dataSource.options.type !== 'better-sqlite3';
+  }
+
+  async journalHead(): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number | string | null }[]>(
+      'SELECT MAX(seq) AS n FROM directory_change',
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Queues the next batch of journal rows for one target; returns how many rows it consumed. */
+  async fanOut(targetId: string): Promise<number> {
+    try {
+      return await this.tx.run(async (m) => {
+        const [rt] = await m.query<{ journal_cursor: number | string }[]>(
+          `SELECT journal_cursor FROM target_runtime WHERE target_id = ?${this.mysql ? ' FOR UPDATE' : ''}`,
+          [targetId],
+        );
+        if (!rt) return 0;
+        const cursor = Number(rt.journal_cursor);
+        const rows = await m.query<
+          {
+            seq: number | string;
+            object_type: 'User' | 'Group';
+            object_id: string;
+            request_id: string | null;
+            changed_at: unknown;
+          }[]
+        >(
+          'SELECT seq, object_type, object_id, request_id, changed_at FROM directory_change WHERE seq > ? ORDER BY seq LIMIT ?',
+          [cursor, BATCH],
+        );
+        const now = this.clock.now();
+        let last = cursor;
+        const items = new Map<string, WorkItem>();
+        for (const r of rows) {
+          const seq = Number(r.seq);
+          const changedAt = fromDbDate(r.changed_at);
+          if (seq !== last + 1 && now.getTime() - changedAt.getTime() < GAP_GRACE_MS) break;
+          last = seq;
+          const key = `${r.object_type}:${r.object_id}`;
+          const prev = items.get(key);
+          items.set(key, {
+            objectType: r.object_type,
+            objectId: r.object_id,
+            changeSeq: seq,
+            requestId: r.request_id ?? prev?.requestId ?? null,
+            since: prev?.since ?? changedAt,
+          });
+        }
+        if (last === cursor) return 0;
+        await this.queue.enqueue(m, targetId, [...items.values()], { now });
+        const moved = await executeWrite(
+          m,
+          'UPDATE target_runtime SET journal_cursor = ? WHERE target_id = ? AND journal_cursor = ?',
+          [last, targetId, cursor],
+        );
+        if (moved === 0) throw new CursorMoved();
+        return last - cursor;
+      });
+    } catch (err) {
+      if (err instanceof CursorMoved) return 0;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type ProvisionedStatus = 'none' | 'active' | 'disabled' | 'deleted';
+
+/**
+ * Per (target, directory object): the target's id for it, what was last sent, and the work queue entry
+ * (`pending` with a lease). The journal cursor only moves once rows here are durably pending.
+ */
+@Entity('provisioned_object')
+@Index('ix_provisioned_object_queue', ['targetId', 'pending', 'nextAttemptAt'])
+@Index('ix_provisioned_object_waiting', ['targetId', 'waitingFor'])
+export class ProvisionedObject {
+  @PrimaryColumn({ name: 'target_id', type: 'varchar', length: 36 })
+  targetId!: string;
+
+  @PrimaryColumn({ name: 'object_type', type: 'varchar', length: 8 })
+  objectType!: 'User' | 'Group';
+
+  @PrimaryColumn({ name: 'object_id', type: 'varchar', length: 36 })
+  objectId!: string;
+
+  @Column({ name: 'target_object_id', type: 'varchar', length: 255, nullable: true })
+  targetObjectId!: string | null;
+
+  @Column({ type: 'varchar', length: 8 })
+  status!: ProvisionedStatus;
+
+  /** The attributes last sent, flattened (`name.givenName` → value), JSON; members are in provisioned_membership. */
+  @Column({ name: 'last_sent', type: 'text', nullable: true })
+  lastSent!: string | null;
+
+  @Column({ name: 'last_sent_hash', type: 'varchar', length: 64, nullable: true })
+  lastSentHash!: string | null;
+
+  @Column({ name: 'last_result', type: 'varchar', length: 8, nullable: true })
+  lastResult!: string | null;
+
+  @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
+  lastError!: string | null;
+
+  @Column({ type: 'boolean' })
+  pending!: boolean;
+
+  /** +1 on every enqueue; a completion clears `pending` only if no newer work arrived meanwhile. */
+  @Column({ type: 'integer' })
+  generation!: number;
+
+  /** The latest journal seq that queued this object, for the log. */
+  @Column({ name: 'change_seq', type: 'integer', nullable: true })
+  changeSeq!: number | null;
+
+  @Column({ name: 'pending_since', type: 'datetime', precision: 3, nullable: true })
+  pendingSince!: Date | null;
+
+  /** Compare with the target's actual resource instead of what was last sent (reconciliation). */
+  @Column({ type: 'boolean' })
+  reconcile!: boolean;
+
+  @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
+  requestId!: string | null;
+
+  @Column({ type: 'integer' })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'datetime', precision: 3, nullable: true })
+  nextAttemptAt!: Date | null;
+
+  @Column({ name: 'lease_owner', type: 'varchar', length: 64, nullable: true })
+  leaseOwner!: string | null;
+
+  @Column({ name: 'lease_until', type: 'datetime', precision: 3, nullable: true })
+  leaseUntil!: Date | null;
+
+  /** A directory object this one references but the target does not have yet (the manager). */
+  @Column({ name: 'waiting_for', type: 'varchar', length: 36, nullable: true })
+  waitingFor!: string | null;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}

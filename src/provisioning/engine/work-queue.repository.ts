@@ -1,0 +1,276 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { fromDbDate, toDbDateText } from '../../database/db-values';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { ProvisionedObject, ProvisionedStatus } from './provisioned-object.entity';
+
+export interface WorkItem {
+  objectType: 'User' | 'Group';
+  objectId: string;
+  changeSeq: number | null;
+  requestId: string | null;
+  /** When the change happened: the pending age shown in the status. */
+  since: Date;
+}
+
+export interface ObjectKey {
+  targetId: string;
+  objectType: 'User' | 'Group';
+  objectId: string;
+}
+
+/** What a finished attempt writes back. */
+export interface ObjectOutcome {
+  targetObjectId: string | null;
+  status: ProvisionedStatus;
+  lastSent: string | null;
+  lastSentHash: string | null;
+  lastResult: 'success' | 'failure' | 'skipped';
+  lastError: string | null;
+  waitingFor: string | null;
+  /** Set: keep pending and try again then (retryable failure). */
+  retryAt?: Date;
+}
+
+const ROWS_PER_INSERT = 200;
+const COLUMNS =
+  'target_id, object_type, object_id, target_object_id, status, last_sent, last_sent_hash, last_result, last_error, ' +
+  'pending, generation, change_seq, pending_since, reconcile, request_id, attempts, next_attempt_at, lease_owner, ' +
+  'lease_until, waiting_for, updated_at';
+
+/**
+ * The per-target work queue, in `provisioned_object`: enqueue is an upsert (many changes to one object collapse into
+ * one pending row), claims are conditional updates with a lease (safe across processes), and a completion clears
+ * `pending` only when no newer work arrived while the object was being sent.
+ */
+@Injectable()
+export class WorkQueueRepository {
+  private readonly mysql: boolean;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {
+    this.mysql = dataSource.options.type !== 'better-sqlite3';
+  }
+
+  async enqueue(
+    manager: EntityManager,
+    targetId: string,
+    items: WorkItem[],
+    options: { reconcile?: boolean; now: Date },
+  ): Promise<void> {
+    const now = toDbDateText(options.now);
+    const reconcile = options.reconcile ? 1 : 0;
+    for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
+      const chunk = items.slice(i, i + ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      const values = chunk.map((it) => {
+        params.push(
+          targetId,
+          it.objectType,
+          it.objectId,
+          it.changeSeq,
+          toDbDateText(it.since),
+          reconcile,
+          it.requestId,
+          now,
+        );
+        return "(?, ?, ?, NULL, 'none', NULL, NULL, NULL, NULL, 1, 1, ?, ?, ?, ?, 0, NULL, NULL, NULL, NULL, ?)";
+      });
+      const upsert = this.mysql
+        ? `ON DUPLICATE KEY UPDATE
+             pending_since = IF(pending = 1, pending_since, VALUES(pending_since)),
+             reconcile = IF(pending = 1, GREATEST(reconcile, VALUES(reconcile)), VALUES(reconcile)),
+             pending = 1,
+             generation = generation + 1,
+             change_seq = COALESCE(GREATEST(change_seq, VALUES(change_seq)), change_seq, VALUES(change_seq)),
+             request_id = COALESCE(VALUES(request_id), request_id),
+             attempts = 0, next_attempt_at = NULL, updated_at = VALUES(updated_at)`
+        : `ON CONFLICT (target_id, object_type, object_id) DO UPDATE SET
+             pending_since = CASE WHEN pending = 1 THEN pending_since ELSE excluded.pending_since END,
+             reconcile = CASE WHEN pending = 1 THEN max(reconcile, excluded.reconcile) ELSE excluded.reconcile END,
+             pending = 1,
+             generation = generation + 1,
+             change_seq = COALESCE(max(change_seq, excluded.change_seq), change_seq, excluded.change_seq),
+             request_id = COALESCE(excluded.request_id, request_id),
+             attempts = 0, next_attempt_at = NULL, updated_at = excluded.updated_at`;
+      await manager.query(
+        `INSERT INTO provisioned_object (${COLUMNS}) VALUES ${values.join(', ')} ${upsert}`,
+        params,
+      );
+    }
+  }
+
+  async enqueueNow(targetId: string, items: WorkItem[], now: Date): Promise<void> {
+    await this.tx.run((m) => this.enqueue(m, targetId, items, { now }));
+  }
+
+  /** Claims up to `limit` due items for `owner` until `leaseUntil`; a lease another process holds is respected. */
+  async claim(
+    targetId: string,
+    owner: string,
+    limit: number,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<ProvisionedObject[]> {
+    const nowText = toDbDateText(now);
+    const candidates = await this.dataSource.query<{ object_id: string }[]>(
+      `SELECT object_id FROM provisioned_object
+        WHERE target_id = ? AND pending = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+          AND (lease_until IS NULL OR lease_until < ?)
+        LIMIT ?`,
+      [targetId, nowText, nowText, limit],
+    );
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((c) => c.object_id);
+    const claimed = await this.write(
+      `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
+        WHERE target_id = ? AND object_id IN (${ids.map(() => '?').join(',')}) AND pending = 1
+          AND (lease_until IS NULL OR lease_until < ?)`,
+      [owner, toDbDateText(leaseUntil), targetId, ...ids, nowText],
+    );
+    if (claimed === 0) return [];
+    return this.dataSource.manager.find(ProvisionedObject, { where: { targetId, leaseOwner: owner } });
+  }
+
+  private write(sql: string, params: unknown[]): Promise<number> {
+    return this.tx.run((manager) => executeWrite(manager, sql, params));
+  }
+
+  find(key: ObjectKey): Promise<ProvisionedObject | null> {
+    return this.dataSource.manager.findOneBy(ProvisionedObject, key);
+  }
+
+  /** Target ids of the given directory objects, for the ones the target has. */
+  async targetIds(targetId: string, objectIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < objectIds.length; i += 500) {
+      const chunk = objectIds.slice(i, i + 500);
+      const rows = await this.dataSource.query<{ object_id: string; target_object_id: string }[]>(
+        `SELECT object_id, target_object_id FROM provisioned_object
+          WHERE target_id = ? AND object_id IN (${chunk.map(() => '?').join(',')})
+            AND target_object_id IS NOT NULL AND status IN ('active', 'disabled')`,
+        [targetId, ...chunk],
+      );
+      for (const r of rows) out.set(r.object_id, r.target_object_id);
+    }
+    return out;
+  }
+
+  /**
+   * Writes an attempt's result. With a lease (`owner`), only while it is still ours; `generation` is the value
+   * claimed: newer work keeps the row pending.
+   */
+  async complete(
+    key: ObjectKey,
+    outcome: ObjectOutcome,
+    at: Date,
+    lease?: { owner: string; generation: number },
+  ): Promise<boolean> {
+    const retry = outcome.retryAt !== undefined;
+    const gen = lease?.generation ?? -1;
+    const clearPending = retry ? '1' : lease ? 'CASE WHEN generation = ? THEN 0 ELSE 1 END' : 'pending';
+    const params: unknown[] = [
+      outcome.targetObjectId,
+      outcome.status,
+      outcome.lastSent,
+      outcome.lastSentHash,
+      outcome.lastResult,
+      outcome.lastError?.slice(0, 500) ?? null,
+      outcome.waitingFor,
+    ];
+    const sets = [
+      'target_object_id = ?',
+      'status = ?',
+      'last_sent = ?',
+      'last_sent_hash = ?',
+      'last_result = ?',
+      'last_error = ?',
+      'waiting_for = ?',
+    ];
+    if (retry) {
+      sets.push('attempts = attempts + 1', 'next_attempt_at = ?');
+      params.push(toDbDateText(outcome.retryAt!));
+    } else if (lease) {
+      sets.push(
+        'reconcile = CASE WHEN generation = ? THEN 0 ELSE reconcile END',
+        'attempts = 0',
+        'next_attempt_at = NULL',
+      );
+      params.push(gen);
+    }
+    sets.push(`pending = ${clearPending}`);
+    if (lease && !retry) params.push(gen);
+    sets.push('lease_owner = NULL', 'lease_until = NULL', 'updated_at = ?');
+    params.push(toDbDateText(at));
+    const where = lease ? ' AND lease_owner = ?' : '';
+    params.push(key.targetId, key.objectType, key.objectId);
+    if (lease) params.push(lease.owner);
+    const n = await this.write(
+      `UPDATE provisioned_object SET ${sets.join(', ')} WHERE target_id = ? AND object_type = ? AND object_id = ?${where}`,
+      params,
+    );
+    return n > 0;
+  }
+
+  /** An on-demand run writes its result on a row that may not exist yet. */
+  async ensureRow(key: ObjectKey, now: Date): Promise<void> {
+    await this.tx.run(async (m) => {
+      const existing = await m.findOneBy(ProvisionedObject, key);
+      if (existing) return;
+      await this.enqueue(m, key.targetId, [{ ...key, changeSeq: null, requestId: null, since: now }], {
+        now,
+      });
+      await m.update(ProvisionedObject, key, { pending: false });
+    });
+  }
+
+  /** Objects waiting for `objectId` to exist in the target (their manager) become pending again. */
+  async wakeWaiting(targetId: string, objectId: string, now: Date): Promise<void> {
+    const text = toDbDateText(now);
+    await this.write(
+      `UPDATE provisioned_object SET pending_since = CASE WHEN pending = 1 THEN pending_since ELSE ? END,
+              pending = 1, generation = generation + 1, waiting_for = NULL, next_attempt_at = NULL, updated_at = ?
+        WHERE target_id = ? AND waiting_for = ?`,
+      [text, text, targetId, objectId],
+    );
+  }
+
+  /** The operator's "retry now": failed objects waiting for their backoff go at once. */
+  async retryNow(targetId: string): Promise<number> {
+    return this.write(
+      'UPDATE provisioned_object SET next_attempt_at = NULL, attempts = 0 WHERE target_id = ? AND pending = 1 AND next_attempt_at IS NOT NULL',
+      [targetId],
+    );
+  }
+
+  /** A process that restarts on SQLite is the only one: leases left by a killed predecessor are void. */
+  async releaseAllLeases(): Promise<void> {
+    await this.write(
+      'UPDATE provisioned_object SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL',
+      [],
+    );
+  }
+
+  async pendingSummary(targetId: string): Promise<{ pending: number; oldest: Date | null }> {
+    const [row] = await this.dataSource.query<{ n: number | string; oldest: unknown }[]>(
+      'SELECT COUNT(*) AS n, MIN(pending_since) AS oldest FROM provisioned_object WHERE target_id = ? AND pending = 1',
+      [targetId],
+    );
+    return { pending: Number(row?.n ?? 0), oldest: row?.oldest == null ? null : fromDbDate(row.oldest) };
+  }
+
+  async countByTarget(): Promise<Map<string, number>> {
+    const rows = await this.dataSource.query<{ target_id: string; n: number | string }[]>(
+      'SELECT target_id, COUNT(*) AS n FROM provisioned_object WHERE pending = 1 GROUP BY target_id',
+    );
+    return new Map(rows.map((r) => [r.target_id, Number(r.n)]));
+  }
+}
+
+/** A raw write in its own transaction (serialized with every other writer on SQLite); returns the affected rows. */
+export async function executeWrite(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const result = (await manager.queryRunner!.query(sql, params, true)) as { affected?: number };
+  return result.affected ?? 0;
+}

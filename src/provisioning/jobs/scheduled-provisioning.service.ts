@@ -1,0 +1,89 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { DeliveryEngine } from '../engine/delivery-engine.service';
+import { DirectoryReader } from '../engine/directory-reader.repository';
+import { ReconciliationService } from '../engine/reconciliation.service';
+import { WorkQueueRepository } from '../engine/work-queue.repository';
+import { ProvisioningLogRepository } from '../logs/provisioning-log.repository';
+import { TargetsRepository } from '../targets/targets.repository';
+import { JobLeaseRepository } from './job-lease.repository';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What the scheduled jobs do; each runs in one process at a time across the cluster (job leases). */
+@Injectable()
+export class ScheduledProvisioningService {
+  private readonly logger = new Logger('provisioning');
+
+  constructor(
+    private readonly leases: JobLeaseRepository,
+    private readonly targets: TargetsRepository,
+    private readonly reconciliation: ReconciliationService,
+    private readonly directory: DirectoryReader,
+    private readonly queue: WorkQueueRepository,
+    private readonly logs: ProvisioningLogRepository,
+    private readonly engine: DeliveryEngine,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Requests a full reconciliation of every target whose interval has passed (default 40 minutes). */
+  async requestDueReconciliations(): Promise<number> {
+    const now = this.clock.now();
+    if (!(await this.lease('reconciliation-schedule', now, 50_000)).acquired) return 0;
+    const runtimes = new Map((await this.targets.listRuntimes()).map((r) => [r.targetId, r]));
+    let requested = 0;
+    for (const t of await this.targets.list()) {
+      const rt = runtimes.get(t.id);
+      if (!t.enabled || !rt || rt.reconcileRequested) continue;
+      const last = rt.lastReconcileAt?.getTime() ?? 0;
+      if (now.getTime() - last >= t.reconcileIntervalMinutes * 60_000) {
+        await this.reconciliation.requestReconciliation(t.id);
+        requested++;
+      }
+    }
+    return requested;
+  }
+
+  /**
+   * Users whose employeeHireDate or employeeLeaveDateTime passed since the last run are evaluated again in every
+   * target: a joiner whose start date arrives comes into scope, a leaver's date disables them.
+   */
+  async reevaluateDatedUsers(): Promise<number> {
+    const now = this.clock.now();
+    const { acquired, lastRunAt } = await this.lease('date-reevaluation', now, 50_000);
+    if (!acquired) return 0;
+    const since = lastRunAt?.getTime() ?? now.getTime() - 60 * 60_000;
+    const due = (await this.directory.datedUsers()).filter((u) =>
+      [u.hire, u.leave].some((d) => {
+        const t = d ? Date.parse(d) : NaN;
+        return t > since && t <= now.getTime();
+      }),
+    );
+    if (due.length === 0) return 0;
+    const items = due.map((u) => ({
+      objectType: 'User' as const,
+      objectId: u.id,
+      changeSeq: null,
+      requestId: null,
+      since: now,
+    }));
+    for (const t of await this.targets.list()) if (t.enabled) await this.queue.enqueueNow(t.id, items, now);
+    this.logger.log({ msg: 'date-driven re-evaluation', users: due.length });
+    return due.length;
+  }
+
+  async purgeExpiredLogs(): Promise<number> {
+    const now = this.clock.now();
+    if (!(await this.lease('provisioning-log-retention', now, 50 * 60_000)).acquired) return 0;
+    return this.logs.purgeBefore(
+      new Date(now.getTime() - this.config.provisioning.logRetentionDays * DAY_MS),
+    );
+  }
+
+  private lease(name: string, now: Date, ms: number) {
+    return this.leases.acquire(name, this.engine.owner, now, new Date(now.getTime() + ms));
+  }
+}

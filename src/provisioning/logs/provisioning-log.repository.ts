@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { fromDbDate, toDbDateText } from '../../database/db-values';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { LogAction, LogStatus, ProvisioningLog } from './provisioning-log.entity';
+
+export type LogEntryInput = Omit<ProvisioningLog, 'id'>;
+
+export interface LogQuery {
+  targetId?: string;
+  objectId?: string;
+  action?: LogAction;
+  status?: LogStatus;
+  from?: Date;
+  to?: Date;
+  /** Entries with an id below this (newest first paging). */
+  before?: number;
+  limit: number;
+}
+
+/** The provisioning log table: appended in batches, read newest first with a keyset cursor on `id`. */
+@Injectable()
+export class ProvisioningLogRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  /** In a transaction of its own: on SQLite's one connection a bare insert could land in another writer's. */
+  async append(entries: LogEntryInput[]): Promise<void> {
+    await this.tx.run(async (manager) => {
+      for (let i = 0; i < entries.length; i += 200)
+        await manager.insert(ProvisioningLog, entries.slice(i, i + 200));
+    });
+  }
+
+  search(q: LogQuery): Promise<ProvisioningLog[]> {
+    const qb = this.dataSource.manager.createQueryBuilder(ProvisioningLog, 'l');
+    if (q.targetId) qb.andWhere('l.target_id = :targetId', { targetId: q.targetId });
+    if (q.objectId) qb.andWhere('l.object_id = :objectId', { objectId: q.objectId });
+    if (q.action) qb.andWhere('l.action = :action', { action: q.action });
+    if (q.status) qb.andWhere('l.status = :status', { status: q.status });
+    if (q.from) qb.andWhere('l.created_at >= :from', { from: toDbDateText(q.from) });
+    if (q.to) qb.andWhere('l.created_at < :to', { to: toDbDateText(q.to) });
+    if (q.before !== undefined) qb.andWhere('l.id < :before', { before: q.before });
+    return qb.orderBy('l.id', 'DESC').limit(q.limit).getMany();
+  }
+
+  async totalsByAction(targetId: string): Promise<{ action: string; status: string; n: number }[]> {
+    const rows = await this.dataSource.query<{ action: string; status: string; n: number | string }[]>(
+      'SELECT action, status, COUNT(*) AS n FROM provisioning_log WHERE target_id = ? GROUP BY action, status',
+      [targetId],
+    );
+    return rows.map((r) => ({ action: r.action, status: r.status, n: Number(r.n) }));
+  }
+
+  /** Latest entry that sent a request, and latest success, for the status page. */
+  async latest(targetId: string, filter: 'request' | 'success'): Promise<ProvisioningLog | null> {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(ProvisioningLog, 'l')
+      .where('l.target_id = :targetId', { targetId });
+    if (filter === 'request') qb.andWhere('l.request IS NOT NULL');
+    else qb.andWhere("l.status = 'Success'");
+    return qb.orderBy('l.id', 'DESC').limit(1).getOne();
+  }
+
+  async purgeBefore(before: Date): Promise<number> {
+    const result = await this.tx.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .delete()
+        .from(ProvisioningLog)
+        .where('created_at < :before', { before: toDbDateText(before) })
+        .execute(),
+    );
+    return result.affected ?? 0;
+  }
+}
+
+export const logTime = (value: unknown): Date => fromDbDate(value);

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { TargetHealthService } from '../engine/target-health.service';
+import { WorkQueueRepository } from '../engine/work-queue.repository';
+import { TargetsRepository } from '../targets/targets.repository';
+import { ProvisioningMetrics } from './provisioning-metrics';
+
+/** GET /metrics: the process's counters plus the shared gauges (pending work, quarantine) read from the database. */
+@Injectable()
+export class MetricsService {
+  constructor(
+    private readonly metrics: ProvisioningMetrics,
+    private readonly targets: TargetsRepository,
+    private readonly queue: WorkQueueRepository,
+    private readonly health: TargetHealthService,
+  ) {}
+
+  async renderMetrics(): Promise<string> {
+    const [targets, runtimes, pending] = await Promise.all([
+      this.targets.list(),
+      this.targets.listRuntimes(),
+      this.queue.countByTarget(),
+    ]);
+    const quarantined = new Map(
+      runtimes.map((r) => [
+        r.targetId,
+        r.quarantine !== null || this.health.quarantine(r.targetId) !== undefined,
+      ]),
+    );
+    return this.metrics.render({ pending, quarantined, names: new Map(targets.map((t) => [t.id, t.name])) });
+  }
+}

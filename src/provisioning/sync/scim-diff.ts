@@ -1,0 +1,172 @@
+/**
+ * What the engine sends: the mapped SCIM payload flattened to attribute paths, compared with what was last sent,
+ * and the difference as PATCH operations in the target's compatibility profile (reference §2-§3). Framework-free.
+ */
+import { createHash } from 'node:crypto';
+import type { ScimPatchOperation } from '../client/scim-client.types';
+
+/** Attribute path (`name.givenName`, `emails[type eq "work"].value`, `urn:…:User:department`) → value. */
+export type FlatAttributes = Record<string, unknown>;
+export type Profile = 'entra' | 'entra-legacy' | 'rfc';
+
+export type PatchOp = ScimPatchOperation;
+
+const SKIPPED = new Set(['schemas', 'id', 'meta', 'members', 'groups']);
+/** Complex singular attributes sent whole (`{ value }`), as our client emits the manager (reference §3). */
+const WHOLE = new Set(['manager']);
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function flattenInto(out: FlatAttributes, prefix: string, key: string, value: unknown): void {
+  const path = `${prefix}${key}`;
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    const typed = value.length > 0 && value.every((el) => isObject(el) && typeof el.type === 'string');
+    if (!typed) {
+      out[path] = value;
+      return;
+    }
+    for (const el of value as Record<string, unknown>[]) {
+      for (const [sub, v] of Object.entries(el)) {
+        if (sub !== 'type' && v !== undefined && v !== null)
+          out[`${path}[type eq "${el.type as string}"].${sub}`] = v;
+      }
+    }
+    return;
+  }
+  if (isObject(value) && !WHOLE.has(key)) {
+    for (const [sub, v] of Object.entries(value))
+      if (v !== undefined && v !== null) out[`${path}.${sub}`] = v;
+    return;
+  }
+  out[path] = value;
+}
+
+/** A SCIM document as paths; `members` and read-only attributes are left out (memberships are diffed apart). */
+export function flattenResource(doc: Record<string, unknown>): FlatAttributes {
+  const out: FlatAttributes = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (SKIPPED.has(key)) continue;
+    if (key.toLowerCase().startsWith('urn:') && isObject(value)) {
+      for (const [attr, v] of Object.entries(value)) flattenInto(out, `${key}:`, attr, v);
+    } else flattenInto(out, '', key, value);
+  }
+  return out;
+}
+
+export interface AttributeDiff {
+  /** Paths whose value is new or different, with the desired value. */
+  changed: [string, unknown][];
+  /** Paths sent before and no longer mapped to a value. */
+  removed: string[];
+  /** The subset of `changed` that had no value before. */
+  added: Set<string>;
+}
+
+const same = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (typeof a === 'boolean' || typeof b === 'boolean')
+    return String(a).toLowerCase() === String(b).toLowerCase();
+  return JSON.stringify(a) === JSON.stringify(b);
+};
+
+/**
+ * `previous` is what was last sent (or the target's resource when reconciling). With `onlyDesired`, paths the
+ * gateway never mapped are not removed: the target's own attributes are left alone.
+ */
+export function diffAttributes(
+  previous: FlatAttributes,
+  desired: FlatAttributes,
+  options: { onlyDesired?: boolean } = {},
+): AttributeDiff {
+  const lower = new Map(Object.keys(previous).map((k) => [k.toLowerCase(), k]));
+  const changed: [string, unknown][] = [];
+  const added = new Set<string>();
+  for (const [path, value] of Object.entries(desired)) {
+    const prevKey = lower.get(path.toLowerCase());
+    if (prevKey === undefined) {
+      changed.push([path, value]);
+      added.add(path);
+    } else if (!same(previous[prevKey], value)) changed.push([path, value]);
+  }
+  const desiredKeys = new Set(Object.keys(desired).map((k) => k.toLowerCase()));
+  const removed = options.onlyDesired
+    ? []
+    : Object.keys(previous).filter((k) => !desiredKeys.has(k.toLowerCase()));
+  return { changed, removed, added };
+}
+
+export const isEmptyDiff = (d: AttributeDiff): boolean => d.changed.length === 0 && d.removed.length === 0;
+
+export function hashAttributes(flat: FlatAttributes): string {
+  const sorted = Object.keys(flat)
+    .sort()
+    .map((k) => [k, flat[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+}
+
+const opName = (profile: Profile, op: 'add' | 'replace' | 'remove'): PatchOp['op'] =>
+  profile === 'rfc' ? op : (`${op[0].toUpperCase()}${op.slice(1)}` as PatchOp['op']);
+
+/** Entra without aadOptscim062020 sends booleans as "True"/"False" strings (reference §3). */
+const wireValue = (profile: Profile, v: unknown): unknown =>
+  profile === 'entra-legacy' && typeof v === 'boolean' ? (v ? 'True' : 'False') : v;
+
+const FILTERED = /^(.+)\[type eq "([^"]*)"\]\.(.+)$/;
+/** Sent with a path of their own even in Entra's path-less form: the disable request (§3) and the manager (§3). */
+const OWN_OP = /^active$|:manager$/i;
+
+/**
+ * - rfc: one operation per path; `add` for a path that had no value (`emails` + `[{type, value}]` for a filtered
+ *   one, since a replace whose filter matches nothing is a 400 noTarget on strict servers), `replace` otherwise.
+ * - entra (aadOptscim062020 shapes, capitalised ops): filtered paths each with a path, every other value in one
+ *   path-less `Replace` keyed by path; booleans as JSON booleans.
+ * - entra-legacy: one `Add`/`Replace` per path, booleans as "True"/"False".
+ */
+export function attributeOps(diff: AttributeDiff, profile: Profile): PatchOp[] {
+  const ops: PatchOp[] = [];
+  const bulk: Record<string, unknown> = {};
+  for (const [path, value] of diff.changed) {
+    const filtered = FILTERED.exec(path);
+    const isNew = diff.added.has(path);
+    if (profile === 'rfc' && isNew && filtered) {
+      ops.push({ op: 'add', path: filtered[1], value: [{ type: filtered[2], [filtered[3]]: value }] });
+    } else if (profile === 'entra' && !filtered && !OWN_OP.test(path)) {
+      bulk[path] = value;
+    } else {
+      const op = isNew && profile !== 'entra' ? 'add' : 'replace';
+      ops.push({ op: opName(profile, op), path, value: wireValue(profile, value) });
+    }
+  }
+  if (Object.keys(bulk).length > 0) ops.push({ op: opName(profile, 'replace'), value: bulk });
+  for (const path of diff.removed) ops.push({ op: opName(profile, 'remove'), path });
+  return ops;
+}
+
+/** Group membership changes, in chunks of `chunkSize` members per request (reference §2.13-2.14, §3). */
+export function memberOps(add: string[], remove: string[], profile: Profile, chunkSize = 100): PatchOp[][] {
+  const requests: PatchOp[][] = [];
+  for (let i = 0; i < add.length; i += chunkSize) {
+    const value = add.slice(i, i + chunkSize).map((id) => ({ value: id }));
+    requests.push([{ op: opName(profile, 'add'), path: 'members', value }]);
+  }
+  for (let i = 0; i < remove.length; i += chunkSize) {
+    const ids = remove.slice(i, i + chunkSize);
+    requests.push(
+      profile === 'entra-legacy'
+        ? [{ op: 'Remove', path: 'members', value: ids.map((id) => ({ value: id })) }]
+        : ids.map((id) => ({
+            op: opName(profile, 'remove'),
+            path: `members[value eq ${JSON.stringify(id)}]`,
+          })),
+    );
+  }
+  return requests;
+}
+
+/** POST/PUT body: booleans stay booleans in every profile (Entra's create sends `"active": true`, §2.1). */
+export function withoutMembers(payload: Record<string, unknown>): Record<string, unknown> {
+  const { members: _members, ...rest } = payload;
+  return rest;
+}

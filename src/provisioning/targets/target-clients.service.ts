@@ -1,0 +1,64 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { ScimClient, TargetAuth } from '../client';
+import { SecretBox } from '../secrets/secret-box';
+import { ProvisioningTarget } from './provisioning-target.entity';
+import { RateLimiter } from './rate-limiter';
+
+export interface TargetConnection {
+  client: ScimClient;
+  limiter: RateLimiter;
+}
+
+export const secretContext = (targetId: string) => `provisioning_target:${targetId}:secret`;
+
+/** One SCIM client (keep-alive sockets, OAuth token cache) and one rate limiter per target version. */
+@Injectable()
+export class TargetClients implements OnApplicationShutdown {
+  private readonly cache = new Map<string, { version: number; connection: TargetConnection }>();
+
+  constructor(
+    private readonly secrets: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  connectionFor(target: ProvisioningTarget): TargetConnection {
+    const hit = this.cache.get(target.id);
+    if (hit?.version === target.version) return hit.connection;
+    hit?.connection.client.close();
+    const secret = this.secrets.decrypt(target.secretEnvelope, secretContext(target.id));
+    const auth: TargetAuth =
+      target.authType === 'bearer'
+        ? { type: 'bearer', token: secret }
+        : {
+            type: 'oauth2',
+            tokenUrl: target.tokenUrl ?? '',
+            clientId: target.clientId ?? '',
+            clientSecret: secret,
+            scope: target.oauthScope ?? undefined,
+          };
+    const connection = {
+      client: new ScimClient({
+        baseUrl: target.baseUrl,
+        auth,
+        timeoutMs: target.timeoutMs,
+        allowInsecureHttp: this.config.provisioning.allowInsecureTargets,
+        maxSockets: Math.max(4, target.concurrency * 2),
+      }),
+      limiter: new RateLimiter(target.requestsPerSecond),
+    };
+    this.cache.set(target.id, { version: target.version, connection });
+    return connection;
+  }
+
+  forget(targetId: string): void {
+    this.cache.get(targetId)?.connection.client.close();
+    this.cache.delete(targetId);
+  }
+
+  onApplicationShutdown(): void {
+    for (const { connection } of this.cache.values()) connection.client.close();
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,40 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * What the engine keeps per target, apart from its configuration so that an admin edit never races the engine:
+ * the journal cursor, quarantine, and the reconciliation bookkeeping.
+ */
+@Entity('target_runtime')
+export class TargetRuntime {
+  @PrimaryColumn({ name: 'target_id', type: 'varchar', length: 36 })
+  targetId!: string;
+
+  /** Every journal row with `seq` ≤ this is queued in `provisioned_object` for this target. */
+  @Column({ name: 'journal_cursor', type: 'integer' })
+  journalCursor!: number;
+
+  /** Quarantine state (policy TargetHealth.quarantine) as JSON; null when healthy. */
+  @Column({ type: 'text', nullable: true })
+  quarantine!: string | null;
+
+  @Column({ name: 'reconcile_requested', type: 'boolean' })
+  reconcileRequested!: boolean;
+
+  @Column({ name: 'last_reconcile_at', type: 'datetime', precision: 3, nullable: true })
+  lastReconcileAt!: Date | null;
+
+  /** JSON: objects queued, deprovisions held by the threshold, etc. */
+  @Column({ name: 'last_reconcile_summary', type: 'text', nullable: true })
+  lastReconcileSummary!: string | null;
+
+  /** Disables and deletes sent by the reconciliation in progress, against the threshold. */
+  @Column({ name: 'reconcile_deprovisions', type: 'integer' })
+  reconcileDeprovisions!: number;
+
+  /** Set when the accidental-deletion threshold stopped a reconciliation: what was held and why. */
+  @Column({ name: 'deletion_hold', type: 'varchar', length: 500, nullable: true })
+  deletionHold!: string | null;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}

@@ -1,0 +1,90 @@
+import type {
+  AuthType,
+  CompatibilityProfile,
+  DeprovisionAction,
+  ProvisioningTarget,
+  UpdateStyle,
+} from './provisioning-target.entity';
+
+export interface TargetAuthInput {
+  type: AuthType;
+  token?: string;
+  tokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  scope?: string;
+}
+
+export interface TargetSettingsInput {
+  enabled?: boolean;
+  profile?: CompatibilityProfile;
+  updateStyle?: UpdateStyle;
+  provisionGroups?: boolean;
+  deprovisionAction?: DeprovisionAction;
+  skipOutOfScopeDeletions?: boolean;
+  deletionThreshold?: number | null;
+  concurrency?: number;
+  requestsPerSecond?: number;
+  timeoutMs?: number;
+  reconcileIntervalMinutes?: number;
+}
+
+export interface TargetInput extends TargetSettingsInput {
+  name?: string;
+  baseUrl?: string;
+  auth?: TargetAuthInput;
+}
+
+/** A target as the admin API shows it: every setting, never a secret. */
+export interface TargetView {
+  id: string;
+  name: string;
+  baseUrl: string;
+  auth: { type: AuthType; tokenUrl?: string; clientId?: string; scope?: string; secretSet: true };
+  enabled: boolean;
+  paused: boolean;
+  profile: CompatibilityProfile;
+  updateStyle: UpdateStyle;
+  provisionGroups: boolean;
+  deprovisionAction: DeprovisionAction;
+  skipOutOfScopeDeletions: boolean;
+  deletionThreshold: number | null;
+  concurrency: number;
+  requestsPerSecond: number;
+  timeoutMs: number;
+  reconcileIntervalMinutes: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toTargetView(t: ProvisioningTarget): TargetView {
+  return {
+    id: t.id,
+    name: t.name,
+    baseUrl: t.baseUrl,
+    auth:
+      t.authType === 'bearer'
+        ? { type: 'bearer', secretSet: true }
+        : {
+            type: 'oauth2',
+            tokenUrl: t.tokenUrl ?? undefined,
+            clientId: t.clientId ?? undefined,
+            scope: t.oauthScope ?? undefined,
+            secretSet: true,
+          },
+    enabled: t.enabled,
+    paused: t.paused,
+    profile: t.profile,
+    updateStyle: t.updateStyle,
+    provisionGroups: t.provisionGroups,
+    deprovisionAction: t.deprovisionAction,
+    skipOutOfScopeDeletions: t.skipOutOfScopeDeletions,
+    deletionThreshold: t.deletionThreshold,
+    concurrency: t.concurrency,
+    requestsPerSecond: t.requestsPerSecond,
+    timeoutMs: t.timeoutMs,
+    reconcileIntervalMinutes: t.reconcileIntervalMinutes,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+  };
+}

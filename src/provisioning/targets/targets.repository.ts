@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { toDbDateText } from '../../database/db-values';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { ProvisionedMembership } from '../engine/provisioned-membership.entity';
+import { ProvisionedObject } from '../engine/provisioned-object.entity';
+import { ProvisioningTarget } from './provisioning-target.entity';
+import { TargetRuntime } from './target-runtime.entity';
+
+/** Storage of targets and their runtime rows. */
+@Injectable()
+export class TargetsRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  find(id: string): Promise<ProvisioningTarget | null> {
+    return this.dataSource.manager.findOneBy(ProvisioningTarget, { id });
+  }
+
+  list(): Promise<ProvisioningTarget[]> {
+    return this.dataSource.manager.find(ProvisioningTarget, { order: { name: 'ASC' } });
+  }
+
+  findRuntime(id: string): Promise<TargetRuntime | null> {
+    return this.dataSource.manager.findOneBy(TargetRuntime, { targetId: id });
+  }
+
+  listRuntimes(): Promise<TargetRuntime[]> {
+    return this.dataSource.manager.find(TargetRuntime);
+  }
+
+  /** The journal position a new target starts from: what exists now comes through its initial reconciliation. */
+  async journalHead(manager: EntityManager): Promise<number> {
+    const [row] = await manager.query<{ n: number | string | null }[]>(
+      'SELECT MAX(seq) AS n FROM directory_change',
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async insert(manager: EntityManager, target: ProvisioningTarget, runtime: TargetRuntime): Promise<void> {
+    await manager.insert(ProvisioningTarget, target);
+    await manager.insert(TargetRuntime, runtime);
+  }
+
+  async update(id: string, changes: Partial<ProvisioningTarget>): Promise<void> {
+    await this.tx.run((m) => m.update(ProvisioningTarget, { id }, changes));
+  }
+
+  async updateRuntime(id: string, changes: Partial<TargetRuntime>): Promise<void> {
+    await this.tx.run((m) => m.update(TargetRuntime, { targetId: id }, changes));
+  }
+
+  /** Counts one disable/delete of the running reconciliation; false once the threshold is reached. */
+  async countDeprovision(id: string, threshold: number | null): Promise<boolean> {
+    if (threshold === null) return true;
+    return this.tx.run(async (m) => {
+      const result = (await m.queryRunner!.query(
+        'UPDATE target_runtime SET reconcile_deprovisions = reconcile_deprovisions + 1 WHERE target_id = ? AND reconcile_deprovisions < ?',
+        [id, threshold],
+        true,
+      )) as { affected?: number };
+      return (result.affected ?? 0) > 0;
+    });
+  }
+
+  async holdDeletions(id: string, reason: string, at: Date): Promise<void> {
+    await this.updateRuntime(id, { deletionHold: reason, updatedAt: at });
+  }
+
+  /** Takes the reconciliation request (conditional: one process wins it). */
+  async takeReconcileRequest(id: string, at: Date): Promise<boolean> {
+    return this.tx.run(async (m) => {
+      const result = (await m.queryRunner!.query(
+        'UPDATE target_runtime SET reconcile_requested = 0, reconcile_deprovisions = 0, deletion_hold = NULL, last_reconcile_at = ?, updated_at = ? WHERE target_id = ? AND reconcile_requested = 1',
+        [toDbDateText(at), toDbDateText(at), id],
+        true,
+      )) as { affected?: number };
+      return (result.affected ?? 0) > 0;
+    });
+  }
+
+  async remove(manager: EntityManager, id: string): Promise<boolean> {
+    await manager.delete(ProvisionedMembership, { targetId: id });
+    await manager.delete(ProvisionedObject, { targetId: id });
+    await manager.delete(TargetRuntime, { targetId: id });
+    const result = await manager.delete(ProvisioningTarget, { id });
+    return (result.affected ?? 0) === 1;
+  }
+}

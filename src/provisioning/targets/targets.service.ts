@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../../common/errors';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { isUniqueViolation } from '../../database/db-errors';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { assertTargetUrl, ConnectionVerdict } from '../client';
+import { SecretBox } from '../secrets/secret-box';
+import { ProvisioningTarget } from './provisioning-target.entity';
+import { secretContext, TargetClients } from './target-clients.service';
+import { TargetAuthInput, TargetInput, TargetView, toTargetView } from './target.types';
+import { TargetsRepository } from './targets.repository';
+
+/** Downstream apps: registration, settings, secrets (encrypted, write-only), pause and resume. */
+@Injectable()
+export class TargetsService {
+  constructor(
+    private readonly targets: TargetsRepository,
+    private readonly clients: TargetClients,
+    private readonly secrets: SecretBox,
+    private readonly tx: TransactionRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** A new target starts with a full reconciliation: everything in scope is provisioned (Entra's initial cycle). */
+  async registerTarget(input: TargetInput): Promise<TargetView> {
+    if (!input.name || !input.baseUrl || !input.auth)
+      throw new InvalidRequestError('name, baseUrl and auth are required');
+    const id = randomUUID();
+    const now = this.clock.now();
+    const target: ProvisioningTarget = {
+      id,
+      name: input.name,
+      baseUrl: this.checkedUrl(input.baseUrl, 'baseUrl'),
+      ...this.authColumns(id, input.auth),
+      enabled: input.enabled ?? true,
+      paused: false,
+      profile: input.profile ?? 'entra',
+      updateStyle: input.updateStyle ?? 'PATCH',
+      provisionGroups: input.provisionGroups ?? true,
+      deprovisionAction: input.deprovisionAction ?? 'disable',
+      skipOutOfScopeDeletions: input.skipOutOfScopeDeletions ?? false,
+      deletionThreshold: input.deletionThreshold ?? null,
+      concurrency: input.concurrency ?? 8,
+      requestsPerSecond: input.requestsPerSecond ?? 25,
+      timeoutMs: input.timeoutMs ?? 30_000,
+      reconcileIntervalMinutes:
+        input.reconcileIntervalMinutes ?? this.config.provisioning.reconcileIntervalMinutes,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.tx
+      .run(async (manager) => {
+        const head = await this.targets.journalHead(manager);
+        await this.targets.insert(manager, target, {
+          targetId: id,
+          journalCursor: head,
+          quarantine: null,
+          reconcileRequested: true,
+          lastReconcileAt: null,
+          lastReconcileSummary: null,
+          reconcileDeprovisions: 0,
+          deletionHold: null,
+          updatedAt: now,
+        });
+      })
+      .catch(rethrowDuplicateName);
+    return toTargetView(target);
+  }
+
+  async listTargets(): Promise<TargetView[]> {
+    return (await this.targets.list()).map(toTargetView);
+  }
+
+  async getTarget(id: string): Promise<TargetView> {
+    return toTargetView(await this.requireTarget(id));
+  }
+
+  async requireTarget(id: string): Promise<ProvisioningTarget> {
+    const target = await this.targets.find(id);
+    if (!target) throw new NotFoundError(`Target ${id} not found`);
+    return target;
+  }
+
+  async changeTarget(id: string, input: TargetInput): Promise<TargetView> {
+    const current = await this.requireTarget(id);
+    const changes: Partial<ProvisioningTarget> = {};
+    for (const key of [
+      'name',
+      'enabled',
+      'profile',
+      'updateStyle',
+      'provisionGroups',
+      'deprovisionAction',
+      'skipOutOfScopeDeletions',
+      'deletionThreshold',
+      'concurrency',
+      'requestsPerSecond',
+      'timeoutMs',
+      'reconcileIntervalMinutes',
+    ] as const) {
+      if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
+    }
+    if (input.baseUrl !== undefined) changes.baseUrl = this.checkedUrl(input.baseUrl, 'baseUrl');
+    if (input.auth) Object.assign(changes, this.authColumns(id, input.auth, current));
+    changes.version = current.version + 1;
+    changes.updatedAt = this.clock.now();
+    await this.targets.update(id, changes).catch(rethrowDuplicateName);
+    this.clients.forget(id);
+    return this.getTarget(id);
+  }
+
+  async removeTarget(id: string): Promise<void> {
+    const removed = await this.tx.run((manager) => this.targets.remove(manager, id));
+    if (!removed) throw new NotFoundError(`Target ${id} not found`);
+    this.clients.forget(id);
+  }
+
+  async pauseTarget(id: string): Promise<TargetView> {
+    return this.setPaused(id, true);
+  }
+
+  async resumeTarget(id: string): Promise<TargetView> {
+    return this.setPaused(id, false);
+  }
+
+  /** Entra's Test Connection: a filter on a random userName must answer 200 with an empty list. */
+  async testConnection(id: string): Promise<ConnectionVerdict> {
+    const target = await this.requireTarget(id);
+    return this.clients.connectionFor(target).client.testConnection();
+  }
+
+  private async setPaused(id: string, paused: boolean): Promise<TargetView> {
+    const current = await this.requireTarget(id);
+    await this.targets.update(id, { paused, updatedAt: this.clock.now(), version: current.version + 1 });
+    return this.getTarget(id);
+  }
+
+  private checkedUrl(raw: string, label: string): string {
+    return assertTargetUrl(raw, label, this.config.provisioning.allowInsecureTargets).href.replace(
+      /\/+$/,
+      '',
+    );
+  }
+
+  /** Secrets are encrypted with the target id as context; on an edit, an omitted secret keeps the stored one. */
+  private authColumns(
+    id: string,
+    auth: TargetAuthInput,
+    current?: ProvisioningTarget,
+  ): Pick<ProvisioningTarget, 'authType' | 'tokenUrl' | 'clientId' | 'oauthScope' | 'secretEnvelope'> {
+    const keep = current && current.authType === auth.type ? current.secretEnvelope : undefined;
+    const seal = (secret: string | undefined, name: string): string => {
+      if (secret !== undefined) return this.secrets.encrypt(secret, secretContext(id));
+      if (keep) return keep;
+      throw new InvalidRequestError(`auth.${name} is required for auth type ${auth.type}`);
+    };
+    if (auth.type === 'bearer') {
+      return {
+        authType: 'bearer',
+        tokenUrl: null,
+        clientId: null,
+        oauthScope: null,
+        secretEnvelope: seal(auth.token, 'token'),
+      };
+    }
+    const tokenUrl = auth.tokenUrl ?? current?.tokenUrl ?? undefined;
+    const clientId = auth.clientId ?? current?.clientId ?? undefined;
+    if (!tokenUrl) throw new InvalidRequestError('auth.tokenUrl is required for auth type oauth2');
+    if (!clientId) throw new InvalidRequestError('auth.clientId is required for auth type oauth2');
+    return {
+      authType: 'oauth2',
+      tokenUrl: this.checkedUrl(tokenUrl, 'auth.tokenUrl'),
+      clientId,
+      oauthScope: auth.scope ?? null,
+      secretEnvelope: seal(auth.clientSecret, 'clientSecret'),
+    };
+  }
+}
+
+function rethrowDuplicateName(err: unknown): never {
+  if (isUniqueViolation(err)) throw new ConflictError('A target with this name already exists');
+  throw err;
+}
