@@ -14,7 +14,7 @@ export class TokensController {
   /** The secret is in this response and nowhere else, ever. */
   @Post()
   issue(@Body() dto: CreateTokenDto): Promise<IssuedToken> {
-    return this.auth.issueToken(dto.name, dto.scopes);
+    return this.auth.issueToken(dto.name, dto.scopes, { patchResponse: dto.patchResponse });
   }
 
   @Get()

@@ -2,6 +2,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export const TOKEN_SCOPES = ['scim', 'admin'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export const PATCH_RESPONSES = ['resource', 'no-content'] as const;
+/** What a SCIM PATCH answers to this token: 200 with the resource (RFC 7644 §3.5.2), or 204 (some clients expect it). */
+export type PatchResponse = (typeof PATCH_RESPONSES)[number];
 
 /** A bearer token. Only the SHA-256 of the secret is stored; the secret is shown once, at creation. */
 @Entity('api_token')
@@ -19,6 +22,9 @@ export class ApiToken {
   /** Comma-separated `TokenScope`s. */
   @Column({ type: 'varchar', length: 100 })
   scopes!: string;
+
+  @Column({ name: 'patch_response', type: 'varchar', length: 16, default: 'resource' })
+  patchResponse!: PatchResponse;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;

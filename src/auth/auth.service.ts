@@ -2,13 +2,14 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
-import { ApiToken, TokenScope } from './api-token.entity';
+import { ApiToken, PatchResponse, TokenScope } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
 
 export interface AuthenticatedToken {
   id: string;
   name: string;
   scopes: TokenScope[];
+  patchResponse: PatchResponse;
 }
 
 export interface TokenView extends AuthenticatedToken {
@@ -41,13 +42,19 @@ export class AuthService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async issueToken(name: string, scopes: TokenScope[], secret?: string): Promise<IssuedToken> {
+  async issueToken(
+    name: string,
+    scopes: TokenScope[],
+    options: { secret?: string; patchResponse?: PatchResponse } = {},
+  ): Promise<IssuedToken> {
+    const secret = options.secret;
     const token = secret ?? TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const row: ApiToken = {
       id: randomUUID(),
       name,
       tokenHash: hashToken(token),
       scopes: [...new Set(scopes)].sort().join(','),
+      patchResponse: options.patchResponse ?? 'resource',
       createdAt: this.clock.now(),
       lastUsedAt: null,
     };
@@ -93,7 +100,7 @@ export class AuthService {
       this.touched.set(row.id, now);
       await this.tokens.touch(row.id, this.clock.now());
     }
-    return { id: token.id, name: token.name, scopes: token.scopes };
+    return { id: token.id, name: token.name, scopes: token.scopes, patchResponse: token.patchResponse };
   }
 }
 
@@ -102,6 +109,7 @@ function toView(row: ApiToken): TokenView {
     id: row.id,
     name: row.name,
     scopes: row.scopes.split(',').filter(Boolean) as TokenScope[],
+    patchResponse: row.patchResponse,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt ? row.lastUsedAt.toISOString() : null,
   };

@@ -18,8 +18,8 @@ export class TokenBootstrapService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (await this.auth.hasAnyToken()) return;
     const { adminToken, scimToken } = this.config.bootstrap;
-    const admin = await this.auth.issueToken('bootstrap-admin', ['admin'], adminToken);
-    const scim = await this.auth.issueToken('bootstrap-scim', ['scim'], scimToken);
+    const admin = await this.auth.issueToken('bootstrap-admin', ['admin'], { secret: adminToken });
+    const scim = await this.auth.issueToken('bootstrap-scim', ['scim'], { secret: scimToken });
     if (adminToken && scimToken) return; // the operator chose both secrets: nothing to show
     const lines = ['', 'First start: two API tokens were created. They are shown once; store them now.'];
     lines.push(`  admin token (scope admin): ${adminToken ? '(from BOOTSTRAP_ADMIN_TOKEN)' : admin.token}`);

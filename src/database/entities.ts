@@ -3,6 +3,7 @@ import { DirectoryChange } from '../directory/directory-change.entity';
 import { DirectoryGroup } from '../directory/directory-group.entity';
 import { DirectoryUser } from '../directory/directory-user.entity';
 import { GroupMembership } from '../directory/group-membership.entity';
+import { SchemaExtension } from '../directory/schema-extension.entity';
 import { ImportJob } from '../imports/import-job.entity';
 import { ImportRecord } from '../imports/import-record.entity';
 import { PendingManagerReference } from '../imports/pending-manager.entity';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   DirectoryGroup,
   GroupMembership,
   DirectoryChange,
+  SchemaExtension,
   ImportJob,
   ImportRecord,
   PendingManagerReference,

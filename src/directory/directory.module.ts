@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { SchemaRegistry } from '../scim/protocol';
 import { ChangeJournalRepository } from './change-journal.repository';
 import { DirectoryJobs } from './directory.jobs';
@@ -6,6 +7,7 @@ import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
 import { MembershipsRepository } from './memberships.repository';
 import { RetentionService } from './retention.service';
+import { loadRegisteredExtensions, SchemaExtensionsService } from './schema-extensions.service';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -13,7 +15,15 @@ import { UsersService } from './users.service';
 @Module({
   providers: [
     // The directory's schema (core, enterprise, Entra and registered extensions), shared by every surface.
-    { provide: SchemaRegistry, useFactory: () => new SchemaRegistry() },
+    {
+      provide: SchemaRegistry,
+      inject: [DataSource],
+      useFactory: async (dataSource: DataSource) => {
+        const registry = new SchemaRegistry();
+        await loadRegisteredExtensions(dataSource, registry);
+        return registry;
+      },
+    },
     UsersRepository,
     GroupsRepository,
     MembershipsRepository,
@@ -21,8 +31,9 @@ import { UsersService } from './users.service';
     UsersService,
     GroupsService,
     RetentionService,
+    SchemaExtensionsService,
     DirectoryJobs,
   ],
-  exports: [SchemaRegistry, UsersService, GroupsService, RetentionService],
+  exports: [SchemaRegistry, SchemaExtensionsService, UsersService, GroupsService, RetentionService],
 })
 export class DirectoryModule {}

@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { SCIM_CONTENT_TYPE } from '../common/http/api-exception.filter';
+import type { AuthenticatedToken } from '../auth/auth.service';
 import { etagMatches, parseETag, parseETagList } from './protocol';
 
 interface WithMeta {
@@ -10,13 +11,14 @@ interface WithMeta {
 
 /**
  * RFC 7644 §3.1, §3.3, §3.14 on every SCIM response: `application/scim+json`, `Location` on 201, the
- * resource's weak `ETag`, and 304 for a GET whose If-None-Match names the current version.
+ * resource's weak `ETag`, 304 for a GET whose If-None-Match names the current version, and 204 for a
+ * PATCH from a token configured for it.
  */
 @Injectable()
 export class ScimResponseInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const req = http.getRequest<Request>();
+    const req = http.getRequest<Request & { user?: AuthenticatedToken }>();
     const res = http.getResponse<Response>();
     return next.handle().pipe(
       map((body: unknown) => {
@@ -32,6 +34,10 @@ export class ScimResponseInterceptor implements NestInterceptor {
             res.status(304);
             return undefined;
           }
+        }
+        if (req.method === 'PATCH' && req.user?.patchResponse === 'no-content') {
+          res.status(204);
+          return undefined;
         }
         return body;
       }),

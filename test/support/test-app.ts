@@ -8,7 +8,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
-import { loadConfig } from '../../src/config/app-config';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const SCIM_TOKEN = 'test-scim-token-0123456789abcdef';
@@ -20,6 +20,8 @@ export interface TestApp {
   engine: 'sqlite' | 'mysql';
   scim: (method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string) => request.Test;
   admin: (method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string) => request.Test;
+  /** Stops the app and starts a new one on the same database (what a process restart sees). */
+  restart: () => Promise<TestApp>;
   close: () => Promise<void>;
 }
 
@@ -67,7 +69,19 @@ export async function startTestApp(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });
-  const app = await createApp(config, { clock: options.clock, logger: silent });
+  const cleanup = async () => {
+    await dropDatabase();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return open(config, options.clock, cleanup);
+}
+
+async function open(
+  config: AppConfig,
+  clock: Clock | undefined,
+  cleanup: () => Promise<void>,
+): Promise<TestApp> {
+  const app = await createApp(config, { clock, logger: silent });
   await app.init();
   const http = request(app.getHttpServer());
   const dataSource = app.get(DataSource);
@@ -78,10 +92,13 @@ export async function startTestApp(
     engine: config.database.engine,
     scim: (method, url) => http[method](`/scim/v2${url}`).set('Authorization', `Bearer ${SCIM_TOKEN}`),
     admin: (method, url) => http[method](`/admin/v1${url}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`),
+    restart: async () => {
+      await app.close();
+      return open(config, clock, cleanup);
+    },
     close: async () => {
       await app.close();
-      await dropDatabase();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }

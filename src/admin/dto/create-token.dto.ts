@@ -1,6 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
-import { TOKEN_SCOPES, type TokenScope } from '../../auth/api-token.entity';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
+import {
+  PATCH_RESPONSES,
+  TOKEN_SCOPES,
+  type PatchResponse,
+  type TokenScope,
+} from '../../auth/api-token.entity';
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'workday-prod' })
@@ -15,4 +29,14 @@ export class CreateTokenDto {
   @ArrayUnique()
   @IsIn(TOKEN_SCOPES, { each: true })
   scopes!: TokenScope[];
+
+  @ApiProperty({
+    enum: PATCH_RESPONSES,
+    required: false,
+    default: 'resource',
+    description: 'What SCIM PATCH answers to this token: 200 with the resource, or 204 No Content',
+  })
+  @IsOptional()
+  @IsIn(PATCH_RESPONSES)
+  patchResponse?: PatchResponse;
 }

@@ -1,6 +1,7 @@
 import { CreateDirectoryTables1795325549215 } from './1795325549215-create-directory-tables';
 import { CreateTargetMapping1795326933836 } from './1795326933836-create-target-mapping';
 import { CreateImportTables1795327254163 } from './1795327254163-create-import-tables';
+import { AddSchemaExtensionsAndTokenOptions1795327676755 } from './1795327676755-add-schema-extensions-and-token-options';
 import { CreateProvisioningTables1795327648434 } from './1795327648434-create-provisioning-tables';
 
 /** Applied in this order; each file has a twin of the same name in ../mysql (checked in CI). */
@@ -8,5 +9,6 @@ export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
   CreateDirectoryTables1795325549215,
   CreateTargetMapping1795326933836,
   CreateImportTables1795327254163,
+  AddSchemaExtensionsAndTokenOptions1795327676755,
   CreateProvisioningTables1795327648434,
 ];
