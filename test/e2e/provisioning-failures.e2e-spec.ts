@@ -1,0 +1,136 @@
+import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
+import { byUserName, createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+interface LogEntry {
+  action: string;
+  status: string;
+  reason: string | null;
+  time: string;
+  response: { status: number | null };
+}
+
+/** Transient failures are retried with backoff (Retry-After honoured); a failing target goes into quarantine and out. */
+describe('provisioning: failures, retries and quarantine', () => {
+  let t: TestApp;
+  let target: FakeScimTarget;
+  let targetId: string;
+
+  const logsOf = async (objectId: string): Promise<LogEntry[]> =>
+    (await t.admin('get', `/provisioning-logs?targetId=${targetId}&objectId=${objectId}`).expect(200)).body
+      .entries as LogEntry[];
+
+  beforeAll(async () => {
+    target = await startFakeScimTarget();
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    targetId = await registerTarget(t, target, { profile: 'rfc', timeoutMs: 400, requestsPerSecond: 1000 });
+  });
+
+  afterEach(() => target.clearFaults());
+
+  afterAll(async () => {
+    await t?.close();
+    await target?.close();
+  });
+
+  it('retries a 500 and delivers once the target recovers, logging the failure then the success', async () => {
+    target.failNext(2, { status: 500, body: { detail: 'boom' } }, { path: '/Users', method: 'POST' });
+    const id = await createUser(t, 'five@example.com');
+    await waitFor('user delivered', () => byUserName(target, 'five@example.com'), 15_000);
+    const entries = await waitFor('log of the success', async () => {
+      const e = await logsOf(id);
+      return e.some((x) => x.status === 'Success') ? e : undefined;
+    });
+    const failures = entries.filter((e) => e.status === 'Failure');
+    expect(failures).toHaveLength(2);
+    expect(failures[0]).toMatchObject({
+      action: 'Create',
+      reason: 'transient_failure',
+      response: { status: 500 },
+    });
+    expect(target.requests.filter((r) => r.method === 'POST' && r.status === 201)).toHaveLength(1);
+  });
+
+  it('waits as long as Retry-After says after a 429', async () => {
+    target.failNext(1, { status: 429, retryAfter: 1 }, { path: '/Users', method: 'POST' });
+    await createUser(t, 'paced@example.com');
+    await waitFor('user delivered', () => byUserName(target, 'paced@example.com'), 15_000);
+    const posts = target.requests.filter(
+      (r) => r.method === 'POST' && (r.body as { userName?: string }).userName === 'paced@example.com',
+    );
+    expect(posts).toHaveLength(2);
+    expect(posts[1].time.getTime() - posts[0].time.getTime()).toBeGreaterThanOrEqual(950);
+  });
+
+  it('retries a timeout and a dropped connection', async () => {
+    target.slow(1000, { path: '/Users', method: 'POST' });
+    const slowId = await createUser(t, 'slow@example.com');
+    await waitFor('a timeout logged', async () => (await logsOf(slowId)).some((e) => e.status === 'Failure'));
+    target.slow(0);
+    target.dropConnections(1, { path: '/Users', method: 'GET' });
+    await createUser(t, 'dropped@example.com');
+    await waitFor(
+      'both delivered',
+      () => byUserName(target, 'slow@example.com') && byUserName(target, 'dropped@example.com'),
+      15_000,
+    );
+    // The timed-out POST may have reached the target: the lookup before the next create adopts it, never duplicates.
+    expect(target.users().filter((u) => u.userName === 'slow@example.com')).toHaveLength(1);
+  });
+
+  it('records a 400 as a failure without retrying it in a loop', async () => {
+    target.failNext(
+      1,
+      { status: 400, body: { scimType: 'invalidValue', detail: 'bad title' } },
+      { path: '/Users', method: 'POST' },
+    );
+    const id = await createUser(t, 'rejected@example.com');
+    const entries = await waitFor('the rejection logged', async () => {
+      const e = await logsOf(id);
+      return e.some((x) => x.status === 'Failure') ? e : undefined;
+    });
+    expect(entries[0]).toMatchObject({ action: 'Create', status: 'Failure', reason: 'target_rejected' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(byUserName(target, 'rejected@example.com')).toBeUndefined();
+    // The next change to the user sends it again.
+    await t
+      .scim('patch', `/Users/${id}`)
+      .send({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'title', value: 'x' }],
+      })
+      .expect(200);
+    await waitFor('delivered on the next change', () => byUserName(target, 'rejected@example.com'));
+  });
+
+  it('quarantines a target that keeps failing, says why, and leaves quarantine on /retry', async () => {
+    target.failAlways({ status: 503, body: { detail: 'down for maintenance' } });
+    for (let i = 0; i < 12; i++) await createUser(t, `q${i}@example.com`);
+    const status = await waitFor(
+      'quarantine',
+      async () => {
+        const res = await t.admin('get', `/targets/${targetId}/status`).expect(200);
+        return res.body.state === 'quarantined' ? res.body : undefined;
+      },
+      20_000,
+    );
+    expect(status.reason).toMatch(/503 Service Unavailable/);
+    expect(status.pending.objects).toBeGreaterThan(0);
+    const metrics = await t.http
+      .get('/metrics')
+      .set('Authorization', `Bearer ${'test-admin-token-0123456789abcdef'}`)
+      .expect(200);
+    expect(metrics.text).toMatch(/scim_gateway_provisioning_quarantined\{target="[^"]+"\} 1/);
+
+    target.clearFaults();
+    const retry = await t.admin('post', `/targets/${targetId}/retry`).expect(200);
+    expect(retry.body.released).toBe(true);
+    await waitFor(
+      'all delivered',
+      () => target.users().filter((u) => String(u.userName).startsWith('q')).length === 12,
+      20_000,
+    );
+    const after = await t.admin('get', `/targets/${targetId}/status`).expect(200);
+    expect(after.body.state).toBe('active');
+  });
+});
