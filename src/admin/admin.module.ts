@@ -5,19 +5,20 @@ import { MappingModule } from '../mapping/mapping.module';
 import { ProvisioningModule } from '../provisioning/provisioning.module';
 import { ExpressionsController } from './expressions.controller';
 import { MappingsController } from './mappings.controller';
-import { SchemasController } from './schemas.controller';
 import { ProvisioningLogsController } from './provisioning-logs.controller';
+import { SchemasController } from './schemas.controller';
 import { TargetsController } from './targets.controller';
 import { TokensController } from './tokens.controller';
 
 @Module({
-  imports: [AuthModule, MappingModule, ProvisioningModule],
+  imports: [AuthModule, DirectoryModule, MappingModule, ProvisioningModule],
   controllers: [
     TokensController,
     MappingsController,
     ExpressionsController,
     TargetsController,
     ProvisioningLogsController,
+    SchemasController,
   ],
 })
 export class AdminModule {}

@@ -160,10 +160,17 @@ describe('parseExpression', () => {
 
 const name = fc.constantFrom('Join', 'switch', 'IIF', 'Mid', 'Replace', 'ToLower', 'Foo', 'iif');
 const attribute = fc.stringMatching(/^[A-Za-z][A-Za-z0-9:._-]{0,20}$/).map((s) => `[${s}]`);
-const stringLit = fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s).replace(/\\u[0-9a-f]{4}/g, ''));
+// Control characters are dropped before quoting, so JSON.stringify only ever escapes `"` and `\\` (a post-hoc
+// strip of `\\uXXXX` escapes could cut a real backslash in two and leave the literal unterminated).
+const stringLit = fc
+  .string({ maxLength: 12 })
+  .map((s) => JSON.stringify(s.replace(/[\u0000-\u001f\u007f]/g, '')));
+// Unescaped content (regex styles): quotes removed first, then a trailing backslash neutralised, so the
+// closing quote is never escaped (`\"` would leave the literal unterminated).
 const rawString = fc
   .string({ maxLength: 8 })
-  .map((s) => `"${s.replace(/"/g, '')}${s.endsWith('\\') ? 'x' : ''}"`);
+  .map((s) => s.replace(/"/g, ''))
+  .map((s) => `"${s}${s.endsWith('\\') ? 'x' : ''}"`);
 const number = fc.oneof(
   fc.integer({ min: -999, max: 99999 }).map(String),
   fc.constant('42568.75'),
