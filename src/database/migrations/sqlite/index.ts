@@ -9,6 +9,6 @@ export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
   CreateDirectoryTables1795325549215,
   CreateTargetMapping1795326933836,
   CreateImportTables1795327254163,
-  AddSchemaExtensionsAndTokenOptions1795327676755,
   CreateProvisioningTables1795327648434,
+  AddSchemaExtensionsAndTokenOptions1795327676755,
 ];
