@@ -127,7 +127,9 @@ describe('provisioning: failures, retries and quarantine', () => {
     expect(retry.body.released).toBe(true);
     await waitFor(
       'all delivered',
-      () => target.users().filter((u) => String(u.userName).startsWith('q')).length === 12,
+      () =>
+        target.users().filter((u) => (typeof u.userName === 'string' ? u.userName : '').startsWith('q'))
+          .length === 12,
       20_000,
     );
     const after = await t.admin('get', `/targets/${targetId}/status`).expect(200);
