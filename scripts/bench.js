@@ -8,6 +8,7 @@ const { execSync } = require('node:child_process');
 const path = require('node:path');
 const { startGateway } = require('./bench/gateway-process');
 const { benchScim, benchBigGroup } = require('./bench/scim.bench');
+const { benchProvisioning } = require('./bench/provisioning.bench');
 
 const USERS = Number(process.env.BENCH_USERS || 100000);
 const root = path.join(__dirname, '..');
@@ -61,6 +62,32 @@ async function benchEngine(label, engine) {
   } finally {
     await gw.stop();
   }
+  const p = await benchProvisioning(startGateway, engine, { users: USERS });
+  record(
+    label,
+    `HR push → target received at 200 changes/s, p50 (${p.delivered}/${p.changes} delivered)`,
+    p.p50,
+    'ms',
+    '',
+    undefined,
+  );
+  record(label, 'HR push → target received at 200 changes/s, p99', p.p99, 'ms', '≤ 1,000 ms', p.p99 <= 1000);
+  record(
+    label,
+    `initial sync of ${p.syncUsers.toLocaleString('en')} users to a new target`,
+    p.syncRate,
+    'users/s',
+    '≥ 2,000 users/s',
+    p.syncRate >= 2000,
+  );
+  record(
+    label,
+    'peak RSS of the gateway process while provisioning',
+    p.peakRssMb,
+    'MB',
+    '≤ 400 MB',
+    p.peakRssMb <= 400,
+  );
 }
 
 async function main() {

@@ -1,0 +1,170 @@
+// Provisioning figures of `npm run bench`: initial sync of every user to a fake SCIM target, then HR push → target
+// received latency at a steady 200 changes/s. The fake target is the test one (test/support), compiled on the fly.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const autocannon = require('autocannon');
+
+const root = path.join(__dirname, '..', '..');
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+function loadFakeTarget() {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-fake-target-'));
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/typescript/bin/tsc'),
+      path.join(root, 'test/support/fake-scim-target.ts'),
+      '--outDir',
+      out,
+      '--module',
+      'commonjs',
+      '--target',
+      'es2022',
+      '--esModuleInterop',
+      '--skipLibCheck',
+      '--types',
+      'node',
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  return require(path.join(out, 'fake-scim-target.js'));
+}
+
+async function api(gw, method, url, body) {
+  const res = await fetch(`${gw.base}${url}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${url.startsWith('/scim') ? gw.scimToken : gw.adminToken}`,
+      'Content-Type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
+  return text ? JSON.parse(text) : {};
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+function postUsers(gw, prefix, count) {
+  let i = 0;
+  return new Promise((resolve, reject) =>
+    autocannon(
+      {
+        url: gw.base,
+        connections: 32,
+        amount: count,
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            path: '/scim/v2/Users',
+            headers: { Authorization: `Bearer ${gw.scimToken}`, 'Content-Type': 'application/scim+json' },
+            setupRequest: (req) => {
+              const n = i++;
+              const doc = {
+                schemas: [USER],
+                userName: `${prefix}${n}@bench.example.com`,
+                active: true,
+                title: 'Analyst',
+              };
+              Object.assign(doc, { name: { givenName: `G${n}`, familyName: `F${n}` } });
+              return { ...req, body: JSON.stringify(doc) };
+            },
+          },
+        ],
+      },
+      (err, result) =>
+        err
+          ? reject(err)
+          : result.non2xx + result.errors
+            ? reject(new Error('POST /Users failed'))
+            : resolve(result),
+    ),
+  );
+}
+
+async function countUsers(target) {
+  const res = await fetch(`${target.url}/Users?count=0`);
+  return (await res.json()).totalResults;
+}
+
+/**
+ * On a fresh gateway: (1) HR push → target received latency at a steady `rate` of new users per second, (2) initial
+ * sync of `users` users to a newly registered target. Returns the figures and the gateway's peak RSS.
+ */
+async function benchProvisioning(startGateway, engine, { users, changes = 2000, rate = 200 }) {
+  const { startFakeScimTarget } = loadFakeTarget();
+  const gw = await startGateway(engine);
+  const live = await startFakeScimTarget();
+  const bulk = await startFakeScimTarget({ recordRequests: false });
+  try {
+    const auth = { type: 'bearer', token: 'bench-token-0123456789' };
+    const first = await api(gw, 'POST', '/admin/v1/targets', {
+      name: 'latency',
+      baseUrl: live.url,
+      auth,
+      requestsPerSecond: 10000,
+    });
+    await sleep(500);
+
+    const sentAt = new Map();
+    const pushes = [];
+    const t0 = Date.now();
+    for (let i = 0; i < changes; i++) {
+      const wait = t0 + (i * 1000) / rate - Date.now();
+      if (wait > 0) await sleep(wait);
+      const userName = `latency${i}@bench.example.com`;
+      sentAt.set(userName, Date.now());
+      pushes.push(api(gw, 'POST', '/scim/v2/Users', { schemas: [USER], userName, active: true }));
+    }
+    await Promise.all(pushes);
+    const deadline = Date.now() + 60_000;
+    const received = () =>
+      live.requests.filter((r) => r.method === 'POST' && r.path === '/Users' && r.status === 201);
+    while (received().length < changes && Date.now() < deadline) await sleep(50);
+    const latencies = received()
+      .map((r) => r.time.getTime() - sentAt.get(r.body.userName))
+      .sort((a, b) => a - b);
+    await api(gw, 'POST', `/admin/v1/targets/${first.id}/pause`);
+
+    await postUsers(gw, 'sync', users);
+    const total = users + changes;
+    const started = Date.now();
+    await api(gw, 'POST', '/admin/v1/targets', {
+      name: 'initial-sync',
+      baseUrl: bulk.url,
+      auth,
+      provisionGroups: false,
+      concurrency: 32,
+      requestsPerSecond: 10000,
+    });
+    for (let last = -1, stalled = 0; ;) {
+      const n = await countUsers(bulk);
+      if (n >= total) break;
+      stalled = n === last ? stalled + 1 : 0;
+      if (stalled > 240) throw new Error(`initial sync stalled at ${n} of ${total} users`);
+      last = n;
+      await sleep(250);
+    }
+    const syncSeconds = (Date.now() - started) / 1000;
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      delivered: latencies.length,
+      changes,
+      syncUsers: total,
+      syncSeconds,
+      syncRate: total / syncSeconds,
+      peakRssMb: gw.peakRssMb(),
+    };
+  } finally {
+    await Promise.all([live.close(), bulk.close()]);
+    await gw.stop();
+  }
+}
+
+module.exports = { benchProvisioning };
