@@ -44,10 +44,8 @@ export function mergePartialRecord(existing: Doc, incoming: Doc, registry: Schem
     }
     assign(merged, key, value);
   }
-  const schemas = new Set([
-    ...(Array.isArray(existing.schemas) ? existing.schemas : []),
-    ...(Array.isArray(incoming.schemas) ? incoming.schemas : []),
-  ]);
+  const listed = (doc: Doc): unknown[] => (Array.isArray(doc.schemas) ? (doc.schemas as unknown[]) : []);
+  const schemas = new Set([...listed(existing), ...listed(incoming)]);
   merged.schemas = [...schemas];
   return merged;
 }

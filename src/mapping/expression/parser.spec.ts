@@ -164,7 +164,7 @@ const attribute = fc.stringMatching(/^[A-Za-z][A-Za-z0-9:._-]{0,20}$/).map((s) =
 // strip of `\\uXXXX` escapes could cut a real backslash in two and leave the literal unterminated).
 const stringLit = fc
   .string({ maxLength: 12 })
-  .map((s) => JSON.stringify(s.replace(/[\u0000-\u001f\u007f]/g, '')));
+  .map((s) => JSON.stringify([...s].filter((c) => c >= ' ' && c !== '\u007f').join('')));
 // Unescaped content (regex styles): quotes removed first, then a trailing backslash neutralised, so the
 // closing quote is never escaped (`\"` would leave the literal unterminated).
 const rawString = fc
