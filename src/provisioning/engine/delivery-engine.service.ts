@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { MappingsService } from '../../mapping/mappings.service';
 import { ProvisioningMetrics } from '../metrics/provisioning-metrics';
 import { nextDelayMs } from '../policy/retry-policy';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
@@ -38,6 +39,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private readonly inFlight = new Map<string, number>();
   private readonly deliveries = new Set<Promise<void>>();
   private readonly reconciling = new Set<string>();
+  private readonly mappingSeen = new Map<string, unknown>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,6 +51,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     private readonly health: TargetHealthService,
     private readonly directory: DirectoryReader,
     private readonly metrics: ProvisioningMetrics,
+    private readonly mappings: MappingsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -99,10 +102,19 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       const rt = byId.get(target.id);
       if (!target.enabled || !rt) continue;
       this.health.sync(target.id, rt.quarantine);
+      await this.noticeMappingChange(target.id);
       if (rt.journalCursor < head) for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id)) > 0; i++);
       if (rt.reconcileRequested && !this.reconciling.has(target.id)) this.startReconciliation(target.id);
       if (!target.paused) await this.claimAndDeliver(target);
     }
+  }
+
+  /** Like Entra, a saved mapping or scoping change re-evaluates every object (a full reconciliation). */
+  private async noticeMappingChange(targetId: string): Promise<void> {
+    const compiled = await this.mappings.compiledFor(targetId);
+    const seen = this.mappingSeen.get(targetId);
+    this.mappingSeen.set(targetId, compiled);
+    if (seen !== undefined && seen !== compiled) await this.reconciliation.requestReconciliation(targetId);
   }
 
   private startReconciliation(targetId: string): void {
@@ -119,7 +131,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     const mode = this.health.mayDeliver(target.id);
     if (mode === 'none') return;
     const busy = this.inFlight.get(target.id) ?? 0;
-    const slots = (mode === 'probe' ? 1 : target.concurrency * 4) - busy;
+    const slots = (mode === 'probe' ? 1 : target.concurrency * 8) - busy;
     if (slots <= 0 || (mode === 'probe' && busy > 0)) return;
     const now = this.clock.now();
     const token = `${this.owner}:${++this.claims}`;
@@ -130,9 +142,15 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     // `concurrency` requests in flight at once; a few more claimed so that the next one starts without a DB round trip.
     const lanes = Math.min(target.concurrency, rows.length);
     const work = [...rows];
+    // A full batch means more is waiting: claim the next one as soon as this one is taken, not at the next poll.
+    let refill = rows.length === slots;
     for (let i = 0; i < lanes; i++) {
       const lane = (async () => {
         for (let row = work.shift(); row; row = work.shift()) {
+          if (work.length === 0 && refill) {
+            refill = false;
+            void this.tick();
+          }
           await this.deliver(target, row, token);
           this.inFlight.set(target.id, (this.inFlight.get(target.id) ?? 1) - 1);
         }

@@ -9,6 +9,7 @@ export type ProvisionedStatus = 'none' | 'active' | 'disabled' | 'deleted';
 @Entity('provisioned_object')
 @Index('ix_provisioned_object_queue', ['targetId', 'pending', 'nextAttemptAt'])
 @Index('ix_provisioned_object_waiting', ['targetId', 'waitingFor'])
+@Index('ix_provisioned_object_object', ['targetId', 'objectId'])
 export class ProvisionedObject {
   @PrimaryColumn({ name: 'target_id', type: 'varchar', length: 36 })
   targetId!: string;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { ProvisionedObject, ProvisionedStatus } from './provisioned-object.entity';
@@ -131,7 +131,9 @@ export class WorkQueueRepository {
       [owner, toDbDateText(leaseUntil), targetId, ...ids, nowText],
     );
     if (claimed === 0) return [];
-    return this.dataSource.manager.find(ProvisionedObject, { where: { targetId, leaseOwner: owner } });
+    return this.dataSource.manager.find(ProvisionedObject, {
+      where: { targetId, objectId: In(ids), leaseOwner: owner },
+    });
   }
 
   private write(sql: string, params: unknown[]): Promise<number> {
@@ -228,6 +230,11 @@ export class WorkQueueRepository {
 
   /** Objects waiting for `objectId` to exist in the target (their manager) become pending again. */
   async wakeWaiting(targetId: string, objectId: string, now: Date): Promise<void> {
+    const waiting = await this.dataSource.query<unknown[]>(
+      'SELECT 1 FROM provisioned_object WHERE target_id = ? AND waiting_for = ? LIMIT 1',
+      [targetId, objectId],
+    );
+    if (waiting.length === 0) return;
     const text = toDbDateText(now);
     await this.write(
       `UPDATE provisioned_object SET pending_since = CASE WHEN pending = 1 THEN pending_since ELSE ? END,

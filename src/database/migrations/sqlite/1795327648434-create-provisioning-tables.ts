@@ -6,6 +6,7 @@ export class CreateProvisioningTables1795327648434 implements MigrationInterface
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "provisioned_membership" ("target_id" varchar(36) NOT NULL, "group_id" varchar(36) NOT NULL, "member_id" varchar(36) NOT NULL, "created_at" datetime(3) NOT NULL, PRIMARY KEY ("target_id", "group_id", "member_id"))`);
     await queryRunner.query(`CREATE TABLE "provisioned_object" ("target_id" varchar(36) NOT NULL, "object_type" varchar(8) NOT NULL, "object_id" varchar(36) NOT NULL, "target_object_id" varchar(255), "status" varchar(8) NOT NULL, "last_sent" text, "last_sent_hash" varchar(64), "last_result" varchar(8), "last_error" varchar(500), "pending" boolean NOT NULL, "generation" integer NOT NULL, "change_seq" integer, "pending_since" datetime(3), "reconcile" boolean NOT NULL, "request_id" varchar(64), "attempts" integer NOT NULL, "next_attempt_at" datetime(3), "lease_owner" varchar(64), "lease_until" datetime(3), "waiting_for" varchar(36), "updated_at" datetime(3) NOT NULL, PRIMARY KEY ("target_id", "object_type", "object_id"))`);
+    await queryRunner.query(`CREATE INDEX "ix_provisioned_object_object" ON "provisioned_object" ("target_id", "object_id") `);
     await queryRunner.query(`CREATE INDEX "ix_provisioned_object_waiting" ON "provisioned_object" ("target_id", "waiting_for") `);
     await queryRunner.query(`CREATE INDEX "ix_provisioned_object_queue" ON "provisioned_object" ("target_id", "pending", "next_attempt_at") `);
     await queryRunner.query(`CREATE TABLE "job_lease" ("name" varchar(64) PRIMARY KEY NOT NULL, "owner" varchar(64), "lease_until" datetime(3), "last_run_at" datetime(3))`);
@@ -29,6 +30,7 @@ export class CreateProvisioningTables1795327648434 implements MigrationInterface
     await queryRunner.query(`DROP TABLE "job_lease"`);
     await queryRunner.query(`DROP INDEX "ix_provisioned_object_queue"`);
     await queryRunner.query(`DROP INDEX "ix_provisioned_object_waiting"`);
+    await queryRunner.query(`DROP INDEX "ix_provisioned_object_object"`);
     await queryRunner.query(`DROP TABLE "provisioned_object"`);
     await queryRunner.query(`DROP TABLE "provisioned_membership"`);
   }
