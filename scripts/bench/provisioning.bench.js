@@ -167,4 +167,4 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
   }
 }
 
-module.exports = { benchProvisioning };
+module.exports = { benchProvisioning, loadFakeTarget };
