@@ -49,7 +49,7 @@ if (serverUrl)
     const name = `gw_scale_${randomBytes(4).toString('hex')}`;
     const dataDirs: string[] = [];
     const admin = () => {
-      const u = new URL(serverUrl!);
+      const u = new URL(serverUrl);
       return createConnection({
         host: u.hostname,
         port: Number(u.port || 3306),
@@ -76,7 +76,7 @@ if (serverUrl)
     });
 
     it('creates every user exactly once while both processes deliver', async () => {
-      const url = new URL(serverUrl!);
+      const url = new URL(serverUrl);
       url.pathname = `/${name}`;
       const secretKey = randomBytes(32).toString('base64');
       for (let i = 0; i < 2; i++) {
