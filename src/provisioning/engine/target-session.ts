@@ -49,17 +49,18 @@ export class TargetSession {
     const tolerated = !r.ok && (opts.tolerate ?? []).includes(r.status);
     await this.deps.health.record(this.target.id, tolerated ? { ok: true, status: r.status } : r);
     const outcome = tolerated ? 'success' : classifyOutcome(r);
+    const shown = this.redacted(req);
     this.steps.push({
       step: req.method === 'GET' ? 'matching' : 'export',
       status: outcome === 'success' ? 'success' : 'failure',
       description: `${req.method} ${req.path} → ${r.status || r.error?.kind || 'no response'} in ${r.durationMs} ms`,
       details: {
-        request: this.redacted(req),
+        request: shown,
         response: { status: r.status, body: r.text.slice(0, EXCERPT) },
       },
     });
     if (outcome === 'success') {
-      if (logAs) this.log(logAs, 'Success', null, opts.detail ?? null, req, r);
+      if (logAs) this.log(logAs, 'Success', null, opts.detail ?? null, shown, r);
       return r;
     }
     const message = r.error?.message ?? `HTTP ${r.status}`;
@@ -69,7 +70,7 @@ export class TargetSession {
       'Failure',
       retryable ? 'transient_failure' : 'target_rejected',
       message,
-      req,
+      shown,
       r,
     );
     throw new AttemptStop(
@@ -133,7 +134,8 @@ export class TargetSession {
       status,
       reason,
       detail: detail?.slice(0, 1000) ?? null,
-      request: req ? JSON.stringify(this.redacted(req)) : null,
+      // `req` arrives redacted from send().
+      request: req ? JSON.stringify(req) : null,
       responseStatus: r ? r.status || null : null,
       responseExcerpt: r ? (r.text || r.error?.message || '').slice(0, EXCERPT) || null : null,
       durationMs: r?.durationMs ?? 0,
