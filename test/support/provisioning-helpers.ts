@@ -56,7 +56,9 @@ export async function createUser(
 }
 
 export const byUserName = (target: FakeScimTarget, userName: string) =>
-  target.users().find((u) => (typeof u.userName === 'string' ? u.userName : '').toLowerCase() === userName.toLowerCase());
+  target
+    .users()
+    .find((u) => (typeof u.userName === 'string' ? u.userName : '').toLowerCase() === userName.toLowerCase());
 
 export const writes = (target: FakeScimTarget) =>
   target.requests.filter((r) => r.method !== 'GET' && !r.path.startsWith('/oauth'));
