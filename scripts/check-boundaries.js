@@ -14,6 +14,7 @@ const rules = [
       'src/provisioning/client',
       'src/provisioning/policy',
       'src/provisioning/secrets',
+      'src/provisioning/sync',
     ],
     forbidden: /from ['"](@nestjs\/|typeorm|express)/,
     why: 'framework-free folder',
