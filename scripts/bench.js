@@ -7,7 +7,7 @@
 const { execSync } = require('node:child_process');
 const path = require('node:path');
 const { startGateway } = require('./bench/gateway-process');
-const { benchScim, benchBigGroup } = require('./bench/scim.bench');
+const { benchScim, benchBigGroup, benchBulk } = require('./bench/scim.bench');
 const { benchProvisioning } = require('./bench/provisioning.bench');
 
 const USERS = Number(process.env.BENCH_USERS || 100000);
@@ -61,6 +61,20 @@ async function benchEngine(label, engine) {
     record(label, 'peak RSS of the gateway process', rss, 'MB', '≤ 400 MB', rss <= 400);
   } finally {
     await gw.stop();
+  }
+  const bulkGateway = await startGateway(engine);
+  try {
+    const b = await benchBulk(bulkGateway, { users: USERS, perRequest: 50 });
+    record(
+      label,
+      `${USERS.toLocaleString('en')} users through /Bulk, 50 operations per request (${b.created.toLocaleString('en')} created)`,
+      b.seconds,
+      's',
+      '≤ 60 s',
+      b.seconds <= 60 && b.created === USERS,
+    );
+  } finally {
+    await bulkGateway.stop();
   }
   const p = await benchProvisioning(startGateway, engine, { users: USERS });
   record(

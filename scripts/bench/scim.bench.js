@@ -184,4 +184,46 @@ async function benchBigGroup(gw, { users, additions }) {
   };
 }
 
-module.exports = { benchScim, benchBigGroup };
+/** `users` new users through POST /Bulk, `perRequest` operations per request, 32 requests in flight. */
+async function benchBulk(gw, { users, perRequest }) {
+  let next = 0;
+  const started = Date.now();
+  const result = await run({
+    url: gw.base,
+    amount: Math.ceil(users / perRequest),
+    requests: [
+      {
+        method: 'POST',
+        path: '/scim/v2/Bulk',
+        headers: { Authorization: `Bearer ${gw.scimToken}`, 'Content-Type': 'application/scim+json' },
+        setupRequest: (req) => {
+          const Operations = [];
+          for (let k = 0; k < perRequest && next < users; k++, next++) {
+            Operations.push({
+              method: 'POST',
+              path: '/Users',
+              bulkId: `b${next}`,
+              data: workerDoc('bulk', next),
+            });
+          }
+          return {
+            ...req,
+            body: JSON.stringify({
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+              Operations,
+            }),
+          };
+        },
+      },
+    ],
+  });
+  check(result, 'POST /Bulk');
+  const created = await scimFetch(
+    gw,
+    'GET',
+    `/Users?filter=${encodeURIComponent('externalId sw "BULK"')}&count=0`,
+  );
+  return { seconds: (Date.now() - started) / 1000, created: created.totalResults };
+}
+
+module.exports = { benchScim, benchBigGroup, benchBulk };
