@@ -24,7 +24,29 @@ function record(engine, figure, value, unit, target, pass) {
   });
 }
 
+/** A phase that fails is reported as a row, and the other phases still run. */
+async function phase(label, name, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    console.error(`${label}: ${name} failed:`, err);
+    rows.push({
+      engine: label,
+      figure: `${name}: FAILED (${String(err.message ?? err).slice(0, 80)})`,
+      value: '',
+      target: '',
+      verdict: 'MISSED',
+    });
+  }
+}
+
 async function benchEngine(label, engine) {
+  await phase(label, 'SCIM load, queries and writes', () => benchScimPhase(label, engine));
+  await phase(label, '/Bulk', () => benchBulkPhase(label, engine));
+  await phase(label, 'provisioning', () => benchProvisioningPhase(label, engine));
+}
+
+async function benchScimPhase(label, engine) {
   const gw = await startGateway(engine);
   try {
     const mariadb = label !== 'sqlite';
@@ -62,6 +84,9 @@ async function benchEngine(label, engine) {
   } finally {
     await gw.stop();
   }
+}
+
+async function benchBulkPhase(label, engine) {
   const bulkGateway = await startGateway(engine);
   try {
     const b = await benchBulk(bulkGateway, { users: USERS, perRequest: 50 });
@@ -76,6 +101,9 @@ async function benchEngine(label, engine) {
   } finally {
     await bulkGateway.stop();
   }
+}
+
+async function benchProvisioningPhase(label, engine) {
   const p = await benchProvisioning(startGateway, engine, { users: USERS });
   record(
     label,

@@ -62,4 +62,10 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ BODY_LIMIT: '512kb' }).scim.bodyLimitBytes).toBe(512 * 1024);
     expect(loadConfig({ BODY_LIMIT: '2MB' }).scim.bodyLimitBytes).toBe(2 * 1024 * 1024);
   });
+
+  it('takes DEFAULT_DOMAIN lowercased and refuses a value that is not a domain', () => {
+    expect(loadConfig({ DEFAULT_DOMAIN: 'Contoso.COM' }).mapping.defaultDomain).toBe('contoso.com');
+    expect(loadConfig({}).mapping.defaultDomain).toBeUndefined();
+    expect(() => loadConfig({ DEFAULT_DOMAIN: 'not a domain' })).toThrow(/DEFAULT_DOMAIN/);
+  });
 });

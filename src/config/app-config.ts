@@ -25,6 +25,8 @@ export interface AppConfig {
   retention: { softDeleteDays: number };
   /** Entra-style /bulkUpload: the attribute records are matched on (upsert key). */
   imports: { matchAttribute: 'externalId' | 'userName' };
+  /** Expression evaluation: the tenant's domain that Entra's `DefaultDomain()` returns. */
+  mapping: { defaultDomain?: string };
   bootstrap: { adminToken?: string; scimToken?: string };
   jobsEnabled: boolean;
   provisioning: ProvisioningConfig;
@@ -152,6 +154,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
+  const defaultDomain = env.DEFAULT_DOMAIN?.trim().toLowerCase() || undefined;
+  if (
+    defaultDomain &&
+    !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(defaultDomain)
+  ) {
+    problems.push(`DEFAULT_DOMAIN must be a domain name such as contoso.com (got "${env.DEFAULT_DOMAIN}")`);
+  }
+
   const config: AppConfig = {
     port,
     host,
@@ -168,6 +178,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     scim: { defaultPageSize, maxPageSize, bodyLimitBytes: size('BODY_LIMIT', 1024 * 1024) },
     retention: { softDeleteDays: int('SOFT_DELETE_RETENTION_DAYS', 30, 0, 3650) },
     imports: { matchAttribute },
+    mapping: { defaultDomain },
     bootstrap: { adminToken: secret('BOOTSTRAP_ADMIN_TOKEN'), scimToken: secret('BOOTSTRAP_SCIM_TOKEN') },
     jobsEnabled: bool('JOBS_ENABLED', true),
     provisioning: {

@@ -35,6 +35,28 @@ export class ChangeJournalRepository {
     });
   }
 
+  /** One `members_removed` row per group that lost `memberId` (a deleted user or group leaves them all). */
+  async appendLeftGroups(
+    manager: EntityManager,
+    groupIds: string[],
+    memberId: string,
+    ctx: RequestContext,
+  ): Promise<void> {
+    for (const groupId of groupIds) {
+      await this.append(
+        manager,
+        {
+          objectType: 'Group',
+          objectId: groupId,
+          kind: 'members_removed',
+          objectVersion: 0,
+          detail: ChangeJournalRepository.memberDetail([memberId]),
+        },
+        ctx,
+      );
+    }
+  }
+
   static memberDetail(ids: string[]): Record<string, unknown> {
     return ids.length <= MAX_IDS_IN_DETAIL ? { count: ids.length, ids } : { count: ids.length };
   }

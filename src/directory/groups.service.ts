@@ -19,7 +19,13 @@ import {
 import { GroupsRepository } from './groups.repository';
 import { MembershipsRepository } from './memberships.repository';
 import { UsersRepository } from './users.repository';
-import { checkPreconditions, MAX_OPTIMISTIC_RETRIES, normalizeKey, serializeDocument } from './write-guard';
+import {
+  checkPreconditions,
+  retryOnRace,
+  MAX_OPTIMISTIC_RETRIES,
+  normalizeKey,
+  serializeDocument,
+} from './write-guard';
 
 /** What a change does to a group's members (RFC 7644 §3.5.2 on `members`). */
 export interface MembershipChange {
@@ -168,11 +174,11 @@ export class GroupsService {
 
   /** Soft delete: gone from reads, memberships dropped, the row kept for deprovisioning until the purge. */
   async deleteGroup(id: string, pre: WritePreconditions, ctx: RequestContext): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    await retryOnRace('group', async () => {
       const current = await this.requireLive(id);
       checkPreconditions(pre, current.version);
       const now = this.clock.now();
-      const deleted = await this.tx.run(async (manager) => {
+      return this.tx.run(async (manager) => {
         if (!(await this.groups.softDeleteIfVersion(manager, id, current.version, now))) return false;
         await this.memberships.removeAll(manager, id);
         await this.journal.append(
@@ -180,25 +186,11 @@ export class GroupsService {
           { objectType: 'Group', objectId: id, kind: 'deleted', objectVersion: current.version + 1 },
           ctx,
         );
-        for (const parentId of await this.memberships.removeMemberEverywhere(manager, id)) {
-          await this.journal.append(
-            manager,
-            {
-              objectType: 'Group',
-              objectId: parentId,
-              kind: 'members_removed',
-              objectVersion: 0,
-              detail: ChangeJournalRepository.memberDetail([id]),
-            },
-            ctx,
-          );
-        }
+        const groups = await this.memberships.removeMemberEverywhere(manager, id);
+        await this.journal.appendLeftGroups(manager, groups, id, ctx);
         return true;
       });
-      if (deleted) return;
-      if (attempt >= MAX_OPTIMISTIC_RETRIES)
-        throw new ConflictError('The group is being changed by another request; retry');
-    }
+    });
   }
 
   /** Turns a requested change into exact row inserts and deletes, validating the new members. */

@@ -17,7 +17,13 @@ import {
 } from './directory.types';
 import { MembershipsRepository } from './memberships.repository';
 import { UsersRepository } from './users.repository';
-import { checkPreconditions, MAX_OPTIMISTIC_RETRIES, normalizeKey, serializeDocument } from './write-guard';
+import {
+  checkPreconditions,
+  retryOnRace,
+  MAX_OPTIMISTIC_RETRIES,
+  normalizeKey,
+  serializeDocument,
+} from './write-guard';
 
 /**
  * The directory's users: the only code that writes them. Every write appends to the change journal in
@@ -139,36 +145,22 @@ export class UsersService {
 
   /** Soft delete (DELETE from HR): the user leaves every group and every SCIM read; the row stays for deprovisioning. */
   async deleteUser(id: string, pre: WritePreconditions, ctx: RequestContext): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    await retryOnRace('user', async () => {
       const current = await this.requireLive(id);
       checkPreconditions(pre, current.version);
       const now = this.clock.now();
-      const deleted = await this.tx.run(async (manager) => {
+      return this.tx.run(async (manager) => {
         if (!(await this.users.softDeleteIfVersion(manager, id, current.version, now))) return false;
         await this.journal.append(
           manager,
           { objectType: 'User', objectId: id, kind: 'deleted', objectVersion: current.version + 1 },
           ctx,
         );
-        for (const groupId of await this.memberships.removeMemberEverywhere(manager, id)) {
-          await this.journal.append(
-            manager,
-            {
-              objectType: 'Group',
-              objectId: groupId,
-              kind: 'members_removed',
-              objectVersion: 0,
-              detail: ChangeJournalRepository.memberDetail([id]),
-            },
-            ctx,
-          );
-        }
+        const groups = await this.memberships.removeMemberEverywhere(manager, id);
+        await this.journal.appendLeftGroups(manager, groups, id, ctx);
         return true;
       });
-      if (deleted) return;
-      if (attempt >= MAX_OPTIMISTIC_RETRIES)
-        throw new ConflictError('The user is being changed by another request; retry');
-    }
+    });
   }
 
   async listUsers(query: ListQuery): Promise<ListResult> {

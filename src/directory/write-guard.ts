@@ -1,4 +1,4 @@
-import { InvalidRequestError, PreconditionFailedError } from '../common/errors';
+import { ConflictError, InvalidRequestError, PreconditionFailedError } from '../common/errors';
 import { WritePreconditions } from './directory.types';
 
 /** MySQL TEXT holds 65,535 bytes; a document beyond this is refused rather than truncated. */
@@ -30,6 +30,20 @@ export function checkPreconditions(pre: WritePreconditions | undefined, currentV
  * in between: the update is never lost and never silently overwrites the other one.
  */
 export const MAX_OPTIMISTIC_RETRIES = 5;
+
+/**
+ * Runs a compare-and-set write until it wins (`attempt` returns true) or MAX_OPTIMISTIC_RETRIES is spent,
+ * then 409: a writer never overwrites a concurrent change it did not see.
+ */
+export async function retryOnRace(
+  resource: 'user' | 'group',
+  attempt: () => Promise<boolean>,
+): Promise<void> {
+  for (let i = 1; i <= MAX_OPTIMISTIC_RETRIES; i++) {
+    if (await attempt()) return;
+  }
+  throw new ConflictError(`The ${resource} is being changed by another request; retry`);
+}
 
 export function normalizeKey(value: string): string {
   return value.normalize('NFC').toLowerCase();

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { ConflictError, InvalidRequestError } from '../common/errors';
 import { isUniqueViolation } from '../database/db-errors';
 import { UsersService } from '../directory/users.service';
@@ -63,7 +65,13 @@ export class MappingsService {
     private readonly registry: SchemaRegistry,
     private readonly users: UsersService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** What expressions see of the deployment: the clock and DEFAULT_DOMAIN (for `DefaultDomain()`). */
+  evaluationContext(now: () => Date): EvaluationContext {
+    return { now, defaultDomain: this.config.mapping.defaultDomain };
+  }
 
   async getMappingSet(targetId: string): Promise<MappingSet> {
     const row = await this.mappings.find(targetId);
@@ -115,7 +123,10 @@ export class MappingsService {
   async previewForUser(targetId: string, ref: UserReference): Promise<MappingPreview> {
     const [compiled, source] = await Promise.all([this.compiledFor(targetId), this.sourceOf(ref)]);
     const now = this.clock.now();
-    const result = applyMappingSet(compiled, source, { phase: 'create', ctx: { now: () => now } });
+    const result = applyMappingSet(compiled, source, {
+      phase: 'create',
+      ctx: this.evaluationContext(() => now),
+    });
     const { scope, payload, dropped, errors, matching, ignoreObject } = result;
     const wouldCreate = scope.inScope && compiled.set.users.actions.create && !ignoreObject;
     return { scope, payload, dropped, errors, matching, wouldCreate };
@@ -124,7 +135,7 @@ export class MappingsService {
   /** The expression sandbox: compiled with the same checks as a saved mapping, evaluated on one user. */
   async evaluateExpression(trial: ExpressionTrial): Promise<EvaluationResult> {
     const now = trial.now === undefined ? this.clock.now() : new Date(trial.now);
-    const ctx: EvaluationContext = { now: () => now };
+    const ctx = this.evaluationContext(() => now);
     const source = trial.user || trial.userId ? await this.sourceOf(trial) : { id: '', doc: {} };
     try {
       return compileExpression(trial.expression, { objectType: 'user', ...this.catalog() }).evaluate(

@@ -95,7 +95,7 @@ export class ObjectProvisioner {
     const mapped = source
       ? applyMappingSet(compiled, mappingSource(source), {
           phase: inTarget ? 'update' : 'create',
-          ctx: { now: () => this.clock.now() },
+          ctx: this.mappings.evaluationContext(() => this.clock.now()),
           objectType,
         })
       : null;
@@ -183,7 +183,7 @@ export class ObjectProvisioner {
       { ...mappingSource(source), inScope: false },
       {
         phase: 'update',
-        ctx: { now: () => this.clock.now() },
+        ctx: this.mappings.evaluationContext(() => this.clock.now()),
         objectType,
       },
     );
