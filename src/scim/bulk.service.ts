@@ -134,7 +134,7 @@ export class BulkService {
   ): Promise<BulkResult> {
     const path = substitute(op.path, resolved) as string;
     const data = substitute(op.data, resolved);
-    const opCtx: ScimRequestContext = { ...ctx, ifMatch: op.version, ifNoneMatch: undefined };
+    const opCtx: ScimRequestContext = { ...ctx, ifMatch: op.version };
     const [, collection, id, extra] = path.split('/');
     try {
       if (extra !== undefined || (collection !== 'Users' && collection !== 'Groups')) {

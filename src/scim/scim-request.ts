@@ -6,7 +6,6 @@ export interface ScimRequestContext {
   requestId: string | null;
   baseUrl: string;
   ifMatch?: string;
-  ifNoneMatch?: string;
 }
 
 /** Express app setting holding PUBLIC_URL (configureApp sets it); unset, the base comes from each request's Host. */
@@ -19,6 +18,5 @@ export const ScimCtx = createParamDecorator((_data: unknown, ctx: ExecutionConte
     requestId: req.requestId ?? null,
     baseUrl: `${publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}/scim/v2`,
     ifMatch: req.header('if-match') ?? undefined,
-    ifNoneMatch: req.header('if-none-match') ?? undefined,
   };
 });

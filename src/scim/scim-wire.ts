@@ -12,52 +12,52 @@ export function metaOf(resourceType: 'User' | 'Group', stored: StoredResource, b
   };
 }
 
-/** The wire form of a user: `schemas`, `id` first, the document, the derived `groups`, `meta` last. */
+/** The wire form of a resource: `schemas` and `id` first, the document, the derived attributes, `meta` last. */
+function toWire(
+  resourceType: 'User' | 'Group',
+  stored: StoredResource,
+  derived: Record<string, unknown>,
+  baseUrl: string,
+): Record<string, unknown> {
+  const { schemas, ...attributes } = stored.doc;
+  return { schemas, id: stored.id, ...attributes, ...derived, meta: metaOf(resourceType, stored, baseUrl) };
+}
+
+/** A user with its direct `groups` (RFC 7643 §4.1.2; readOnly, derived from the membership rows). */
 export function toScimUser(
   stored: StoredResource,
   groups: GroupRef[] | undefined,
   baseUrl: string,
 ): Record<string, unknown> {
-  const { schemas, ...attributes } = stored.doc;
-  return {
-    schemas,
-    id: stored.id,
-    ...attributes,
-    ...(groups && groups.length > 0
-      ? {
-          groups: groups.map((g) => ({
-            value: g.value,
-            $ref: `${baseUrl}/Groups/${g.value}`,
-            display: g.display,
-            type: 'direct',
-          })),
-        }
-      : {}),
-    meta: metaOf('User', stored, baseUrl),
-  };
+  const derived = groups?.length
+    ? {
+        groups: groups.map((g) => ({
+          value: g.value,
+          $ref: `${baseUrl}/Groups/${g.value}`,
+          display: g.display,
+          type: 'direct',
+        })),
+      }
+    : {};
+  return toWire('User', stored, derived, baseUrl);
 }
 
+/** A group with its `members` when they were read (undefined: left out, e.g. excludedAttributes=members). */
 export function toScimGroup(
   stored: StoredResource,
   members: StoredMember[] | undefined,
   baseUrl: string,
 ): Record<string, unknown> {
-  const { schemas, ...attributes } = stored.doc;
-  return {
-    schemas,
-    id: stored.id,
-    ...attributes,
-    ...(members
-      ? {
-          members: members.map((m) => ({
-            value: m.value,
-            $ref: `${baseUrl}/${m.type}s/${m.value}`,
-            type: m.type,
-          })),
-        }
-      : {}),
-    meta: metaOf('Group', stored, baseUrl),
-  };
+  const derived = members
+    ? {
+        members: members.map((m) => ({
+          value: m.value,
+          $ref: `${baseUrl}/${m.type}s/${m.value}`,
+          type: m.type,
+        })),
+      }
+    : {};
+  return toWire('Group', stored, derived, baseUrl);
 }
 
 /** If-Match versions for a write: undefined when absent or `*` (any current version will do). */
