@@ -135,10 +135,16 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     if (slots <= 0 || (mode === 'probe' && busy > 0)) return;
     const now = this.clock.now();
     const token = `${this.owner}:${++this.claims}`;
-    const rows = await this.queue.claim(target.id, token, slots, now, new Date(now.getTime() + LEASE_MS));
+    // Reserve the slots before the claim's round trip: deliveries that finish meanwhile decrement the same counter.
+    this.adjustInFlight(target.id, slots);
+    let rows: ProvisionedObject[] = [];
+    try {
+      rows = await this.queue.claim(target.id, token, slots, now, new Date(now.getTime() + LEASE_MS));
+    } finally {
+      this.adjustInFlight(target.id, rows.length - slots);
+    }
     if (rows.length === 0) return;
     if (mode === 'probe') this.health.deferProbe(target.id, PROBE_HOLD_MS);
-    this.inFlight.set(target.id, busy + rows.length);
     // `concurrency` requests in flight at once; a few more claimed so that the next one starts without a DB round trip.
     const lanes = Math.min(target.concurrency, rows.length);
     const work = [...rows];
@@ -151,13 +157,25 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
             refill = false;
             void this.tick();
           }
-          await this.deliver(target, row, token);
-          this.inFlight.set(target.id, (this.inFlight.get(target.id) ?? 1) - 1);
+          try {
+            await this.deliver(target, row, token);
+          } finally {
+            this.adjustInFlight(target.id, -1);
+          }
         }
       })();
       this.deliveries.add(lane);
       void lane.finally(() => this.deliveries.delete(lane));
     }
+  }
+
+  private adjustInFlight(targetId: string, delta: number): void {
+    this.inFlight.set(targetId, (this.inFlight.get(targetId) ?? 0) + delta);
+  }
+
+  /** Requests in flight or claimed for a target by this process (the status page and tests read it). */
+  inFlightFor(targetId: string): number {
+    return this.inFlight.get(targetId) ?? 0;
   }
 
   private async deliver(target: ProvisioningTarget, row: ProvisionedObject, token: string): Promise<void> {
