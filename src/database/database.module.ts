@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { createDataSource } from './data-source';
+import { JobLeaseRepository } from './job-lease.repository';
 import { TransactionRunner } from './transaction-runner';
 
 @Injectable()
@@ -14,7 +15,10 @@ class DataSourceCloser implements OnApplicationShutdown {
   }
 }
 
-/** Opens the database and applies pending migrations before anything else starts. */
+/**
+ * Opens the database and applies pending migrations before anything else starts; shares the transaction runner
+ * and the job leases (each scheduled job runs once across processes) with every module.
+ */
 @Global()
 @Module({
   providers: [
@@ -34,8 +38,9 @@ class DataSourceCloser implements OnApplicationShutdown {
       },
     },
     TransactionRunner,
+    JobLeaseRepository,
     DataSourceCloser,
   ],
-  exports: [DataSource, TransactionRunner],
+  exports: [DataSource, TransactionRunner, JobLeaseRepository],
 })
 export class DatabaseModule {}

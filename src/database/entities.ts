@@ -10,7 +10,7 @@ import { PendingManagerReference } from '../imports/pending-manager.entity';
 import { TargetMapping } from '../mapping/target-mapping.entity';
 import { ProvisionedMembership } from '../provisioning/engine/provisioned-membership.entity';
 import { ProvisionedObject } from '../provisioning/engine/provisioned-object.entity';
-import { JobLease } from '../provisioning/jobs/job-lease.entity';
+import { JobLease } from './job-lease.entity';
 import { ProvisioningLog } from '../provisioning/logs/provisioning-log.entity';
 import { ProvisioningTarget } from '../provisioning/targets/provisioning-target.entity';
 import { TargetRuntime } from '../provisioning/targets/target-runtime.entity';

@@ -12,7 +12,6 @@ import { TargetHealthService } from './engine/target-health.service';
 import { TargetOperationsService } from './engine/target-operations.service';
 import { TargetSessions } from './engine/target-session';
 import { WorkQueueRepository } from './engine/work-queue.repository';
-import { JobLeaseRepository } from './jobs/job-lease.repository';
 import { ProvisioningJobs } from './jobs/provisioning.jobs';
 import { ScheduledProvisioningService } from './jobs/scheduled-provisioning.service';
 import { ProvisioningLogRepository } from './logs/provisioning-log.repository';
@@ -64,7 +63,6 @@ import { TargetsService } from './targets/targets.service';
     ProvisioningLogsService,
     ProvisioningMetrics,
     MetricsService,
-    JobLeaseRepository,
     ScheduledProvisioningService,
     ProvisioningJobs,
   ],

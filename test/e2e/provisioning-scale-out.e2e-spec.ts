@@ -7,7 +7,7 @@ import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target
 import { buildGateway, GatewayChild, startGatewayChild } from '../support/gateway-child';
 import { USER_SCHEMAS, waitFor } from '../support/provisioning-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
-import { JobLeaseRepository } from '../../src/provisioning/jobs/job-lease.repository';
+import { JobLeaseRepository } from '../../src/database/job-lease.repository';
 
 const USERS = 120;
 const serverUrl = process.env.TEST_DATABASE_URL;

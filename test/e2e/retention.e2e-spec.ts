@@ -1,10 +1,12 @@
 import { Clock } from '../../src/common/clock';
+import { JobLeaseRepository } from '../../src/database/job-lease.repository';
 import { RetentionService } from '../../src/directory/retention.service';
 import { journal, startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 
 describe('Retention purge of soft-deleted users and groups', () => {
   let t: TestApp;
@@ -54,6 +56,30 @@ describe('Retention purge of soft-deleted users and groups', () => {
       .filter((j) => j.object_id === leaver.body.id)
       .map((j) => j.kind);
     expect(kinds).toEqual(['created', 'deleted', 'purged']);
+  });
+
+  it('purges in one process at a time: while another process holds the lease, nothing is purged', async () => {
+    const leaver = await t
+      .scim('post', '/Users')
+      .send({ schemas: [USER], userName: 'second-leaver@retention.test' })
+      .expect(201);
+    await t.scim('delete', `/Users/${leaver.body.id}`).expect(204);
+    const retention = t.app.get(RetentionService);
+    const stillStored = async () =>
+      (await t.dataSource.query('SELECT id FROM directory_user WHERE id = ?', [leaver.body.id])).length;
+
+    now += 31 * DAY;
+    const other = await t.app
+      .get(JobLeaseRepository)
+      .acquire('retention-purge', 'other-gateway:1', new Date(now), new Date(now + HOUR));
+    expect(other.acquired).toBe(true);
+    now += HOUR / 2;
+    expect(await retention.purgeExpired()).toEqual({ users: 0, groups: 0 });
+    expect(await stillStored()).toBe(1);
+
+    now += HOUR;
+    expect(await retention.purgeExpired()).toEqual({ users: 1, groups: 0 });
+    expect(await stillStored()).toBe(0);
   });
 
   it('stamps the injected clock on meta', async () => {

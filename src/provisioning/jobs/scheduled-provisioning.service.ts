@@ -8,7 +8,7 @@ import { ReconciliationService } from '../engine/reconciliation.service';
 import { WorkQueueRepository } from '../engine/work-queue.repository';
 import { ProvisioningLogRepository } from '../logs/provisioning-log.repository';
 import { TargetsRepository } from '../targets/targets.repository';
-import { JobLeaseRepository } from './job-lease.repository';
+import { JobLeaseRepository } from '../../database/job-lease.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { toDbDateText, fromDbDate } from '../../database/db-values';
-import { isUniqueViolation } from '../../database/db-errors';
-import { TransactionRunner } from '../../database/transaction-runner';
+import { toDbDateText, fromDbDate } from './db-values';
+import { isUniqueViolation } from './db-errors';
+import { TransactionRunner } from './transaction-runner';
 import { JobLease } from './job-lease.entity';
 
 /** "Run this job once across processes": a conditional update on one row per job wins the run. */
