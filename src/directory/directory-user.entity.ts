@@ -36,6 +36,16 @@ export class DirectoryUser {
   @Column({ type: 'boolean' })
   active!: boolean;
 
+  /** Entra extension employeeHireDate, indexed so that the date job finds the hires of the last minute. */
+  @Index('ix_directory_user_hire_at')
+  @Column({ name: 'hire_at', type: 'datetime', precision: 3, nullable: true })
+  hireAt!: Date | null;
+
+  /** Entra extension employeeLeaveDateTime, for the same reason. */
+  @Index('ix_directory_user_leave_at')
+  @Column({ name: 'leave_at', type: 'datetime', precision: 3, nullable: true })
+  leaveAt!: Date | null;
+
   /** The SCIM document as JSON text, without id, meta and groups (those are derived). */
   @Column({ type: 'text' })
   doc!: string;

@@ -48,7 +48,7 @@ export class UsersRepository {
     const affected = await execute(
       manager,
       `UPDATE directory_user SET user_name = ?, user_name_normalized = ?, external_id = ?, display_name_normalized = ?,
-         primary_email_normalized = ?, active = ?, doc = ?, version = ?, updated_at = ?
+         primary_email_normalized = ?, active = ?, hire_at = ?, leave_at = ?, doc = ?, version = ?, updated_at = ?
        WHERE id = ? AND version = ? AND deleted_at IS NULL`,
       [
         row.userName,
@@ -57,6 +57,8 @@ export class UsersRepository {
         row.displayNameNormalized,
         row.primaryEmailNormalized,
         row.active,
+        row.hireAt,
+        row.leaveAt,
         row.doc,
         row.version,
         row.updatedAt,
@@ -138,6 +140,8 @@ function toColumns(row: DirectoryUser): Record<string, unknown> {
     display_name_normalized: row.displayNameNormalized,
     primary_email_normalized: row.primaryEmailNormalized,
     active: row.active,
+    hire_at: row.hireAt,
+    leave_at: row.leaveAt,
     doc: row.doc,
     version: row.version,
     created_at: row.createdAt,
@@ -155,6 +159,8 @@ function hydrateUser(raw: Record<string, unknown>): DirectoryUser {
     displayNameNormalized: (raw.display_name_normalized as string | null) ?? null,
     primaryEmailNormalized: (raw.primary_email_normalized as string | null) ?? null,
     active: Boolean(Number(raw.active)),
+    hireAt: raw.hire_at == null ? null : fromDbDate(raw.hire_at),
+    leaveAt: raw.leave_at == null ? null : fromDbDate(raw.leave_at),
     doc: raw.doc as string,
     version: Number(raw.version),
     createdAt: fromDbDate(raw.created_at),

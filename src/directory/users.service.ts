@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../database/db-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ChangeJournalRepository } from './change-journal.repository';
 import { DirectoryUser } from './directory-user.entity';
+import { employmentDates } from './employment-dates';
 import {
   GroupRef,
   ListQuery,
@@ -190,6 +191,8 @@ export function deriveUserColumns(
   | 'displayNameNormalized'
   | 'primaryEmailNormalized'
   | 'active'
+  | 'hireAt'
+  | 'leaveAt'
 > {
   const userName = doc.userName;
   if (typeof userName !== 'string' || userName.trim() === '') {
@@ -209,6 +212,7 @@ export function deriveUserColumns(
     displayNameNormalized: displayName === null ? null : normalizeKey(displayName).slice(0, 255),
     primaryEmailNormalized: primaryEmail(doc),
     active: doc.active !== false,
+    ...employmentDates(doc),
   };
 }
 

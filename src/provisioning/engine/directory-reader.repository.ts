@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { fromDbDate } from '../../database/db-values';
+import { fromDbDate, toDbDateText } from '../../database/db-values';
 
 /** A directory object as the engine sees it, soft-deleted ones included (they must be deprovisioned). */
 export interface DirectoryObject {
@@ -85,21 +85,18 @@ export class DirectoryReader {
   }
 
   /**
-   * Users with an employeeHireDate or employeeLeaveDateTime (Entra extension): the date job re-evaluates those
-   * whose date has just passed. Both engines read JSON with json_extract; MySQL returns it quoted.
+   * Ids of live users, after `afterId` in id order, whose employeeHireDate or employeeLeaveDateTime (Entra
+   * extension, kept in the indexed hire_at and leave_at columns) falls in (from, to]: the date job's window.
+   * The unary `+` keeps SQLite, which has no table statistics, from walking every live user through the
+   * deleted_at or primary-key index instead of the two date indexes; MySQL ignores it.
    */
-  async datedUsers(): Promise<{ id: string; hire: string | null; leave: string | null }[]> {
-    const urn = 'urn:ietf:params:scim:schemas:extension:Microsoft:Entra:2.0:User';
-    const rows = await this.dataSource.query<{ id: string; hire: unknown; leave: unknown }[]>(
-      `SELECT id, json_extract(doc, '$."${urn}".employeeHireDate') AS hire,
-              json_extract(doc, '$."${urn}".employeeLeaveDateTime') AS leave_at
-         FROM directory_user WHERE deleted_at IS NULL AND doc LIKE '%employee%'`,
+  async datedUsers(from: Date, to: Date, afterId: string, limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM directory_user
+        WHERE ((hire_at > ? AND hire_at <= ?) OR (leave_at > ? AND leave_at <= ?)) AND +deleted_at IS NULL AND +id > ?
+        ORDER BY id LIMIT ?`,
+      [toDbDateText(from), toDbDateText(to), toDbDateText(from), toDbDateText(to), afterId, limit],
     );
-    const text = (v: unknown) => (typeof v === 'string' ? v.replace(/^"|"$/g, '') : null);
-    return rows.map((r) => ({
-      id: r.id,
-      hire: text(r.hire),
-      leave: text((r as { leave_at?: unknown }).leave_at),
-    }));
+    return rows.map((r) => r.id);
   }
 }

@@ -2,15 +2,16 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { JobLeaseRepository } from '../../database/job-lease.repository';
 import { DeliveryEngine } from '../engine/delivery-engine.service';
 import { DirectoryReader } from '../engine/directory-reader.repository';
 import { ReconciliationService } from '../engine/reconciliation.service';
 import { WorkQueueRepository } from '../engine/work-queue.repository';
 import { ProvisioningLogRepository } from '../logs/provisioning-log.repository';
 import { TargetsRepository } from '../targets/targets.repository';
-import { JobLeaseRepository } from '../../database/job-lease.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const DATED_PAGE = 500;
 
 /** What the scheduled jobs do; each runs in one process at a time across the cluster (job leases). */
 @Injectable()
@@ -49,30 +50,33 @@ export class ScheduledProvisioningService {
 
   /**
    * Users whose employeeHireDate or employeeLeaveDateTime passed since the last run are evaluated again in every
-   * target: a joiner whose start date arrives comes into scope, a leaver's date disables them.
+   * target: a joiner whose start date arrives comes into scope, a leaver's date disables them. An indexed query
+   * over the window, a page at a time: the directory's other users are never read.
    */
   async reevaluateDatedUsers(): Promise<number> {
     const now = this.clock.now();
     const { acquired, lastRunAt } = await this.lease('date-reevaluation', now, 50_000);
     if (!acquired) return 0;
-    const since = lastRunAt?.getTime() ?? now.getTime() - 60 * 60_000;
-    const due = (await this.directory.datedUsers()).filter((u) =>
-      [u.hire, u.leave].some((d) => {
-        const t = d ? Date.parse(d) : NaN;
-        return t > since && t <= now.getTime();
-      }),
-    );
-    if (due.length === 0) return 0;
-    const items = due.map((u) => ({
-      objectType: 'User' as const,
-      objectId: u.id,
-      changeSeq: null,
-      requestId: null,
-      since: now,
-    }));
-    for (const t of await this.targets.list()) if (t.enabled) await this.queue.enqueueNow(t.id, items, now);
-    this.logger.log({ msg: 'date-driven re-evaluation', users: due.length });
-    return due.length;
+    const since = lastRunAt ?? new Date(now.getTime() - 60 * 60_000);
+    const targets = (await this.targets.list()).filter((t) => t.enabled);
+    let due = 0;
+    for (let after = ''; ;) {
+      const ids = await this.directory.datedUsers(since, now, after, DATED_PAGE);
+      if (ids.length === 0) break;
+      const items = ids.map((objectId) => ({
+        objectType: 'User' as const,
+        objectId,
+        changeSeq: null,
+        requestId: null,
+        since: now,
+      }));
+      for (const t of targets) await this.queue.enqueueNow(t.id, items, now);
+      due += ids.length;
+      if (ids.length < DATED_PAGE) break;
+      after = ids[ids.length - 1];
+    }
+    if (due > 0) this.logger.log({ msg: 'date-driven re-evaluation', users: due });
+    return due;
   }
 
   async purgeExpiredLogs(): Promise<number> {

@@ -3,6 +3,7 @@ import { CreateTargetMapping1795326933836 } from './1795326933836-create-target-
 import { CreateImportTables1795327254163 } from './1795327254163-create-import-tables';
 import { AddSchemaExtensionsAndTokenOptions1795327676755 } from './1795327676755-add-schema-extensions-and-token-options';
 import { CreateProvisioningTables1795327648434 } from './1795327648434-create-provisioning-tables';
+import { AddUserEmploymentDates1795333229320 } from './1795333229320-add-user-employment-dates';
 
 /** Applied in this order; each file has a twin of the same name in ../sqlite (checked in CI). */
 export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
@@ -11,4 +12,5 @@ export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
   CreateImportTables1795327254163,
   CreateProvisioningTables1795327648434,
   AddSchemaExtensionsAndTokenOptions1795327676755,
+  AddUserEmploymentDates1795333229320,
 ];
