@@ -6,6 +6,10 @@ import { MappingsService, type MappingPreview } from '../mapping/mappings.servic
 import { MappingSetDto } from './dto/mapping-set.dto';
 import { MappingTargetParams } from './dto/mapping-target.dto';
 import { PreviewMappingDto } from './dto/preview-mapping.dto';
+import { KnownTargetPipe } from './known-target.pipe';
+
+/** The route's target id, well-formed (the DTO) and registered (404 otherwise). */
+const Target = () => Param(KnownTargetPipe);
 
 @ApiTags('mappings')
 @ApiBearerAuth()
@@ -17,21 +21,21 @@ export class MappingsController {
   /** Entra's default set for a generic SCIM app until one is saved. */
   @Get()
   @ApiOkResponse({ type: MappingSetDto })
-  get(@Param() { id }: MappingTargetParams): Promise<MappingSet> {
+  get(@Target() { id }: MappingTargetParams): Promise<MappingSet> {
     return this.mappings.getMappingSet(id);
   }
 
   /** 400 naming each problem (mapping, field, line and column) and nothing saved, or 200 with the saved set. */
   @Put()
   @ApiOkResponse({ type: MappingSetDto })
-  replace(@Param() { id }: MappingTargetParams, @Body() set: MappingSetDto): Promise<MappingSet> {
+  replace(@Target() { id }: MappingTargetParams, @Body() set: MappingSetDto): Promise<MappingSet> {
     return this.mappings.replaceMappingSet(id, set);
   }
 
   /** The scope verdict and the SCIM payload a create in this target would send; nothing is sent. */
   @Post('preview')
   @HttpCode(200)
-  preview(@Param() { id }: MappingTargetParams, @Body() dto: PreviewMappingDto): Promise<MappingPreview> {
+  preview(@Target() { id }: MappingTargetParams, @Body() dto: PreviewMappingDto): Promise<MappingPreview> {
     return this.mappings.previewForUser(id, dto);
   }
 }

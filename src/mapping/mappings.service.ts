@@ -119,6 +119,11 @@ export class MappingsService {
     return compiled;
   }
 
+  /** Drops a removed target's compiled set (its stored row was deleted with the target). */
+  forget(targetId: string): void {
+    this.compiled.delete(targetId);
+  }
+
   /** Entra's "provision on demand" without sending: the scope verdict and the create payload. */
   async previewForUser(targetId: string, ref: UserReference): Promise<MappingPreview> {
     const [compiled, source] = await Promise.all([this.compiledFor(targetId), this.sourceOf(ref)]);

@@ -29,9 +29,32 @@ function withUserSource(index: number, type: 'Direct' | 'Expression', source: st
 
 describe('Admin API: attribute mappings, expressions and preview', () => {
   let t: TestApp;
+  /** Registered targets by name (disabled: nothing is sent), since mappings belong to a target. */
+  const target: Record<string, string> = {};
 
   beforeAll(async () => {
     t = await startTestApp();
+    for (const name of [
+      'any-case',
+      'brand-new',
+      'cached',
+      'crm',
+      'fresh-target',
+      'never-saved',
+      'other',
+      'slack_prod',
+    ]) {
+      const res = await t
+        .admin('post', '/targets')
+        .send({
+          name,
+          baseUrl: 'http://127.0.0.1:9/scim',
+          auth: { type: 'bearer', token: 'tok-0123456789' },
+          enabled: false,
+        })
+        .expect(201);
+      target[name] = (res.body as { id: string }).id;
+    }
   });
   afterAll(async () => {
     await t.close();
@@ -47,7 +70,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
 
   describe('GET and PUT /admin/v1/targets/:id/mappings', () => {
     it("returns Entra's default set for a target nobody has edited", async () => {
-      const res = await t.admin('get', '/targets/fresh-target/mappings').expect(200);
+      const res = await t.admin('get', `/targets/${target['fresh-target']}/mappings`).expect(200);
       expect(res.body).toEqual(defaultMappingSet());
       expect(res.body.users.attributes).toContainEqual({
         targetAttribute: 'active',
@@ -55,12 +78,22 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
         source: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")',
         apply: 'Always',
       });
-      expect(await storedVersion('fresh-target')).toBeUndefined();
+      expect(await storedVersion(target['fresh-target'])).toBeUndefined();
     });
 
     it.each(['has space', 'x'.repeat(37), 'semi;colon'])('refuses the target id %j with 400', async (id) => {
       const res = await t.admin('get', `/targets/${encodeURIComponent(id)}/mappings`).expect(400);
       expect(res.body.message).toMatch(/target id/);
+    });
+
+    it('answers 404 for a target that is not registered, and saves nothing', async () => {
+      await t.admin('get', '/targets/no-such-target/mappings').expect(404);
+      await t.admin('put', '/targets/no-such-target/mappings').send(defaultMappingSet()).expect(404);
+      await t
+        .admin('post', '/targets/no-such-target/mappings/preview')
+        .send({ user: barbara('Sales') })
+        .expect(404);
+      expect(await storedVersion('no-such-target')).toBeUndefined();
     });
 
     it('saves a valid set, returns it, and GET gives it back; each save is a new version', async () => {
@@ -73,24 +106,27 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
         apply: 'OnCreate',
         defaultValue: 'unknown',
       });
-      const put = await t.admin('put', '/targets/slack_prod/mappings').send(set).expect(200);
+      const put = await t.admin('put', `/targets/${target.slack_prod}/mappings`).send(set).expect(200);
       expect(put.body).toEqual(set);
-      const get = await t.admin('get', '/targets/slack_prod/mappings').expect(200);
+      const get = await t.admin('get', `/targets/${target.slack_prod}/mappings`).expect(200);
       expect(get.body).toEqual(set);
-      expect(await storedVersion('slack_prod')).toBe(1);
+      expect(await storedVersion(target.slack_prod)).toBe(1);
 
-      await t.admin('put', '/targets/slack_prod/mappings').send(get.body).expect(200);
-      expect(await storedVersion('slack_prod')).toBe(2);
+      await t.admin('put', `/targets/${target.slack_prod}/mappings`).send(get.body).expect(200);
+      expect(await storedVersion(target.slack_prod)).toBe(2);
       // Another target is unaffected.
-      expect((await t.admin('get', '/targets/other/mappings').expect(200)).body).toEqual(defaultMappingSet());
+      expect((await t.admin('get', `/targets/${target.other}/mappings`).expect(200)).body).toEqual(
+        defaultMappingSet(),
+      );
     });
 
     it('refuses an expression that does not parse, naming mapping, attribute, line and column; nothing saved', async () => {
-      const before = (await t.admin('get', '/targets/slack_prod/mappings').expect(200)).body as MappingSet;
-      const version = await storedVersion('slack_prod');
+      const before = (await t.admin('get', `/targets/${target.slack_prod}/mappings`).expect(200))
+        .body as MappingSet;
+      const version = await storedVersion(target.slack_prod);
       const bad = withUserSource(8, 'Expression', 'Join(" ",\n  [givenName] [surname])');
 
-      const res = await t.admin('put', '/targets/slack_prod/mappings').send(bad).expect(400);
+      const res = await t.admin('put', `/targets/${target.slack_prod}/mappings`).send(bad).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'INVALID_MAPPING_SET' });
       expect(res.body.details).toEqual([
         expect.objectContaining({
@@ -106,8 +142,10 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
       ]);
       expect(res.body.message).toContain('users mapping 9 (name.formatted), source at line 2, column 15');
 
-      expect((await t.admin('get', '/targets/slack_prod/mappings').expect(200)).body).toEqual(before);
-      expect(await storedVersion('slack_prod')).toBe(version);
+      expect((await t.admin('get', `/targets/${target.slack_prod}/mappings`).expect(200)).body).toEqual(
+        before,
+      );
+      expect(await storedVersion(target.slack_prod)).toBe(version);
     });
 
     it.each([
@@ -116,7 +154,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
       ['an unknown attribute', 'ToUpper([noSuchAttribute])', 9, /unknown attribute "noSuchAttribute"/],
     ])('refuses %s with its position and saves nothing', async (_what, source, column, message) => {
       const res = await t
-        .admin('put', '/targets/never-saved/mappings')
+        .admin('put', `/targets/${target['never-saved']}/mappings`)
         .send(withUserSource(6, 'Expression', source))
         .expect(400);
       expect(res.body.details).toEqual([
@@ -129,12 +167,12 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
         }),
       ]);
       expect(res.body.details[0].message).toMatch(message);
-      expect(await storedVersion('never-saved')).toBeUndefined();
+      expect(await storedVersion(target['never-saved'])).toBeUndefined();
     });
 
     it('refuses an unknown Direct source attribute', async () => {
       const res = await t
-        .admin('put', '/targets/never-saved/mappings')
+        .admin('put', `/targets/${target['never-saved']}/mappings`)
         .send(withUserSource(3, 'Direct', 'jobTitel'))
         .expect(400);
       expect(res.body.details).toEqual([
@@ -154,7 +192,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
           ],
         },
       ];
-      const res = await t.admin('put', '/targets/never-saved/mappings').send(set).expect(400);
+      const res = await t.admin('put', `/targets/${target['never-saved']}/mappings`).send(set).expect(400);
       expect(res.body.details).toEqual([
         expect.objectContaining({
           objectType: 'users',
@@ -166,7 +204,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
       ]);
       expect(res.body.details[0].message).toMatch(/unknown operator "LIKE"/);
       expect(res.body.message).toContain('users scoping group 2, clause 2');
-      expect(await storedVersion('never-saved')).toBeUndefined();
+      expect(await storedVersion(target['never-saved'])).toBeUndefined();
     });
 
     it('accepts scoping operators in any case and spacing, as Entra writes them', async () => {
@@ -174,7 +212,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
       set.users.scoping = [
         { clauses: [{ attribute: 'department', operator: 'not_equals', value: 'Legal' }] },
       ];
-      await t.admin('put', '/targets/any-case/mappings').send(set).expect(200);
+      await t.admin('put', `/targets/${target['any-case']}/mappings`).send(set).expect(200);
     });
 
     it.each([
@@ -195,9 +233,9 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
     ])('refuses a set of the wrong shape with 400 naming the field (%#)', async (spoil, message) => {
       const set = defaultMappingSet();
       spoil(set);
-      const res = await t.admin('put', '/targets/never-saved/mappings').send(set).expect(400);
+      const res = await t.admin('put', `/targets/${target['never-saved']}/mappings`).send(set).expect(400);
       expect(res.body.message).toMatch(message);
-      expect(await storedVersion('never-saved')).toBeUndefined();
+      expect(await storedVersion(target['never-saved'])).toBeUndefined();
     });
 
     it('refuses a set larger than a TEXT column holds on MySQL, and saves nothing', async () => {
@@ -208,19 +246,19 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
         source: 'x'.repeat(70_000),
         apply: 'Always',
       });
-      const res = await t.admin('put', '/targets/never-saved/mappings').send(set).expect(400);
+      const res = await t.admin('put', `/targets/${target['never-saved']}/mappings`).send(set).expect(400);
       expect(res.body.message).toMatch(/larger than 65535 bytes/);
-      expect(await storedVersion('never-saved')).toBeUndefined();
+      expect(await storedVersion(target['never-saved'])).toBeUndefined();
     });
 
     it('compiles a set once per stored version (the provisioning engine never re-parses)', async () => {
       const mappings = t.app.get(MappingsService);
-      const first = await mappings.compiledFor('cached');
-      expect(await mappings.compiledFor('cached')).toBe(first);
-      await t.admin('put', '/targets/cached/mappings').send(defaultMappingSet()).expect(200);
-      const second = await mappings.compiledFor('cached');
+      const first = await mappings.compiledFor(target.cached);
+      expect(await mappings.compiledFor(target.cached)).toBe(first);
+      await t.admin('put', `/targets/${target.cached}/mappings`).send(defaultMappingSet()).expect(200);
+      const second = await mappings.compiledFor(target.cached);
       expect(second).not.toBe(first);
-      expect(await mappings.compiledFor('cached')).toBe(second);
+      expect(await mappings.compiledFor(target.cached)).toBe(second);
     });
   });
 
@@ -347,7 +385,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
           ],
         },
       ];
-      await t.admin('put', '/targets/crm/mappings').send(set).expect(200);
+      await t.admin('put', `/targets/${target.crm}/mappings`).send(set).expect(200);
       salesId = (await t.scim('post', '/Users').send(barbara('Sales')).expect(201)).body.id;
       financeId = (
         await t
@@ -359,7 +397,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
 
     it('sends nothing for a user out of scope, and the verdict names the failing clause', async () => {
       const res = await t
-        .admin('post', '/targets/crm/mappings/preview')
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
         .send({ userId: financeId })
         .expect(200);
       expect(res.body.scope).toEqual({
@@ -383,7 +421,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
 
     it('gives the exact SCIM payload a create would send for a user in scope', async () => {
       const res = await t
-        .admin('post', '/targets/crm/mappings/preview')
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
         .send({ userId: salesId })
         .expect(200);
       expect(res.body.scope).toEqual({ inScope: true, failures: [] });
@@ -410,7 +448,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
 
     it('previews a SCIM user document: a disabled user gets active false through the Switch', async () => {
       const res = await t
-        .admin('post', '/targets/crm/mappings/preview')
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
         .send({ user: barbara('Sales', { active: 'False', userName: 'doc@example.com' }) })
         .expect(200);
       expect(res.body.scope.inScope).toBe(true);
@@ -419,7 +457,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
 
     it('previews with the default set for a target nobody has edited', async () => {
       const res = await t
-        .admin('post', '/targets/brand-new/mappings/preview')
+        .admin('post', `/targets/${target['brand-new']}/mappings/preview`)
         .send({ userId: financeId })
         .expect(200);
       expect(res.body.scope.inScope).toBe(true);
@@ -428,13 +466,16 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
 
     it('answers 404 for an unknown user and 400 for a bad request', async () => {
       await t
-        .admin('post', '/targets/crm/mappings/preview')
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
         .send({ userId: '9b2d4c1e-0000-4000-8000-000000000000' })
         .expect(404);
-      await t.admin('post', '/targets/crm/mappings/preview').send({}).expect(400);
-      await t.admin('post', '/targets/crm/mappings/preview').send({ userId: 'not-a-uuid' }).expect(400);
+      await t.admin('post', `/targets/${target.crm}/mappings/preview`).send({}).expect(400);
+      await t
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
+        .send({ userId: 'not-a-uuid' })
+        .expect(400);
       const doc = await t
-        .admin('post', '/targets/crm/mappings/preview')
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
         .send({ user: { name: { givenName: 'No userName' } } })
         .expect(400);
       expect(doc.body.message).toMatch(/userName/);

@@ -1,3 +1,5 @@
+import { defaultMappingSet, type MappingSet } from '../../src/mapping/mapping-set';
+import { MappingsService } from '../../src/mapping/mappings.service';
 import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
 import { byUserName, createUser, ENTERPRISE, registerTarget, waitFor } from '../support/provisioning-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -161,6 +163,51 @@ describe('provisioning: targets admin API', () => {
       .expect(200);
     expect(page.body.entries[0].detail ?? page.body.entries[0].status).toBeDefined();
     expect(page.body.entries[0].status).toBe('Success');
+  });
+
+  it('removes a target with every row of its state, mapping set included; its log entries stay', async () => {
+    target.reset();
+    const id = await registerTarget(t, target, { name: 'removed', auth: { type: 'bearer', token: SECRET } });
+    const mapping = (await t.admin('get', `/targets/${id}/mappings`).expect(200)).body as MappingSet;
+    mapping.users.attributes.push({
+      targetAttribute: 'nickName',
+      type: 'Constant',
+      source: 'from-removed',
+      apply: 'Always',
+    });
+    await t.admin('put', `/targets/${id}/mappings`).send(mapping).expect(200);
+    const member = await createUser(t, 'member@removed.test');
+    await t
+      .scim('post', '/Groups')
+      .send({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Removed team',
+        members: [{ value: member }],
+      })
+      .expect(201);
+    const rowsOf = async (table: string) =>
+      Number(
+        (
+          await t.dataSource.query<{ n: number | string }[]>(
+            `SELECT COUNT(*) AS n FROM ${table} WHERE target_id = ?`,
+            [id],
+          )
+        )[0].n,
+      );
+    await waitFor('the membership delivered', async () => (await rowsOf('provisioned_membership')) > 0);
+    await waitFor('nothing pending', async () => {
+      const res = await t.admin('get', `/targets/${id}/status`).expect(200);
+      return res.body.pending.objects === 0 && res.body.pending.journalRowsNotYetQueued === 0;
+    });
+    const tables = ['target_runtime', 'provisioned_object', 'provisioned_membership', 'target_mapping'];
+    for (const table of tables) expect(await rowsOf(table)).toBeGreaterThan(0);
+
+    await t.admin('delete', `/targets/${id}`).expect(204);
+    await t.admin('get', `/targets/${id}/mappings`).expect(404);
+    await t.admin('put', `/targets/${id}/mappings`).send(mapping).expect(404);
+    for (const table of tables) expect({ table, rows: await rowsOf(table) }).toEqual({ table, rows: 0 });
+    expect(await rowsOf('provisioning_log')).toBeGreaterThan(0);
+    expect((await t.app.get(MappingsService).compiledFor(id)).set).toEqual(defaultMappingSet());
   });
 
   it('pages the log with a cursor and filters by time', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
+import { TargetMapping } from '../../mapping/target-mapping.entity';
 import { ProvisionedMembership } from '../engine/provisioned-membership.entity';
 import { ProvisionedObject } from '../engine/provisioned-object.entity';
 import { ProvisioningTarget } from './provisioning-target.entity';
@@ -81,10 +82,17 @@ export class TargetsRepository {
     });
   }
 
+  /**
+   * The target and every row that is its state: runtime (cursor, quarantine), work queue and what was sent,
+   * memberships, mapping set. The runtime row goes first: the journal fan-out locks it before queueing, so on
+   * MySQL a fan-out either finishes before this or finds no target. Provisioning log entries stay: they are the
+   * record of what the app was sent and are purged after PROVISIONING_LOG_RETENTION_DAYS like any other.
+   */
   async remove(manager: EntityManager, id: string): Promise<boolean> {
+    await manager.delete(TargetRuntime, { targetId: id });
     await manager.delete(ProvisionedMembership, { targetId: id });
     await manager.delete(ProvisionedObject, { targetId: id });
-    await manager.delete(TargetRuntime, { targetId: id });
+    await manager.delete(TargetMapping, { targetId: id });
     const result = await manager.delete(ProvisioningTarget, { id });
     return (result.affected ?? 0) === 1;
   }

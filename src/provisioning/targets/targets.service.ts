@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionRunner } from '../../database/transaction-runner';
+import { MappingsService } from '../../mapping/mappings.service';
 import { assertTargetUrl, ConnectionVerdict } from '../client';
 import { SecretBox } from '../secrets/secret-box';
 import { ProvisioningTarget } from './provisioning-target.entity';
@@ -19,6 +20,7 @@ export class TargetsService {
   constructor(
     private readonly targets: TargetsRepository,
     private readonly clients: TargetClients,
+    private readonly mappings: MappingsService,
     private readonly secrets: SecretBox,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -118,6 +120,7 @@ export class TargetsService {
     const removed = await this.tx.run((manager) => this.targets.remove(manager, id));
     if (!removed) throw new NotFoundError(`Target ${id} not found`);
     this.clients.forget(id);
+    this.mappings.forget(id);
   }
 
   async pauseTarget(id: string): Promise<TargetView> {
