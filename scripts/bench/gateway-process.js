@@ -64,7 +64,7 @@ async function startGateway(engine, extraEnv = {}) {
   const port = await freePort();
   let db = null;
   if (engine !== 'sqlite') db = await createDatabase(engine);
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...(process.env.GATEWAY_NODE_ARGS ? process.env.GATEWAY_NODE_ARGS.split(' ') : []), path.join(__dirname, '..', '..', 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),

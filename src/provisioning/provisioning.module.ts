@@ -5,6 +5,7 @@ import { MappingModule } from '../mapping/mapping.module';
 import { DeliveryEngine } from './engine/delivery-engine.service';
 import { DirectoryReader } from './engine/directory-reader.repository';
 import { JournalFanOut } from './engine/journal-fan-out.service';
+import { ObjectDelivery } from './engine/object-delivery.service';
 import { ObjectProvisioner } from './engine/object-provisioner.service';
 import { ProvisionedMembershipsRepository } from './engine/provisioned-memberships.repository';
 import { ReconciliationService } from './engine/reconciliation.service';
@@ -55,6 +56,7 @@ import { TargetsService } from './targets/targets.service';
     TargetHealthService,
     TargetSessions,
     ObjectProvisioner,
+    ObjectDelivery,
     DeliveryEngine,
     TargetOperationsService,
     TargetStatusService,

@@ -5,22 +5,19 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import type { CompiledMappingSet } from '../../mapping/mapping-set';
 import { MappingsService } from '../../mapping/mappings.service';
-import { ProvisioningMetrics } from '../metrics/provisioning-metrics';
-import { nextDelayMs } from '../policy/retry-policy';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetsRepository } from '../targets/targets.repository';
-import { DirectoryReader } from './directory-reader.repository';
+import { DirectoryObject, DirectoryReader } from './directory-reader.repository';
 import { JournalFanOut } from './journal-fan-out.service';
-import { ObjectProvisioner } from './object-provisioner.service';
+import { ObjectDelivery } from './object-delivery.service';
 import { ProvisionedObject } from './provisioned-object.entity';
 import { ReconciliationService } from './reconciliation.service';
 import { TargetHealthService } from './target-health.service';
 import { WorkQueueRepository } from './work-queue.repository';
 
 const LEASE_MS = 5 * 60_000;
-const MAX_ATTEMPTS = 12;
-const BACKOFF = { baseMs: 500, capMs: 5 * 60_000 };
 const PROBE_HOLD_MS = 60_000;
 
 /**
@@ -46,11 +43,10 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     private readonly targets: TargetsRepository,
     private readonly fanOut: JournalFanOut,
     private readonly queue: WorkQueueRepository,
-    private readonly provisioner: ObjectProvisioner,
+    private readonly delivery: ObjectDelivery,
     private readonly reconciliation: ReconciliationService,
     private readonly health: TargetHealthService,
     private readonly directory: DirectoryReader,
-    private readonly metrics: ProvisioningMetrics,
     private readonly mappings: MappingsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -145,6 +141,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     }
     if (rows.length === 0) return;
     if (mode === 'probe') this.health.deferProbe(target.id, PROBE_HOLD_MS);
+    const { compiled, sources } = await this.prefetch(target.id, rows);
     // `concurrency` requests in flight at once; a few more claimed so that the next one starts without a DB round trip.
     const lanes = Math.min(target.concurrency, rows.length);
     const work = [...rows];
@@ -158,7 +155,9 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
             void this.tick();
           }
           try {
-            await this.deliver(target, row, token);
+            const source =
+              row.objectType === 'User' && sources ? (sources.get(row.objectId) ?? null) : undefined;
+            await this.delivery.deliver(target, row, token, { compiled, source });
           } finally {
             this.adjustInFlight(target.id, -1);
           }
@@ -169,6 +168,28 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  /**
+   * One read of the mapping and of the claimed users for the whole batch instead of one per object. A change after
+   * this read bumps the row's generation, so the object stays pending and goes again with the newer state. On a
+   * database error each attempt reads for itself.
+   */
+  private async prefetch(
+    targetId: string,
+    rows: ProvisionedObject[],
+  ): Promise<{ compiled?: CompiledMappingSet; sources?: Map<string, DirectoryObject> }> {
+    try {
+      const userIds = rows.filter((r) => r.objectType === 'User').map((r) => r.objectId);
+      const [compiled, sources] = await Promise.all([
+        this.mappings.compiledFor(targetId),
+        userIds.length > 0 ? this.directory.users(userIds) : undefined,
+      ]);
+      return { compiled, sources };
+    } catch (err) {
+      this.logger.warn({ msg: 'batch prefetch failed', targetId, error: String(err) });
+      return {};
+    }
+  }
+
   private adjustInFlight(targetId: string, delta: number): void {
     this.inFlight.set(targetId, (this.inFlight.get(targetId) ?? 0) + delta);
   }
@@ -176,88 +197,5 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   /** Requests in flight or claimed for a target by this process (the status page and tests read it). */
   inFlightFor(targetId: string): number {
     return this.inFlight.get(targetId) ?? 0;
-  }
-
-  private async deliver(target: ProvisioningTarget, row: ProvisionedObject, token: string): Promise<void> {
-    const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
-    const attempt = row.attempts + 1;
-    try {
-      const report = await this.provisioner.provisionObject(target, key, row, {
-        reconcile: row.reconcile,
-        changeSeq: row.changeSeq,
-        requestId: row.requestId,
-        attempt,
-      });
-      const now = this.clock.now();
-      const retryAt =
-        report.retry && attempt < MAX_ATTEMPTS
-          ? new Date(
-              now.getTime() +
-                nextDelayMs(attempt, {
-                  ...BACKOFF,
-                  retryAfterMs: report.retry.retryAfterMs,
-                  random: Math.random,
-                }),
-            )
-          : undefined;
-      await this.queue.complete(key, { ...report.outcome, retryAt }, now, {
-        owner: token,
-        generation: row.generation,
-      });
-      if (!retryAt && row.pendingSince)
-        this.metrics.observeLatency(target.id, (now.getTime() - row.pendingSince.getTime()) / 1000);
-      if (report.nowInTarget && row.targetObjectId === null) await this.wakeDependents(target, key.objectId);
-      const waitingFor = report.outcome.waitingFor;
-      if (waitingFor && (await this.queue.targetIds(target.id, [waitingFor])).has(waitingFor))
-        await this.queue.wakeWaiting(target.id, waitingFor, now);
-    } catch (err) {
-      // Not the target's answer (a database error, a bug): keep the object pending and try again later.
-      this.logger.error({
-        msg: 'delivery failed',
-        targetId: target.id,
-        objectId: row.objectId,
-        error: err instanceof Error ? err.stack : String(err),
-      });
-      const now = this.clock.now();
-      await this.queue
-        .complete(
-          key,
-          {
-            targetObjectId: row.targetObjectId,
-            status: row.status,
-            lastSent: row.lastSent,
-            lastSentHash: row.lastSentHash,
-            lastResult: 'failure',
-            lastError: 'internal error; see the gateway log',
-            waitingFor: row.waitingFor,
-            retryAt: new Date(
-              now.getTime() + nextDelayMs(Math.min(attempt, 10), { ...BACKOFF, random: Math.random }),
-            ),
-          },
-          now,
-          { owner: token, generation: row.generation },
-        )
-        .catch(() => undefined);
-    }
-  }
-
-  /** A new object in the target: users whose manager it is, and (for a user) its groups, are sent again. */
-  private async wakeDependents(target: ProvisioningTarget, objectId: string): Promise<void> {
-    const now = this.clock.now();
-    await this.queue.wakeWaiting(target.id, objectId, now);
-    if (!target.provisionGroups) return;
-    const groups = await this.directory.groupIdsOf(objectId);
-    if (groups.length === 0) return;
-    await this.queue.enqueueNow(
-      target.id,
-      groups.map((id) => ({
-        objectType: 'Group' as const,
-        objectId: id,
-        changeSeq: null,
-        requestId: null,
-        since: now,
-      })),
-      now,
-    );
   }
 }

@@ -25,6 +25,12 @@ import { ObjectKey, ObjectOutcome, WorkQueueRepository } from './work-queue.repo
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
+/** What the engine read once for a whole batch. `source`: undefined when not read, null when gone. */
+export interface Prefetched {
+  compiled?: CompiledMappingSet;
+  source?: DirectoryObject | null;
+}
+
 interface Attempt {
   target: ProvisioningTarget;
   key: ObjectKey;
@@ -56,6 +62,7 @@ export class ObjectProvisioner {
     key: ObjectKey,
     row: ProvisionedObject | null,
     options: { reconcile: boolean; changeSeq: number | null; requestId: string | null; attempt: number },
+    prefetched: Prefetched = {},
   ): Promise<AttemptReport> {
     const session = this.sessions.open(target, key, options);
     const a: Attempt = {
@@ -76,7 +83,7 @@ export class ObjectProvisioner {
       },
     };
     try {
-      await this.run(a);
+      await this.run(a, prefetched);
       return session.report(a.outcome, a.nowInTarget);
     } catch (err) {
       if (!(err instanceof AttemptStop)) throw err;
@@ -86,9 +93,9 @@ export class ObjectProvisioner {
     }
   }
 
-  private async run(a: Attempt): Promise<void> {
-    const compiled = await this.mappings.compiledFor(a.target.id);
-    const source = await this.importObject(a);
+  private async run(a: Attempt, prefetched: Prefetched): Promise<void> {
+    const compiled = prefetched.compiled ?? (await this.mappings.compiledFor(a.target.id));
+    const source = await this.importObject(a, prefetched.source);
     const inTarget =
       a.outcome.targetObjectId !== null && (a.outcome.status === 'active' || a.outcome.status === 'disabled');
     const objectType = a.key.objectType === 'User' ? 'users' : 'groups';
@@ -149,11 +156,16 @@ export class ObjectProvisioner {
     return this.updateInTarget(a, desired, decision.kind === 'disable', mapped);
   }
 
-  private async importObject(a: Attempt): Promise<DirectoryObject | null> {
+  private async importObject(
+    a: Attempt,
+    read: DirectoryObject | null | undefined,
+  ): Promise<DirectoryObject | null> {
     const source =
-      a.key.objectType === 'User'
-        ? ((await this.directory.users([a.key.objectId])).get(a.key.objectId) ?? null)
-        : await this.directory.group(a.key.objectId);
+      read !== undefined
+        ? read
+        : a.key.objectType === 'User'
+          ? ((await this.directory.users([a.key.objectId])).get(a.key.objectId) ?? null)
+          : await this.directory.group(a.key.objectId);
     if (source && a.key.objectType === 'Group') {
       source.doc = {
         ...source.doc,

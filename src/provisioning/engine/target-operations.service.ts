@@ -6,7 +6,8 @@ import { TargetsService } from '../targets/targets.service';
 import { TargetsRepository } from '../targets/targets.repository';
 import { ProvisioningStep } from './attempt.types';
 import { DirectoryReader } from './directory-reader.repository';
-import { ObjectProvisioner } from './object-provisioner.service';
+import { DeliveryEngine } from './delivery-engine.service';
+import { ObjectDelivery } from './object-delivery.service';
 import { ReconciliationService } from './reconciliation.service';
 import { TargetHealthService } from './target-health.service';
 import { WorkQueueRepository } from './work-queue.repository';
@@ -32,7 +33,8 @@ export class TargetOperationsService {
     private readonly reconciliation: ReconciliationService,
     private readonly health: TargetHealthService,
     private readonly queue: WorkQueueRepository,
-    private readonly provisioner: ObjectProvisioner,
+    private readonly delivery: ObjectDelivery,
+    private readonly engine: DeliveryEngine,
     private readonly directory: DirectoryReader,
     private readonly logs: ProvisioningLogWriter,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -67,16 +69,7 @@ export class TargetOperationsService {
         : (await this.directory.group(objectId)) !== null;
     if (!exists) throw new NotFoundError(`${objectType} ${objectId} not found in the directory`);
     const key = { targetId: id, objectType, objectId } as const;
-    const now = this.clock.now();
-    await this.queue.ensureRow(key, now);
-    const row = await this.queue.find(key);
-    const report = await this.provisioner.provisionObject(target, key, row, {
-      reconcile: false,
-      changeSeq: null,
-      requestId: null,
-      attempt: 1,
-    });
-    await this.queue.complete(key, report.outcome, this.clock.now());
+    const report = await this.delivery.deliverNow(target, key, this.engine.owner);
     await this.logs.flush();
     return {
       targetId: id,

@@ -54,14 +54,25 @@ export class WorkQueueRepository {
     this.mysql = dataSource.options.type !== 'better-sqlite3';
   }
 
+  /**
+   * `notBefore`: due then, not now (a group woken by a new member waits for more of them). A row already pending and
+   * not in flight keeps its own schedule; a row in flight is sent again at `notBefore` instead of at once.
+   */
   async enqueue(
     manager: EntityManager,
     targetId: string,
     items: WorkItem[],
-    options: { reconcile?: boolean; now: Date },
+    options: { reconcile?: boolean; now: Date; notBefore?: Date },
   ): Promise<void> {
     const now = toDbDateText(options.now);
     const reconcile = options.reconcile ? 1 : 0;
+    const notBefore = options.notBefore ? toDbDateText(options.notBefore) : null;
+    const schedule = notBefore
+      ? {
+          attempts: 'CASE WHEN pending = 1 AND lease_owner IS NULL THEN attempts ELSE 0 END',
+          next: 'CASE WHEN pending = 1 AND lease_owner IS NULL THEN next_attempt_at ELSE ? END',
+        }
+      : { attempts: '0', next: 'NULL' };
     for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
       const chunk = items.slice(i, i + ROWS_PER_INSERT);
       const params: unknown[] = [];
@@ -74,10 +85,12 @@ export class WorkQueueRepository {
           toDbDateText(it.since),
           reconcile,
           it.requestId,
+          notBefore,
           now,
         );
-        return "(?, ?, ?, NULL, 'none', NULL, NULL, NULL, NULL, 1, 1, ?, ?, ?, ?, 0, NULL, NULL, NULL, NULL, ?)";
+        return "(?, ?, ?, NULL, 'none', NULL, NULL, NULL, NULL, 1, 1, ?, ?, ?, ?, 0, ?, NULL, NULL, NULL, ?)";
       });
+      if (notBefore) params.push(notBefore);
       const upsert = this.mysql
         ? `ON DUPLICATE KEY UPDATE
              pending_since = IF(pending = 1, pending_since, VALUES(pending_since)),
@@ -86,7 +99,7 @@ export class WorkQueueRepository {
              generation = generation + 1,
              change_seq = COALESCE(GREATEST(change_seq, VALUES(change_seq)), change_seq, VALUES(change_seq)),
              request_id = COALESCE(VALUES(request_id), request_id),
-             attempts = 0, next_attempt_at = NULL, updated_at = VALUES(updated_at)`
+             attempts = ${schedule.attempts}, next_attempt_at = ${schedule.next}, updated_at = VALUES(updated_at)`
         : `ON CONFLICT (target_id, object_type, object_id) DO UPDATE SET
              pending_since = CASE WHEN pending = 1 THEN pending_since ELSE excluded.pending_since END,
              reconcile = CASE WHEN pending = 1 THEN max(reconcile, excluded.reconcile) ELSE excluded.reconcile END,
@@ -94,7 +107,7 @@ export class WorkQueueRepository {
              generation = generation + 1,
              change_seq = COALESCE(max(change_seq, excluded.change_seq), change_seq, excluded.change_seq),
              request_id = COALESCE(excluded.request_id, request_id),
-             attempts = 0, next_attempt_at = NULL, updated_at = excluded.updated_at`;
+             attempts = ${schedule.attempts}, next_attempt_at = ${schedule.next}, updated_at = excluded.updated_at`;
       await manager.query(
         `INSERT INTO provisioned_object (${COLUMNS}) VALUES ${values.join(', ')} ${upsert}`,
         params,
@@ -102,8 +115,8 @@ export class WorkQueueRepository {
     }
   }
 
-  async enqueueNow(targetId: string, items: WorkItem[], now: Date): Promise<void> {
-    await this.tx.run((m) => this.enqueue(m, targetId, items, { now }));
+  async enqueueNow(targetId: string, items: WorkItem[], now: Date, notBefore?: Date): Promise<void> {
+    await this.tx.run((m) => this.enqueue(m, targetId, items, { now, notBefore }));
   }
 
   /** Claims up to `limit` due items for `owner` until `leaseUntil`; a lease another process holds is respected. */
@@ -134,6 +147,36 @@ export class WorkQueueRepository {
     return this.dataSource.manager.find(ProvisionedObject, {
       where: { targetId, objectId: In(ids), leaseOwner: owner },
     });
+  }
+
+  /**
+   * Leases one object (provision on demand), creating its row when the engine never saw it: the engine cannot send
+   * it at the same time. Null while another owner holds it.
+   */
+  async claimOne(
+    key: ObjectKey,
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<ProvisionedObject | null> {
+    const nowText = toDbDateText(now);
+    const claimed = await this.tx.run(async (m) => {
+      await m.query(
+        `INSERT INTO provisioned_object (${COLUMNS})
+         VALUES (?, ?, ?, NULL, 'none', NULL, NULL, NULL, NULL, 0, 1, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, ?)
+         ${this.mysql ? 'ON DUPLICATE KEY UPDATE target_id = target_id' : 'ON CONFLICT DO NOTHING'}`,
+        [key.targetId, key.objectType, key.objectId, nowText],
+      );
+      return executeWrite(
+        m,
+        `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
+          WHERE target_id = ? AND object_type = ? AND object_id = ? AND (lease_until IS NULL OR lease_until < ?)`,
+        [owner, toDbDateText(leaseUntil), key.targetId, key.objectType, key.objectId, nowText],
+      );
+    });
+    return claimed === 0
+      ? null
+      : this.dataSource.manager.findOneBy(ProvisionedObject, { ...key, leaseOwner: owner });
   }
 
   private write(sql: string, params: unknown[]): Promise<number> {
@@ -195,12 +238,13 @@ export class WorkQueueRepository {
       sets.push('attempts = attempts + 1', 'next_attempt_at = ?');
       params.push(toDbDateText(outcome.retryAt!));
     } else if (lease) {
+      // Newer work that arrived meanwhile keeps the schedule it was enqueued with.
       sets.push(
         'reconcile = CASE WHEN generation = ? THEN 0 ELSE reconcile END',
         'attempts = 0',
-        'next_attempt_at = NULL',
+        'next_attempt_at = CASE WHEN generation = ? THEN NULL ELSE next_attempt_at END',
       );
-      params.push(gen);
+      params.push(gen, gen);
     }
     sets.push(`pending = ${clearPending}`);
     if (lease && !retry) params.push(gen);
@@ -214,18 +258,6 @@ export class WorkQueueRepository {
       params,
     );
     return n > 0;
-  }
-
-  /** An on-demand run writes its result on a row that may not exist yet. */
-  async ensureRow(key: ObjectKey, now: Date): Promise<void> {
-    await this.tx.run(async (m) => {
-      const existing = await m.findOneBy(ProvisionedObject, key);
-      if (existing) return;
-      await this.enqueue(m, key.targetId, [{ ...key, changeSeq: null, requestId: null, since: now }], {
-        now,
-      });
-      await m.update(ProvisionedObject, key, { pending: false });
-    });
   }
 
   /** Objects waiting for `objectId` to exist in the target (their manager) become pending again. */

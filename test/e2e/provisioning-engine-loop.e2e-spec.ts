@@ -1,0 +1,171 @@
+import { DeliveryEngine } from '../../src/provisioning/engine/delivery-engine.service';
+import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
+import {
+  byUserName,
+  createUser,
+  registerTarget,
+  USER_SCHEMAS,
+  waitFor,
+} from '../support/provisioning-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const USERS = 240;
+
+/**
+ * The claim loop's bookkeeping: deliveries that finish while the next claim is on its way to the database must free
+ * their slots. A lost decrement shrinks every later batch until the engine claims one object at a time (an initial
+ * sync on MariaDB once crawled at 6 users/s this way).
+ */
+describe('provisioning: the claim loop, provision on demand beside it, and woken groups', () => {
+  let t: TestApp;
+  let target: FakeScimTarget;
+
+  beforeAll(async () => {
+    target = await startFakeScimTarget();
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await target?.close();
+  });
+
+  afterEach(() => {
+    target.clearFaults();
+    target.reset();
+  });
+
+  const lookupsOf = (userName: string) =>
+    target.requests.filter((r) => r.method === 'GET' && (r.query.filter ?? '').includes(userName));
+  const postsOf = (userName: string) =>
+    target.requests.filter(
+      (r) =>
+        r.method === 'POST' && r.path === '/Users' && (r.body as { userName?: string }).userName === userName,
+    );
+
+  it('waits for the engine to finish an object before provisioning it on demand, so it is created once', async () => {
+    const targetId = await registerTarget(t, target, {
+      name: 'race',
+      profile: 'rfc',
+      provisionGroups: false,
+    });
+    target.slow(700, { method: 'POST', path: '/Users' });
+    const userName = 'race@example.com';
+    const userId = await createUser(t, userName);
+    await waitFor('the engine looking the user up', () => lookupsOf(userName).length > 0);
+    const res = await t.admin('post', `/targets/${targetId}/provision`).send({ userId }).expect(200);
+    expect(res.body).toMatchObject({ status: expect.stringMatching(/Success|Skipped/) });
+    expect(byUserName(target, 'race@example.com')).toBeDefined();
+    expect(postsOf('race@example.com')).toHaveLength(1);
+    await t.admin('delete', `/targets/${targetId}`).expect(204);
+  });
+
+  it('answers 409 when the engine holds the object longer than provision on demand waits', async () => {
+    const targetId = await registerTarget(t, target, {
+      name: 'held',
+      profile: 'rfc',
+      provisionGroups: false,
+    });
+    target.slow(4000, { method: 'POST', path: '/Users' });
+    const userName = 'slowpoke@example.com';
+    const userId = await createUser(t, userName);
+    await waitFor('the engine looking the user up', () => lookupsOf(userName).length > 0);
+    const res = await t.admin('post', `/targets/${targetId}/provision`).send({ userId }).expect(409);
+    expect(JSON.stringify(res.body)).toContain('being provisioned to this target right now');
+    await waitFor('the engine done', () => byUserName(target, 'slowpoke@example.com'), 15_000);
+    expect(postsOf('slowpoke@example.com')).toHaveLength(1);
+    await t.admin('delete', `/targets/${targetId}`).expect(204);
+  }, 30_000);
+
+  it('sends a group whose members are being created a few times, not once per member', async () => {
+    const members = 60;
+    const group = await t
+      .scim('post', '/Groups')
+      .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Big team' })
+      .expect(201);
+    const targetId = await registerTarget(t, target, {
+      name: 'groups',
+      profile: 'rfc',
+      provisionGroups: true,
+      concurrency: 2,
+    });
+    await waitFor('the empty group in the target', () =>
+      target.groups().some((g) => g.displayName === 'Big team'),
+    );
+    // The members join the group in the directory before they exist in the target; slow user creates spread their
+    // arrival over a few seconds, and each arrival wakes the group.
+    target.slow(40, { method: 'POST', path: '/Users' });
+    const operations = Array.from({ length: members }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `m${i}`,
+      data: { schemas: USER_SCHEMAS, userName: `member${i}@example.com`, active: true },
+    }));
+    await t
+      .scim('post', '/Bulk')
+      .send({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+        Operations: [
+          ...operations,
+          {
+            method: 'PATCH',
+            path: `/Groups/${group.body.id as string}`,
+            data: {
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+              Operations: [
+                {
+                  op: 'add',
+                  path: 'members',
+                  value: operations.map((o) => ({ value: `bulkId:${o.bulkId}` })),
+                },
+              ],
+            },
+          },
+        ],
+      })
+      .expect(200);
+    await waitFor(
+      'the group with every member in the target',
+      () => {
+        const g = target.groups().find((x) => x.displayName === 'Big team');
+        return (g?.members as unknown[] | undefined)?.length === members;
+      },
+      60_000,
+    );
+    const memberPatches = target.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith('/Groups'));
+    expect(memberPatches.length).toBeLessThanOrEqual(10);
+    await t.admin('delete', `/targets/${targetId}`).expect(204);
+  }, 90_000);
+
+  it('frees every claimed slot once an initial sync of many users is delivered', async () => {
+    const operations = Array.from({ length: USERS }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `u${i}`,
+      data: { schemas: USER_SCHEMAS, userName: `bulk${i}@example.com`, active: true },
+    }));
+    await t
+      .scim('post', '/Bulk')
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: operations })
+      .expect(200);
+    // Slow answers keep deliveries in flight while the engine claims the next batch.
+    target.slow(5);
+    const targetId = await registerTarget(t, target, {
+      name: 'initial-sync',
+      profile: 'rfc',
+      provisionGroups: false,
+      concurrency: 2,
+      requestsPerSecond: 10_000,
+    });
+    await waitFor('every user in the target', () => target.users().length >= USERS, 60_000);
+    const engine = t.app.get(DeliveryEngine);
+    await waitFor('nothing pending', async () => {
+      const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
+        pending: { objects: number };
+      };
+      return status.pending.objects === 0 && engine.inFlightFor(targetId) === 0;
+    });
+    expect(engine.inFlightFor(targetId)).toBe(0);
+    await t.admin('delete', `/targets/${targetId}`).expect(204);
+  }, 90_000);
+});
