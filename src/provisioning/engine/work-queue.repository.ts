@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
+import { affected, WriteBatcher } from '../../database/write-batcher';
 import { ProvisionedObject, ProvisionedStatus } from './provisioned-object.entity';
 
 export interface WorkItem {
@@ -46,12 +47,15 @@ const COLUMNS =
 @Injectable()
 export class WorkQueueRepository {
   private readonly mysql: boolean;
+  /** Completions arrive one per delivered object, hundreds a second: they share transactions. */
+  private readonly completions: WriteBatcher;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
   ) {
     this.mysql = dataSource.options.type !== 'better-sqlite3';
+    this.completions = new WriteBatcher(tx);
   }
 
   /**
@@ -167,7 +171,7 @@ export class WorkQueueRepository {
          ${this.mysql ? 'ON DUPLICATE KEY UPDATE target_id = target_id' : 'ON CONFLICT DO NOTHING'}`,
         [key.targetId, key.objectType, key.objectId, nowText],
       );
-      return executeWrite(
+      return affected(
         m,
         `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
           WHERE target_id = ? AND object_type = ? AND object_id = ? AND (lease_until IS NULL OR lease_until < ?)`,
@@ -180,7 +184,7 @@ export class WorkQueueRepository {
   }
 
   private write(sql: string, params: unknown[]): Promise<number> {
-    return this.tx.run((manager) => executeWrite(manager, sql, params));
+    return this.tx.run((manager) => affected(manager, sql, params));
   }
 
   find(key: ObjectKey): Promise<ProvisionedObject | null> {
@@ -253,7 +257,7 @@ export class WorkQueueRepository {
     const where = lease ? ' AND lease_owner = ?' : '';
     params.push(key.targetId, key.objectType, key.objectId);
     if (lease) params.push(lease.owner);
-    const n = await this.write(
+    const n = await this.completions.write(
       `UPDATE provisioned_object SET ${sets.join(', ')} WHERE target_id = ? AND object_type = ? AND object_id = ?${where}`,
       params,
     );
@@ -306,10 +310,4 @@ export class WorkQueueRepository {
     );
     return new Map(rows.map((r) => [r.target_id, Number(r.n)]));
   }
-}
-
-/** A raw write in its own transaction (serialized with every other writer on SQLite); returns the affected rows. */
-export async function executeWrite(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  const result = (await manager.queryRunner!.query(sql, params, true)) as { affected?: number };
-  return result.affected ?? 0;
 }
