@@ -6,6 +6,7 @@ import { DeliveryEngine } from './engine/delivery-engine.service';
 import { DirectoryReader } from './engine/directory-reader.repository';
 import { JournalFanOut } from './engine/journal-fan-out.service';
 import { ObjectDelivery } from './engine/object-delivery.service';
+import { TargetWrites } from './engine/target-writes.service';
 import { ObjectProvisioner } from './engine/object-provisioner.service';
 import { ProvisionedMembershipsRepository } from './engine/provisioned-memberships.repository';
 import { ReconciliationService } from './engine/reconciliation.service';
@@ -57,6 +58,7 @@ import { TargetsService } from './targets/targets.service';
     TargetSessions,
     ObjectProvisioner,
     ObjectDelivery,
+    TargetWrites,
     DeliveryEngine,
     TargetOperationsService,
     TargetStatusService,

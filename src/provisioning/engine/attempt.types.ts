@@ -1,5 +1,7 @@
 import type { LogAction, LogStatus } from '../logs/provisioning-log.entity';
-import type { ObjectOutcome } from './work-queue.repository';
+import type { ProvisioningTarget } from '../targets/provisioning-target.entity';
+import type { TargetSession } from './target-session';
+import type { ObjectKey, ObjectOutcome } from './work-queue.repository';
 
 /** One step of an attempt, as Entra's provisioning log shows them (provisioningStep). */
 export interface ProvisioningStep {
@@ -48,4 +50,15 @@ export class AttemptStop extends Error {
   ) {
     super(message);
   }
+}
+
+/** One attempt in progress: what the provisioner decided and the target writes fill in. */
+export interface Attempt {
+  target: ProvisioningTarget;
+  key: ObjectKey;
+  session: TargetSession;
+  steps: ProvisioningStep[];
+  outcome: ObjectOutcome;
+  reconcile: boolean;
+  nowInTarget: boolean;
 }
