@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { execute } from './sql';
 import { TransactionRunner } from './transaction-runner';
 
 interface Pending {
@@ -36,20 +36,14 @@ export class WriteBatcher {
     try {
       const counts = await this.tx.run(async (m) => {
         const out: number[] = [];
-        for (const w of batch) out.push(await affected(m, w.sql, w.params));
+        for (const w of batch) out.push(await execute(m, w.sql, w.params));
         return out;
       });
       batch.forEach((w, i) => w.resolve(counts[i]));
     } catch {
       for (const w of batch) {
-        await this.tx.run((m) => affected(m, w.sql, w.params)).then(w.resolve, w.reject);
+        await this.tx.run((m) => execute(m, w.sql, w.params)).then(w.resolve, w.reject);
       }
     }
   }
-}
-
-/** Runs a raw write and returns the number of rows it changed. */
-export async function affected(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  const result = (await manager.queryRunner!.query(sql, params, true)) as { affected?: number };
-  return result.affected ?? 0;
 }

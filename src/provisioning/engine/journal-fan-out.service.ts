@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
 import { fromDbDate } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { affected } from '../../database/write-batcher';
+import { execute } from '../../database/sql';
 import { WorkItem, WorkQueueRepository } from './work-queue.repository';
 
 const BATCH = 2000;
@@ -82,7 +82,7 @@ export class JournalFanOut {
         }
         if (last === cursor) return 0;
         await this.queue.enqueue(m, targetId, [...items.values()], { now });
-        const moved = await affected(
+        const moved = await execute(
           m,
           'UPDATE target_runtime SET journal_cursor = ? WHERE target_id = ? AND journal_cursor = ?',
           [last, targetId, cursor],

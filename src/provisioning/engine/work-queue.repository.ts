@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { affected, WriteBatcher } from '../../database/write-batcher';
+import { execute } from '../../database/sql';
+import { WriteBatcher } from '../../database/write-batcher';
 import { ProvisionedObject, ProvisionedStatus } from './provisioned-object.entity';
 
 export interface WorkItem {
@@ -171,7 +172,7 @@ export class WorkQueueRepository {
          ${this.mysql ? 'ON DUPLICATE KEY UPDATE target_id = target_id' : 'ON CONFLICT DO NOTHING'}`,
         [key.targetId, key.objectType, key.objectId, nowText],
       );
-      return affected(
+      return execute(
         m,
         `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
           WHERE target_id = ? AND object_type = ? AND object_id = ? AND (lease_until IS NULL OR lease_until < ?)`,
@@ -184,7 +185,7 @@ export class WorkQueueRepository {
   }
 
   private write(sql: string, params: unknown[]): Promise<number> {
-    return this.tx.run((manager) => affected(manager, sql, params));
+    return this.tx.run((manager) => execute(manager, sql, params));
   }
 
   find(key: ObjectKey): Promise<ProvisionedObject | null> {

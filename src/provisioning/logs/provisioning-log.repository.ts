@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
+import { execute } from '../../database/sql';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { LogAction, LogStatus, ProvisioningLog } from './provisioning-log.entity';
 
 export type LogEntryInput = Omit<ProvisioningLog, 'id'>;
+
+const ROWS_PER_INSERT = 100;
+const LOG_COLUMNS =
+  'target_id, object_type, object_id, target_object_id, change_seq, action, status, reason, detail, request, ' +
+  'response_status, response_excerpt, duration_ms, attempt, request_id, created_at';
+const LOG_ROW = `(${LOG_COLUMNS.split(',')
+  .map(() => '?')
+  .join(', ')})`;
 
 export interface LogQuery {
   targetId?: string;
@@ -26,11 +35,38 @@ export class ProvisioningLogRepository {
     private readonly tx: TransactionRunner,
   ) {}
 
-  /** In a transaction of its own: on SQLite's one connection a bare insert could land in another writer's. */
+  /**
+   * In a transaction of its own (on SQLite's one connection a bare insert could land in another writer's), as raw
+   * multi-row inserts: the query builder's per-value work was a tenth of the engine's CPU in an initial sync.
+   */
   async append(entries: LogEntryInput[]): Promise<void> {
     await this.tx.run(async (manager) => {
-      for (let i = 0; i < entries.length; i += 200)
-        await manager.insert(ProvisioningLog, entries.slice(i, i + 200));
+      for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
+        const chunk = entries.slice(i, i + ROWS_PER_INSERT);
+        const params = chunk.flatMap((e) => [
+          e.targetId,
+          e.objectType,
+          e.objectId,
+          e.targetObjectId,
+          e.changeSeq,
+          e.action,
+          e.status,
+          e.reason,
+          e.detail,
+          e.request,
+          e.responseStatus,
+          e.responseExcerpt,
+          e.durationMs,
+          e.attempt,
+          e.requestId,
+          e.createdAt,
+        ]);
+        await execute(
+          manager,
+          `INSERT INTO provisioning_log (${LOG_COLUMNS}) VALUES ${chunk.map(() => LOG_ROW).join(', ')}`,
+          params,
+        );
+      }
     });
   }
 
