@@ -3,6 +3,7 @@ import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target
 import {
   byUserName,
   createUser,
+  ENTERPRISE,
   registerTarget,
   USER_SCHEMAS,
   waitFor,
@@ -136,6 +137,51 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
     expect(memberPatches.length).toBeLessThanOrEqual(10);
     await t.admin('delete', `/targets/${targetId}`).expect(204);
   }, 90_000);
+
+  it('wakes, after a restart, a user left waiting for a manager who reached the target before the crash', async () => {
+    const targetId = await registerTarget(t, target, {
+      name: 'stranded',
+      profile: 'rfc',
+      provisionGroups: false,
+    });
+    const bossId = await createUser(t, 'chief@example.com');
+    const annId = await createUser(t, 'report@example.com', { [ENTERPRISE]: { manager: { value: bossId } } });
+    const linked = () =>
+      (byUserName(target, 'report@example.com')?.[ENTERPRISE] as { manager?: unknown } | undefined)?.manager;
+    await waitFor('the report linked to her manager', linked);
+    const engine = t.app.get(DeliveryEngine);
+    await waitFor('the engine idle', async () => {
+      const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
+        pending: { objects: number };
+      };
+      return status.pending.objects === 0 && engine.inFlightFor(targetId) === 0;
+    });
+    // The state a kill between the manager's completion and the wake leaves: the report recorded as sent without
+    // a manager and waiting for one, and the target's copy without it.
+    const [row] = await t.dataSource.query<{ last_sent: string }[]>(
+      'SELECT last_sent FROM provisioned_object WHERE target_id = ? AND object_id = ?',
+      [targetId, annId],
+    );
+    const sent = JSON.parse(row.last_sent) as Record<string, unknown>;
+    for (const k of Object.keys(sent)) if (k.toLowerCase().includes('manager')) delete sent[k];
+    await t.dataSource.query(
+      'UPDATE provisioned_object SET last_sent = ?, waiting_for = ? WHERE target_id = ? AND object_id = ?',
+      [JSON.stringify(sent), bossId, targetId, annId],
+    );
+    const copy = byUserName(target, 'report@example.com')!;
+    delete (copy[ENTERPRISE] as { manager?: unknown }).manager;
+    target.reset();
+    t = await t.restart();
+    await waitFor('the manager link sent again', () =>
+      target.requests.some((r) => r.method === 'PATCH' && JSON.stringify(r.body).includes('manager')),
+    );
+    const [after] = await t.dataSource.query<{ waiting_for: string | null }[]>(
+      'SELECT waiting_for FROM provisioned_object WHERE target_id = ? AND object_id = ?',
+      [targetId, annId],
+    );
+    expect(after.waiting_for).toBeNull();
+    await t.admin('delete', `/targets/${targetId}`).expect(204);
+  }, 30_000);
 
   it('frees every claimed slot once an initial sync of many users is delivered', async () => {
     const operations = Array.from({ length: USERS }, (_, i) => ({

@@ -11,7 +11,7 @@ import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetsRepository } from '../targets/targets.repository';
 import { DirectoryObject, DirectoryReader } from './directory-reader.repository';
 import { JournalFanOut } from './journal-fan-out.service';
-import { ObjectDelivery } from './object-delivery.service';
+import { isNewInTarget, ObjectDelivery } from './object-delivery.service';
 import { ProvisionedObject } from './provisioned-object.entity';
 import { ReconciliationService } from './reconciliation.service';
 import { TargetHealthService } from './target-health.service';
@@ -19,6 +19,7 @@ import { WorkQueueRepository } from './work-queue.repository';
 
 const LEASE_MS = 5 * 60_000;
 const PROBE_HOLD_MS = 60_000;
+const SWEEP_MS = 30_000;
 
 /**
  * The engine loop of one process: every poll interval, per target, move new journal rows into the work queue, then
@@ -37,6 +38,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private readonly deliveries = new Set<Promise<void>>();
   private readonly reconciling = new Set<string>();
   private readonly mappingSeen = new Map<string, unknown>();
+  private readonly lastSweep = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -101,8 +103,19 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       await this.noticeMappingChange(target.id);
       if (rt.journalCursor < head) for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id)) > 0; i++);
       if (rt.reconcileRequested && !this.reconciling.has(target.id)) this.startReconciliation(target.id);
+      await this.sweepStranded(target.id);
       if (!target.paused) await this.claimAndDeliver(target);
     }
+  }
+
+  /** Now and then (and first thing after a start), users left waiting for a manager that has arrived are woken. */
+  private async sweepStranded(targetId: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    if ((this.lastSweep.get(targetId) ?? -Infinity) > now - SWEEP_MS) return;
+    this.lastSweep.set(targetId, now);
+    const woken = await this.queue.wakeStranded(targetId, new Date(now));
+    if (woken > 0)
+      this.logger.log({ msg: 'woke users waiting for a manager already in the target', targetId, woken });
   }
 
   /** Like Entra, a saved mapping or scoping change re-evaluates every object (a full reconciliation). */
@@ -143,29 +156,34 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     if (mode === 'probe') this.health.deferProbe(target.id, PROBE_HOLD_MS);
     const { compiled, sources } = await this.prefetch(target.id, rows);
     // `concurrency` requests in flight at once; a few more claimed so that the next one starts without a DB round trip.
-    const lanes = Math.min(target.concurrency, rows.length);
     const work = [...rows];
+    const newInTarget: string[] = [];
     // A full batch means more is waiting: claim the next one as soon as this one is taken, not at the next poll.
     let refill = rows.length === slots;
-    for (let i = 0; i < lanes; i++) {
-      const lane = (async () => {
-        for (let row = work.shift(); row; row = work.shift()) {
-          if (work.length === 0 && refill) {
-            refill = false;
-            void this.tick();
-          }
-          try {
-            const source =
-              row.objectType === 'User' && sources ? (sources.get(row.objectId) ?? null) : undefined;
-            await this.delivery.deliver(target, row, token, { compiled, source });
-          } finally {
-            this.adjustInFlight(target.id, -1);
-          }
+    const lanes = Array.from({ length: Math.min(target.concurrency, rows.length) }, async () => {
+      for (let row = work.shift(); row; row = work.shift()) {
+        if (work.length === 0 && refill) {
+          refill = false;
+          void this.tick();
         }
-      })();
-      this.deliveries.add(lane);
-      void lane.finally(() => this.deliveries.delete(lane));
-    }
+        try {
+          const source =
+            row.objectType === 'User' && sources ? (sources.get(row.objectId) ?? null) : undefined;
+          const report = await this.delivery.deliver(target, row, token, { compiled, source });
+          if (report && isNewInTarget(row, report)) newInTarget.push(row.objectId);
+        } finally {
+          this.adjustInFlight(target.id, -1);
+        }
+      }
+    });
+    // Managers' reports and groups of the new objects are woken once per batch, not once per object.
+    const batch = Promise.all(lanes)
+      .then(() => this.delivery.wakeDependents(target, newInTarget))
+      .catch((err: unknown) =>
+        this.logger.error({ msg: 'waking dependents failed', targetId: target.id, error: String(err) }),
+      );
+    this.deliveries.add(batch);
+    void batch.finally(() => this.deliveries.delete(batch));
   }
 
   /**

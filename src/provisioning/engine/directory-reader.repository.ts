@@ -66,12 +66,18 @@ export class DirectoryReader {
     return rows.map((r) => r.member_id);
   }
 
-  async groupIdsOf(memberId: string): Promise<string[]> {
-    const rows = await this.dataSource.query<{ group_id: string }[]>(
-      'SELECT group_id FROM group_membership WHERE member_id = ?',
-      [memberId],
-    );
-    return rows.map((r) => r.group_id);
+  /** The groups any of these objects is a direct member of. */
+  async groupIdsOf(memberIds: string[]): Promise<string[]> {
+    const out = new Set<string>();
+    for (let i = 0; i < memberIds.length; i += CHUNK) {
+      const chunk = memberIds.slice(i, i + CHUNK);
+      const rows = await this.dataSource.query<{ group_id: string }[]>(
+        `SELECT DISTINCT group_id FROM group_membership WHERE member_id IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) out.add(r.group_id);
+    }
+    return [...out];
   }
 
   /** Ids of live users (then groups) after `afterId`, in id order: the reconciliation walks them in pages. */

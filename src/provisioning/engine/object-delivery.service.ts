@@ -36,7 +36,11 @@ export class ObjectDelivery {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Runs one attempt on a row leased by `token`; null when it failed inside the gateway (kept pending, logged). */
+  /**
+   * Runs one attempt on a row leased by `token`; null when it failed inside the gateway (kept pending, logged).
+   * When the object is new in the target, the caller wakes its dependents (`wakeDependents`), for a whole batch at
+   * once: any time after the completion is soon enough, since a dependent that completes later checks for itself.
+   */
   async deliver(
     target: ProvisioningTarget,
     row: ProvisionedObject,
@@ -71,10 +75,10 @@ export class ObjectDelivery {
       });
       if (!retryAt && row.pendingSince)
         this.metrics.observeLatency(target.id, (now.getTime() - row.pendingSince.getTime()) / 1000);
-      if (report.nowInTarget && row.targetObjectId === null) await this.wakeDependents(target, key.objectId);
+      // The manager may have arrived in the target since the translation looked: then nobody else will wake us.
       const waitingFor = report.outcome.waitingFor;
       if (waitingFor && (await this.queue.targetIds(target.id, [waitingFor])).has(waitingFor))
-        await this.queue.wakeWaiting(target.id, waitingFor, now);
+        await this.queue.wakeWaiting(target.id, [waitingFor], now);
       return report;
     } catch (err) {
       // Not the target's answer (a database error, a bug): keep the object pending and try again later.
@@ -122,6 +126,7 @@ export class ObjectDelivery {
         const report = await this.deliver(target, { ...row, reconcile: false, attempts: 0 }, token);
         if (!report)
           throw new Error(`provisioning ${key.objectType} ${key.objectId} failed inside the gateway`);
+        if (isNewInTarget(row, report)) await this.wakeDependents(target, [key.objectId]);
         return report;
       }
       if (Date.now() > deadline)
@@ -132,12 +137,13 @@ export class ObjectDelivery {
     }
   }
 
-  /** A new object in the target: users whose manager it is, and (for a user) its groups, are sent again. */
-  private async wakeDependents(target: ProvisioningTarget, objectId: string): Promise<void> {
+  /** Objects new in the target: users whose manager one is, and the groups they are members of, are sent again. */
+  async wakeDependents(target: ProvisioningTarget, objectIds: string[]): Promise<void> {
+    if (objectIds.length === 0) return;
     const now = this.clock.now();
-    await this.queue.wakeWaiting(target.id, objectId, now);
+    await this.queue.wakeWaiting(target.id, objectIds, now);
     if (!target.provisionGroups) return;
-    const groups = await this.directory.groupIdsOf(objectId);
+    const groups = await this.directory.groupIdsOf(objectIds);
     if (groups.length === 0) return;
     const items = groups.map((id) => ({
       objectType: 'Group' as const,
@@ -148,4 +154,9 @@ export class ObjectDelivery {
     }));
     await this.queue.enqueueNow(target.id, items, now, new Date(now.getTime() + GROUP_SETTLE_MS));
   }
+}
+
+/** Created or adopted by this attempt (it had no id in the target before). */
+export function isNewInTarget(row: ProvisionedObject, report: AttemptReport): boolean {
+  return report.nowInTarget && row.targetObjectId === null;
 }

@@ -265,20 +265,45 @@ export class WorkQueueRepository {
     return n > 0;
   }
 
-  /** Objects waiting for `objectId` to exist in the target (their manager) become pending again. */
-  async wakeWaiting(targetId: string, objectId: string, now: Date): Promise<void> {
-    const waiting = await this.dataSource.query<unknown[]>(
-      'SELECT 1 FROM provisioned_object WHERE target_id = ? AND waiting_for = ? LIMIT 1',
-      [targetId, objectId],
-    );
-    if (waiting.length === 0) return;
+  /** Objects waiting for one of `objectIds` to exist in the target (their manager) become pending again. */
+  async wakeWaiting(targetId: string, objectIds: string[], now: Date): Promise<void> {
     const text = toDbDateText(now);
-    await this.write(
-      `UPDATE provisioned_object SET pending_since = CASE WHEN pending = 1 THEN pending_since ELSE ? END,
-              pending = 1, generation = generation + 1, waiting_for = NULL, next_attempt_at = NULL, updated_at = ?
-        WHERE target_id = ? AND waiting_for = ?`,
-      [text, text, targetId, objectId],
+    for (let i = 0; i < objectIds.length; i += 500) {
+      const chunk = objectIds.slice(i, i + 500);
+      const marks = chunk.map(() => '?').join(',');
+      const waiting = await this.dataSource.query<unknown[]>(
+        `SELECT 1 FROM provisioned_object WHERE target_id = ? AND waiting_for IN (${marks}) LIMIT 1`,
+        [targetId, ...chunk],
+      );
+      if (waiting.length === 0) continue;
+      await this.write(
+        `UPDATE provisioned_object SET pending_since = CASE WHEN pending = 1 THEN pending_since ELSE ? END,
+                pending = 1, generation = generation + 1, waiting_for = NULL, next_attempt_at = NULL, updated_at = ?
+          WHERE target_id = ? AND waiting_for IN (${marks})`,
+        [text, text, targetId, ...chunk],
+      );
+    }
+  }
+
+  /**
+   * Objects still waiting for a manager that is in the target by now: a process killed between the manager's
+   * completion and the wake leaves them so. The engine sweeps them up every so often.
+   */
+  async wakeStranded(targetId: string, now: Date): Promise<number> {
+    const rows = await this.dataSource.query<{ waiting_for: string }[]>(
+      `SELECT DISTINCT w.waiting_for FROM provisioned_object w
+         JOIN provisioned_object m ON m.target_id = w.target_id AND m.object_type = 'User' AND m.object_id = w.waiting_for
+        WHERE w.target_id = ? AND w.waiting_for IS NOT NULL AND m.target_object_id IS NOT NULL
+          AND m.status IN ('active', 'disabled')`,
+      [targetId],
     );
+    if (rows.length > 0)
+      await this.wakeWaiting(
+        targetId,
+        rows.map((r) => r.waiting_for),
+        now,
+      );
+    return rows.length;
   }
 
   /** The operator's "retry now": failed objects waiting for their backoff go at once. */
