@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { execute } from '../../database/sql';
-import { WriteBatcher } from '../../database/write-batcher';
+import { MicroBatcher } from '../../database/micro-batcher';
 import { ProvisionedObject, ProvisionedStatus } from './provisioned-object.entity';
 
 export interface WorkItem {
@@ -35,6 +35,37 @@ export interface ObjectOutcome {
 }
 
 const ROWS_PER_INSERT = 200;
+/** SQLite allows 500 terms in a compound SELECT. */
+const COMPLETIONS_PER_STATEMENT = 200;
+/** Outcome columns written as given. */
+const COMPLETION_COPIED = [
+  'target_object_id',
+  'status',
+  'last_sent',
+  'last_sent_hash',
+  'last_result',
+  'last_error',
+  'waiting_for',
+];
+const COMPLETION_COLUMNS = [
+  'target_id',
+  'object_type',
+  'object_id',
+  'lease',
+  'gen',
+  'retry',
+  'retry_at',
+  ...COMPLETION_COPIED,
+  'at',
+];
+const COMPLETION_ROW = `SELECT ${COMPLETION_COLUMNS.map(() => '?').join(', ')}`;
+
+interface Completion {
+  key: ObjectKey;
+  outcome: ObjectOutcome;
+  at: Date;
+  lease: { owner: string; generation: number };
+}
 const COLUMNS =
   'target_id, object_type, object_id, target_object_id, status, last_sent, last_sent_hash, last_result, last_error, ' +
   'pending, generation, change_seq, pending_since, reconcile, request_id, attempts, next_attempt_at, lease_owner, ' +
@@ -47,16 +78,23 @@ const COLUMNS =
  */
 @Injectable()
 export class WorkQueueRepository {
+  private readonly logger = new Logger('provisioning');
   private readonly mysql: boolean;
-  /** Completions arrive one per delivered object, hundreds a second: they share transactions. */
-  private readonly completions: WriteBatcher;
+  /** Completions arrive one per delivered object, hundreds a second: they share statements. */
+  private readonly completions: MicroBatcher<Completion>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
   ) {
     this.mysql = dataSource.options.type !== 'better-sqlite3';
-    this.completions = new WriteBatcher(tx);
+    this.completions = new MicroBatcher<Completion>(
+      (items) => this.writeCompletions(items),
+      (item) => this.writeCompletions([item]),
+      COMPLETIONS_PER_STATEMENT,
+      (err, size) =>
+        this.logger.warn({ msg: 'batched completion failed; writing one by one', size, error: String(err) }),
+    );
   }
 
   /**
@@ -209,60 +247,57 @@ export class WorkQueueRepository {
   }
 
   /**
-   * Writes an attempt's result. With a lease (`owner`), only while it is still ours; `generation` is the value
-   * claimed: newer work keeps the row pending.
+   * Writes an attempt's result, only while the lease is still ours; `generation` is the value claimed: newer work
+   * that arrived meanwhile keeps the row pending, with the schedule it was enqueued with. Completions issued in one
+   * turn of the event loop are written by one statement.
    */
-  async complete(
-    key: ObjectKey,
-    outcome: ObjectOutcome,
-    at: Date,
-    lease?: { owner: string; generation: number },
-  ): Promise<boolean> {
-    const retry = outcome.retryAt !== undefined;
-    const gen = lease?.generation ?? -1;
-    const clearPending = retry ? '1' : lease ? 'CASE WHEN generation = ? THEN 0 ELSE 1 END' : 'pending';
-    const params: unknown[] = [
-      outcome.targetObjectId,
-      outcome.status,
-      outcome.lastSent,
-      outcome.lastSentHash,
-      outcome.lastResult,
-      outcome.lastError?.slice(0, 500) ?? null,
-      outcome.waitingFor,
-    ];
-    const sets = [
-      'target_object_id = ?',
-      'status = ?',
-      'last_sent = ?',
-      'last_sent_hash = ?',
-      'last_result = ?',
-      'last_error = ?',
-      'waiting_for = ?',
-    ];
-    if (retry) {
-      sets.push('attempts = attempts + 1', 'next_attempt_at = ?');
-      params.push(toDbDateText(outcome.retryAt!));
-    } else if (lease) {
-      // Newer work that arrived meanwhile keeps the schedule it was enqueued with.
-      sets.push(
-        'reconcile = CASE WHEN generation = ? THEN 0 ELSE reconcile END',
-        'attempts = 0',
-        'next_attempt_at = CASE WHEN generation = ? THEN NULL ELSE next_attempt_at END',
+  complete(key: ObjectKey, outcome: ObjectOutcome, at: Date, lease: { owner: string; generation: number }) {
+    return this.completions.add({ key, outcome, at, lease });
+  }
+
+  /** One UPDATE joined to the completions as a derived table (`UPDATE … JOIN` on MySQL, `UPDATE … FROM` on SQLite). */
+  private async writeCompletions(items: Completion[]): Promise<void> {
+    const params: unknown[] = [];
+    const rows = items.map(({ key, outcome, at, lease }, i) => {
+      params.push(
+        key.targetId,
+        key.objectType,
+        key.objectId,
+        lease.owner,
+        lease.generation,
+        outcome.retryAt ? 1 : 0,
+        outcome.retryAt ? toDbDateText(outcome.retryAt) : null,
+        outcome.targetObjectId,
+        outcome.status,
+        outcome.lastSent,
+        outcome.lastSentHash,
+        outcome.lastResult,
+        outcome.lastError?.slice(0, 500) ?? null,
+        outcome.waitingFor,
+        toDbDateText(at),
       );
-      params.push(gen, gen);
-    }
-    sets.push(`pending = ${clearPending}`);
-    if (lease && !retry) params.push(gen);
-    sets.push('lease_owner = NULL', 'lease_until = NULL', 'updated_at = ?');
-    params.push(toDbDateText(at));
-    const where = lease ? ' AND lease_owner = ?' : '';
-    params.push(key.targetId, key.objectType, key.objectId);
-    if (lease) params.push(lease.owner);
-    const n = await this.completions.write(
-      `UPDATE provisioned_object SET ${sets.join(', ')} WHERE target_id = ? AND object_type = ? AND object_id = ?${where}`,
-      params,
-    );
-    return n > 0;
+      return i === 0 ? `SELECT ${COMPLETION_COLUMNS.map((c) => `? AS ${c}`).join(', ')}` : COMPLETION_ROW;
+    });
+    const col = (c: string) => (this.mysql ? `po.${c}` : c);
+    const sets = [
+      ...COMPLETION_COPIED.map((c) => `${col(c)} = v.${c}`),
+      `${col('attempts')} = CASE WHEN v.retry = 1 THEN po.attempts + 1 ELSE 0 END`,
+      `${col('reconcile')} = CASE WHEN v.retry = 0 AND po.generation = v.gen THEN 0 ELSE po.reconcile END`,
+      `${col('next_attempt_at')} = CASE WHEN v.retry = 1 THEN v.retry_at WHEN po.generation = v.gen THEN NULL
+                                  ELSE po.next_attempt_at END`,
+      `${col('pending')} = CASE WHEN v.retry = 1 THEN 1 WHEN po.generation = v.gen THEN 0 ELSE 1 END`,
+      `${col('lease_owner')} = NULL`,
+      `${col('lease_until')} = NULL`,
+      `${col('updated_at')} = v.at`,
+    ].join(', ');
+    const values = `(${rows.join(' UNION ALL ')}) v`;
+    const match =
+      'po.target_id = v.target_id AND po.object_type = v.object_type AND po.object_id = v.object_id ' +
+      'AND po.lease_owner = v.lease';
+    const sql = this.mysql
+      ? `UPDATE provisioned_object po JOIN ${values} ON ${match} SET ${sets}`
+      : `UPDATE provisioned_object AS po SET ${sets} FROM ${values} WHERE ${match}`;
+    await this.write(sql, params);
   }
 
   /** Objects waiting for one of `objectIds` to exist in the target (their manager) become pending again. */
