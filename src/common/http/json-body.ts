@@ -16,7 +16,8 @@ export function acceptJsonBodies(fastify: FastifyInstance, bodyLimit: number): v
     JSON_MEDIA_TYPES,
     { parseAs: 'string', bodyLimit },
     (request, body: string, done) => {
-      // An empty body is read as {}, as Express' body-parser did: clients send DELETE with a JSON Content-Type.
+      // Fastify parses whenever a Content-Type is given: an empty body is read as {}, as Express'
+      // body-parser did, since clients send DELETE with a JSON Content-Type and no body.
       if (body.length === 0) done(null, {});
       else
         void parseJson(request, body, (err, value) =>
