@@ -16,7 +16,7 @@ const rules = [
       'src/provisioning/secrets',
       'src/provisioning/sync',
     ],
-    forbidden: /from ['"](@nestjs\/|typeorm|express)/,
+    forbidden: /from ['"](@nestjs\/|typeorm|fastify|@fastify\/)/,
     why: 'framework-free folder',
   },
   {

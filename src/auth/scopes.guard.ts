@@ -2,8 +2,8 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ForbiddenError, UnauthorizedError } from '../common/errors';
+import type { FastifyRequest } from 'fastify';
 import type { TokenScope } from './api-token.entity';
-import type { Request } from 'express';
 import { AuthService, type AuthenticatedToken } from './auth.service';
 import { ANY_SCOPE_KEY, PUBLIC_KEY, SCOPES_KEY } from './scopes.decorator';
 
@@ -23,7 +23,7 @@ export class ScopesGuard extends AuthGuard('bearer') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedToken }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedToken }>();
     // A token verified moments ago skips passport's per-request setup (measured: half the cost of a cheap GET);
     // every other request, and every bad token, goes through passport-http-bearer.
     const cached = this.auth.recentlyVerified(request.headers.authorization);

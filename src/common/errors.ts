@@ -41,6 +41,16 @@ export class InvalidRequestError extends AppError {
   }
 }
 
+/** 400 invalidSyntax: the request body is not JSON (RFC 7644 §3.12). */
+export class InvalidJsonError extends AppError {
+  readonly code = 'INVALID_JSON';
+  readonly status = 400;
+  override readonly scimType = 'invalidSyntax' as const;
+  constructor() {
+    super('The request body is not valid JSON');
+  }
+}
+
 /** 400 invalidFilter with the 0-based character position where parsing failed. */
 export class InvalidFilterError extends AppError {
   readonly code = 'INVALID_FILTER';

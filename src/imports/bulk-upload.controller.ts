@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Scopes } from '../auth/scopes.decorator';
 import { SCIM_CONTENT_TYPE } from '../common/http/api-exception.filter';
 import { ScimCtx, type ScimRequestContext } from '../scim/scim-request';
@@ -20,11 +20,11 @@ export class BulkUploadController {
     @Body() body: unknown,
     @Query('sync') sync: string | undefined,
     @ScimCtx() ctx: ScimRequestContext,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const result = await this.runner.submitImport(body, ctx, sync === 'true');
-    res.type(SCIM_CONTENT_TYPE).setHeader('Location', result.location);
-    if (sync === 'true') res.status(200);
+    reply.type(SCIM_CONTENT_TYPE).header('Location', result.location);
+    if (sync === 'true') reply.status(200);
     return result.body;
   }
 }

@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MappingModule } from '../mapping/mapping.module';
@@ -19,7 +19,6 @@ import { ScheduledProvisioningService } from './jobs/scheduled-provisioning.serv
 import { ProvisioningLogRepository } from './logs/provisioning-log.repository';
 import { ProvisioningLogWriter } from './logs/provisioning-log.writer';
 import { ProvisioningLogsService } from './logs/provisioning-logs.service';
-import { InboundMetricsMiddleware } from './metrics/inbound-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { ProvisioningMetrics } from './metrics/provisioning-metrics';
@@ -78,8 +77,4 @@ import { TargetsService } from './targets/targets.service';
     DeliveryEngine,
   ],
 })
-export class ProvisioningModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(InboundMetricsMiddleware).forRoutes('*');
-  }
-}
+export class ProvisioningModule {}

@@ -1,5 +1,12 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { RequestWithId } from '../common/http/request-context';
+import type { FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** PUBLIC_URL (configureApp decorates the instance with it); unset, the base comes from each request's Host. */
+    scimPublicUrl: string | undefined;
+  }
+}
 
 /** What a SCIM handler needs of its request: the id for the journal and the base for `meta.location`. */
 export interface ScimRequestContext {
@@ -8,15 +15,11 @@ export interface ScimRequestContext {
   ifMatch?: string;
 }
 
-/** Express app setting holding PUBLIC_URL (configureApp sets it); unset, the base comes from each request's Host. */
-export const PUBLIC_URL_SETTING = 'scim public url';
-
 export const ScimCtx = createParamDecorator((_data: unknown, ctx: ExecutionContext): ScimRequestContext => {
-  const req = ctx.switchToHttp().getRequest<RequestWithId>();
-  const publicUrl = req.app.get(PUBLIC_URL_SETTING) as string | undefined;
+  const req = ctx.switchToHttp().getRequest<FastifyRequest>();
   return {
-    requestId: req.requestId ?? null,
-    baseUrl: `${publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}/scim/v2`,
-    ifMatch: req.header('if-match') ?? undefined,
+    requestId: req.id,
+    baseUrl: `${req.server.scimPublicUrl ?? `${req.protocol}://${req.host || 'localhost'}`}/scim/v2`,
+    ifMatch: req.headers['if-match'],
   };
 });

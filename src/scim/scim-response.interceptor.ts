@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { SCIM_CONTENT_TYPE } from '../common/http/api-exception.filter';
 import type { AuthenticatedToken } from '../auth/auth.service';
@@ -18,25 +18,25 @@ interface WithMeta {
 export class ScimResponseInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const req = http.getRequest<Request & { user?: AuthenticatedToken }>();
-    const res = http.getResponse<Response>();
+    const req = http.getRequest<FastifyRequest & { user?: AuthenticatedToken }>();
+    const reply = http.getResponse<FastifyReply>();
     return next.handle().pipe(
       map((body: unknown) => {
         if (body === undefined) return body;
-        res.type(SCIM_CONTENT_TYPE);
+        reply.type(SCIM_CONTENT_TYPE);
         const meta = (body as WithMeta).meta;
         if (meta?.version) {
-          res.setHeader('ETag', meta.version);
-          if (res.statusCode === 201 && meta.location) res.setHeader('Location', meta.location);
+          reply.header('ETag', meta.version);
+          if (reply.statusCode === 201 && meta.location) reply.header('Location', meta.location);
           const version = parseETag(meta.version);
-          const condition = req.method === 'GET' ? parseETagList(req.header('if-none-match')) : undefined;
+          const condition = req.method === 'GET' ? parseETagList(req.headers['if-none-match']) : undefined;
           if (condition && version !== undefined && etagMatches(condition, version)) {
-            res.status(304);
+            reply.status(304);
             return undefined;
           }
         }
         if (req.method === 'PATCH' && req.user?.patchResponse === 'no-content') {
-          res.status(204);
+          reply.status(204);
           return undefined;
         }
         return body;

@@ -4,6 +4,7 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const ENTRA = 'urn:ietf:params:scim:schemas:extension:Microsoft:Entra:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 function aUser(userName: string, extra: Record<string, unknown> = {}) {
   return { schemas: [USER], userName, ...extra };
@@ -83,6 +84,17 @@ describe('SCIM /Users', () => {
         .expect(400);
       expect(res.body).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
       expect(res.body.detail).toMatch(/JSON/);
+    });
+
+    it('answers 415 for a body that is not JSON, without reaching the handler', async () => {
+      const before = await journal(t.dataSource);
+      const res = await t
+        .scim('post', '/Users')
+        .set('Content-Type', 'text/plain')
+        .send('userName=plain@example.com')
+        .expect(415);
+      expect(res.body).toMatchObject({ schemas: [SCIM_ERROR], status: '415' });
+      expect(await journal(t.dataSource)).toHaveLength(before.length);
     });
 
     it('answers 413 for a body over the limit', async () => {
@@ -305,6 +317,12 @@ describe('SCIM /Users', () => {
   });
 
   describe('DELETE', () => {
+    it('accepts a DELETE with a JSON Content-Type and no body', async () => {
+      const { body } = await t.scim('post', '/Users').send(aUser('empty.body@example.com')).expect(201);
+      await t.scim('delete', `/Users/${body.id}`).set('Content-Type', 'application/scim+json').expect(204);
+      await t.scim('get', `/Users/${body.id}`).expect(404);
+    });
+
     it('soft-deletes: 204, then 404 on reads, the row kept with its deletion time and journalled', async () => {
       const { body } = await t.scim('post', '/Users').send(aUser('leaver@example.com')).expect(201);
       await t.scim('delete', `/Users/${body.id}`).expect(204);

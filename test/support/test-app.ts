@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { LoggerService } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -14,7 +15,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const SCIM_TOKEN = 'test-scim-token-0123456789abcdef';
 
 export interface TestApp {
-  app: INestApplication;
+  app: NestFastifyApplication;
   http: ReturnType<typeof request>;
   dataSource: DataSource;
   engine: 'sqlite' | 'mysql';
@@ -83,6 +84,8 @@ async function open(
 ): Promise<TestApp> {
   const app = await createApp(config, { clock, logger: silent });
   await app.init();
+  // Fastify registers its plugins (Swagger's static files among them) and routes on ready.
+  await app.getHttpAdapter().getInstance().ready();
   const http = request(app.getHttpServer());
   const dataSource = app.get(DataSource);
   return {

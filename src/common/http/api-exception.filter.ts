@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { NextFunction, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ScimType } from '../errors';
-import type { RequestWithId } from './request-context';
+import { pathOf } from './access-log';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -39,6 +39,11 @@ export function normalizeError(err: unknown, requestId?: string): NormalizedErro
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
+    // Fastify's own errors (body limit, media type, bad URL) reach filters as HttpExceptions with
+    // Fastify's message (Nest's RoutesResolver maps them); only the body limit answers 413.
+    if (status === 413) {
+      return { status, code: 'PAYLOAD_TOO_LARGE', message: 'The request body exceeds the size limit' };
+    }
     const body = err.getResponse();
     const message =
       typeof body === 'object' && body !== null && 'message' in body ? body.message : err.message;
@@ -50,25 +55,6 @@ export function normalizeError(err: unknown, requestId?: string): NormalizedErro
       details: Array.isArray(message) ? message : undefined,
     };
   }
-  const bodyParserError = err as { type?: string; status?: number; expose?: boolean };
-  if (bodyParserError?.type === 'entity.parse.failed') {
-    return {
-      status: 400,
-      code: 'INVALID_JSON',
-      message: 'The request body is not valid JSON',
-      scimType: 'invalidSyntax',
-    };
-  }
-  if (bodyParserError?.type === 'entity.too.large') {
-    return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body exceeds the size limit' };
-  }
-  if (bodyParserError?.expose && typeof bodyParserError.status === 'number' && bodyParserError.status < 500) {
-    return {
-      status: bodyParserError.status,
-      code: `HTTP_${bodyParserError.status}`,
-      message: String((err as Error).message),
-    };
-  }
   logger.error({ requestId, error: err instanceof Error ? err.stack : String(err) });
   return { status: 500, code: 'INTERNAL', message: `Internal error; quote request id ${requestId ?? '-'}` };
 }
@@ -78,50 +64,40 @@ export function isScimPath(path: string): boolean {
 }
 
 /** RFC 7644 §3.12 error body on the SCIM surface, plain JSON on the admin surface. */
-export function sendError(req: RequestWithId, res: Response, err: unknown): void {
-  const e = normalizeError(err, req.requestId);
-  if (isScimPath(req.path)) {
-    if (e.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="scim"');
-    res
+export function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown): void {
+  const e = normalizeError(err, req.id);
+  if (isScimPath(pathOf(req.url))) {
+    if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="scim"');
+    void reply
       .status(e.status)
       .type(SCIM_CONTENT_TYPE)
-      .send(
-        JSON.stringify({
-          schemas: [SCIM_ERROR_SCHEMA],
-          status: String(e.status),
-          ...(e.scimType ? { scimType: e.scimType } : {}),
-          detail: e.message,
-        }),
-      );
+      .send({
+        schemas: [SCIM_ERROR_SCHEMA],
+        status: String(e.status),
+        ...(e.scimType ? { scimType: e.scimType } : {}),
+        detail: e.message,
+      });
     return;
   }
-  if (e.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="admin"');
-  res.status(e.status).json({
+  if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="admin"');
+  void reply.status(e.status).send({
     ...e.fields,
     statusCode: e.status,
     error: e.code,
     message: e.message,
     ...(e.details ? { details: e.details } : {}),
-    requestId: req.requestId,
+    requestId: req.id,
   });
 }
 
-/** The global filter: one formatting per surface, chosen by path (unknown routes included). */
+/**
+ * The global filter: one formatting per surface, chosen by path (unknown routes included). Nest also
+ * installs it as Fastify's error handler, so body parsing errors come here too.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    sendError(http.getRequest<RequestWithId>(), http.getResponse<Response>(), exception);
+    sendError(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), exception);
   }
-}
-
-/** The same for errors raised by Express middleware (body parsing) before Nest routes the request. */
-export function expressErrorHandler(
-  err: unknown,
-  req: RequestWithId,
-  res: Response,
-  next: NextFunction,
-): void {
-  if (res.headersSent) return next(err);
-  sendError(req, res, err);
 }
