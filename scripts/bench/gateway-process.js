@@ -64,22 +64,29 @@ async function startGateway(engine, extraEnv = {}) {
   const port = await freePort();
   let db = null;
   if (engine !== 'sqlite') db = await createDatabase(engine);
-  const child = spawn(process.execPath, [...(process.env.GATEWAY_NODE_ARGS ? process.env.GATEWAY_NODE_ARGS.split(' ') : []), path.join(__dirname, '..', '..', 'dist', 'src', 'main.js')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-      BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-      BOOTSTRAP_SCIM_TOKEN: SCIM_TOKEN,
-      SCIM_MAX_PAGE_SIZE: '1000',
-      BODY_LIMIT: '4mb',
-      ...(db ? { DATABASE_URL: db.url } : {}),
-      ...extraEnv,
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.GATEWAY_NODE_ARGS ? process.env.GATEWAY_NODE_ARGS.split(' ') : []),
+      path.join(__dirname, '..', '..', 'dist', 'src', 'main.js'),
+    ],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'error',
+        BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+        BOOTSTRAP_SCIM_TOKEN: SCIM_TOKEN,
+        SCIM_MAX_PAGE_SIZE: '1000',
+        BODY_LIMIT: '4mb',
+        ...(db ? { DATABASE_URL: db.url } : {}),
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
