@@ -9,7 +9,10 @@ import { JobLease } from './job-lease.entity';
 export class JobLeaseRepository {
   constructor(private readonly tx: TransactionRunner) {}
 
-  /** True when `owner` holds the lease until `until`; returns the previous run time for windowed jobs. */
+  /**
+   * True when `owner` holds the lease until `until`. `lastRunAt`: where the last completed run of a windowed job
+   * ended (`recordRun`), so that a run killed half-way leaves its window to the next one.
+   */
   async acquire(
     name: string,
     owner: string,
@@ -27,8 +30,8 @@ export class JobLeaseRepository {
         [name],
       );
       const result = (await m.queryRunner!.query(
-        'UPDATE job_lease SET owner = ?, lease_until = ?, last_run_at = ? WHERE name = ? AND (lease_until IS NULL OR lease_until < ?)',
-        [owner, toDbDateText(until), toDbDateText(now), name, toDbDateText(now)],
+        'UPDATE job_lease SET owner = ?, lease_until = ? WHERE name = ? AND (lease_until IS NULL OR lease_until < ?)',
+        [owner, toDbDateText(until), name, toDbDateText(now)],
         true,
       )) as { affected?: number };
       return {
@@ -36,5 +39,16 @@ export class JobLeaseRepository {
         lastRunAt: row?.last_run_at == null ? null : fromDbDate(row.last_run_at),
       };
     });
+  }
+
+  /** A windowed job's run covered everything up to `at`: the next run starts there. */
+  async recordRun(name: string, owner: string, at: Date): Promise<void> {
+    await this.tx.run((m) =>
+      m.query('UPDATE job_lease SET last_run_at = ? WHERE name = ? AND owner = ?', [
+        toDbDateText(at),
+        name,
+        owner,
+      ]),
+    );
   }
 }

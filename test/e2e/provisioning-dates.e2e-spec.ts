@@ -1,5 +1,6 @@
 import { Clock } from '../../src/common/clock';
 import { fromDbDate } from '../../src/database/db-values';
+import { JobLeaseRepository } from '../../src/database/job-lease.repository';
 import { backfillEmploymentDates } from '../../src/database/migrations/backfill-employment-dates';
 import type { MappingSet } from '../../src/mapping/mapping-set';
 import { ScheduledProvisioningService } from '../../src/provisioning/jobs/scheduled-provisioning.service';
@@ -148,6 +149,27 @@ describe('provisioning: date-driven re-evaluation', () => {
 
     now = Date.parse('2027-01-05T09:00:00Z'); // (08:01:30, next day 09:00] holds eve's date and bob's former one
     expect(await runDateJob()).toBe(0);
+  });
+
+  it('leaves the window of a run killed half-way to the next run', async () => {
+    ids.fay = await createUser(t, 'fay@dates.test', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTRA],
+      [ENTRA]: { employeeHireDate: '2027-01-05T09:30:00Z' },
+    });
+    await settled();
+    await t.admin('post', `/targets/${targetId}/pause`).expect(200);
+    // A process takes the job's lease at 10:00 and dies before queueing anyone.
+    now = Date.parse('2027-01-05T10:00:00Z');
+    const lease = await t.app
+      .get(JobLeaseRepository)
+      .acquire('date-reevaluation', 'a-process-that-died', new Date(now), new Date(now + 50_000));
+    expect(lease.acquired).toBe(true);
+    // Once its lease has expired, the next run covers (09:00, 10:01], fay's hire date included.
+    now = Date.parse('2027-01-05T10:01:00Z');
+    expect(await runDateJob()).toBe(1);
+    expect(await pendingUsers()).toEqual([ids.fay]);
+    await t.admin('post', `/targets/${targetId}/resume`).expect(200);
+    await settled();
   });
 
   it('backfills the columns from the stored documents (the migration that added them)', async () => {

@@ -24,16 +24,29 @@ describe('provisioning: job leases', () => {
     await t?.close();
   });
 
-  it('lets one owner run a job until its lease expires', async () => {
+  it('lets one owner run a job until its lease expires, and hands on where the last finished run ended', async () => {
     const leases = t.app.get(JobLeaseRepository);
     const now = new Date();
     const until = new Date(now.getTime() + 60_000);
     expect((await leases.acquire('test-job', 'process-a', now, until)).acquired).toBe(true);
     expect((await leases.acquire('test-job', 'process-b', now, until)).acquired).toBe(false);
+    await leases.recordRun('test-job', 'process-a', now);
     const later = new Date(now.getTime() + 61_000);
     const taken = await leases.acquire('test-job', 'process-b', later, new Date(later.getTime() + 60_000));
     expect(taken).toMatchObject({ acquired: true });
     expect(taken.lastRunAt?.getTime()).toBe(now.getTime());
+    // process-b dies before finishing: the next owner starts where process-a ended, not where b started.
+    const after = new Date(later.getTime() + 61_000);
+    const next = await leases.acquire('test-job', 'process-c', after, new Date(after.getTime() + 60_000));
+    expect(next).toMatchObject({ acquired: true });
+    expect(next.lastRunAt?.getTime()).toBe(now.getTime());
+    // A late recordRun from a process that lost the lease changes nothing.
+    await leases.recordRun('test-job', 'process-b', later);
+    expect(
+      (
+        await leases.acquire('test-job', 'process-d', new Date(after.getTime() + 61_000), until)
+      ).lastRunAt?.getTime(),
+    ).toBe(now.getTime());
   });
 });
 

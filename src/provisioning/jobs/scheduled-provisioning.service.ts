@@ -75,6 +75,8 @@ export class ScheduledProvisioningService {
       if (ids.length < DATED_PAGE) break;
       after = ids[ids.length - 1];
     }
+    // Only now is the window done: a run killed before this line leaves it to the next run.
+    await this.leases.recordRun('date-reevaluation', this.engine.owner, now);
     if (due > 0) this.logger.log({ msg: 'date-driven re-evaluation', users: due });
     return due;
   }
