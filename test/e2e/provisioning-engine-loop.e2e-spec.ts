@@ -183,6 +183,46 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
     await t.admin('delete', `/targets/${targetId}`).expect(204);
   }, 30_000);
 
+  it('reconciles each live object once and queues again only what the target holds that the directory lost', async () => {
+    const targetId = await registerTarget(t, target, {
+      name: 'recon',
+      profile: 'rfc',
+      provisionGroups: false,
+    });
+    const ids = [await createUser(t, 'r1@example.com'), await createUser(t, 'r2@example.com')];
+    const engine = t.app.get(DeliveryEngine);
+    const idle = async () => {
+      const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
+        pending: { objects: number };
+        reconciliation: { requested: boolean };
+      };
+      return (
+        !status.reconciliation.requested && status.pending.objects === 0 && engine.inFlightFor(targetId) === 0
+      );
+    };
+    await waitFor('both users in the target and the engine idle', async () =>
+      ids.every((_, i) => byUserName(target, `r${i + 1}@example.com`)) ? idle() : false,
+    );
+    // A leaver nobody told the target about: gone from the directory without a journal row.
+    await t.dataSource.query('DELETE FROM directory_user WHERE id = ?', [ids[1]]);
+    await t.admin('post', `/targets/${targetId}/restart`).expect(202);
+    const summary = await waitFor('the reconciliation summary', async () => {
+      if (!(await idle())) return undefined;
+      const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
+        reconciliation: { summary: { queued: Record<string, number> } | null };
+      };
+      return status.reconciliation.summary;
+    });
+    expect(summary.queued.goneFromDirectory).toBe(1);
+    // Purged from the directory: deprovisioned in the target (disabled or deleted), the live user left alone.
+    await waitFor('the lost user deprovisioned', () => {
+      const lost = byUserName(target, 'r2@example.com');
+      return !lost || lost.active === false;
+    });
+    expect(byUserName(target, 'r1@example.com')?.active).toBe(true);
+    await t.admin('delete', `/targets/${targetId}`).expect(204);
+  }, 30_000);
+
   it('frees every claimed slot once an initial sync of many users is delivered', async () => {
     const operations = Array.from({ length: USERS }, (_, i) => ({
       method: 'POST',

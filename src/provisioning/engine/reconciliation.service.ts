@@ -33,10 +33,10 @@ export class ReconciliationService {
   /** Runs when this process wins the pending request; returns the counts queued. */
   async reconcileIfRequested(
     targetId: string,
-  ): Promise<{ users: number; groups: number; inTarget: number } | null> {
+  ): Promise<{ users: number; groups: number; goneFromDirectory: number } | null> {
     const started = this.clock.now();
     if (!(await this.targets.takeReconcileRequest(targetId, started))) return null;
-    const counts = { users: 0, groups: 0, inTarget: 0 };
+    const counts = { users: 0, groups: 0, goneFromDirectory: 0 };
     for (const type of ['User', 'Group'] as const) {
       for (let after = ''; ;) {
         const ids = await this.directory.liveIds(type, after, PAGE);
@@ -49,15 +49,22 @@ export class ReconciliationService {
         after = ids[ids.length - 1];
       }
     }
+    // Objects the target holds whose directory object is no longer live (leavers no one told it about). The live
+    // ones were queued above: queuing them again would send every one of them twice.
     const held = await this.dataSource.query<{ object_type: 'User' | 'Group'; object_id: string }[]>(
-      "SELECT object_type, object_id FROM provisioned_object WHERE target_id = ? AND status IN ('active', 'disabled')",
+      `SELECT po.object_type, po.object_id FROM provisioned_object po
+        WHERE po.target_id = ? AND po.status IN ('active', 'disabled')
+          AND NOT EXISTS (SELECT 1 FROM directory_user u
+                           WHERE po.object_type = 'User' AND u.id = po.object_id AND u.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM directory_group g
+                           WHERE po.object_type = 'Group' AND g.id = po.object_id AND g.deleted_at IS NULL)`,
       [targetId],
     );
     await this.enqueue(
       targetId,
       held.map((r) => ({ objectType: r.object_type, objectId: r.object_id })),
     );
-    counts.inTarget = held.length;
+    counts.goneFromDirectory = held.length;
     await this.targets.updateRuntime(targetId, {
       lastReconcileSummary: JSON.stringify({ startedAt: started.toISOString(), queued: counts }),
       updatedAt: this.clock.now(),
