@@ -36,6 +36,15 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
     target.reset();
   });
 
+  /** Nothing pending, no reconciliation waiting, nothing in flight in this process. */
+  const idle = async (targetId: string) => {
+    const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
+      pending: { objects: number };
+      reconciliation: { requested: boolean };
+    };
+    const inFlight = t.app.get(DeliveryEngine).inFlightFor(targetId);
+    return !status.reconciliation.requested && status.pending.objects === 0 && inFlight === 0;
+  };
   const lookupsOf = (userName: string) =>
     target.requests.filter((r) => r.method === 'GET' && (r.query.filter ?? '').includes(userName));
   const postsOf = (userName: string) =>
@@ -149,13 +158,7 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
     const linked = () =>
       (byUserName(target, 'report@example.com')?.[ENTERPRISE] as { manager?: unknown } | undefined)?.manager;
     await waitFor('the report linked to her manager', linked);
-    const engine = t.app.get(DeliveryEngine);
-    await waitFor('the engine idle', async () => {
-      const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
-        pending: { objects: number };
-      };
-      return status.pending.objects === 0 && engine.inFlightFor(targetId) === 0;
-    });
+    await waitFor('the engine idle', () => idle(targetId));
     // The state a kill between the manager's completion and the wake leaves: the report recorded as sent without
     // a manager and waiting for one, and the target's copy without it.
     const [row] = await t.dataSource.query<{ last_sent: string }[]>(
@@ -190,24 +193,14 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
       provisionGroups: false,
     });
     const ids = [await createUser(t, 'r1@example.com'), await createUser(t, 'r2@example.com')];
-    const engine = t.app.get(DeliveryEngine);
-    const idle = async () => {
-      const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
-        pending: { objects: number };
-        reconciliation: { requested: boolean };
-      };
-      return (
-        !status.reconciliation.requested && status.pending.objects === 0 && engine.inFlightFor(targetId) === 0
-      );
-    };
     await waitFor('both users in the target and the engine idle', async () =>
-      ids.every((_, i) => byUserName(target, `r${i + 1}@example.com`)) ? idle() : false,
+      ids.every((_, i) => byUserName(target, `r${i + 1}@example.com`)) ? idle(targetId) : false,
     );
     // A leaver nobody told the target about: gone from the directory without a journal row.
     await t.dataSource.query('DELETE FROM directory_user WHERE id = ?', [ids[1]]);
     await t.admin('post', `/targets/${targetId}/restart`).expect(202);
     const summary = await waitFor('the reconciliation summary', async () => {
-      if (!(await idle())) return undefined;
+      if (!(await idle(targetId))) return undefined;
       const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
         reconciliation: { summary: { queued: Record<string, number> } | null };
       };
@@ -244,14 +237,8 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
       requestsPerSecond: 10_000,
     });
     await waitFor('every user in the target', () => target.users().length >= USERS, 60_000);
-    const engine = t.app.get(DeliveryEngine);
-    await waitFor('nothing pending', async () => {
-      const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
-        pending: { objects: number };
-      };
-      return status.pending.objects === 0 && engine.inFlightFor(targetId) === 0;
-    });
-    expect(engine.inFlightFor(targetId)).toBe(0);
+    await waitFor('nothing pending', () => idle(targetId));
+    expect(t.app.get(DeliveryEngine).inFlightFor(targetId)).toBe(0);
     await t.admin('delete', `/targets/${targetId}`).expect(204);
   }, 90_000);
 });
