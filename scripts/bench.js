@@ -3,7 +3,7 @@
 // BENCH_DATABASE_URL=mariadb://user:pass@127.0.0.1:3306 is set), drives it over HTTP from this process with
 // autocannon (32 connections), times the mapping engine in this process, and prints one table of figures
 // against the targets of the issues.
-//   BENCH_USERS=100000 (default)   BENCH_ENGINES=sqlite,mariadb
+//   BENCH_USERS=100000 (default)   BENCH_ENGINES=sqlite,mariadb (default: sqlite, and the URL's engine when set)
 const { execSync } = require('node:child_process');
 const path = require('node:path');
 const { startGateway } = require('./bench/gateway-process');
@@ -153,7 +153,13 @@ async function main() {
       new URL(process.env.BENCH_DATABASE_URL).protocol.replace(':', ''),
       process.env.BENCH_DATABASE_URL,
     ]);
-  for (const [label, engine] of engines) {
+  const only = process.env.BENCH_ENGINES?.split(',').map((e) => e.trim().toLowerCase());
+  const chosen = only ? engines.filter(([label]) => only.includes(label)) : engines;
+  if (chosen.length === 0)
+    throw new Error(
+      `BENCH_ENGINES=${process.env.BENCH_ENGINES} names none of: ${engines.map(([l]) => l).join(', ')}`,
+    );
+  for (const [label, engine] of chosen) {
     console.log(`benchmarking on ${label} with ${USERS.toLocaleString('en')} users…`);
     await benchEngine(label, engine);
   }
