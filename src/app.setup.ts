@@ -10,6 +10,7 @@ import { echoRequestId, requestIdOf } from './common/http/request-id';
 import { AppConfig, LOG_LEVELS } from './config/app-config';
 import { countInboundRequests } from './provisioning/metrics/inbound-metrics.hook';
 import { ProvisioningMetrics } from './provisioning/metrics/provisioning-metrics';
+import { addScimResponseHooks } from './scim/scim-response.hooks';
 
 /** JSON lines at the configured level and above. */
 export function createLogger(config: AppConfig): LoggerService {
@@ -19,7 +20,8 @@ export function createLogger(config: AppConfig): LoggerService {
 
 /**
  * The HTTP pipeline, applied identically by main.ts and every e2e test (STYLE.md §4): request id,
- * access log, inbound metrics, body parsing for SCIM and JSON media types with the configured limit,
+ * access log, inbound metrics, body parsing for SCIM and JSON media types with the configured limit, the SCIM
+ * response headers (content type, ETag, Location, 304/204),
  * validation of admin DTOs, OpenAPI for the admin API, graceful shutdown. Errors, body parsing's
  * included, are formatted by the global ApiExceptionFilter, which Nest installs as Fastify's error handler.
  */
@@ -30,6 +32,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig, log
   fastify.addHook('onResponse', accessLog(logger));
   fastify.addHook('onResponse', countInboundRequests(app.get(ProvisioningMetrics)));
   acceptJsonBodies(fastify, config.scim.bodyLimitBytes);
+  addScimResponseHooks(fastify);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const openApi = new DocumentBuilder()
     .setTitle('SCIM gateway admin API')

@@ -1,13 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Scopes } from '../auth/scopes.decorator';
 import { BulkService } from './bulk.service';
 import { ScimCtx, type ScimRequestContext } from './scim-request';
-import { ScimResponseInterceptor } from './scim-response.interceptor';
 
 @ApiExcludeController()
 @Scopes('scim')
-@UseInterceptors(ScimResponseInterceptor)
 @Controller('scim/v2/Bulk')
 export class BulkController {
   constructor(private readonly bulk: BulkService) {}

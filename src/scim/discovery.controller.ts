@@ -1,13 +1,11 @@
-import { Controller, Get, Param, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Scopes } from '../auth/scopes.decorator';
 import { DiscoveryService } from './discovery.service';
 import { ScimCtx, type ScimRequestContext } from './scim-request';
-import { ScimResponseInterceptor } from './scim-response.interceptor';
 
 @ApiExcludeController()
 @Scopes('scim')
-@UseInterceptors(ScimResponseInterceptor)
 @Controller('scim/v2')
 export class DiscoveryController {
   constructor(private readonly discovery: DiscoveryService) {}

@@ -1,21 +1,8 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Scopes } from '../auth/scopes.decorator';
 import { ListQueryBuilder } from './list-query.builder';
 import { ScimCtx, type ScimRequestContext } from './scim-request';
-import { ScimResponseInterceptor } from './scim-response.interceptor';
 import { ScimUsersService } from './scim-users.service';
 
 type QueryParams = Record<string, string | undefined>;
@@ -23,7 +10,6 @@ type QueryParams = Record<string, string | undefined>;
 /** RFC 7644 §3 on /Users. Bodies are typed `unknown`: scim/protocol validates them against the schemas. */
 @ApiExcludeController()
 @Scopes('scim')
-@UseInterceptors(ScimResponseInterceptor)
 @Controller('scim/v2/Users')
 export class UsersController {
   constructor(
