@@ -5,6 +5,7 @@ import { ChangeJournalRepository } from './change-journal.repository';
 import { DirectoryJobs } from './directory.jobs';
 import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
+import { MembershipCoalescer } from './membership-coalescer';
 import { MembershipsRepository } from './memberships.repository';
 import { RetentionService } from './retention.service';
 import { loadRegisteredExtensions, SchemaExtensionsService } from './schema-extensions.service';
@@ -30,6 +31,7 @@ import { UsersService } from './users.service';
     ChangeJournalRepository,
     UsersService,
     GroupsService,
+    MembershipCoalescer,
     RetentionService,
     SchemaExtensionsService,
     DirectoryJobs,

@@ -18,6 +18,8 @@ import {
 } from './directory.types';
 import { GroupsRepository } from './groups.repository';
 import { MembershipsRepository } from './memberships.repository';
+import { addedIds, classifyMembers, MembershipChange } from './membership-plan';
+import { MembershipCoalescer } from './membership-coalescer';
 import { UsersRepository } from './users.repository';
 import {
   checkPreconditions,
@@ -27,12 +29,7 @@ import {
   serializeDocument,
 } from './write-guard';
 
-/** What a change does to a group's members (RFC 7644 §3.5.2 on `members`). */
-export interface MembershipChange {
-  add: MemberRef[];
-  remove: string[];
-  removeAll: boolean;
-}
+export type { MembershipChange };
 
 export interface GroupChange {
   doc: ScimDocument;
@@ -48,6 +45,7 @@ export class GroupsService {
     private readonly memberships: MembershipsRepository,
     private readonly journal: ChangeJournalRepository,
     private readonly tx: TransactionRunner,
+    private readonly coalescer: MembershipCoalescer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -125,6 +123,11 @@ export class GroupsService {
       const now = this.clock.now();
       const docText = serializeDocument(next.doc, 'Group');
       const docChanged = docText !== current.doc;
+      if (!docChanged && next.membership && !next.membership.removeAll && !pre.ifMatch) {
+        // Members only, no If-Match: commutes with other such changes, so it joins the group's next batch.
+        const written = await this.coalescer.apply(id, next.membership, ctx);
+        return toStored(written === 'unchanged' ? current : written);
+      }
       const row: DirectoryGroup = {
         ...current,
         ...deriveGroupColumns(next.doc),
@@ -255,34 +258,12 @@ export class GroupsService {
     groupId: string,
     members: MemberRef[],
   ): Promise<StoredMember[]> {
-    const unique = [...new Map(members.map((m) => [m.value, m])).values()];
-    if (unique.length === 0) return [];
-    if (unique.some((m) => m.value === groupId)) {
-      throw new InvalidRequestError(
-        'Attribute members: a group cannot be a member of itself',
-        'invalidValue',
-      );
-    }
-    const ids = unique.map((m) => m.value);
+    const ids = addedIds(members);
+    if (ids.length === 0) return [];
     const userIds = await this.users.liveIds(ids, manager);
     const rest = ids.filter((id) => !userIds.has(id));
     const groupIds = rest.length > 0 ? await this.groups.liveIds(rest, manager) : new Set<string>();
-    return unique.map((m) => {
-      const type = userIds.has(m.value) ? 'User' : groupIds.has(m.value) ? 'Group' : undefined;
-      if (!type) {
-        throw new InvalidRequestError(
-          `Attribute members: no user or group has the id "${m.value}"`,
-          'invalidValue',
-        );
-      }
-      if (m.type && m.type !== type) {
-        throw new InvalidRequestError(
-          `Attribute members: "${m.value}" is a ${type}, not a ${m.type}`,
-          'invalidValue',
-        );
-      }
-      return { value: m.value, type };
-    });
+    return classifyMembers(groupId, members, userIds, groupIds);
   }
 
   private async requireLive(id: string): Promise<DirectoryGroup> {

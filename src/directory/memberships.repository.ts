@@ -22,35 +22,58 @@ export class MembershipsRepository {
     members: { value: string; type: MemberType }[],
     at: Date,
   ): Promise<string[]> {
-    const added: string[] = [];
-    for (const chunk of chunks(members, CHUNK)) {
-      const present = await this.presentIds(
-        manager,
-        groupId,
-        chunk.map((m) => m.value),
-      );
-      const fresh = chunk.filter((m) => !present.has(m.value));
-      if (fresh.length > 0) {
-        await execute(
-          manager,
-          `INSERT INTO group_membership (group_id, member_id, member_type, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?)').join(', ')}`,
-          fresh.flatMap((m) => [groupId, m.value, m.type, at]),
-        );
-      }
-      added.push(...fresh.map((m) => m.value));
-    }
-    return added;
+    const present = await this.presentAmong(
+      manager,
+      groupId,
+      members.map((m) => m.value),
+    );
+    const fresh = members.filter((m) => !present.has(m.value));
+    await this.insertFresh(manager, groupId, fresh, at);
+    return fresh.map((m) => m.value);
   }
 
   /** Deletes the named members; returns the ids that were members. */
   async remove(manager: EntityManager, groupId: string, memberIds: string[]): Promise<string[]> {
-    const removed: string[] = [];
-    for (const chunk of chunks(memberIds, CHUNK)) {
-      const present = [...(await this.presentIds(manager, groupId, chunk))];
-      if (present.length > 0) await manager.delete(GroupMembership, { groupId, memberId: In(present) });
-      removed.push(...present);
+    const present = [...(await this.presentAmong(manager, groupId, memberIds))];
+    await this.deleteIds(manager, groupId, present);
+    return present;
+  }
+
+  /** Inserts rows for members known not to be in the group yet. */
+  async insertFresh(
+    manager: EntityManager,
+    groupId: string,
+    members: { value: string; type: MemberType }[],
+    at: Date,
+  ): Promise<void> {
+    for (const chunk of chunks(members, CHUNK)) {
+      await execute(
+        manager,
+        `INSERT INTO group_membership (group_id, member_id, member_type, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((m) => [groupId, m.value, m.type, at]),
+      );
     }
-    return removed;
+  }
+
+  /** Deletes the rows of the named members (ids that are not members are ignored). */
+  async deleteIds(manager: EntityManager, groupId: string, memberIds: string[]): Promise<void> {
+    for (const chunk of chunks(memberIds, CHUNK)) {
+      await manager.delete(GroupMembership, { groupId, memberId: In(chunk) });
+    }
+  }
+
+  /** Which of `memberIds` are members of the group now. */
+  async presentAmong(manager: EntityManager, groupId: string, memberIds: string[]): Promise<Set<string>> {
+    const present = new Set<string>();
+    for (const chunk of chunks(memberIds, CHUNK)) {
+      const rows = await select<{ member_id: string }>(
+        manager,
+        `SELECT member_id FROM group_membership WHERE group_id = ? AND member_id IN (${chunk.map(() => '?').join(', ')})`,
+        [groupId, ...chunk],
+      );
+      for (const r of rows) present.add(r.member_id);
+    }
+    return present;
   }
 
   /** Deletes every member of a group; returns how many there were. */
@@ -101,18 +124,5 @@ export class MembershipsRepository {
       for (const r of rows) byMember.get(r.member_id)!.push({ value: r.id, display: r.display_name });
     }
     return byMember;
-  }
-
-  private async presentIds(
-    manager: EntityManager,
-    groupId: string,
-    memberIds: string[],
-  ): Promise<Set<string>> {
-    const rows = await select<{ member_id: string }>(
-      manager,
-      `SELECT member_id FROM group_membership WHERE group_id = ? AND member_id IN (${memberIds.map(() => '?').join(', ')})`,
-      [groupId, ...memberIds],
-    );
-    return new Set(rows.map((r) => r.member_id));
   }
 }

@@ -115,7 +115,7 @@ export function sharedData<T = Record<string, unknown>>(relative: string): T {
 /** Rows of the change journal, oldest first. */
 export async function journal(
   dataSource: DataSource,
-): Promise<{ object_type: string; object_id: string; kind: string }[]> {
+): Promise<{ object_type: string; object_id: string; kind: string; request_id: string | null }[]> {
   return dataSource.query(
     'SELECT object_type, object_id, kind, request_id FROM directory_change ORDER BY seq',
   );

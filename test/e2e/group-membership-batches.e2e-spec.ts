@@ -1,0 +1,171 @@
+import { MembershipCoalescer } from '../../src/directory/membership-coalescer';
+import { journal, startTestApp, TestApp } from '../support/test-app';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/** Membership-only changes to one group are written a batch per transaction (MembershipCoalescer). */
+describe('group membership changes written together', () => {
+  let t: TestApp;
+  const userIds: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (let i = 0; i < 30; i++) {
+      const res = await t
+        .scim('post', '/Users')
+        .send({ schemas: [USER], userName: `batch${i}@groups.test` })
+        .expect(201);
+      userIds.push(res.body.id as string);
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const newGroup = async (displayName: string) =>
+    (
+      await t
+        .scim('post', '/Groups')
+        .send({ schemas: [GROUP], displayName })
+        .expect(201)
+    ).body.id as string;
+  const memberIds = async (groupId: string) =>
+    (
+      await t.dataSource.query<{ member_id: string }[]>(
+        'SELECT member_id FROM group_membership WHERE group_id = ?',
+        [groupId],
+      )
+    )
+      .map((r) => r.member_id)
+      .sort();
+  const version = async (groupId: string) =>
+    Number(
+      (
+        await t.dataSource.query<{ version: number }[]>('SELECT version FROM directory_group WHERE id = ?', [
+          groupId,
+        ])
+      )[0].version,
+    );
+
+  it('writes changes that arrive while one is being written as one batch, each with its own journal row', async () => {
+    const groupId = await newGroup('All staff');
+    const coalescer = t.app.get(MembershipCoalescer);
+    // All 30 are queued in one tick: the first starts a transaction, the other 29 wait for the next one.
+    const written = await Promise.all(
+      userIds.map((value, i) =>
+        coalescer.apply(
+          groupId,
+          { add: [{ value }], remove: [], removeAll: false },
+          { requestId: `join-${i}` },
+        ),
+      ),
+    );
+    expect(await version(groupId)).toBe(1 + 2);
+    expect(written.every((g) => g !== 'unchanged' && g.version >= 2)).toBe(true);
+    expect(await memberIds(groupId)).toEqual([...userIds].sort());
+    const rows = (await journal(t.dataSource)).filter(
+      (j) => j.object_id === groupId && j.kind === 'members_added',
+    );
+    expect(rows.map((r) => r.request_id)).toEqual(userIds.map((_, i) => `join-${i}`));
+  });
+
+  it('replays a batch in arrival order: add, remove, add again leaves the member in', async () => {
+    const groupId = await newGroup('Replayed');
+    const coalescer = t.app.get(MembershipCoalescer);
+    const [first, second, third, fourth] = [
+      { add: [{ value: userIds[0] }], remove: [], removeAll: false },
+      { add: [{ value: userIds[1] }], remove: [], removeAll: false },
+      { add: [], remove: [userIds[1]], removeAll: false },
+      { add: [{ value: userIds[1] }], remove: [userIds[0]], removeAll: false },
+    ];
+    await Promise.all(
+      [first, second, third, fourth].map((c, i) => coalescer.apply(groupId, c, { requestId: `r${i}` })),
+    );
+    expect(await memberIds(groupId)).toEqual([userIds[1]]);
+    const kinds = (await journal(t.dataSource))
+      .filter((j) => j.object_id === groupId && j.kind !== 'created')
+      .map((j) => `${j.kind}:${j.request_id}`);
+    expect(kinds).toEqual([
+      'members_added:r0',
+      'members_added:r1',
+      'members_removed:r2',
+      'members_removed:r3',
+      'members_added:r3',
+    ]);
+  });
+
+  it('refuses a change naming an unknown member alone; the rest of its batch is written', async () => {
+    const groupId = await newGroup('Partly wrong');
+    const coalescer = t.app.get(MembershipCoalescer);
+    const results = await Promise.allSettled([
+      coalescer.apply(
+        groupId,
+        { add: [{ value: userIds[2] }], remove: [], removeAll: false },
+        { requestId: 'a' },
+      ),
+      coalescer.apply(
+        groupId,
+        { add: [{ value: userIds[3] }], remove: [], removeAll: false },
+        { requestId: 'b' },
+      ),
+      coalescer.apply(
+        groupId,
+        { add: [{ value: 'no-such-id' }], remove: [], removeAll: false },
+        { requestId: 'c' },
+      ),
+      coalescer.apply(
+        groupId,
+        { add: [{ value: userIds[4] }], remove: [], removeAll: false },
+        { requestId: 'd' },
+      ),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[2] as PromiseRejectedResult).reason)).toContain('no-such-id');
+    expect(await memberIds(groupId)).toEqual([userIds[2], userIds[3], userIds[4]].sort());
+  });
+
+  it('answers concurrent member PATCHes over HTTP each with the group, and a 400 for the bad one', async () => {
+    const groupId = await newGroup('Over HTTP');
+    const patch = (value: string, id: string) =>
+      t
+        .scim('patch', `/Groups/${groupId}`)
+        .set('X-Request-Id', id)
+        .send({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value }] }] });
+    const responses = await Promise.all([
+      ...userIds.slice(0, 20).map((value, i) => patch(value, `http-${i}`)),
+      patch('nobody-has-this-id', 'http-bad'),
+    ]);
+    expect(responses.slice(0, 20).map((r) => r.status)).toEqual(new Array(20).fill(200));
+    expect(responses[20].status).toBe(400);
+    expect(responses[20].body.detail).toContain('nobody-has-this-id');
+    expect(responses[0].body).toMatchObject({ id: groupId, displayName: 'Over HTTP' });
+    expect(responses[0].body.members).toBeUndefined();
+    expect(await memberIds(groupId)).toEqual(userIds.slice(0, 20).sort());
+    const ids = (await journal(t.dataSource))
+      .filter((j) => j.object_id === groupId && j.kind === 'members_added')
+      .map((j) => j.request_id)
+      .sort();
+    expect(ids).toEqual(
+      userIds
+        .slice(0, 20)
+        .map((_, i) => `http-${i}`)
+        .sort(),
+    );
+  });
+
+  it('refuses every waiting change with 404 when the group is deleted under them', async () => {
+    const groupId = await newGroup('Deleted');
+    await t.scim('delete', `/Groups/${groupId}`).expect(204);
+    const coalescer = t.app.get(MembershipCoalescer);
+    await expect(
+      coalescer.apply(
+        groupId,
+        { add: [{ value: userIds[5] }], remove: [], removeAll: false },
+        { requestId: 'x' },
+      ),
+    ).rejects.toThrow(/not found/);
+    expect(await memberIds(groupId)).toEqual([]);
+  });
+});
