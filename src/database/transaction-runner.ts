@@ -4,25 +4,82 @@ import { isDeadlock } from './db-errors';
 
 const MAX_DEADLOCK_RETRIES = 3;
 
+/** Units of work committed together at most on SQLite; the rest go into the next transaction. */
+const MAX_GROUP = 64;
+
+interface Queued {
+  work: (manager: EntityManager) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
- * Runs a unit of work in one transaction. SQLite has one connection and one writer, so work is queued
- * here instead of failing with "cannot start a transaction within a transaction"; on MySQL a deadlock
- * victim is retried, since InnoDB rolled it back whole.
+ * Runs a unit of work in one transaction, and settles its promise only once that is committed.
+ *
+ * On MySQL every unit is its own transaction, and a deadlock victim is retried, since InnoDB rolled it back whole.
+ *
+ * SQLite has one connection and one writer, and a commit (the WAL append) costs more than a typical unit of work.
+ * So the units queued during one turn of the event loop are committed together (group commit): one transaction,
+ * each unit in a savepoint of its own, run one after another in arrival order. A unit that throws is rolled back
+ * to its savepoint and rejected alone; the others commit. Nothing is acknowledged before the COMMIT.
  */
 @Injectable()
 export class TransactionRunner {
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly serialize: boolean;
+  private readonly grouped: boolean;
+  private pending: Queued[] = [];
+  private flushScheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly dataSource: DataSource) {
-    this.serialize = dataSource.options.type === 'better-sqlite3';
+    this.grouped = dataSource.options.type === 'better-sqlite3';
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialize) return this.runWithRetry(work);
-    const result = this.queue.then(() => this.dataSource.transaction(work));
-    this.queue = result.catch(() => undefined);
-    return result;
+    if (!this.grouped) return this.runWithRetry(work);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushing = this.flushing.then(() => this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const group = this.pending.splice(0, MAX_GROUP);
+    if (this.pending.length > 0) this.scheduleFlush();
+    if (group.length === 0) return;
+    const runner = this.dataSource.createQueryRunner();
+    const settle: (() => void)[] = [];
+    try {
+      await runner.startTransaction();
+      for (const unit of group) {
+        await runner.startTransaction(); // a savepoint
+        try {
+          const value = await unit.work(runner.manager);
+          await runner.commitTransaction(); // releases the savepoint
+          settle.push(() => unit.resolve(value));
+        } catch (err) {
+          await runner.rollbackTransaction(); // back to the savepoint
+          settle.push(() => unit.reject(err));
+        }
+      }
+      await runner.commitTransaction();
+    } catch (err) {
+      // BEGIN, a savepoint or COMMIT failed: the whole group is undone, whatever depth it was at.
+      if (runner.isTransactionActive) await runner.query('ROLLBACK').catch(() => undefined);
+      for (const unit of group) unit.reject(err);
+      return;
+    } finally {
+      await runner.release();
+    }
+    for (const done of settle) done();
   }
 
   private async runWithRetry<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
