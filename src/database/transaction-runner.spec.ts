@@ -29,7 +29,9 @@ describe('TransactionRunner on SQLite (real file)', () => {
     dataSource = new DataSource({
       type: 'better-sqlite3',
       database: file,
-      prepareDatabase: (db: Database.Database) => db.pragma('journal_mode = WAL'),
+      prepareDatabase: (db: Database.Database) => {
+        db.pragma('journal_mode = WAL');
+      },
       logging: ['query'],
       logger: counter,
     });
@@ -49,7 +51,7 @@ describe('TransactionRunner on SQLite (real file)', () => {
   const seen = () =>
     (observer.prepare('SELECT label FROM item ORDER BY id').all() as { label: string }[]).map((r) => r.label);
   const insert = (id: number, label: string) =>
-    tx.run(async (m) => {
+    tx.runGrouped(async (m) => {
       await m.query('INSERT INTO item (id, label) VALUES (?, ?)', [id, label]);
       return id;
     });
@@ -72,7 +74,7 @@ describe('TransactionRunner on SQLite (real file)', () => {
   it('rolls back a failing unit alone, to its savepoint; the rest of the group commits', async () => {
     const results = await Promise.allSettled([
       insert(1, 'a'),
-      tx.run(async (m) => {
+      tx.runGrouped(async (m) => {
         await m.query('INSERT INTO item (id, label) VALUES (?, ?)', [2, 'b']);
         await m.query('INSERT INTO item (id, label) VALUES (?, ?)', [3, 'a']); // duplicate label
       }),
@@ -87,7 +89,9 @@ describe('TransactionRunner on SQLite (real file)', () => {
   it('sees the writes of earlier units of the same group', async () => {
     const [, count] = await Promise.all([
       insert(1, 'first'),
-      tx.run(async (m) => Number((await m.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM item'))[0].n)),
+      tx.runGrouped(async (m) =>
+        Number((await m.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM item'))[0].n),
+      ),
     ]);
     expect(count).toBe(1);
   });
@@ -96,7 +100,7 @@ describe('TransactionRunner on SQLite (real file)', () => {
     const before = commits();
     let late: Promise<number> | undefined;
     await Promise.all([
-      tx.run(async (m) => {
+      tx.runGrouped(async (m) => {
         await m.query('INSERT INTO item (id, label) VALUES (1, ?)', ['early']);
         late = insert(2, 'late');
       }),
@@ -104,5 +108,25 @@ describe('TransactionRunner on SQLite (real file)', () => {
     await late;
     expect(commits() - before).toBe(2);
     expect(seen()).toEqual(['early', 'late']);
+  });
+
+  it('commits `run` without waiting for the end of the turn, and `runGrouped` at its end', async () => {
+    let turnEnded = false;
+    setImmediate(() => (turnEnded = true));
+    await tx.run(async (m) => m.query('INSERT INTO item (id, label) VALUES (1, ?)', ['now']));
+    expect(turnEnded).toBe(false);
+    await insert(2, 'later');
+    expect(turnEnded).toBe(true);
+    expect(seen()).toEqual(['now', 'later']);
+  });
+
+  it('groups the units queued together by `run` too', async () => {
+    const before = commits();
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        tx.run(async (m) => m.query('INSERT INTO item (id, label) VALUES (?, ?)', [i, `r${i}`])),
+      ),
+    );
+    expect(commits() - before).toBe(1);
   });
 });

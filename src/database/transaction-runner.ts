@@ -19,7 +19,8 @@ interface Queued {
  * On MySQL every unit is its own transaction, and a deadlock victim is retried, since InnoDB rolled it back whole.
  *
  * SQLite has one connection and one writer, and a commit (the WAL append) costs more than a typical unit of work.
- * So the units queued during one turn of the event loop are committed together (group commit): one transaction,
+ * So queued units are committed together (group commit), and `runGrouped` waits for the end of the event loop's
+ * turn to collect the writes of the requests that arrived in it: one transaction,
  * each unit in a savepoint of its own, run one after another in arrival order. A unit that throws is rolled back
  * to its savepoint and rejected alone; the others commit. Nothing is acknowledged before the COMMIT.
  */
@@ -34,11 +35,26 @@ export class TransactionRunner {
     this.grouped = dataSource.options.type === 'better-sqlite3';
   }
 
+  /** Runs `work` as soon as the writer is free (with whatever else is queued by then). */
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.enqueue(work, false);
+  }
+
+  /**
+   * Runs `work` at the end of this turn of the event loop, with the others queued during it: for the writes of
+   * inbound requests, which arrive many per turn under load. Background work that batches its own writes (the
+   * provisioning engine) uses `run`, whose latency it feels.
+   */
+  runGrouped<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.enqueue(work, true);
+  }
+
+  private enqueue<T>(work: (manager: EntityManager) => Promise<T>, endOfTurn: boolean): Promise<T> {
     if (!this.grouped) return this.runWithRetry(work);
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      this.scheduleFlush();
+      if (endOfTurn) this.scheduleFlush();
+      else this.flushing = this.flushing.then(() => this.flush());
     });
   }
 

@@ -60,7 +60,7 @@ export class GroupsService {
       updatedAt: now,
       deletedAt: null,
     };
-    await this.tx.run(async (manager) => {
+    await this.tx.runGrouped(async (manager) => {
       const resolved = await this.resolveMembers(manager, row.id, members);
       await this.groups.insert(manager, row);
       await this.journal.append(
@@ -135,7 +135,7 @@ export class GroupsService {
         version: current.version + 1,
         updatedAt: now,
       };
-      const outcome = await this.tx.run(async (manager) => {
+      const outcome = await this.tx.runGrouped(async (manager) => {
         const membership = next.membership
           ? await this.planMembership(manager, id, next.membership)
           : undefined;
@@ -181,7 +181,7 @@ export class GroupsService {
       const current = await this.requireLive(id);
       checkPreconditions(pre, current.version);
       const now = this.clock.now();
-      return this.tx.run(async (manager) => {
+      return this.tx.runGrouped(async (manager) => {
         if (!(await this.groups.softDeleteIfVersion(manager, id, current.version, now))) return false;
         await this.memberships.removeAll(manager, id);
         await this.journal.append(

@@ -69,7 +69,7 @@ export class MembershipCoalescer {
   private async drain(groupId: string, batch: Queued[]): Promise<void> {
     for (;;) {
       try {
-        const outcomes = await this.tx.run((manager) => this.write(manager, groupId, batch));
+        const outcomes = await this.tx.runGrouped((manager) => this.write(manager, groupId, batch));
         batch.forEach((item, i) => item.settle(outcomes[i]));
       } catch (err) {
         for (const item of batch) item.fail(err);

@@ -117,9 +117,11 @@ export async function liveIdsIn(
 ): Promise<Set<string>> {
   const found = new Set<string>();
   for (const chunk of chunks(ids, 500)) {
+    // `+deleted_at`: without statistics SQLite prefers the deleted_at index for a dozen ids or more, and so reads
+    // every live row (23 ms at 100,000 users) instead of looking the ids up by primary key.
     const rows = await select<{ id: string }>(
       manager,
-      `SELECT id FROM ${table} WHERE id IN (${chunk.map(() => '?').join(', ')}) AND deleted_at IS NULL`,
+      `SELECT id FROM ${table} WHERE id IN (${chunk.map(() => '?').join(', ')}) AND +deleted_at IS NULL`,
       chunk,
     );
     for (const r of rows) found.add(r.id);

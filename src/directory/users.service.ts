@@ -51,7 +51,7 @@ export class UsersService {
       updatedAt: now,
       deletedAt: null,
     };
-    await this.tx.run(async (manager) => {
+    await this.tx.runGrouped(async (manager) => {
       await this.users.insert(manager, row).catch(rethrowUniqueness);
       await this.journal.append(
         manager,
@@ -121,7 +121,7 @@ export class UsersService {
         updatedAt: this.clock.now(),
       };
       if (row.doc === current.doc) return toStored(current); // nothing changed: no version, no journal
-      const written = await this.tx.run(async (manager) => {
+      const written = await this.tx.runGrouped(async (manager) => {
         if (!(await this.users.updateIfVersion(manager, row, current.version).catch(rethrowUniqueness)))
           return false;
         await this.journal.append(
@@ -150,7 +150,7 @@ export class UsersService {
       const current = await this.requireLive(id);
       checkPreconditions(pre, current.version);
       const now = this.clock.now();
-      return this.tx.run(async (manager) => {
+      return this.tx.runGrouped(async (manager) => {
         if (!(await this.users.softDeleteIfVersion(manager, id, current.version, now))) return false;
         await this.journal.append(
           manager,

@@ -28,33 +28,44 @@ export function projectResource<T extends Record<string, unknown>>(
     : undefined;
   const exclude = include ? undefined : select(projection.excludedAttributes, registry, resourceType);
   const core = registry.coreSchema(resourceType);
+  const coreAttributes = withCommon(core.attributes);
   const output: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(resource)) {
-    const extension = /^urn:/i.test(key) ? registry.schemaOf(resourceType, key) : undefined;
+    const extension = key.length > 4 && /^urn:/i.test(key) ? registry.schemaOf(resourceType, key) : undefined;
     if (extension && extension.id !== core.id) {
       if (!isPlainObject(value)) continue;
       const part = projectPart(value, extension.attributes, extension.id, include, exclude);
       if (Object.keys(part).length) output[key] = part;
       continue;
     }
-    const projected = projectPart(
-      { [key]: value },
-      [...COMMON_ATTRIBUTES, ...core.attributes],
-      core.id,
-      include,
-      exclude,
-    );
+    const projected = projectPart({ [key]: value }, coreAttributes, core.id, include, exclude);
     if (key in projected) output[key] = projected[key];
-    else if (!findAttribute([...COMMON_ATTRIBUTES, ...core.attributes], key) && !include) output[key] = value;
+    else if (!findAttribute(coreAttributes, key) && !include) output[key] = value;
   }
   return output;
 }
 
+/** The common attributes (id, externalId, meta) followed by a core schema's own, built once per schema. */
+const commonPlus = new WeakMap<readonly AttributeDefinition[], readonly AttributeDefinition[]>();
+function withCommon(attributes: readonly AttributeDefinition[]): readonly AttributeDefinition[] {
+  let all = commonPlus.get(attributes);
+  if (!all) commonPlus.set(attributes, (all = [...COMMON_ATTRIBUTES, ...attributes]));
+  return all;
+}
+
+/** Attribute lookup by case-insensitive name, indexed once per (immutable) attribute list. */
+const byName = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>();
 function findAttribute(
   attributes: readonly AttributeDefinition[],
   name: string,
 ): AttributeDefinition | undefined {
-  return attributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
+  let index = byName.get(attributes);
+  if (!index) {
+    index = new Map();
+    for (const a of attributes) if (!index.has(a.name.toLowerCase())) index.set(a.name.toLowerCase(), a);
+    byName.set(attributes, index);
+  }
+  return index.get(name.toLowerCase());
 }
 
 function projectPart(
