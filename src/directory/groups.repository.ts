@@ -4,7 +4,7 @@ import { fromDbDate } from '../database/db-values';
 import { select } from '../database/sql';
 import { DirectoryGroup } from './directory-group.entity';
 import { ListQuery } from './directory.types';
-import { listPage, ListPage } from './list-page';
+import { listPage, ListPage, StoredRow } from './list-page';
 import { liveIdsIn } from './users.repository';
 
 @Injectable()
@@ -76,8 +76,8 @@ export class GroupsRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  list(query: ListQuery): Promise<ListPage<DirectoryGroup>> {
-    return listPage(this.dataSource, 'directory_group', 'g', hydrateGroup, query);
+  list(query: ListQuery): Promise<ListPage<StoredRow>> {
+    return listPage(this.dataSource, 'directory_group', 'g', query);
   }
 
   async liveIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {

@@ -18,6 +18,7 @@ import {
 } from './directory.types';
 import { GroupsRepository } from './groups.repository';
 import { MembershipsRepository } from './memberships.repository';
+import type { StoredRow } from './list-page';
 import { addedIds, classifyMembers, MembershipChange } from './membership-plan';
 import { MembershipCoalescer } from './membership-coalescer';
 import { UsersRepository } from './users.repository';
@@ -290,7 +291,7 @@ function deriveGroupColumns(
   return { displayName, displayNameNormalized: normalizeKey(displayName), externalId };
 }
 
-function toStored(row: DirectoryGroup): StoredResource {
+function toStored(row: StoredRow): StoredResource {
   return {
     id: row.id,
     doc: JSON.parse(row.doc) as ScimDocument,

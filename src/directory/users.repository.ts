@@ -4,7 +4,7 @@ import { fromDbDate } from '../database/db-values';
 import { execute, insertRow, select } from '../database/sql';
 import { DirectoryUser } from './directory-user.entity';
 import { ListQuery } from './directory.types';
-import { listPage, ListPage } from './list-page';
+import { listPage, ListPage, StoredRow } from './list-page';
 
 /** Intent-named queries over `directory_user`. Reads skip soft-deleted rows unless they say otherwise. */
 @Injectable()
@@ -84,8 +84,8 @@ export class UsersRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  list(query: ListQuery): Promise<ListPage<DirectoryUser>> {
-    return listPage(this.dataSource, 'directory_user', 'u', hydrateUser, query);
+  list(query: ListQuery): Promise<ListPage<StoredRow>> {
+    return listPage(this.dataSource, 'directory_user', 'u', query);
   }
 
   /** Ids among `ids` that are live users. */

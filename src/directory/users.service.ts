@@ -17,6 +17,7 @@ import {
   WritePreconditions,
 } from './directory.types';
 import { MembershipsRepository } from './memberships.repository';
+import type { StoredRow } from './list-page';
 import { UsersRepository } from './users.repository';
 import {
   checkPreconditions,
@@ -224,7 +225,7 @@ function primaryEmail(doc: ScimDocument): string | null {
   return typeof pick?.value === 'string' ? normalizeKey(pick.value).slice(0, 255) : null;
 }
 
-function toStored(row: DirectoryUser): StoredResource {
+function toStored(row: StoredRow): StoredResource {
   return {
     id: row.id,
     doc: JSON.parse(row.doc) as ScimDocument,
