@@ -48,7 +48,9 @@ export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: true,
-    extra: { connectionLimit: 20 },
+    // trace: mysql2 would capture a stack trace at every query for its async error messages (7% of the CPU
+    // of a filtered GET); errors still carry the server's code and message.
+    extra: { connectionLimit: 20, trace: false },
     migrations: MYSQL_MIGRATIONS,
   };
 }
