@@ -31,6 +31,7 @@ describe('TransactionRunner on SQLite (real file)', () => {
       database: file,
       prepareDatabase: (db: Database.Database) => {
         db.pragma('journal_mode = WAL');
+        db.pragma('foreign_keys = ON');
       },
       logging: ['query'],
       logger: counter,
@@ -128,5 +129,23 @@ describe('TransactionRunner on SQLite (real file)', () => {
       ),
     );
     expect(commits() - before).toBe(1);
+  });
+
+  it('rejects the whole group and keeps none of it when the COMMIT itself fails', async () => {
+    // A deferred foreign key is checked at COMMIT, so the units succeed and the group's COMMIT does not.
+    await dataSource.query(
+      'CREATE TABLE child (id INTEGER PRIMARY KEY, item_id INTEGER REFERENCES item (id) DEFERRABLE INITIALLY DEFERRED)',
+    );
+    const results = await Promise.allSettled([
+      insert(1, 'kept-if-committed'),
+      tx.runGrouped(async (m) => m.query('INSERT INTO child (id, item_id) VALUES (1, 999)')),
+      insert(2, 'also-kept-if-committed'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(seen()).toEqual([]);
+    // The writer is usable again afterwards.
+    await insert(3, 'after');
+    expect(seen()).toEqual(['after']);
   });
 });

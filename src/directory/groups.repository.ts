@@ -5,7 +5,6 @@ import { select } from '../database/sql';
 import { DirectoryGroup } from './directory-group.entity';
 import { ListQuery } from './directory.types';
 import { listPage, ListPage, StoredRow } from './list-page';
-import { liveIdsIn } from './users.repository';
 
 @Injectable()
 export class GroupsRepository {
@@ -78,10 +77,6 @@ export class GroupsRepository {
 
   list(query: ListQuery): Promise<ListPage<StoredRow>> {
     return listPage(this.dataSource, 'directory_group', 'g', query);
-  }
-
-  async liveIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
-    return liveIdsIn(manager, 'directory_group', ids);
   }
 
   findPurgeable(before: Date, limit: number): Promise<DirectoryGroup[]> {

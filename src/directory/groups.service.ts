@@ -19,9 +19,9 @@ import {
 import { GroupsRepository } from './groups.repository';
 import { MembershipsRepository } from './memberships.repository';
 import type { StoredRow } from './list-page';
-import { addedIds, classifyMembers, MembershipChange } from './membership-plan';
+import { addedIds, classifyMembers, MembershipChange, planChange } from './membership-plan';
 import { MembershipCoalescer } from './membership-coalescer';
-import { UsersRepository } from './users.repository';
+import { liveMemberIds } from './users.repository';
 import {
   checkPreconditions,
   retryOnRace,
@@ -29,8 +29,6 @@ import {
   normalizeKey,
   serializeDocument,
 } from './write-guard';
-
-export type { MembershipChange };
 
 export interface GroupChange {
   doc: ScimDocument;
@@ -42,7 +40,6 @@ export interface GroupChange {
 export class GroupsService {
   constructor(
     private readonly groups: GroupsRepository,
-    private readonly users: UsersRepository,
     private readonly memberships: MembershipsRepository,
     private readonly journal: ChangeJournalRepository,
     private readonly tx: TransactionRunner,
@@ -203,15 +200,12 @@ export class GroupsService {
     groupId: string,
     change: MembershipChange,
   ): Promise<{ add: StoredMember[]; remove: string[] }> {
-    const add = await this.resolveMembers(manager, groupId, change.add);
-    const keep = new Set(add.map((m) => m.value));
-    let remove = change.remove.filter((id) => !keep.has(id));
-    if (change.removeAll) {
-      remove = (await this.memberships.listMembers(groupId))
-        .map((m) => m.value)
-        .filter((id) => !keep.has(id));
-    }
-    return { add, remove };
+    const live = await liveMemberIds(manager, addedIds(change.add));
+    const plan = planChange(groupId, change, live.users, live.groups);
+    if (!change.removeAll) return plan;
+    const keep = new Set(plan.add.map((m) => m.value));
+    const current = await this.memberships.listMembers(groupId);
+    return { add: plan.add, remove: current.map((m) => m.value).filter((id) => !keep.has(id)) };
   }
 
   private async applyMembership(
@@ -259,12 +253,8 @@ export class GroupsService {
     groupId: string,
     members: MemberRef[],
   ): Promise<StoredMember[]> {
-    const ids = addedIds(members);
-    if (ids.length === 0) return [];
-    const userIds = await this.users.liveIds(ids, manager);
-    const rest = ids.filter((id) => !userIds.has(id));
-    const groupIds = rest.length > 0 ? await this.groups.liveIds(rest, manager) : new Set<string>();
-    return classifyMembers(groupId, members, userIds, groupIds);
+    const live = await liveMemberIds(manager, addedIds(members));
+    return classifyMembers(groupId, members, live.users, live.groups);
   }
 
   private async requireLive(id: string): Promise<DirectoryGroup> {

@@ -9,9 +9,9 @@ import { DirectoryGroup } from './directory-group.entity';
 import { StoredMember } from './directory.types';
 import { GroupsRepository } from './groups.repository';
 import { MemberType } from './group-membership.entity';
-import { addedIds, classifyMembers, MembershipChange } from './membership-plan';
+import { addedIds, MembershipChange, planChange } from './membership-plan';
 import { MembershipsRepository } from './memberships.repository';
-import { UsersRepository } from './users.repository';
+import { liveMemberIds } from './users.repository';
 
 /** Changes written together at most; the rest wait for the next transaction. */
 const MAX_BATCH = 200;
@@ -40,7 +40,6 @@ export class MembershipCoalescer {
 
   constructor(
     private readonly groups: GroupsRepository,
-    private readonly users: UsersRepository,
     private readonly memberships: MembershipsRepository,
     private readonly journal: ChangeJournalRepository,
     private readonly tx: TransactionRunner,
@@ -150,16 +149,11 @@ export class MembershipCoalescer {
     groupId: string,
     batch: Queued[],
   ): Promise<({ add: StoredMember[]; remove: string[] } | 'unchanged' | Error)[]> {
-    const ids = [...new Set(batch.flatMap((q) => addedIds(q.change.add)))];
-    const userIds = ids.length > 0 ? await this.users.liveIds(ids, manager) : new Set<string>();
-    const rest = ids.filter((id) => !userIds.has(id));
-    const groupIds = rest.length > 0 ? await this.groups.liveIds(rest, manager) : new Set<string>();
+    const live = await liveMemberIds(manager, [...new Set(batch.flatMap((q) => addedIds(q.change.add)))]);
     return batch.map(({ change }) => {
       try {
-        const add = classifyMembers(groupId, change.add, userIds, groupIds);
-        const keep = new Set(add.map((m) => m.value));
-        const remove = change.remove.filter((id) => !keep.has(id));
-        return add.length === 0 && remove.length === 0 ? 'unchanged' : { add, remove };
+        const plan = planChange(groupId, change, live.users, live.groups);
+        return plan.add.length === 0 && plan.remove.length === 0 ? 'unchanged' : plan;
       } catch (err) {
         return err as Error;
       }

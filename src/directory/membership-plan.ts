@@ -44,3 +44,18 @@ export function classifyMembers(
     return { value: m.value, type };
   });
 }
+
+/**
+ * What one change adds (validated and typed, see classifyMembers) and removes; a member both added and removed
+ * stays. `removeAll` is the caller's: it needs the current member list.
+ */
+export function planChange(
+  groupId: string,
+  change: MembershipChange,
+  liveUserIds: ReadonlySet<string>,
+  liveGroupIds: ReadonlySet<string>,
+): { add: StoredMember[]; remove: string[] } {
+  const add = classifyMembers(groupId, change.add, liveUserIds, liveGroupIds);
+  const keep = new Set(add.map((m) => m.value));
+  return { add, remove: change.remove.filter((id) => !keep.has(id)) };
+}

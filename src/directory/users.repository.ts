@@ -88,11 +88,6 @@ export class UsersRepository {
     return listPage(this.dataSource, 'directory_user', 'u', query);
   }
 
-  /** Ids among `ids` that are live users. */
-  async liveIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
-    return liveIdsIn(manager, 'directory_user', ids);
-  }
-
   /** Soft-deleted users whose retention window has passed. */
   findPurgeable(before: Date, limit: number): Promise<DirectoryUser[]> {
     return this.dataSource.manager
@@ -110,7 +105,7 @@ export class UsersRepository {
 }
 
 /** Ids among `ids` that are live rows of `table`, 500 per query. */
-export async function liveIdsIn(
+async function liveIdsIn(
   manager: EntityManager,
   table: 'directory_user' | 'directory_group',
   ids: string[],
@@ -127,6 +122,17 @@ export async function liveIdsIn(
     for (const r of rows) found.add(r.id);
   }
   return found;
+}
+
+/** Which of `ids` are live users and which live groups (a member may be either). */
+export async function liveMemberIds(
+  manager: EntityManager,
+  ids: string[],
+): Promise<{ users: Set<string>; groups: Set<string> }> {
+  const users = ids.length > 0 ? await liveIdsIn(manager, 'directory_user', ids) : new Set<string>();
+  const rest = ids.filter((id) => !users.has(id));
+  const groups = rest.length > 0 ? await liveIdsIn(manager, 'directory_group', rest) : new Set<string>();
+  return { users, groups };
 }
 
 export function* chunks<T>(items: T[], size: number): Generator<T[]> {
