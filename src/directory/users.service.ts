@@ -67,11 +67,6 @@ export class UsersService {
     return toStored(await this.requireLive(id));
   }
 
-  async findUser(id: string): Promise<StoredResource | null> {
-    const row = await this.users.findLive(id);
-    return row ? toStored(row) : null;
-  }
-
   /**
    * The live user whose `attribute` equals `value` (userName case-insensitively), null when none;
    * a ConflictError when several users share the externalId, since an upsert could not choose.
