@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { RequestContext } from '../common/http/request-context';
-import { execute } from '../database/sql';
+import { executeDeferred } from '../database/sql';
 import { chunks } from './users.repository';
 import { ChangeKind, ChangeObjectType } from './directory-change.entity';
 
@@ -36,7 +36,7 @@ export class ChangeJournalRepository {
   ): Promise<void> {
     const at = this.clock.now();
     for (const chunk of chunks(entries, ROWS_PER_INSERT)) {
-      await execute(
+      await executeDeferred(
         manager,
         `INSERT INTO directory_change (object_type, object_id, kind, object_version, detail, request_id, changed_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         chunk.flatMap(({ entry, ctx }) => [

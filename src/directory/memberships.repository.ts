@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { GroupRef, StoredMember } from './directory.types';
-import { execute, select } from '../database/sql';
+import { execute, select, selectDeferred } from '../database/sql';
 import { GroupMembership, MemberType } from './group-membership.entity';
 import { chunks } from './users.repository';
 
@@ -112,17 +112,35 @@ export class MembershipsRepository {
   }
 
   /** Direct group memberships of each member, for the read-only `groups` attribute (RFC 7643 §4.1.2). */
+  /**
+   * The groups of one member, read in the transaction of `manager` (with its COMMIT on MySQL): await the
+   * answer once the transaction has committed.
+   */
+  groupsOfMember(manager: EntityManager, memberId: string): PromiseLike<GroupRef[]> {
+    return selectDeferred(manager, groupsOfMembersSql(1), [memberId], (rows: GroupRow[]) =>
+      rows.map((r) => ({ value: r.id, display: r.display_name })),
+    );
+  }
+
   async groupsOf(memberIds: string[]): Promise<Map<string, GroupRef[]>> {
     const byMember = new Map<string, GroupRef[]>(memberIds.map((id) => [id, []]));
     for (const chunk of chunks(memberIds, CHUNK)) {
-      const rows = await this.dataSource.query<{ member_id: string; id: string; display_name: string }[]>(
-        `SELECT m.member_id, g.id, g.display_name FROM group_membership m
-           JOIN directory_group g ON g.id = m.group_id AND g.deleted_at IS NULL
-          WHERE m.member_id IN (${chunk.map(() => '?').join(',')}) ORDER BY g.display_name_normalized`,
-        chunk,
-      );
+      const rows = await this.dataSource.query<GroupRow[]>(groupsOfMembersSql(chunk.length), chunk);
       for (const r of rows) byMember.get(r.member_id)!.push({ value: r.id, display: r.display_name });
     }
     return byMember;
   }
+}
+
+interface GroupRow {
+  member_id: string;
+  id: string;
+  display_name: string;
+}
+
+/** The live groups of `n` members (`?` each), ordered by name. */
+function groupsOfMembersSql(n: number): string {
+  return `SELECT m.member_id, g.id, g.display_name FROM group_membership m
+    JOIN directory_group g ON g.id = m.group_id AND g.deleted_at IS NULL
+   WHERE m.member_id IN (${Array.from({ length: n }, () => '?').join(',')}) ORDER BY g.display_name_normalized`;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { fromDbDate } from '../database/db-values';
-import { execute, insertRow, select } from '../database/sql';
+import { executeDeferred, forUpdate, insertRow, select } from '../database/sql';
 import { DirectoryUser } from './directory-user.entity';
 import { ListQuery } from './directory.types';
 import { listPage, ListPage, StoredRow } from './list-page';
@@ -23,6 +23,19 @@ export class UsersRepository {
     return raw ? hydrateUser(raw) : null;
   }
 
+  /**
+   * The live user, locked until the transaction of `manager` ends: on MySQL a row lock (FOR UPDATE); SQLite
+   * has one writer, and its transaction already excludes every other.
+   */
+  async findLiveForUpdate(manager: EntityManager, id: string): Promise<DirectoryUser | null> {
+    const [raw] = await select<Record<string, unknown>>(
+      manager,
+      `SELECT * FROM directory_user WHERE id = ? AND deleted_at IS NULL${forUpdate(manager)}`,
+      [id],
+    );
+    return raw ? hydrateUser(raw) : null;
+  }
+
   /** Live users whose externalId is exactly `externalId` (it is not unique: callers handle several). */
   findLiveByExternalId(externalId: string, limit = 2): Promise<DirectoryUser[]> {
     return this.dataSource.manager.find(DirectoryUser, {
@@ -39,17 +52,13 @@ export class UsersRepository {
     await insertRow(manager, 'directory_user', toColumns(row));
   }
 
-  /** Compare-and-set on `version`: false when another writer got there first. */
-  async updateIfVersion(
-    manager: EntityManager,
-    row: DirectoryUser,
-    expectedVersion: number,
-  ): Promise<boolean> {
-    const affected = await execute(
+  /** Writes a row read with `findLiveForUpdate` in the same transaction (deferred: see executeDeferred). */
+  async update(manager: EntityManager, row: DirectoryUser): Promise<void> {
+    await executeDeferred(
       manager,
       `UPDATE directory_user SET user_name = ?, user_name_normalized = ?, external_id = ?, display_name_normalized = ?,
          primary_email_normalized = ?, active = ?, hire_at = ?, leave_at = ?, doc = ?, version = ?, updated_at = ?
-       WHERE id = ? AND version = ? AND deleted_at IS NULL`,
+       WHERE id = ?`,
       [
         row.userName,
         row.userNameNormalized,
@@ -63,10 +72,8 @@ export class UsersRepository {
         row.version,
         row.updatedAt,
         row.id,
-        expectedVersion,
       ],
     );
-    return affected === 1;
   }
 
   /** Soft delete: the row stays for deprovisioning; the userName is freed for a rehire. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { RequestContext } from '../common/http/request-context';
@@ -19,13 +20,7 @@ import {
 import { MembershipsRepository } from './memberships.repository';
 import type { StoredRow } from './list-page';
 import { UsersRepository } from './users.repository';
-import {
-  checkPreconditions,
-  retryOnRace,
-  MAX_OPTIMISTIC_RETRIES,
-  normalizeKey,
-  serializeDocument,
-} from './write-guard';
+import { checkPreconditions, retryOnRace, normalizeKey, serializeDocument } from './write-guard';
 
 /**
  * The directory's users: the only code that writes them. Every write appends to the change journal in
@@ -52,14 +47,16 @@ export class UsersService {
       updatedAt: now,
       deletedAt: null,
     };
-    await this.tx.runGrouped(async (manager) => {
-      await this.users.insert(manager, row).catch(rethrowUniqueness);
-      await this.journal.append(
-        manager,
-        { objectType: 'User', objectId: row.id, kind: 'created', objectVersion: 1 },
-        ctx,
-      );
-    });
+    await this.tx
+      .runGrouped(async (manager) => {
+        await this.users.insert(manager, row);
+        await this.journal.append(
+          manager,
+          { objectType: 'User', objectId: row.id, kind: 'created', objectVersion: 1 },
+          ctx,
+        );
+      })
+      .catch(rethrowUniqueness); // the one unique key of a user row is its userName
     return toStored(row);
   }
 
@@ -92,8 +89,8 @@ export class UsersService {
   }
 
   /**
-   * Read, change, compare-and-set: `change` computes the new document from the current one (a PATCH),
-   * and runs again if another writer got in between, so that neither update is lost.
+   * Read under lock, change, write: `change` computes the new document from the current one (a PATCH) inside
+   * the transaction, so a concurrent writer waits for this one and then changes its result; no update is lost.
    */
   async modifyUser(
     id: string,
@@ -104,40 +101,44 @@ export class UsersService {
     },
     pre: WritePreconditions,
     ctx: RequestContext,
-  ): Promise<StoredResource> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.requireLive(id);
-      checkPreconditions(pre, current.version);
-      const next = change(toStored(current));
-      const row: DirectoryUser = {
-        ...current,
-        ...deriveUserColumns(next.doc),
-        doc: serializeDocument(next.doc, 'User'),
-        version: current.version + 1,
-        updatedAt: this.clock.now(),
-      };
-      if (row.doc === current.doc) return toStored(current); // nothing changed: no version, no journal
-      const written = await this.tx.runGrouped(async (manager) => {
-        if (!(await this.users.updateIfVersion(manager, row, current.version).catch(rethrowUniqueness)))
-          return false;
-        await this.journal.append(
-          manager,
-          {
-            objectType: 'User',
-            objectId: id,
-            kind: next.kind,
-            objectVersion: row.version,
-            detail: next.detail,
-          },
-          ctx,
-        );
-        return true;
-      });
-      if (written) return toStored(row);
-      if (attempt >= MAX_OPTIMISTIC_RETRIES) {
-        throw new ConflictError('The user is being changed by another request; retry');
-      }
-    }
+    options: { withGroups?: boolean } = {},
+  ): Promise<StoredResource & { groups?: GroupRef[] }> {
+    const { row, groups } = await this.tx
+      .runGrouped(async (manager) => ({
+        row: await this.writeUser(manager, id, change, pre, ctx),
+        // Read after the write, in its transaction: on MySQL it travels with the COMMIT.
+        groups: options.withGroups ? this.memberships.groupsOfMember(manager, id) : undefined,
+      }))
+      .catch(rethrowUniqueness);
+    return { ...toStored(row), groups: await groups };
+  }
+
+  private async writeUser(
+    manager: EntityManager,
+    id: string,
+    change: Parameters<UsersService['modifyUser']>[1],
+    pre: WritePreconditions,
+    ctx: RequestContext,
+  ): Promise<DirectoryUser> {
+    const current = await this.users.findLiveForUpdate(manager, id);
+    if (!current) throw new NotFoundError(`User ${id} not found`);
+    checkPreconditions(pre, current.version);
+    const next = change(toStored(current));
+    const row: DirectoryUser = {
+      ...current,
+      ...deriveUserColumns(next.doc),
+      doc: serializeDocument(next.doc, 'User'),
+      version: current.version + 1,
+      updatedAt: this.clock.now(),
+    };
+    if (row.doc === current.doc) return current; // nothing changed: no version, no journal
+    await this.users.update(manager, row);
+    await this.journal.append(
+      manager,
+      { objectType: 'User', objectId: id, kind: next.kind, objectVersion: row.version, detail: next.detail },
+      ctx,
+    );
+    return row;
   }
 
   /** Soft delete (DELETE from HR): the user leaves every group and every SCIM read; the row stays for deprovisioning. */

@@ -54,8 +54,9 @@ export class ScimUsersService {
       }),
       { ifMatch: ifMatchVersions(ctx.ifMatch) },
       ctx,
+      { withGroups: true },
     );
-    return this.withGroups(stored, ctx);
+    return toScimUser(stored, stored.groups, ctx.baseUrl);
   }
 
   async patchUser(id: string, body: unknown, ctx: ScimRequestContext): Promise<Wire> {
@@ -67,16 +68,13 @@ export class ScimUsersService {
       },
       { ifMatch: ifMatchVersions(ctx.ifMatch) },
       ctx,
+      { withGroups: true },
     );
-    return this.withGroups(stored, ctx);
+    return toScimUser(stored, stored.groups, ctx.baseUrl);
   }
 
   deleteUser(id: string, ctx: ScimRequestContext): Promise<void> {
     return this.users.deleteUser(id, { ifMatch: ifMatchVersions(ctx.ifMatch) }, ctx);
-  }
-
-  private async withGroups(stored: Parameters<typeof toScimUser>[0], ctx: ScimRequestContext): Promise<Wire> {
-    return toScimUser(stored, (await this.users.groupsOf([stored.id])).get(stored.id), ctx.baseUrl);
   }
 
   private project(resource: Wire, params: ScimListParams): Wire {
