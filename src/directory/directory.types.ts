@@ -41,6 +41,8 @@ export interface ListResult {
   total: number;
   resources: StoredResource[];
   hasMore: boolean;
+  /** The groups of each user, when the list was asked for them. */
+  groups?: Map<string, GroupRef[]>;
 }
 
 /** Conditions a write must meet (RFC 7644 §3.14): the version the client last saw. */

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { fromDbDate } from '../database/db-values';
-import { ListQuery } from './directory.types';
+import { GroupRef, ListQuery } from './directory.types';
+import { groupRefsByMember, groupsOfMembers, groupsOfSelectedSql, GroupRow } from './memberships.repository';
 
 /** What a SCIM list needs of a row: the document and the columns behind `id` and `meta`. */
 export interface StoredRow {
@@ -16,6 +17,8 @@ export interface ListPage<T> {
   rows: T[];
   /** Cursor paging: whether rows follow the last one returned. */
   hasMore: boolean;
+  /** The groups of each row, when asked for (`withGroups`). */
+  groups?: Map<string, GroupRef[]>;
 }
 
 /**
@@ -29,9 +32,17 @@ export async function listPage(
   table: 'directory_user' | 'directory_group',
   alias: 'u' | 'g',
   query: ListQuery,
+  options: { withGroups?: boolean } = {},
 ): Promise<ListPage<StoredRow>> {
   // Only the columns a response needs: every further column is a string to build per row, on the hottest read.
   const columns = ['id', 'doc', 'version', 'created_at', 'updated_at'].map((c) => `${alias}.${c}`).join(', ');
+  const readPage = (pageSql: (columns: string) => string, params: unknown[]) =>
+    readRows(
+      dataSource,
+      pageSql(columns),
+      params,
+      options.withGroups ? () => pageSql(`${alias}.id`) : undefined,
+    );
   // `+` keeps SQLite off the deleted_at index, which it would otherwise prefer to the order or the filter
   // (sorting every live row for one page of an unfiltered list).
   const where = `+${alias}.deleted_at IS NULL${query.where ? ` AND (${query.where.sql})` : ''}`;
@@ -49,25 +60,64 @@ export async function listPage(
   }
   if (query.cursor) {
     const after = query.cursor.afterId;
-    const raw = await dataSource.query<Record<string, unknown>[]>(
-      `SELECT ${columns} FROM ${table} ${alias} WHERE ${where}${after === null ? '' : ` AND ${alias}.id > ?`}
-        ORDER BY ${alias}.id ASC LIMIT ?`,
+    // One row more than the page, to tell whether another follows: its groups are read and dropped.
+    const { raw, groups } = await readPage(
+      (select) =>
+        `SELECT ${select} FROM ${table} ${alias} WHERE ${where}${after === null ? '' : ` AND ${alias}.id > ?`}
+          ORDER BY ${alias}.id ASC LIMIT ?`,
       [...params, ...(after === null ? [] : [after]), query.limit + 1],
     );
     return {
       total: await count(),
       rows: raw.slice(0, query.limit).map(hydrate),
       hasMore: raw.length > query.limit,
+      groups,
     };
   }
   const orderBy = query.orderBy ?? { sql: `${alias}.created_at ASC, ${alias}.id ASC`, params: [] };
-  const raw = await dataSource.query<Record<string, unknown>[]>(
-    `SELECT ${columns} FROM ${table} ${alias} WHERE ${where} ORDER BY ${orderBy.sql} LIMIT ? OFFSET ?`,
+  const { raw, groups } = await readPage(
+    (select) =>
+      `SELECT ${select} FROM ${table} ${alias} WHERE ${where} ORDER BY ${orderBy.sql} LIMIT ? OFFSET ?`,
     [...params, ...orderBy.params, query.limit, query.offset],
   );
   // A first page that is not full holds every match: the count query is not needed (the common lookup).
   const total = query.offset === 0 && raw.length < query.limit ? raw.length : await count();
-  return { total, rows: raw.map(hydrate), hasMore: query.offset + raw.length < total };
+  return { total, rows: raw.map(hydrate), hasMore: query.offset + raw.length < total, groups };
+}
+
+/**
+ * The page's rows, and with `idsSql` (the same page selecting only ids) the groups of those rows. On MySQL
+ * both statements go in one round trip, the second selecting the page again by its own ids: for the common
+ * page (a lookup on an indexed column) that costs the server less than a second round trip costs the gateway.
+ */
+async function readRows(
+  dataSource: DataSource,
+  sql: string,
+  params: unknown[],
+  idsSql: (() => string) | undefined,
+): Promise<{ raw: Record<string, unknown>[]; groups?: Map<string, GroupRef[]> }> {
+  if (!idsSql) return { raw: await dataSource.query<Record<string, unknown>[]>(sql, params) };
+  if (dataSource.options.type === 'better-sqlite3') {
+    const raw = await dataSource.query<Record<string, unknown>[]>(sql, params);
+    return {
+      raw,
+      groups: await groupsOfMembers(
+        dataSource,
+        raw.map((r) => r.id as string),
+      ),
+    };
+  }
+  const [raw, groupRows] = await dataSource.query<[Record<string, unknown>[], GroupRow[]]>(
+    `${sql};\n${groupsOfSelectedSql(idsSql())}`,
+    [...params, ...params],
+  );
+  return {
+    raw,
+    groups: groupRefsByMember(
+      raw.map((r) => r.id as string),
+      groupRows,
+    ),
+  };
 }
 
 function hydrate(raw: Record<string, unknown>): StoredRow {

@@ -111,7 +111,6 @@ export class MembershipsRepository {
     return byGroup;
   }
 
-  /** Direct group memberships of each member, for the read-only `groups` attribute (RFC 7643 §4.1.2). */
   /**
    * The groups of one member, read in the transaction of `manager` (with its COMMIT on MySQL): await the
    * answer once the transaction has committed.
@@ -122,17 +121,38 @@ export class MembershipsRepository {
     );
   }
 
-  async groupsOf(memberIds: string[]): Promise<Map<string, GroupRef[]>> {
-    const byMember = new Map<string, GroupRef[]>(memberIds.map((id) => [id, []]));
-    for (const chunk of chunks(memberIds, CHUNK)) {
-      const rows = await this.dataSource.query<GroupRow[]>(groupsOfMembersSql(chunk.length), chunk);
-      for (const r of rows) byMember.get(r.member_id)!.push({ value: r.id, display: r.display_name });
-    }
-    return byMember;
+  /** Direct group memberships of each member, for the read-only `groups` attribute (RFC 7643 §4.1.2). */
+  groupsOf(memberIds: string[]): Promise<Map<string, GroupRef[]>> {
+    return groupsOfMembers(this.dataSource, memberIds);
   }
 }
 
-interface GroupRow {
+export async function groupsOfMembers(
+  dataSource: DataSource,
+  memberIds: string[],
+): Promise<Map<string, GroupRef[]>> {
+  const rows: GroupRow[] = [];
+  for (const chunk of chunks(memberIds, CHUNK)) {
+    rows.push(...(await dataSource.query<GroupRow[]>(groupsOfMembersSql(chunk.length), chunk)));
+  }
+  return groupRefsByMember(memberIds, rows);
+}
+
+export function groupRefsByMember(memberIds: string[], rows: GroupRow[]): Map<string, GroupRef[]> {
+  const byMember = new Map<string, GroupRef[]>(memberIds.map((id) => [id, []]));
+  for (const r of rows) byMember.get(r.member_id)?.push({ value: r.id, display: r.display_name });
+  return byMember;
+}
+
+/** The live groups of the members that `idsSql` selects (as `id`), ordered by name. */
+export function groupsOfSelectedSql(idsSql: string): string {
+  return `SELECT m.member_id, g.id, g.display_name FROM (${idsSql}) p
+    JOIN group_membership m ON m.member_id = p.id
+    JOIN directory_group g ON g.id = m.group_id AND g.deleted_at IS NULL
+   ORDER BY g.display_name_normalized`;
+}
+
+export interface GroupRow {
   member_id: string;
   id: string;
   display_name: string;

@@ -91,8 +91,9 @@ export class UsersRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  list(query: ListQuery): Promise<ListPage<StoredRow>> {
-    return listPage(this.dataSource, 'directory_user', 'u', query);
+  /** A page of users, with the groups of each when `withGroups` (read with the page: see listPage). */
+  list(query: ListQuery, withGroups = false): Promise<ListPage<StoredRow>> {
+    return listPage(this.dataSource, 'directory_user', 'u', query, { withGroups });
   }
 
   /** Soft-deleted users whose retention window has passed. */

@@ -161,9 +161,9 @@ export class UsersService {
     });
   }
 
-  async listUsers(query: ListQuery): Promise<ListResult> {
-    const { total, rows, hasMore } = await this.users.list(query);
-    return { total, resources: rows.map(toStored), hasMore };
+  async listUsers(query: ListQuery, options: { withGroups?: boolean } = {}): Promise<ListResult> {
+    const { total, rows, hasMore, groups } = await this.users.list(query, options.withGroups);
+    return { total, resources: rows.map(toStored), hasMore, groups };
   }
 
   groupsOf(userIds: string[]): Promise<Map<string, GroupRef[]>> {

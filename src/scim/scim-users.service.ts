@@ -36,11 +36,10 @@ export class ScimUsersService {
 
   async listUsers(params: ScimListParams, ctx: ScimRequestContext): Promise<ListResponse<Wire>> {
     const query = this.lists.build('User', params);
-    const result = await this.users.listUsers(query);
-    const { resources } = result;
-    const groups = this.lists.wants(params, 'User', 'groups')
-      ? await this.users.groupsOf(resources.map((r) => r.id))
-      : undefined;
+    const result = await this.users.listUsers(query, {
+      withGroups: this.lists.wants(params, 'User', 'groups'),
+    });
+    const { resources, groups } = result;
     const wire = resources.map((r) => this.project(toScimUser(r, groups?.get(r.id), ctx.baseUrl), params));
     return this.lists.toListResponse(query, result, wire);
   }

@@ -221,4 +221,59 @@ describe('SCIM /Groups', () => {
     expect(got.body.displayName).toBe(sample.displayName);
     expect(got.body.members).toHaveLength(sample.members.length);
   });
+
+  it('lists users each with exactly its own groups, on sorted, offset and cursor pages', async () => {
+    const names = ['list.a', 'list.b', 'list.c', 'list.d', 'list.e'];
+    const ids = new Map<string, string>();
+    for (const name of names) {
+      const res = await t
+        .scim('post', '/Users')
+        .send({ schemas: [USER], userName: `${name}@groups.test` })
+        .expect(201);
+      ids.set(name, res.body.id);
+    }
+    const expected = new Map<string, string[]>(names.map((n) => [n, []]));
+    for (const [group, who] of [
+      ['List Odd', ['list.a', 'list.c', 'list.e']],
+      ['List Low', ['list.a', 'list.b']],
+    ] as const) {
+      await t
+        .scim('post', '/Groups')
+        .send({ schemas: [GROUP], displayName: group, members: who.map((n) => ({ value: ids.get(n) })) })
+        .expect(201);
+      for (const n of who) expected.get(n)!.push(group);
+    }
+    type Listed = { userName: string; groups?: { display: string }[] };
+    const check = (resources: Listed[]) => {
+      for (const r of resources) {
+        const name = r.userName.replace('@groups.test', '');
+        expect([name, (r.groups ?? []).map((g) => g.display).sort()]).toEqual([
+          name,
+          [...expected.get(name)!].sort(),
+        ]);
+      }
+    };
+    const filter = 'userName sw "list."';
+    const page = await t
+      .scim('get', '/Users')
+      .query({ filter, sortBy: 'userName', sortOrder: 'descending', startIndex: 2, count: 2 })
+      .expect(200);
+    expect(page.body.Resources.map((r: Listed) => r.userName)).toEqual([
+      'list.d@groups.test',
+      'list.c@groups.test',
+    ]);
+    check(page.body.Resources);
+    const seen: string[] = [];
+    let cursor = '';
+    for (let i = 0; i < 5; i++) {
+      const res = await t.scim('get', '/Users').query({ filter, cursor, count: 2 }).expect(200);
+      check(res.body.Resources);
+      seen.push(...res.body.Resources.map((r: Listed) => r.userName));
+      if (!res.body.nextCursor) break;
+      cursor = res.body.nextCursor;
+    }
+    expect(seen).toHaveLength(5);
+    const lean = await t.scim('get', '/Users').query({ filter, excludedAttributes: 'groups' }).expect(200);
+    expect(lean.body.Resources.every((r: Listed) => r.groups === undefined)).toBe(true);
+  });
 });
