@@ -105,6 +105,25 @@ export class GroupsService {
   }
 
   /**
+   * A change to the group's members alone, without If-Match: it joins the group's next batch and needs no read of
+   * the group first (a busy group gets one such PATCH per joiner).
+   */
+  async changeMembers(
+    id: string,
+    membership: MembershipChange,
+    ctx: RequestContext,
+  ): Promise<StoredResource> {
+    try {
+      const written = await this.coalescer.apply(id, membership, ctx);
+      return toStored(written === 'unchanged' ? await this.requireLive(id) : written);
+    } catch (err) {
+      // A refused member of a group that does not exist: the group's absence is the answer.
+      if (err instanceof InvalidRequestError) await this.requireLive(id);
+      throw err;
+    }
+  }
+
+  /**
    * Read, change, compare-and-set on the group's version. Membership changes touch only the named rows,
    * except `removeAll`, which diffs the current members against the ones to keep.
    */

@@ -86,13 +86,6 @@ export class MembershipCoalescer {
     const plans = await this.plan(manager, groupId, batch);
     if (!plans.some((p) => !(p instanceof Error) && p !== 'unchanged')) return plans as Outcome[];
     const now = this.clock.now();
-    const row = (await this.groups.bumpVersion(manager, groupId, undefined, now))
-      ? await this.groups.findLive(groupId, manager)
-      : null;
-    if (!row) {
-      const gone = new NotFoundError(`Group ${groupId} not found`);
-      return plans.map((p) => (p instanceof Error ? p : gone));
-    }
     // Replay the changes in order on the current membership of the ids they name; write only the net result.
     const named = [
       ...new Set(
@@ -101,7 +94,15 @@ export class MembershipCoalescer {
         ),
       ),
     ];
+    // The version bump, the group's read-back and the members' read share one round trip on MySQL.
+    await this.groups.touch(manager, groupId, now);
+    const written = this.groups.findLiveDeferred(manager, groupId);
     const before = await this.memberships.presentAmong(manager, groupId, named);
+    const row = await written;
+    if (!row) {
+      const gone = new NotFoundError(`Group ${groupId} not found`);
+      return plans.map((p) => (p instanceof Error ? p : gone));
+    }
     const present = new Set(before);
     const types = new Map<string, MemberType>();
     const entries: { entry: JournalEntry; ctx: RequestContext }[] = [];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { GroupRef, StoredMember } from './directory.types';
-import { execute, select, selectDeferred } from '../database/sql';
+import { executeDeferred, select, selectDeferred } from '../database/sql';
 import { GroupMembership, MemberType } from './group-membership.entity';
 import { chunks } from './users.repository';
 
@@ -39,7 +39,7 @@ export class MembershipsRepository {
     return present;
   }
 
-  /** Inserts rows for members known not to be in the group yet. */
+  /** Inserts rows for members known not to be in the group yet (deferred: see executeDeferred). */
   async insertFresh(
     manager: EntityManager,
     groupId: string,
@@ -47,7 +47,7 @@ export class MembershipsRepository {
     at: Date,
   ): Promise<void> {
     for (const chunk of chunks(members, CHUNK)) {
-      await execute(
+      await executeDeferred(
         manager,
         `INSERT INTO group_membership (group_id, member_id, member_type, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
         chunk.flatMap((m) => [groupId, m.value, m.type, at]),
@@ -55,10 +55,14 @@ export class MembershipsRepository {
     }
   }
 
-  /** Deletes the rows of the named members (ids that are not members are ignored). */
+  /** Deletes the rows of the named members; ids that are not members are ignored (deferred: see executeDeferred). */
   async deleteIds(manager: EntityManager, groupId: string, memberIds: string[]): Promise<void> {
     for (const chunk of chunks(memberIds, CHUNK)) {
-      await manager.delete(GroupMembership, { groupId, memberId: In(chunk) });
+      await executeDeferred(
+        manager,
+        `DELETE FROM group_membership WHERE group_id = ? AND member_id IN (${chunk.map(() => '?').join(', ')})`,
+        [groupId, ...chunk],
+      );
     }
   }
 

@@ -4,6 +4,7 @@ import { GroupsService } from '../directory/groups.service';
 import { ListQueryBuilder, ScimListParams } from './list-query.builder';
 import {
   applyPatch,
+  membershipOnlyPatch,
   type ListResponse,
   normalizeResource,
   projectResource,
@@ -65,13 +66,19 @@ export class ScimGroupsService {
 
   /** A PATCH answers with the group but without its members: a 100,000-member list is not an acknowledgement. */
   async patchGroup(id: string, body: unknown, ctx: ScimRequestContext): Promise<Wire> {
+    const ifMatch = ifMatchVersions(ctx.ifMatch);
+    const members = ifMatch
+      ? undefined
+      : membershipOnlyPatch(body, { registry: this.registry, resourceType: 'Group' });
+    if (members && !members.removeAll)
+      return this.toWire(await this.groups.changeMembers(id, members, ctx), ctx, false);
     const stored = await this.groups.modifyGroup(
       id,
       (current) => {
         const result = applyPatch(current.doc, body, { registry: this.registry, resourceType: 'Group' });
         return { doc: result.doc, membership: result.membership };
       },
-      { ifMatch: ifMatchVersions(ctx.ifMatch) },
+      { ifMatch },
       ctx,
     );
     return this.toWire(stored, ctx, false);

@@ -168,4 +168,24 @@ describe('group membership changes written together', () => {
     ).rejects.toThrow(/not found/);
     expect(await memberIds(groupId)).toEqual([]);
   });
+
+  it('answers a members-only PATCH of a missing group with 404, even when a member is unknown too', async () => {
+    const groupId = await newGroup('Gone');
+    await t.scim('delete', `/Groups/${groupId}`).expect(204);
+    for (const value of [userIds[6], 'no-such-user']) {
+      const res = await t
+        .scim('patch', `/Groups/${groupId}`)
+        .send({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value }] }] })
+        .expect(404);
+      expect(res.body.detail).toMatch(/not found/);
+    }
+    const unchanged = await t
+      .scim('patch', `/Groups/${groupId}`)
+      .send({
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'remove', path: 'members', value: [{ value: userIds[6] }] }],
+      })
+      .expect(404);
+    expect(unchanged.body.status).toBe('404');
+  });
 });

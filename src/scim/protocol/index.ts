@@ -17,7 +17,7 @@ export { matchesFilter, compileMatcher } from './filter/filter.evaluator';
 export { compileFilter } from './filter/filter-sql.compiler';
 export { compileSort, type SortOrder } from './filter/sort-sql.compiler';
 export type { FilterSqlContext, SqlFragment, SqlDialect } from './filter/sql-dialect';
-export { applyPatch, type PatchOptions } from './patch/patch.engine';
+export { applyPatch, membershipOnlyPatch, type PatchOptions } from './patch/patch.engine';
 export { parsePatchRequest } from './patch/patch-request.parser';
 export type { PatchOperation, MembershipDelta, PatchResult } from './patch/patch.types';
 export { parseListQuery, type ListQueryParams, type ListQueryLimits } from './list/list-query.parser';

@@ -11,7 +11,7 @@ import {
   type ScimDocument,
 } from '../schema/schema.types';
 import { type Json, readRfcSample, readScimmyFixture } from '../testing/shared-data.fixture';
-import { applyPatch } from './patch.engine';
+import { applyPatch, membershipOnlyPatch } from './patch.engine';
 
 const registry = new SchemaRegistry();
 const ENT = ENTERPRISE_USER_SCHEMA;
@@ -486,5 +486,46 @@ describe('applyPatch', () => {
       expect(first[HR]).toEqual({ badge: 'B1' });
       expect(rejection(() => patch(first, 'B2')).scimType).toBe('mutability');
     });
+  });
+});
+
+describe('membershipOnlyPatch', () => {
+  const members = (...ops: Json[]) =>
+    membershipOnlyPatch(message(...ops), { registry, resourceType: 'Group' });
+
+  it('gives the same delta as applyPatch when every operation names members, without the document', () => {
+    const ops: Json[] = [
+      { op: 'Add', path: 'members', value: [{ value: 'u1' }, { value: 'u2', type: 'User' }] },
+      { op: 'remove', path: 'members[value eq "u1"]' },
+      { op: 'Remove', path: 'members', value: [{ value: 'u3' }] },
+      { op: 'add', path: 'urn:ietf:params:scim:schemas:core:2.0:Group:members', value: [{ value: 'u4' }] },
+    ];
+    expect(members(...ops)).toEqual(patchGroup(...ops).membership);
+    expect(members(...ops)).toEqual({
+      add: [{ value: 'u2', type: 'User' }, { value: 'u4' }],
+      remove: ['u1', 'u3'],
+      removeAll: false,
+    });
+  });
+
+  it('leaves to applyPatch a PATCH that touches anything else, has no path, or names a sub-attribute', () => {
+    expect(
+      members(
+        { op: 'add', path: 'members', value: [{ value: 'u1' }] },
+        { op: 'replace', path: 'displayName', value: 'H' },
+      ),
+    ).toBeUndefined();
+    expect(members({ op: 'add', value: { members: [{ value: 'u1' }] } })).toBeUndefined();
+    expect(members({ op: 'replace', path: 'members.display', value: 'x' })).toBeUndefined();
+  });
+
+  it('reports removeAll for a path-only remove, and refuses what applyPatch refuses', () => {
+    expect(members({ op: 'remove', path: 'members' })).toEqual({ add: [], remove: [], removeAll: true });
+    expect(
+      rejection(() => members({ op: 'remove', path: 'members', value: [{ display: 'x' }] })).scimType,
+    ).toBe('invalidValue');
+    expect(
+      rejection(() => membershipOnlyPatch({ Operations: 'x' }, { registry, resourceType: 'Group' })),
+    ).toBeDefined();
   });
 });

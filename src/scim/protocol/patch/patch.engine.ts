@@ -20,7 +20,7 @@ import {
   templateFromFilter,
 } from './multi-valued.util';
 import { parsePatchRequest } from './patch-request.parser';
-import type { PatchOperation, PatchResult } from './patch.types';
+import type { MembershipDelta, PatchOperation, PatchResult } from './patch.types';
 
 export interface PatchOptions {
   registry: SchemaRegistry;
@@ -51,6 +51,20 @@ export function applyPatch(doc: ScimDocument, request: unknown, options: PatchOp
   const changedPaths = changedAttributes(options.registry, options.resourceType, doc, result.doc);
   if (membership) changedPaths.push('members');
   return membership ? { doc: result.doc, membership, changedPaths } : { doc: result.doc, changedPaths };
+}
+
+/**
+ * The membership change of a PATCH to a Group whose every operation names `members` by its path (the common
+ * "add this joiner to All staff"), worked out without the group's document. Undefined when any operation has
+ * no path or names another attribute: then the PATCH is applied to the stored document (`applyPatch`). A
+ * malformed request or member list throws as `applyPatch` would.
+ */
+export function membershipOnlyPatch(request: unknown, options: PatchOptions): MembershipDelta | undefined {
+  const operations = parsePatchRequest(request);
+  const engine = new PatchEngine({}, options);
+  if (!operations.every((operation) => engine.namesMembersOnly(operation))) return undefined;
+  for (const operation of operations) engine.apply(operation, false);
+  return engine.members.delta();
 }
 
 class PatchEngine {
@@ -84,6 +98,22 @@ class PatchEngine {
     if (target.filter) return this.applyFiltered(operation, target);
     if (operation.op === 'remove') return this.remove(resolved, operation.value);
     return this.set(resolved, operation.op, operation.value);
+  }
+
+  /** Whether the operation's path is a Group's `members`, whole or filtered (never a sub-attribute). */
+  namesMembersOnly(operation: PatchOperation): boolean {
+    if (operation.path === undefined) return false;
+    try {
+      const { resolved, sub } = this.resolveTarget(operation.path);
+      return (
+        resolved.schema === CORE_GROUP_SCHEMA &&
+        resolved.attribute.name === 'members' &&
+        !resolved.subAttribute &&
+        !sub
+      );
+    } catch {
+      return false; // applyPatch reports it
+    }
   }
 
   /** RFC 7644 §3.5.2.1/3: no path means the value holds attributes; keys may be dotted or URN-qualified. */
