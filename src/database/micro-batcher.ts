@@ -1,26 +1,27 @@
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (err: unknown) => void;
 }
 
 /**
  * Independent writes issued close together go to the database together: the first one waits for the current turn
  * of the event loop to end, then every item queued by then is written by `writeMany` (one statement, one
- * transaction). Each caller's promise settles only after that write. When the shared write fails (a deadlock, one
- * bad row), each item is written again alone by `writeOne`, so that one bad item never takes the others down.
+ * transaction). Each caller's promise settles only after that write, with the item's result from `writeMany`
+ * (an Error there refuses that item alone). When the shared write fails (a deadlock, one bad row), each item is
+ * written again alone by `writeOne`, so that one bad item never takes the others down.
  */
-export class MicroBatcher<T> {
-  private queued: Pending<T>[] = [];
+export class MicroBatcher<T, R = void> {
+  private queued: Pending<T, R>[] = [];
 
   constructor(
-    private readonly writeMany: (items: T[]) => Promise<void>,
-    private readonly writeOne: (item: T) => Promise<void>,
+    private readonly writeMany: (items: T[]) => Promise<(R | Error)[] | void>,
+    private readonly writeOne: (item: T) => Promise<R>,
     private readonly maxBatch: number,
     private readonly onBatchFailure: (err: unknown, size: number) => void = () => {},
   ) {}
 
-  add(item: T): Promise<void> {
+  add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       if (this.queued.length === 0) setImmediate(() => void this.flush());
       this.queued.push({ item, resolve, reject });
@@ -31,12 +32,18 @@ export class MicroBatcher<T> {
     const batch = this.queued.splice(0, this.maxBatch);
     if (this.queued.length > 0) setImmediate(() => void this.flush());
     if (batch.length === 0) return;
+    let results: (R | Error)[] | void;
     try {
-      await this.writeMany(batch.map((p) => p.item));
-      for (const p of batch) p.resolve();
+      results = await this.writeMany(batch.map((p) => p.item));
     } catch (err) {
       this.onBatchFailure(err, batch.length);
       for (const p of batch) await this.writeOne(p.item).then(p.resolve, p.reject);
+      return;
     }
+    batch.forEach((p, i) => {
+      const result = results ? results[i] : (undefined as R);
+      if (result instanceof Error) p.reject(result);
+      else p.resolve(result);
+    });
   }
 }

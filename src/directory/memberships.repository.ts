@@ -116,12 +116,12 @@ export class MembershipsRepository {
   }
 
   /**
-   * The groups of one member, read in the transaction of `manager` (with its COMMIT on MySQL): await the
-   * answer once the transaction has committed.
+   * The groups of a few members (one statement), read in the transaction of `manager` (with its COMMIT on
+   * MySQL): await the answer once the transaction has committed.
    */
-  groupsOfMember(manager: EntityManager, memberId: string): PromiseLike<GroupRef[]> {
-    return selectDeferred(manager, groupsOfMembersSql(1), [memberId], (rows: GroupRow[]) =>
-      rows.map((r) => ({ value: r.id, display: r.display_name })),
+  groupsOfMembersIn(manager: EntityManager, memberIds: string[]): PromiseLike<Map<string, GroupRef[]>> {
+    return selectDeferred(manager, groupsOfMembersSql(memberIds.length), memberIds, (rows: GroupRow[]) =>
+      groupRefsByMember(memberIds, rows),
     );
   }
 

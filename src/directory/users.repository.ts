@@ -24,16 +24,18 @@ export class UsersRepository {
   }
 
   /**
-   * The live user, locked until the transaction of `manager` ends: on MySQL a row lock (FOR UPDATE); SQLite
-   * has one writer, and its transaction already excludes every other.
+   * The live users among `ids` (a few dozen at most), locked until the transaction of `manager` ends: on MySQL
+   * row locks (FOR UPDATE) taken in primary-key order; SQLite has one writer, whose transaction excludes every other.
    */
-  async findLiveForUpdate(manager: EntityManager, id: string): Promise<DirectoryUser | null> {
-    const [raw] = await select<Record<string, unknown>>(
+  async findManyLiveForUpdate(manager: EntityManager, ids: string[]): Promise<DirectoryUser[]> {
+    const rows = await select<Record<string, unknown>>(
       manager,
-      `SELECT * FROM directory_user WHERE id = ? AND deleted_at IS NULL${forUpdate(manager)}`,
-      [id],
+      // `+deleted_at`: SQLite would otherwise prefer the deleted_at index to the ids (see liveIdsIn).
+      `SELECT * FROM directory_user WHERE id IN (${ids.map(() => '?').join(', ')}) AND +deleted_at IS NULL
+        ORDER BY id${forUpdate(manager)}`,
+      ids,
     );
-    return raw ? hydrateUser(raw) : null;
+    return rows.map(hydrateUser);
   }
 
   /** Live users whose externalId is exactly `externalId` (it is not unique: callers handle several). */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { RequestContext } from '../common/http/request-context';
 import { isUniqueViolation } from '../database/db-errors';
+import { MicroBatcher } from '../database/micro-batcher';
 import { TransactionRunner } from '../database/transaction-runner';
-import { ChangeJournalRepository } from './change-journal.repository';
+import { ChangeJournalRepository, JournalEntry } from './change-journal.repository';
 import { DirectoryUser } from './directory-user.entity';
 import { employmentDates } from './employment-dates';
 import {
@@ -22,6 +22,29 @@ import type { StoredRow } from './list-page';
 import { UsersRepository } from './users.repository';
 import { checkPreconditions, retryOnRace, normalizeKey, serializeDocument } from './write-guard';
 
+/** What a PATCH or PUT does to a user: the new document from the current one. */
+export type UserChange = (current: StoredResource) => {
+  doc: ScimDocument;
+  kind: 'replaced' | 'patched';
+  detail?: Record<string, unknown>;
+};
+
+interface Modification {
+  id: string;
+  change: UserChange;
+  pre: WritePreconditions;
+  ctx: RequestContext;
+  withGroups: boolean;
+}
+
+interface Modified {
+  row: DirectoryUser;
+  groups?: GroupRef[];
+}
+
+/** User changes written in one transaction at most; the rest go into the next. */
+const MAX_BATCH = 64;
+
 /**
  * The directory's users: the only code that writes them. Every write appends to the change journal in
  * its own transaction. Documents arrive validated and canonical (scim/protocol).
@@ -35,6 +58,12 @@ export class UsersService {
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  private readonly modifications = new MicroBatcher<Modification, Modified>(
+    (items) => this.modifyMany(items),
+    (item) => this.modifyOne(item),
+    MAX_BATCH,
+  );
 
   async createUser(doc: ScimDocument, ctx: RequestContext): Promise<StoredResource> {
     const now = this.clock.now();
@@ -91,54 +120,88 @@ export class UsersService {
   /**
    * Read under lock, change, write: `change` computes the new document from the current one (a PATCH) inside
    * the transaction, so a concurrent writer waits for this one and then changes its result; no update is lost.
+   * The changes that arrive in one turn of the event loop are written together (`modifyMany`).
    */
   async modifyUser(
     id: string,
-    change: (current: StoredResource) => {
-      doc: ScimDocument;
-      kind: 'replaced' | 'patched';
-      detail?: Record<string, unknown>;
-    },
+    change: UserChange,
     pre: WritePreconditions,
     ctx: RequestContext,
     options: { withGroups?: boolean } = {},
   ): Promise<StoredResource & { groups?: GroupRef[] }> {
-    const { row, groups } = await this.tx
-      .runGrouped(async (manager) => ({
-        row: await this.writeUser(manager, id, change, pre, ctx),
-        // Read after the write, in its transaction: on MySQL it travels with the COMMIT.
-        groups: options.withGroups ? this.memberships.groupsOfMember(manager, id) : undefined,
-      }))
-      .catch(rethrowUniqueness);
-    return { ...toStored(row), groups: await groups };
+    const { row, groups } = await this.modifications.add({
+      id,
+      change,
+      pre,
+      ctx,
+      withGroups: options.withGroups === true,
+    });
+    return { ...toStored(row), groups };
   }
 
-  private async writeUser(
-    manager: EntityManager,
-    id: string,
-    change: Parameters<UsersService['modifyUser']>[1],
-    pre: WritePreconditions,
-    ctx: RequestContext,
-  ): Promise<DirectoryUser> {
-    const current = await this.users.findLiveForUpdate(manager, id);
-    if (!current) throw new NotFoundError(`User ${id} not found`);
-    checkPreconditions(pre, current.version);
-    const next = change(toStored(current));
-    const row: DirectoryUser = {
-      ...current,
-      ...deriveUserColumns(next.doc),
-      doc: serializeDocument(next.doc, 'User'),
-      version: current.version + 1,
-      updatedAt: this.clock.now(),
-    };
-    if (row.doc === current.doc) return current; // nothing changed: no version, no journal
-    await this.users.update(manager, row);
-    await this.journal.append(
-      manager,
-      { objectType: 'User', objectId: id, kind: next.kind, objectVersion: row.version, detail: next.detail },
-      ctx,
+  /**
+   * Several changes in one transaction: the users are read and locked in one statement (in primary-key order,
+   * so two such transactions never deadlock on each other), each change is applied in arrival order to the
+   * user as the changes before it left it (each with its own version and journal row), and each user is written
+   * once. A change that is refused (404, 412, 400) is answered alone; a failed write (a userName taken by a
+   * rename) fails the batch, and the MicroBatcher then writes each change alone to find which.
+   * On MySQL that is two round trips for the whole batch: read and lock, then write, journal, groups and COMMIT.
+   */
+  private async modifyMany(items: Modification[]): Promise<(Modified | Error)[]> {
+    const ids = [...new Set(items.map((item) => item.id))];
+    const wanted = [...new Set(items.filter((item) => item.withGroups).map((item) => item.id))];
+    const { results, groups } = await this.tx.run(async (manager) => {
+      const users = new Map((await this.users.findManyLiveForUpdate(manager, ids)).map((u) => [u.id, u]));
+      const changed = new Map<string, DirectoryUser>();
+      const entries: { entry: JournalEntry; ctx: RequestContext }[] = [];
+      const results = items.map((item): DirectoryUser | Error => {
+        try {
+          const current = users.get(item.id);
+          if (!current) throw new NotFoundError(`User ${item.id} not found`);
+          checkPreconditions(item.pre, current.version);
+          const next = item.change(toStored(current));
+          const row: DirectoryUser = {
+            ...current,
+            ...deriveUserColumns(next.doc),
+            doc: serializeDocument(next.doc, 'User'),
+            version: current.version + 1,
+            updatedAt: this.clock.now(),
+          };
+          if (row.doc === current.doc) return current; // nothing changed: no version, no journal
+          users.set(item.id, row);
+          changed.set(item.id, row);
+          entries.push({
+            entry: {
+              objectType: 'User',
+              objectId: item.id,
+              kind: next.kind,
+              objectVersion: row.version,
+              detail: next.detail,
+            },
+            ctx: item.ctx,
+          });
+          return row;
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      });
+      for (const row of changed.values()) await this.users.update(manager, row);
+      await this.journal.appendMany(manager, entries);
+      // Read after the writes, in their transaction: on MySQL it travels with the COMMIT.
+      const groups = wanted.length > 0 ? this.memberships.groupsOfMembersIn(manager, wanted) : undefined;
+      return { results, groups };
+    });
+    const byMember = await groups;
+    return results.map((row, i) =>
+      row instanceof Error ? row : { row, groups: items[i].withGroups ? byMember?.get(row.id) : undefined },
     );
-    return row;
+  }
+
+  /** One change alone: after a batch failed, to tell which of its changes the database refused. */
+  private async modifyOne(item: Modification): Promise<Modified> {
+    const [result] = await this.modifyMany([item]).catch(rethrowUniqueness);
+    if (result instanceof Error) throw result;
+    return result;
   }
 
   /** Soft delete (DELETE from HR): the user leaves every group and every SCIM read; the row stays for deprovisioning. */

@@ -3,6 +3,8 @@ import { executeDeferred, select, selectDeferred } from '../../src/database/sql'
 import { StatementPipeline } from '../../src/database/statement-pipeline';
 import { TransactionRunner } from '../../src/database/transaction-runner';
 import { isUniqueViolation } from '../../src/database/db-errors';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../../src/common/errors';
+import { UsersService } from '../../src/directory/users.service';
 import { journal, startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -174,5 +176,51 @@ describe('transactions', () => {
       .expect(200);
     expect(res.body.title).toBe('Editor');
     expect(res.body.groups).toEqual([expect.objectContaining({ display: 'Readers' })]);
+  });
+
+  it('answers each change of one batch alone: a 404, a stale If-Match and a taken userName stop no other', async () => {
+    const users = t.app.get(UsersService);
+    const create = async (userName: string) =>
+      (
+        await t
+          .scim('post', '/Users')
+          .send({ schemas: [USER], userName })
+          .expect(201)
+      ).body as {
+        id: string;
+      };
+    const [a, b, c] = await Promise.all(
+      ['batch.a', 'batch.b', 'batch.c'].map((n) => create(`${n}@example.com`)),
+    );
+    const retitle = (title: string) => (current: { doc: Record<string, unknown> }) => ({
+      doc: { ...current.doc, title },
+      kind: 'patched' as const,
+    });
+    const ctx = { requestId: 'batch-test' };
+    // Issued in one tick, so they are written as one batch.
+    const outcomes = await Promise.allSettled([
+      users.modifyUser(a.id, retitle('First'), {}, ctx),
+      users.modifyUser('00000000-0000-4000-8000-000000000000', retitle('Nobody'), {}, ctx),
+      users.modifyUser(b.id, retitle('Stale'), { ifMatch: [7] }, ctx),
+      users.modifyUser(
+        c.id,
+        (current) => ({ doc: { ...current.doc, userName: 'BATCH.A@example.com' }, kind: 'replaced' }),
+        {},
+        ctx,
+      ),
+      users.modifyUser(a.id, retitle('Second'), { ifMatch: [2] }, ctx),
+    ]);
+    const [first, nobody, stale, taken, second] = outcomes;
+    expect(first).toMatchObject({ status: 'fulfilled', value: { version: 2 } });
+    expect(nobody).toMatchObject({ status: 'rejected', reason: expect.any(NotFoundError) });
+    expect(stale).toMatchObject({ status: 'rejected', reason: expect.any(PreconditionFailedError) });
+    expect(taken).toMatchObject({ status: 'rejected', reason: expect.any(ConflictError) });
+    expect(second).toMatchObject({ status: 'fulfilled', value: { version: 3 } });
+    const read = async (id: string) => (await t.scim('get', `/Users/${id}`).expect(200)).body;
+    expect(await read(a.id)).toMatchObject({ title: 'Second', meta: { version: 'W/"3"' } });
+    expect(await read(b.id)).toMatchObject({ meta: { version: 'W/"1"' } });
+    expect(await read(c.id)).toMatchObject({ userName: 'batch.c@example.com', meta: { version: 'W/"1"' } });
+    const rows = (await journal(dataSource)).filter((r) => [a.id, b.id, c.id].includes(r.object_id));
+    expect(rows.filter((r) => r.kind === 'patched').map((r) => r.object_id)).toEqual([a.id, a.id]);
   });
 });
