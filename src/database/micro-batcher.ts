@@ -5,7 +5,7 @@ interface Pending<T, R> {
 }
 
 /**
- * Independent writes issued close together go to the database together: the first one waits for the current turn
+ * Independent writes (or reads) issued close together go to the database together: the first one waits for the current turn
  * of the event loop to end, then every item queued by then is written by `writeMany` (one statement, one
  * transaction). Each caller's promise settles only after that write, with the item's result from `writeMany`
  * (an Error there refuses that item alone). When the shared write fails (a deadlock, one bad row), each item is

@@ -35,6 +35,12 @@ export interface ListQuery {
   limit: number;
   /** RFC 9865 cursor paging in id order: `afterId` null for the first page. Replaces offset and orderBy. */
   cursor?: { afterId: string | null };
+  /**
+   * Set when the query is the first page of `userName eq "…"` (what provisioning clients send before every
+   * write): at most one user, found by a lookup that is batched with the others of the same moment. `where`
+   * says the same.
+   */
+  lookup?: { userNameNormalized: string };
 }
 
 export interface ListResult {

@@ -90,7 +90,7 @@ export async function listPage(
  * both statements go in one round trip, the second selecting the page again by its own ids: for the common
  * page (a lookup on an indexed column) that costs the server less than a second round trip costs the gateway.
  */
-async function readRows(
+export async function readRows(
   dataSource: DataSource,
   sql: string,
   params: unknown[],
@@ -120,7 +120,7 @@ async function readRows(
   };
 }
 
-function hydrate(raw: Record<string, unknown>): StoredRow {
+export function hydrate(raw: Record<string, unknown>): StoredRow {
   return {
     id: raw.id as string,
     doc: raw.doc as string,

@@ -42,7 +42,18 @@ interface Modified {
   groups?: GroupRef[];
 }
 
-/** User changes written in one transaction at most; the rest go into the next. */
+interface Lookup {
+  /** A normalized userName. */
+  name: string;
+  withGroups: boolean;
+}
+
+interface Found {
+  row?: StoredRow;
+  groups?: Map<string, GroupRef[]>;
+}
+
+/** User changes written in one transaction at most (and lookups in one statement); the rest go into the next. */
 const MAX_BATCH = 64;
 
 /**
@@ -62,6 +73,12 @@ export class UsersService {
   private readonly modifications = new MicroBatcher<Modification, Modified>(
     (items) => this.modifyMany(items),
     (item) => this.modifyOne(item),
+    MAX_BATCH,
+  );
+
+  private readonly lookups = new MicroBatcher<Lookup, Found>(
+    (items) => this.lookupMany(items),
+    async (item) => (await this.lookupMany([item]))[0],
     MAX_BATCH,
   );
 
@@ -225,8 +242,28 @@ export class UsersService {
   }
 
   async listUsers(query: ListQuery, options: { withGroups?: boolean } = {}): Promise<ListResult> {
+    if (query.lookup && query.limit > 0) {
+      const { row, groups } = await this.lookups.add({
+        name: query.lookup.userNameNormalized,
+        withGroups: options.withGroups === true,
+      });
+      return { total: row ? 1 : 0, resources: row ? [toStored(row)] : [], hasMore: false, groups };
+    }
     const { total, rows, hasMore, groups } = await this.users.list(query, options.withGroups);
     return { total, resources: rows.map(toStored), hasMore, groups };
+  }
+
+  /** The userName lookups of one moment, in one statement (on MySQL with their groups, in one round trip). */
+  private async lookupMany(items: Lookup[]): Promise<Found[]> {
+    const names = [...new Set(items.map((item) => item.name))];
+    const { byName, groups } = await this.users.findLiveByUserNames(
+      names,
+      items.some((item) => item.withGroups),
+    );
+    return items.map(({ name, withGroups }) => {
+      const row = byName.get(name);
+      return { row, groups: withGroups && row ? new Map([[row.id, groups?.get(row.id) ?? []]]) : undefined };
+    });
   }
 
   groupsOf(userIds: string[]): Promise<Map<string, GroupRef[]>> {

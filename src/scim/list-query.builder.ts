@@ -44,6 +44,9 @@ const COLUMNS: Record<ResourceType, FilterSqlContext['columns']> = {
 
 const ALIAS: Record<ResourceType, string> = { User: 'u', Group: 'g' };
 
+/** What `userName eq "…"` compiles to (the value lowercased, as the column holds it). */
+const USER_NAME_EQUALS = `${ALIAS.User}.${COLUMNS.User.username.column} = ?`;
+
 /**
  * SCIM list parameters (RFC 7644 §3.4.2) to a directory query: the filter and the sort compiled to SQL
  * for the configured engine, paging bounded by the configured sizes.
@@ -106,7 +109,16 @@ export class ListQueryBuilder {
       return { where, offset: 0, limit: params.count, cursor: { afterId } };
     }
     const orderBy = params.sortBy ? compileSort(params.sortBy, params.sortOrder, ctx) : undefined;
-    return { where, orderBy, offset: params.startIndex - 1, limit: params.count };
+    const offset = params.startIndex - 1;
+    // userName is unique among live users: one row at most, whatever the order.
+    const lookup =
+      resourceType === 'User' &&
+      where?.sql === USER_NAME_EQUALS &&
+      offset === 0 &&
+      typeof where.params[0] === 'string'
+        ? { userNameNormalized: where.params[0] }
+        : undefined;
+    return { where, orderBy, offset, limit: params.count, ...(lookup ? { lookup } : {}) };
   }
 
   /** RFC 7644 §3.4.2 ListResponse; with a cursor, RFC 9865's `nextCursor` instead of `startIndex`. */

@@ -273,6 +273,14 @@ describe('SCIM /Groups', () => {
       cursor = res.body.nextCursor;
     }
     expect(seen).toHaveLength(5);
+    for (const name of ['list.a', 'list.d']) {
+      const lookup = await t
+        .scim('get', '/Users')
+        .query({ filter: `userName eq "${name}@groups.test"` })
+        .expect(200);
+      expect(lookup.body.totalResults).toBe(1);
+      check(lookup.body.Resources);
+    }
     const lean = await t.scim('get', '/Users').query({ filter, excludedAttributes: 'groups' }).expect(200);
     expect(lean.body.Resources.every((r: Listed) => r.groups === undefined)).toBe(true);
   });

@@ -1,3 +1,5 @@
+import { UsersService } from '../../src/directory/users.service';
+import { ListQueryBuilder } from '../../src/scim/list-query.builder';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -201,6 +203,54 @@ describe('SCIM queries: filters compiled to SQL, sorting, projection, cursor pag
       index: true,
       defaultPageSize: 100,
       maxPageSize: 1000,
+    });
+  });
+
+  describe('userName lookups, batched', () => {
+    it('answers lookups made in one tick each with its own user, case-insensitively, none for a stranger', async () => {
+      const lists = t.app.get(ListQueryBuilder);
+      const users = t.app.get(UsersService);
+      const lookup = (filter: string, startIndex = 1) =>
+        users.listUsers(lists.build('User', lists.fromQuery({ filter, startIndex: String(startIndex) })), {
+          withGroups: true,
+        });
+      const filters = [
+        'userName eq "ADA@query.test"',
+        'userName eq "nobody@query.test"',
+        'userName eq "cleo@QUERY.test"',
+        'urn:ietf:params:scim:schemas:core:2.0:User:userName eq "ada@query.test"',
+      ];
+      expect(lists.build('User', lists.fromQuery({ filter: filters[0] })).lookup).toEqual({
+        userNameNormalized: 'ada@query.test',
+      });
+      const results = await Promise.all(filters.map((f) => lookup(f)));
+      expect(results.map((r) => [r.total, r.resources.map((u) => u.doc.userName)])).toEqual([
+        [1, ['ada@query.test']],
+        [0, []],
+        [1, ['Cleo@query.test']],
+        [1, ['ada@query.test']],
+      ]);
+      expect(results[0].groups?.get(results[0].resources[0].id)).toEqual([]);
+      // A later page of the same filter is a list query, and finds nothing past the one user.
+      expect(
+        lists.build('User', lists.fromQuery({ filter: filters[0], startIndex: '2' })).lookup,
+      ).toBeUndefined();
+      expect((await lookup(filters[0], 2)).resources).toEqual([]);
+    });
+
+    it('answers concurrent lookups over HTTP like a single one', async () => {
+      const names = people.map((p) => p.userName);
+      const responses = await Promise.all(
+        [...names, 'nobody@query.test'].map((n) =>
+          t
+            .scim('get', '/Users')
+            .query({ filter: `userName eq "${n.toUpperCase()}"` })
+            .expect(200),
+        ),
+      );
+      expect(
+        responses.map((r) => [r.body.totalResults, r.body.Resources.map((u: Listed) => u.userName)]),
+      ).toEqual([...names.map((n) => [1, [n]]), [0, []]]);
     });
   });
 });
