@@ -109,7 +109,10 @@ async function startGateway(engine, extraEnv = {}) {
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      let timer;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+      // A pending timer would keep the benchmark alive for 10 s after the child has exited.
+      clearTimeout(timer);
       if (child.exitCode === null) child.kill('SIGKILL');
       if (db) await db.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
