@@ -1,4 +1,6 @@
+import { DataSource } from 'typeorm';
 import { MembershipCoalescer } from '../../src/directory/membership-coalescer';
+import { MembershipsRepository } from '../../src/directory/memberships.repository';
 import { journal, startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -188,4 +190,36 @@ describe('group membership changes written together', () => {
       .expect(404);
     expect(unchanged.body.status).toBe('404');
   });
+
+  if (process.env.TEST_DATABASE_URL)
+    it('looks up a few members of a 2,000-member group by key, not by reading the group (MySQL)', async () => {
+      const groupId = await newGroup('Big');
+      const at = new Date().toISOString().slice(0, 23).replace('T', ' ');
+      const ids = Array.from({ length: 2000 }, (_, i) => `member-${String(i).padStart(5, '0')}`);
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        await t.dataSource.query(
+          `INSERT INTO group_membership (group_id, member_id, member_type, created_at) VALUES ${chunk.map(() => "(?, ?, 'User', ?)").join(', ')}`,
+          chunk.flatMap((id) => [groupId, id, at]),
+        );
+      }
+      const runner = t.app.get(DataSource).createQueryRunner();
+      try {
+        const rowsRead = async () => {
+          const rows = await runner.query<{ Variable_name: string; Value: string }[]>(
+            "SHOW SESSION STATUS WHERE Variable_name IN ('Handler_read_next', 'Handler_read_key')",
+          );
+          return rows.reduce((n, r) => n + Number(r.Value), 0);
+        };
+        const before = await rowsRead();
+        const present = await t.app
+          .get(MembershipsRepository)
+          .presentAmong(runner.manager, groupId, [ids[7], 'not-a-member', ids[1999]]);
+        const read = (await rowsRead()) - before;
+        expect([...present].sort()).toEqual([ids[7], ids[1999]]);
+        expect(read).toBeLessThan(50); // the group alone would be 2,000
+      } finally {
+        await runner.release();
+      }
+    });
 });
