@@ -206,7 +206,7 @@ describe('group membership changes written together', () => {
       const runner = t.app.get(DataSource).createQueryRunner();
       try {
         const rowsRead = async () => {
-          const rows = await runner.query<{ Variable_name: string; Value: string }[]>(
+          const rows = await runner.manager.query<{ Variable_name: string; Value: string }[]>(
             "SHOW SESSION STATUS WHERE Variable_name IN ('Handler_read_next', 'Handler_read_key')",
           );
           return rows.reduce((n, r) => n + Number(r.Value), 0);
