@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { fromDbDate } from '../database/db-values';
-import { executeDeferred, select, selectDeferred } from '../database/sql';
+import { executeDeferred, forUpdate, select, selectDeferred } from '../database/sql';
 import { DirectoryGroup } from './directory-group.entity';
 import { ListQuery } from './directory.types';
 import { listPage, ListPage, StoredRow } from './list-page';
@@ -22,26 +22,26 @@ export class GroupsRepository {
     return raw ? hydrateGroup(raw) : null;
   }
 
-  /** The live group as the transaction of `manager` leaves it, read with its next statement (see selectDeferred). */
-  findLiveDeferred(manager: EntityManager, id: string): PromiseLike<DirectoryGroup | null> {
+  /**
+   * The live group, locked until the transaction of `manager` ends (FOR UPDATE on MySQL; SQLite's writer is
+   * alone), read with the transaction's next statement (see selectDeferred).
+   */
+  findLiveForUpdateDeferred(manager: EntityManager, id: string): PromiseLike<DirectoryGroup | null> {
     return selectDeferred(
       manager,
-      'SELECT * FROM directory_group WHERE id = ? AND deleted_at IS NULL',
+      `SELECT * FROM directory_group WHERE id = ? AND deleted_at IS NULL${forUpdate(manager)}`,
       [id],
       (rows: Record<string, unknown>[]) => (rows[0] ? hydrateGroup(rows[0]) : null),
     );
   }
 
-  /**
-   * Bumps the version of a live group whose members changed, whatever the version was (membership changes
-   * commute). Deferred (see executeDeferred): read the group afterwards to know whether it was live.
-   */
-  async touch(manager: EntityManager, id: string, at: Date): Promise<void> {
-    await executeDeferred(
-      manager,
-      'UPDATE directory_group SET version = version + 1, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
-      [at, id],
-    );
+  /** The new version of a group locked by `findLiveForUpdateDeferred` whose members changed (deferred). */
+  async setVersion(manager: EntityManager, id: string, version: number, at: Date): Promise<void> {
+    await executeDeferred(manager, 'UPDATE directory_group SET version = ?, updated_at = ? WHERE id = ?', [
+      version,
+      at,
+      id,
+    ]);
   }
 
   async insert(manager: EntityManager, row: DirectoryGroup): Promise<void> {

@@ -82,27 +82,27 @@ export class MembershipCoalescer {
     }
   }
 
+  /**
+   * One transaction for the batch, two round trips on MySQL: the group locked and read with the members'
+   * validation and current state, then the version, the member rows, the journal and the COMMIT.
+   */
   private async write(manager: EntityManager, groupId: string, batch: Queued[]): Promise<Outcome[]> {
-    const plans = await this.plan(manager, groupId, batch);
+    const adds = [...new Set(batch.flatMap((q) => addedIds(q.change.add)))];
+    const named = [...new Set([...adds, ...batch.flatMap((q) => q.change.remove)])];
+    const locked = this.groups.findLiveForUpdateDeferred(manager, groupId);
+    const live = liveMemberIds(manager, adds);
+    const before = await this.memberships.presentAmong(manager, groupId, named);
+    const current = await locked;
+    if (!current) {
+      const gone = new NotFoundError(`Group ${groupId} not found`);
+      return batch.map(() => gone);
+    }
+    const plans = this.plan(groupId, batch, await live);
     if (!plans.some((p) => !(p instanceof Error) && p !== 'unchanged')) return plans as Outcome[];
     const now = this.clock.now();
+    const row: DirectoryGroup = { ...current, version: current.version + 1, updatedAt: now };
+    await this.groups.setVersion(manager, groupId, row.version, now);
     // Replay the changes in order on the current membership of the ids they name; write only the net result.
-    const named = [
-      ...new Set(
-        plans.flatMap((p) =>
-          typeof p === 'object' && !(p instanceof Error) ? [...p.add.map((m) => m.value), ...p.remove] : [],
-        ),
-      ),
-    ];
-    // The version bump, the group's read-back and the members' read share one round trip on MySQL.
-    await this.groups.touch(manager, groupId, now);
-    const written = this.groups.findLiveDeferred(manager, groupId);
-    const before = await this.memberships.presentAmong(manager, groupId, named);
-    const row = await written;
-    if (!row) {
-      const gone = new NotFoundError(`Group ${groupId} not found`);
-      return plans.map((p) => (p instanceof Error ? p : gone));
-    }
     const present = new Set(before);
     const types = new Map<string, MemberType>();
     const entries: { entry: JournalEntry; ctx: RequestContext }[] = [];
@@ -145,12 +145,11 @@ export class MembershipCoalescer {
   }
 
   /** Per change: the members it adds (validated, typed) and removes; a refusal stays with its own change. */
-  private async plan(
-    manager: EntityManager,
+  private plan(
     groupId: string,
     batch: Queued[],
-  ): Promise<({ add: StoredMember[]; remove: string[] } | 'unchanged' | Error)[]> {
-    const live = await liveMemberIds(manager, [...new Set(batch.flatMap((q) => addedIds(q.change.add)))]);
+    live: { users: Set<string>; groups: Set<string> },
+  ): ({ add: StoredMember[]; remove: string[] } | 'unchanged' | Error)[] {
     return batch.map(({ change }) => {
       try {
         const plan = planChange(groupId, change, live.users, live.groups);

@@ -192,7 +192,7 @@ describe('group membership changes written together', () => {
   });
 
   if (process.env.TEST_DATABASE_URL)
-    it('looks up a few members of a 2,000-member group by key, not by reading the group (MySQL)', async () => {
+    it('looks up and deletes a few members of a 2,000-member group by key, not by reading the group (MySQL)', async () => {
       const groupId = await newGroup('Big');
       const at = new Date().toISOString().slice(0, 23).replace('T', ' ');
       const ids = Array.from({ length: 2000 }, (_, i) => `member-${String(i).padStart(5, '0')}`);
@@ -218,6 +218,10 @@ describe('group membership changes written together', () => {
         const read = (await rowsRead()) - before;
         expect([...present].sort()).toEqual([ids[7], ids[1999]]);
         expect(read).toBeLessThan(50); // the group alone would be 2,000
+        const beforeDelete = await rowsRead();
+        await t.app.get(MembershipsRepository).deleteIds(runner.manager, groupId, [ids[8], ids[1998]]);
+        expect((await rowsRead()) - beforeDelete).toBeLessThan(50);
+        expect(await memberIds(groupId)).toHaveLength(1998);
       } finally {
         await runner.release();
       }
