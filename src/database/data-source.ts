@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
@@ -32,6 +33,8 @@ export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
         sqlite.pragma('synchronous = NORMAL');
         sqlite.pragma('foreign_keys = ON');
         sqlite.pragma('busy_timeout = 5000');
+        // Checkpoints run in a worker thread (WalCheckpointer); this connection does them only as a fallback.
+        sqlite.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
       },
     };
   }

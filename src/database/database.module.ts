@@ -1,16 +1,23 @@
-import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { createDataSource } from './data-source';
 import { JobLeaseRepository } from './job-lease.repository';
 import { TransactionRunner } from './transaction-runner';
+import { WalCheckpointer } from './wal-checkpointer';
+
+const WAL_CHECKPOINTER = Symbol('WAL_CHECKPOINTER');
 
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(WAL_CHECKPOINTER) private readonly checkpointer: WalCheckpointer | null,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
@@ -35,6 +42,18 @@ class DataSourceCloser implements OnApplicationShutdown {
           }
         }
         return dataSource;
+      },
+    },
+    {
+      // SQLite only: checkpoints in a worker thread, off the event loop (see WalCheckpointer).
+      provide: WAL_CHECKPOINTER,
+      inject: [APP_CONFIG, DataSource],
+      useFactory: (config: AppConfig): Promise<WalCheckpointer> | null => {
+        if (config.database.engine !== 'sqlite') return null;
+        const logger = new Logger('database');
+        return WalCheckpointer.start(config.database.sqlitePath, (message) =>
+          logger.warn(`background WAL checkpoint failed: ${message}`),
+        );
       },
     },
     TransactionRunner,

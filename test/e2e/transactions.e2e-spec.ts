@@ -5,6 +5,9 @@ import { TransactionRunner } from '../../src/database/transaction-runner';
 import { isUniqueViolation } from '../../src/database/db-errors';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../src/common/errors';
 import { UsersService } from '../../src/directory/users.service';
+import { readFileSync } from 'node:fs';
+import { AppConfig } from '../../src/config/app-config';
+import { APP_CONFIG } from '../../src/config/config.module';
 import { journal, startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -223,4 +226,27 @@ describe('transactions', () => {
     const rows = (await journal(dataSource)).filter((r) => [a.id, b.id, c.id].includes(r.object_id));
     expect(rows.filter((r) => r.kind === 'patched').map((r) => r.object_id)).toEqual([a.id, a.id]);
   });
+
+  if (!onMySql)
+    it('copies the write-ahead log back into the database in the background (SQLite)', async () => {
+      const file = t.app.get<AppConfig>(APP_CONFIG).database.sqlitePath;
+      const [{ wal_autocheckpoint: writerThreshold }] =
+        await dataSource.query<{ wal_autocheckpoint: number }[]>('PRAGMA wal_autocheckpoint');
+      expect(writerThreshold).toBe(20_000); // the writer itself would checkpoint only that late
+      for (let i = 0; i < 20; i++)
+        await t
+          .scim('post', '/Users')
+          .send({ schemas: [USER], userName: `wal${i}@example.com` })
+          .expect(201);
+      // The WAL index header (the -shm file): frames in the log at byte 16, frames copied back at byte 96.
+      const header = () => {
+        const shm = readFileSync(`${file}-shm`);
+        return { frames: shm.readUInt32LE(16), copied: shm.readUInt32LE(96) };
+      };
+      expect(header().frames).toBeGreaterThan(0);
+      const deadline = Date.now() + 3_000;
+      while (header().copied < header().frames && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(header().copied).toBe(header().frames);
+    });
 });
