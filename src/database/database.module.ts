@@ -48,12 +48,16 @@ class DataSourceCloser implements OnApplicationShutdown {
       // SQLite only: checkpoints in a worker thread, off the event loop (see WalCheckpointer).
       provide: WAL_CHECKPOINTER,
       inject: [APP_CONFIG, DataSource],
-      useFactory: (config: AppConfig): Promise<WalCheckpointer> | null => {
+      useFactory: (config: AppConfig): Promise<WalCheckpointer | null> | null => {
         if (config.database.engine !== 'sqlite') return null;
         const logger = new Logger('database');
         return WalCheckpointer.start(config.database.sqlitePath, (message) =>
           logger.warn(`background WAL checkpoint failed: ${message}`),
-        );
+        ).catch((err: unknown) => {
+          // Not fatal: the writer then checkpoints itself, at its raised threshold.
+          logger.warn(`background WAL checkpoints not started: ${String(err)}`);
+          return null;
+        });
       },
     },
     TransactionRunner,

@@ -52,6 +52,7 @@ export class WalCheckpointer {
         onError(String(message.error));
     });
     worker.on('error', (err) => onError(String(err)));
+    worker.unref(); // never what keeps the process alive
     return new WalCheckpointer(worker);
   }
 
