@@ -193,18 +193,30 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
       provisionGroups: false,
     });
     const ids = [await createUser(t, 'r1@example.com'), await createUser(t, 'r2@example.com')];
-    await waitFor('both users in the target and the engine idle', async () =>
-      ids.every((_, i) => byUserName(target, `r${i + 1}@example.com`)) ? idle(targetId) : false,
+    type Summary = { startedAt: string; queued: Record<string, number> };
+    const summaryOf = async () =>
+      (
+        (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
+          reconciliation: { summary: Summary | null };
+        }
+      ).reconciliation.summary;
+    // The target's first reconciliation must be over, not just between taking its request and queueing (when the
+    // engine also looks idle): otherwise it may meet the leaver below and deprovision it before the restart.
+    await waitFor(
+      'both users in the target, the first reconciliation done and the engine idle',
+      async () =>
+        ids.every((_, i) => byUserName(target, `r${i + 1}@example.com`)) &&
+        (await summaryOf()) !== null &&
+        (await idle(targetId)),
     );
     // A leaver nobody told the target about: gone from the directory without a journal row.
     await t.dataSource.query('DELETE FROM directory_user WHERE id = ?', [ids[1]]);
+    const restartedAt = Date.now();
     await t.admin('post', `/targets/${targetId}/restart`).expect(202);
-    const summary = await waitFor('the reconciliation summary', async () => {
+    const summary = await waitFor('the summary of the reconciliation after the restart', async () => {
       if (!(await idle(targetId))) return undefined;
-      const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body as {
-        reconciliation: { summary: { queued: Record<string, number> } | null };
-      };
-      return status.reconciliation.summary;
+      const latest = await summaryOf();
+      return latest && Date.parse(latest.startedAt) >= restartedAt ? latest : undefined;
     });
     expect(summary.queued.goneFromDirectory).toBe(1);
     // Purged from the directory: deprovisioned in the target (disabled or deleted), the live user left alone.
