@@ -123,6 +123,8 @@ describe('provisioning: targets admin API', () => {
     const paused = await t.admin('get', `/targets/${id}/status`).expect(200);
     expect(paused.body.state).toBe('paused');
     await t.admin('post', `/targets/${id}/resume`).expect(200);
+    // Resumed, it would provision every later test's users to the same fake target.
+    await t.admin('delete', `/targets/${id}`).expect(204);
   });
 
   it('logs a skip with the failing scoping clause, and deprovisions a user who moves out of scope', async () => {
@@ -163,6 +165,7 @@ describe('provisioning: targets admin API', () => {
       .expect(200);
     expect(page.body.entries[0].detail ?? page.body.entries[0].status).toBeDefined();
     expect(page.body.entries[0].status).toBe('Success');
+    await t.admin('delete', `/targets/${id}`).expect(204);
   });
 
   it('removes a target with every row of its state, mapping set included; its log entries stay', async () => {
