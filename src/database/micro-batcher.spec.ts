@@ -77,4 +77,33 @@ describe('MicroBatcher (real SQLite)', () => {
     expect(counter.inserts).toBe(2);
     expect(await rows()).toHaveLength(2);
   });
+
+  it('answers each item with its own result from the batch, and refuses alone an item answered with an Error', async () => {
+    const tx = new TransactionRunner(dataSource);
+    const alone: number[] = [];
+    // Item 2 is refused by the batch itself (not a failed write): nothing is written again one by one.
+    const reading = new MicroBatcher<number, string>(
+      (ids) =>
+        tx.run(async (m) => {
+          await m.query(
+            `INSERT INTO item (id, n) VALUES ${ids.map(() => '(?, ?)').join(', ')}`,
+            ids.flatMap((id) => [id, id]),
+          );
+          return ids.map((id) => (id === 2 ? new Error('item 2 refused') : `stored ${id}`));
+        }),
+      (id) => {
+        alone.push(id);
+        return Promise.resolve(`alone ${id}`);
+      },
+      10,
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((id) => reading.add(id)));
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 'stored 1' },
+      { status: 'rejected', reason: new Error('item 2 refused') },
+      { status: 'fulfilled', value: 'stored 3' },
+    ]);
+    expect(alone).toEqual([]);
+    expect(await rows()).toHaveLength(3);
+  });
 });

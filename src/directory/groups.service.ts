@@ -142,8 +142,7 @@ export class GroupsService {
       const docChanged = docText !== current.doc;
       if (!docChanged && next.membership && !next.membership.removeAll && !pre.ifMatch) {
         // Members only, no If-Match: commutes with other such changes, so it joins the group's next batch.
-        const written = await this.coalescer.apply(id, next.membership, ctx);
-        return toStored(written === 'unchanged' ? current : written);
+        return this.changeMembers(id, next.membership, ctx);
       }
       const row: DirectoryGroup = {
         ...current,
