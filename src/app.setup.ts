@@ -4,13 +4,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { Clock } from './common/clock';
-import { accessLog } from './common/http/access-log';
-import { acceptJsonBodies } from './common/http/json-body';
-import { echoRequestId, requestIdOf } from './common/http/request-id';
+import { accessLog } from './http/pipeline/access-log';
+import { acceptJsonBodies } from './http/pipeline/json-body';
+import { echoRequestId, requestIdOf } from './http/pipeline/request-id';
 import { AppConfig, LOG_LEVELS } from './config/app-config';
 import { countInboundRequests } from './provisioning/metrics/inbound-metrics.hook';
 import { ProvisioningMetrics } from './provisioning/metrics/provisioning-metrics';
-import { addScimResponseHooks } from './scim/scim-response.hooks';
+import { addScimResponseHooks } from './http/scim/scim-response.hooks';
 
 /** JSON lines at the configured level and above. */
 export function createLogger(config: AppConfig): LoggerService {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
+import { ENTITIES } from '../app.entities';
 import { WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';

@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DatabaseHealth } from './database-health';
 import { createDataSource } from './data-source';
 import { JobLeaseRepository } from './job-lease.repository';
 import { TransactionRunner } from './transaction-runner';
@@ -63,7 +64,8 @@ class DataSourceCloser implements OnApplicationShutdown {
     TransactionRunner,
     JobLeaseRepository,
     DataSourceCloser,
+    DatabaseHealth,
   ],
-  exports: [DataSource, TransactionRunner, JobLeaseRepository],
+  exports: [DataSource, TransactionRunner, JobLeaseRepository, DatabaseHealth],
 })
 export class DatabaseModule {}

@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SchemaRegistry } from '../scim/protocol';
-import { ChangeJournalRepository } from './change-journal.repository';
+import { SchemaRegistry } from '../scim-protocol';
+import { ChangeJournalRepository } from './journal/change-journal.repository';
 import { DirectoryJobs } from './directory.jobs';
-import { GroupsRepository } from './groups.repository';
-import { GroupsService } from './groups.service';
-import { MembershipCoalescer } from './membership-coalescer';
-import { MembershipsRepository } from './memberships.repository';
+import { GroupsRepository } from './groups/groups.repository';
+import { GroupsService } from './groups/groups.service';
+import { MembershipCoalescer } from './groups/membership-coalescer';
+import { MembershipsRepository } from './memberships/memberships.repository';
 import { RetentionService } from './retention.service';
-import { loadRegisteredExtensions, SchemaExtensionsService } from './schema-extensions.service';
-import { UsersRepository } from './users.repository';
-import { UsersService } from './users.service';
+import {
+  loadRegisteredExtensions,
+  SchemaExtensionsService,
+} from './schema-extensions/schema-extensions.service';
+import { UsersRepository } from './users/users.repository';
+import { DirectoryReader } from './readers/directory.reader';
+import { UsersService } from './users/users.service';
 
 /** The directory store and its only writer. It never calls provisioning: the journal is the hand-off. */
 @Module({
@@ -35,7 +39,15 @@ import { UsersService } from './users.service';
     RetentionService,
     SchemaExtensionsService,
     DirectoryJobs,
+    DirectoryReader,
   ],
-  exports: [SchemaRegistry, SchemaExtensionsService, UsersService, GroupsService, RetentionService],
+  exports: [
+    SchemaRegistry,
+    SchemaExtensionsService,
+    UsersService,
+    GroupsService,
+    RetentionService,
+    DirectoryReader,
+  ],
 })
 export class DirectoryModule {}

@@ -1,4 +1,4 @@
-import type { MemberType } from './group-membership.entity';
+import type { MemberType } from './memberships/group-membership.entity';
 
 /** A SCIM document in canonical form: core attributes at the top, extensions under their URN. */
 export type ScimDocument = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { ENTRA_USER_SCHEMA, normalizeDateTime } from '../scim/protocol';
+import { ENTRA_USER_SCHEMA, normalizeDateTime } from '../scim-protocol';
 import type { ScimDocument } from './directory.types';
 
 /**

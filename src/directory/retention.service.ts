@@ -5,9 +5,9 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobLeaseRepository } from '../database/job-lease.repository';
 import { TransactionRunner } from '../database/transaction-runner';
-import { ChangeJournalRepository } from './change-journal.repository';
-import { GroupsRepository } from './groups.repository';
-import { UsersRepository } from './users.repository';
+import { ChangeJournalRepository } from './journal/change-journal.repository';
+import { GroupsRepository } from './groups/groups.repository';
+import { UsersRepository } from './users/users.repository';
 
 const BATCH = 500;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -4,8 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ConflictError, InvalidRequestError } from '../common/errors';
 import { isUniqueViolation } from '../database/db-errors';
-import { UsersService } from '../directory/users.service';
-import { normalizeResource, SchemaRegistry } from '../scim/protocol';
+import { UsersService } from '../directory/users/users.service';
+import { normalizeResource, SchemaRegistry } from '../scim-protocol';
 import {
   compileExpression,
   ExpressionError,

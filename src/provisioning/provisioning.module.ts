@@ -3,27 +3,26 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MappingModule } from '../mapping/mapping.module';
 import { DeliveryEngine } from './engine/delivery-engine.service';
-import { DirectoryReader } from './engine/directory-reader.repository';
-import { JournalFanOut } from './engine/journal-fan-out.service';
-import { ObjectDelivery } from './engine/object-delivery.service';
-import { TargetWrites } from './engine/target-writes.service';
-import { ObjectProvisioner } from './engine/object-provisioner.service';
-import { ProvisionedMembershipsRepository } from './engine/provisioned-memberships.repository';
-import { ReconciliationService } from './engine/reconciliation.service';
-import { TargetHealthService } from './engine/target-health.service';
-import { TargetOperationsService } from './engine/target-operations.service';
-import { TargetSessions } from './engine/target-session';
-import { WorkQueueRepository } from './engine/work-queue.repository';
+import { DirectoryModule } from '../directory/directory.module';
+import { JournalFanOut } from './queue/journal-fan-out.service';
+import { ObjectDelivery } from './attempt/object-delivery.service';
+import { TargetWrites } from './attempt/target-writes.service';
+import { ObjectProvisioner } from './attempt/object-provisioner.service';
+import { ProvisionedMembershipsRepository } from './queue/provisioned-memberships.repository';
+import { ReconciliationService } from './sync/reconciliation.service';
+import { TargetHealthService } from './targets/target-health.service';
+import { TargetOperationsService } from './targets/target-operations.service';
+import { TargetSessions } from './attempt/target-session';
+import { WorkQueueRepository } from './queue/work-queue.repository';
 import { ProvisioningJobs } from './jobs/provisioning.jobs';
 import { ScheduledProvisioningService } from './jobs/scheduled-provisioning.service';
 import { ProvisioningLogRepository } from './logs/provisioning-log.repository';
 import { ProvisioningLogWriter } from './logs/provisioning-log.writer';
 import { ProvisioningLogsService } from './logs/provisioning-logs.service';
-import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { ProvisioningMetrics } from './metrics/provisioning-metrics';
 import { loadOrCreateKey, SecretBox } from './secrets/secret-box';
-import { TargetStatusService } from './status/target-status.service';
+import { TargetStatusService } from './targets/target-status.service';
 import { TargetClients } from './targets/target-clients.service';
 import { TargetsRepository } from './targets/targets.repository';
 import { TargetsService } from './targets/targets.service';
@@ -33,8 +32,7 @@ import { TargetsService } from './targets/targets.service';
  * metrics. Reads the directory's tables; the directory never calls it (the change journal is the hand-off).
  */
 @Module({
-  imports: [MappingModule],
-  controllers: [MetricsController],
+  imports: [DirectoryModule, MappingModule],
   providers: [
     {
       provide: SecretBox,
@@ -48,7 +46,6 @@ import { TargetsService } from './targets/targets.service';
     TargetsRepository,
     TargetClients,
     TargetsService,
-    DirectoryReader,
     WorkQueueRepository,
     ProvisionedMembershipsRepository,
     JournalFanOut,
@@ -75,6 +72,8 @@ import { TargetsService } from './targets/targets.service';
     TargetStatusService,
     ProvisioningLogsService,
     DeliveryEngine,
+    MetricsService,
+    ProvisioningMetrics,
   ],
 })
 export class ProvisioningModule {}

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { MembershipCoalescer } from '../../src/directory/membership-coalescer';
-import { MembershipsRepository } from '../../src/directory/memberships.repository';
+import { MembershipCoalescer } from '../../src/directory/groups/membership-coalescer';
+import { MembershipsRepository } from '../../src/directory/memberships/memberships.repository';
 import { journal, startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';

@@ -1,4 +1,4 @@
-import { sharedData, startTestApp, TestApp } from '../support/test-app';
+import { testData, startTestApp, TestApp } from '../support/test-app';
 
 const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -27,7 +27,7 @@ describe('SCIM /Bulk', () => {
   const idOf = (r: OpResult) => r.location!.split('/').pop()!;
 
   it('runs the RFC 7644 §3.7.2 request: a user, then a group referencing it by bulkId', async () => {
-    const sample = sharedData('rfc-samples/rfc7644-3.7.2-bulk_request-temporary_identifier.json');
+    const sample = testData('rfc-samples/rfc7644-3.7.2-bulk_request-temporary_identifier.json');
     const res = await bulk(sample).expect(200);
     const ops: OpResult[] = res.body.Operations;
     expect(res.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:BulkResponse']);
@@ -61,7 +61,7 @@ describe('SCIM /Bulk', () => {
   });
 
   it('creates two groups that are members of each other (RFC 7644 §3.7.1 circular reference)', async () => {
-    const sample = sharedData('rfc-samples/rfc7644-3.7.1-bulk_request-circular_conflict.json');
+    const sample = testData('rfc-samples/rfc7644-3.7.1-bulk_request-circular_conflict.json');
     const res = await bulk(sample).expect(200);
     const ops: OpResult[] = res.body.Operations;
     expect(ops.map((o) => o.status)).toEqual(['201', '201']);

@@ -1,4 +1,4 @@
-import { journal, sharedData, startTestApp, TestApp } from '../support/test-app';
+import { journal, testData, startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -205,7 +205,7 @@ describe('SCIM /Groups', () => {
   });
 
   it('round-trips the RFC 7643 §8.4 group (members remapped to our users)', async () => {
-    const sample = sharedData<{
+    const sample = testData<{
       displayName: string;
       members: unknown[];
     }>('rfc-samples/rfc7643-8.4-group.json');

@@ -1,5 +1,5 @@
-import { UsersService } from '../../src/directory/users.service';
-import { ListQueryBuilder } from '../../src/scim/list-query.builder';
+import { UsersService } from '../../src/directory/users/users.service';
+import { ListQueryBuilder } from '../../src/http/scim/list-query.builder';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';

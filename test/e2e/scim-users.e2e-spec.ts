@@ -1,4 +1,4 @@
-import { journal, sharedData, startTestApp, TestApp } from '../support/test-app';
+import { journal, testData, startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -358,7 +358,7 @@ describe('SCIM /Users', () => {
       'rfc-samples/rfc7643-8.3-enterprise_user.json',
       'rfc-samples/rfc7644-3.3-user-post_request.json',
     ])('round-trips %s', async (file) => {
-      const sample = sharedData(file);
+      const sample = testData(file);
       const { id: _id, meta: _meta, groups: _groups, password: _password, ...rest } = sample;
       // The samples share one userName; each round trip gets its own.
       const input: Record<string, unknown> = {

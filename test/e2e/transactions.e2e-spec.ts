@@ -4,7 +4,7 @@ import { StatementPipeline } from '../../src/database/statement-pipeline';
 import { TransactionRunner } from '../../src/database/transaction-runner';
 import { isUniqueViolation } from '../../src/database/db-errors';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../src/common/errors';
-import { UsersService } from '../../src/directory/users.service';
+import { UsersService } from '../../src/directory/users/users.service';
 import { readFileSync } from 'node:fs';
 import { AppConfig } from '../../src/config/app-config';
 import { APP_CONFIG } from '../../src/config/config.module';

@@ -106,9 +106,9 @@ async function open(
   };
 }
 
-/** RFC sample payloads and other public test data, kept outside the repository (../shared/data). */
-export function sharedData<T = Record<string, unknown>>(relative: string): T {
-  const file = path.resolve(__dirname, '../../../shared/data', relative);
+/** RFC sample payloads and other public test vectors (test/fixtures, each set with its licence). */
+export function testData<T = Record<string, unknown>>(relative: string): T {
+  const file = path.resolve(__dirname, '../fixtures', relative);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 }
 

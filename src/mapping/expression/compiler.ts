@@ -16,7 +16,7 @@ import {
   type Evaluator,
   type FunctionDef,
 } from './functions/function-types';
-import { functionLibrary, signature } from './functions/index';
+import { functionLibrary, signature } from './functions';
 import { truthy } from './functions/logic-functions';
 import { parseExpression } from './parser';
 import { bool, scalar, type Value } from './value';

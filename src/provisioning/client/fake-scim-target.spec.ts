@@ -3,7 +3,7 @@
  * strict-enough SCIM app, or the engine's tests against it prove nothing.
  */
 import { FakeScimTarget, startFakeScimTarget } from '../../../test/support/fake-scim-target';
-import { readRfcSample } from '../../scim/protocol/testing/shared-data.fixture';
+import { readRfcSample } from '../../scim-protocol/testing/test-data.fixture';
 import { ScimClient } from './scim-client';
 import { ScimPatchOperation } from './scim-client.types';
 

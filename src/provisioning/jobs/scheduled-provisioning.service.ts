@@ -4,9 +4,9 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { JobLeaseRepository } from '../../database/job-lease.repository';
 import { DeliveryEngine } from '../engine/delivery-engine.service';
-import { DirectoryReader } from '../engine/directory-reader.repository';
-import { ReconciliationService } from '../engine/reconciliation.service';
-import { WorkQueueRepository } from '../engine/work-queue.repository';
+import { DirectoryReader } from '../../directory/readers/directory.reader';
+import { ReconciliationService } from '../sync/reconciliation.service';
+import { WorkQueueRepository } from '../queue/work-queue.repository';
 import { ProvisioningLogRepository } from '../logs/provisioning-log.repository';
 import { TargetsRepository } from '../targets/targets.repository';
 

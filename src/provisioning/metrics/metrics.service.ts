@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TargetHealthService } from '../engine/target-health.service';
-import { WorkQueueRepository } from '../engine/work-queue.repository';
+import { TargetHealthService } from '../targets/target-health.service';
+import { WorkQueueRepository } from '../queue/work-queue.repository';
 import { TargetsRepository } from '../targets/targets.repository';
 import { ProvisioningMetrics } from './provisioning-metrics';
 

@@ -3,8 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { TargetMapping } from '../../mapping/target-mapping.entity';
-import { ProvisionedMembership } from '../engine/provisioned-membership.entity';
-import { ProvisionedObject } from '../engine/provisioned-object.entity';
+import { ProvisionedMembership } from '../queue/provisioned-membership.entity';
+import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ProvisioningTarget } from './provisioning-target.entity';
 import { TargetRuntime } from './target-runtime.entity';
 

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { ImportWorker } from './import-worker';
+import { ImportJobView, ImportsService } from './imports.service';
+
+/** What an import needs of the request that submitted it: the journal's request id and the SCIM base URL. */
+export interface ImportRequestContext {
+  requestId: string | null;
+  baseUrl: string;
+}
+
+/** Accepts a /bulkUpload request: stores it, then hands it to the worker or, for `?sync=true`, runs it now. */
+@Injectable()
+export class ImportRunner {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly worker: ImportWorker,
+  ) {}
+
+  async submitImport(
+    body: unknown,
+    ctx: ImportRequestContext,
+    sync: boolean,
+  ): Promise<{ location: string; body: ImportJobView | { id: string; status: string; location: string } }> {
+    const job = await this.imports.enqueueImport(body, ctx);
+    const location = `${ctx.baseUrl.replace(/\/scim\/v2$/, '')}/admin/v1/imports/${job.id}`;
+    if (!sync) {
+      this.worker.wake();
+      return { location, body: { id: job.id, status: job.status, location } };
+    }
+    await this.worker.runJobNow(job);
+    return { location, body: await this.imports.getImport(job.id) };
+  }
+}

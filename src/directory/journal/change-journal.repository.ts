@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CLOCK, Clock } from '../../common/clock';
+import { RequestContext } from '../../common/request-context';
+import { executeDeferred } from '../../database/sql';
+import { chunks } from '../users/users.repository';
+import { ChangeKind, ChangeObjectType } from './directory-change.entity';
+
+/** Member ids beyond this count are summarised: the engine diffs membership state, not the journal text. */
+const MAX_IDS_IN_DETAIL = 100;
+
+/** Journal rows per INSERT: 7 parameters each stays far below either engine's placeholder limit. */
+const ROWS_PER_INSERT = 500;
+
+export interface JournalEntry {
+  objectType: ChangeObjectType;
+  objectId: string;
+  kind: ChangeKind;
+  objectVersion: number;
+  detail?: Record<string, unknown>;
+}
+
+@Injectable()
+export class ChangeJournalRepository {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
+  /** Appends one journal row; callers pass the manager of the write's own transaction. */
+  append(manager: EntityManager, entry: JournalEntry, ctx: RequestContext): Promise<void> {
+    return this.appendMany(manager, [{ entry, ctx }]);
+  }
+
+  /** Appends rows in order, a few hundred per statement; each carries the request id of its own context. */
+  async appendMany(
+    manager: EntityManager,
+    entries: { entry: JournalEntry; ctx: RequestContext }[],
+  ): Promise<void> {
+    const at = this.clock.now();
+    for (const chunk of chunks(entries, ROWS_PER_INSERT)) {
+      await executeDeferred(
+        manager,
+        `INSERT INTO directory_change (object_type, object_id, kind, object_version, detail, request_id, changed_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap(({ entry, ctx }) => [
+          entry.objectType,
+          entry.objectId,
+          entry.kind,
+          entry.objectVersion,
+          entry.detail ? JSON.stringify(entry.detail) : null,
+          ctx.requestId,
+          at,
+        ]),
+      );
+    }
+  }
+
+  /** One `members_removed` row per group that lost `memberId` (a deleted user or group leaves them all). */
+  appendLeftGroups(
+    manager: EntityManager,
+    groupIds: string[],
+    memberId: string,
+    ctx: RequestContext,
+  ): Promise<void> {
+    const detail = ChangeJournalRepository.memberDetail([memberId]);
+    return this.appendMany(
+      manager,
+      groupIds.map((groupId) => ({
+        entry: { objectType: 'Group', objectId: groupId, kind: 'members_removed', objectVersion: 0, detail },
+        ctx,
+      })),
+    );
+  }
+
+  static memberDetail(ids: string[]): Record<string, unknown> {
+    return ids.length <= MAX_IDS_IN_DETAIL ? { count: ids.length, ids } : { count: ids.length };
+  }
+}

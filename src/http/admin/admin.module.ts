@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../../auth/auth.module';
+import { ImportsModule } from '../../directory/bulk-upload/imports.module';
+import { DirectoryModule } from '../../directory/directory.module';
+import { MappingModule } from '../../mapping/mapping.module';
+import { ProvisioningModule } from '../../provisioning/provisioning.module';
+import { ImportsController } from './imports.controller';
+import { ExpressionsController } from './expressions.controller';
+import { MappingsController } from './mappings.controller';
+import { ProvisioningLogsController } from './provisioning-logs.controller';
+import { SchemasController } from './schemas.controller';
+import { TargetsController } from './targets.controller';
+import { TokensController } from './tokens.controller';
+
+/** The admin REST API on /admin/v1 (admin scope unless a handler says otherwise). */
+@Module({
+  imports: [AuthModule, DirectoryModule, ImportsModule, MappingModule, ProvisioningModule],
+  controllers: [
+    TokensController,
+    MappingsController,
+    ExpressionsController,
+    TargetsController,
+    ProvisioningLogsController,
+    SchemasController,
+    ImportsController,
+  ],
+})
+export class AdminModule {}

@@ -1,0 +1,16 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString } from 'class-validator';
+import type { ExpressionTrial } from '../../../mapping/mappings.service';
+import { PreviewMappingDto } from './preview-mapping.dto';
+
+/** An expression and the user to evaluate it on (none for expressions that read no attribute). */
+export class EvaluateExpressionDto extends PreviewMappingDto implements ExpressionTrial {
+  @ApiProperty({ example: 'Join(" ", [givenName], ToUpper([surname]))' })
+  @IsString()
+  expression!: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601; the clock of Now()', example: '2025-07-30T12:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  now?: string;
+}

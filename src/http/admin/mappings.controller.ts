@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../../auth/scopes.decorator';
+import type { MappingSet } from '../../mapping/mapping-set';
+import { MappingsService, type MappingPreview } from '../../mapping/mappings.service';
+import { MappingSetDto } from './dto/mapping-set.dto';
+import { MappingTargetParams } from './dto/mapping-target.dto';
+import { PreviewMappingDto } from './dto/preview-mapping.dto';
+import { KnownTargetPipe } from './known-target.pipe';
+
+/** The route's target id, well-formed (the DTO) and registered (404 otherwise). */
+const Target = () => Param(KnownTargetPipe);
+
+@ApiTags('mappings')
+@ApiBearerAuth()
+@Scopes('admin')
+@Controller('admin/v1/targets/:id/mappings')
+export class MappingsController {
+  constructor(private readonly mappings: MappingsService) {}
+
+  /** Entra's default set for a generic SCIM app until one is saved. */
+  @Get()
+  @ApiOkResponse({ type: MappingSetDto })
+  get(@Target() { id }: MappingTargetParams): Promise<MappingSet> {
+    return this.mappings.getMappingSet(id);
+  }
+
+  /** 400 naming each problem (mapping, field, line and column) and nothing saved, or 200 with the saved set. */
+  @Put()
+  @ApiOkResponse({ type: MappingSetDto })
+  replace(@Target() { id }: MappingTargetParams, @Body() set: MappingSetDto): Promise<MappingSet> {
+    return this.mappings.replaceMappingSet(id, set);
+  }
+
+  /** The scope verdict and the SCIM payload a create in this target would send; nothing is sent. */
+  @Post('preview')
+  @HttpCode(200)
+  preview(@Target() { id }: MappingTargetParams, @Body() dto: PreviewMappingDto): Promise<MappingPreview> {
+    return this.mappings.previewForUser(id, dto);
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Scopes } from '../../auth/scopes.decorator';
+import { SCIM_CONTENT_TYPE } from '../pipeline/api-exception.filter';
+import { ScimCtx, type ScimRequestContext } from './scim-request';
+import { ImportRunner } from '../../directory/bulk-upload/import-runner.service';
+
+/** Microsoft Entra's API-driven inbound provisioning endpoint, so HR integrations written for it work unchanged. */
+@ApiExcludeController()
+@Scopes('scim')
+@Controller('scim/v2/bulkUpload')
+export class BulkUploadController {
+  constructor(private readonly runner: ImportRunner) {}
+
+  /** 202 with the import's Location (Entra's shape); `?sync=true` answers 200 with the per-record results. */
+  @Post()
+  @HttpCode(202)
+  async upload(
+    @Body() body: unknown,
+    @Query('sync') sync: string | undefined,
+    @ScimCtx() ctx: ScimRequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.runner.submitImport(body, ctx, sync === 'true');
+    reply.type(SCIM_CONTENT_TYPE).header('Location', result.location);
+    if (sync === 'true') reply.status(200);
+    return result.body;
+  }
+}

@@ -1,0 +1,165 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidRequestError } from '../../common/errors';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import type { ListQuery, ListResult } from '../../directory/directory.types';
+import {
+  buildListResponse,
+  compileFilter,
+  decodeCursor,
+  encodeCursor,
+  type ListResponse,
+  compileSort,
+  parseFilter,
+  parseListQuery,
+  SchemaRegistry,
+  SEARCH_REQUEST_SCHEMA,
+  type FilterSqlContext,
+  type ListQueryParams,
+} from '../../scim-protocol';
+
+export type ScimListParams = ListQueryParams;
+
+type ResourceType = 'User' | 'Group';
+
+/** Indexed columns per resource type, keyed by canonical attribute path (lowercase). */
+const COLUMNS: Record<ResourceType, FilterSqlContext['columns']> = {
+  User: {
+    id: { column: 'id', lowercased: false },
+    username: { column: 'user_name_normalized', lowercased: true },
+    externalid: { column: 'external_id', lowercased: false },
+    displayname: { column: 'display_name_normalized', lowercased: true },
+    active: { column: 'active', lowercased: false },
+    'meta.created': { column: 'created_at', lowercased: false },
+    'meta.lastmodified': { column: 'updated_at', lowercased: false },
+  },
+  Group: {
+    id: { column: 'id', lowercased: false },
+    displayname: { column: 'display_name_normalized', lowercased: true },
+    externalid: { column: 'external_id', lowercased: false },
+    'meta.created': { column: 'created_at', lowercased: false },
+    'meta.lastmodified': { column: 'updated_at', lowercased: false },
+  },
+};
+
+const ALIAS: Record<ResourceType, string> = { User: 'u', Group: 'g' };
+
+/** What `userName eq "…"` compiles to (the value lowercased, as the column holds it). */
+const USER_NAME_EQUALS = `${ALIAS.User}.${COLUMNS.User.username.column} = ?`;
+
+/**
+ * SCIM list parameters (RFC 7644 §3.4.2) to a directory query: the filter and the sort compiled to SQL
+ * for the configured engine, paging bounded by the configured sizes.
+ */
+@Injectable()
+export class ListQueryBuilder {
+  constructor(
+    private readonly registry: SchemaRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  fromQuery(query: Record<string, string | undefined>): ScimListParams {
+    return parseListQuery(query, {
+      defaultCount: this.config.scim.defaultPageSize,
+      maxCount: this.config.scim.maxPageSize,
+    });
+  }
+
+  /** RFC 7644 §3.4.3: POST /.search carries the same parameters in a SearchRequest body. */
+  fromSearchRequest(body: unknown): ScimListParams {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new InvalidRequestError('The search request must be a JSON object', 'invalidSyntax');
+    }
+    const request = body as Record<string, unknown>;
+    const schemas = request.schemas;
+    if (
+      !Array.isArray(schemas) ||
+      !schemas.some((s) => String(s).toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase())
+    ) {
+      throw new InvalidRequestError(
+        `Attribute schemas must contain ${SEARCH_REQUEST_SCHEMA}`,
+        'invalidSyntax',
+      );
+    }
+    const query: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(request)) {
+      if (key === 'schemas' || value === undefined || value === null) continue;
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) query[key] = value.join(',');
+      else if (typeof value === 'string' || typeof value === 'number') query[key] = String(value);
+      else
+        throw new InvalidRequestError(
+          `Attribute ${key} of the search request has the wrong type`,
+          'invalidValue',
+        );
+    }
+    return this.fromQuery(query);
+  }
+
+  build(resourceType: ResourceType, params: ScimListParams): ListQuery {
+    const ctx = this.sqlContext(resourceType);
+    const where = params.filter ? compileFilter(parseFilter(params.filter), ctx) : undefined;
+    if (params.cursor !== undefined) {
+      if (params.sortBy) {
+        throw new InvalidRequestError(
+          'Cursor paging returns resources in id order; sortBy is not supported with cursor',
+          'invalidValue',
+        );
+      }
+      const afterId = params.cursor === '' ? null : decodeCursor(params.cursor).id;
+      return { where, offset: 0, limit: params.count, cursor: { afterId } };
+    }
+    const orderBy = params.sortBy ? compileSort(params.sortBy, params.sortOrder, ctx) : undefined;
+    const offset = params.startIndex - 1;
+    // userName is unique among live users: one row at most, whatever the order.
+    const lookup =
+      resourceType === 'User' &&
+      where?.sql === USER_NAME_EQUALS &&
+      offset === 0 &&
+      typeof where.params[0] === 'string'
+        ? { userNameNormalized: where.params[0] }
+        : undefined;
+    return { where, orderBy, offset, limit: params.count, ...(lookup ? { lookup } : {}) };
+  }
+
+  /** RFC 7644 §3.4.2 ListResponse; with a cursor, RFC 9865's `nextCursor` instead of `startIndex`. */
+  toListResponse<T>(query: ListQuery, result: ListResult, resources: T[]): ListResponse<T> {
+    if (!query.cursor) return buildListResponse(resources, result.total, query.offset + 1, resources.length);
+    const last = result.resources.at(-1);
+    const next = result.hasMore && last ? encodeCursor({ key: null, id: last.id }) : undefined;
+    return buildListResponse(resources, result.total, undefined, resources.length, next);
+  }
+
+  /** Whether the response should carry `attribute` (so that excluded members or groups are never read). */
+  wants(params: ScimListParams, resourceType: ResourceType, attribute: string): boolean {
+    const name = attribute.toLowerCase();
+    const core = this.registry.coreSchema(resourceType).id.toLowerCase();
+    const matches = (path: string) => {
+      const p = path.toLowerCase();
+      return (
+        p === name || p.startsWith(`${name}.`) || p === `${core}:${name}` || p.startsWith(`${core}:${name}.`)
+      );
+    };
+    if (params.attributes.length > 0) return params.attributes.some(matches);
+    return !params.excludedAttributes.some(matches);
+  }
+
+  private sqlContext(resourceType: ResourceType): FilterSqlContext {
+    return {
+      dialect: this.config.database.engine,
+      registry: this.registry,
+      resourceType,
+      alias: ALIAS[resourceType],
+      docColumn: 'doc',
+      columns: COLUMNS[resourceType],
+      members:
+        resourceType === 'Group'
+          ? {
+              table: 'group_membership',
+              groupColumn: 'group_id',
+              memberColumn: 'member_id',
+              typeColumn: 'member_type',
+            }
+          : undefined,
+    };
+  }
+}

@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import { ConflictError } from '../../common/errors';
+import { ProvisioningMetrics } from '../metrics/provisioning-metrics';
+import { nextDelayMs } from '../policy/retry-policy';
+import { ProvisioningTarget } from '../targets/provisioning-target.entity';
+import { AttemptReport } from './attempt.types';
+import { DirectoryReader } from '../../directory/readers/directory.reader';
+import { ObjectProvisioner, Prefetched } from './object-provisioner.service';
+import { ProvisionedObject } from '../queue/provisioned-object.entity';
+import { ObjectKey, WorkQueueRepository } from '../queue/work-queue.repository';
+
+const MAX_ATTEMPTS = 12;
+const BACKOFF = { baseMs: 500, capMs: 5 * 60_000 };
+/** A group woken by a new member waits this long for more of them, so an initial sync does not resend it per member. */
+const GROUP_SETTLE_MS = 1_000;
+const ON_DEMAND_LEASE_MS = 60_000;
+/** Provision on demand waits at most this long for the engine to finish the same object. */
+const ON_DEMAND_WAIT_MS = 1_500;
+
+/**
+ * One attempt on one leased object, and what follows it: the outcome written back under the lease (retry with
+ * backoff, or done), the latency metric, and the objects that waited for this one woken. The engine's lanes and
+ * provision on demand both go through here, so the two can never send the same object at once.
+ */
+@Injectable()
+export class ObjectDelivery {
+  private readonly logger = new Logger('provisioning');
+  private onDemandClaims = 0;
+
+  constructor(
+    private readonly provisioner: ObjectProvisioner,
+    private readonly queue: WorkQueueRepository,
+    private readonly directory: DirectoryReader,
+    private readonly metrics: ProvisioningMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Runs one attempt on a row leased by `token`; null when it failed inside the gateway (kept pending, logged).
+   * When the object is new in the target, the caller wakes its dependents (`wakeDependents`), for a whole batch at
+   * once: any time after the completion is soon enough, since a dependent that completes later checks for itself.
+   */
+  async deliver(
+    target: ProvisioningTarget,
+    row: ProvisionedObject,
+    token: string,
+    prefetched: Prefetched = {},
+  ): Promise<AttemptReport | null> {
+    const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
+    const attempt = row.attempts + 1;
+    try {
+      const report = await this.provisioner.provisionObject(
+        target,
+        key,
+        row,
+        { reconcile: row.reconcile, changeSeq: row.changeSeq, requestId: row.requestId, attempt },
+        prefetched,
+      );
+      const now = this.clock.now();
+      const retryAt =
+        report.retry && attempt < MAX_ATTEMPTS
+          ? new Date(
+              now.getTime() +
+                nextDelayMs(attempt, {
+                  ...BACKOFF,
+                  retryAfterMs: report.retry.retryAfterMs,
+                  random: Math.random,
+                }),
+            )
+          : undefined;
+      await this.queue.complete(key, { ...report.outcome, retryAt }, now, {
+        owner: token,
+        generation: row.generation,
+      });
+      if (!retryAt && row.pendingSince)
+        this.metrics.observeLatency(target.id, (now.getTime() - row.pendingSince.getTime()) / 1000);
+      // The manager may have arrived in the target since the translation looked: then nobody else will wake us.
+      const waitingFor = report.outcome.waitingFor;
+      if (waitingFor && (await this.queue.targetIds(target.id, [waitingFor])).has(waitingFor))
+        await this.queue.wakeWaiting(target.id, [waitingFor], now);
+      return report;
+    } catch (err) {
+      // Not the target's answer (a database error, a bug): keep the object pending and try again later.
+      this.logger.error({
+        msg: 'delivery failed',
+        targetId: target.id,
+        objectId: row.objectId,
+        error: err instanceof Error ? err.stack : String(err),
+      });
+      const now = this.clock.now();
+      await this.queue
+        .complete(
+          key,
+          {
+            targetObjectId: row.targetObjectId,
+            status: row.status,
+            lastSent: row.lastSent,
+            lastSentHash: row.lastSentHash,
+            lastResult: 'failure',
+            lastError: 'internal error; see the gateway log',
+            waitingFor: row.waitingFor,
+            retryAt: new Date(
+              now.getTime() + nextDelayMs(Math.min(attempt, 10), { ...BACKOFF, random: Math.random }),
+            ),
+          },
+          now,
+          { owner: token, generation: row.generation },
+        )
+        .catch(() => undefined);
+      return null;
+    }
+  }
+
+  /**
+   * Provision on demand: lease the object (waiting briefly if the engine is sending it right now), then the same
+   * attempt as the engine's. A change that arrives meanwhile stays pending for the engine.
+   */
+  async deliverNow(target: ProvisioningTarget, key: ObjectKey, owner: string): Promise<AttemptReport> {
+    const token = `${owner}:on-demand:${++this.onDemandClaims}`;
+    const deadline = Date.now() + ON_DEMAND_WAIT_MS;
+    for (;;) {
+      const now = this.clock.now();
+      const row = await this.queue.claimOne(key, token, now, new Date(now.getTime() + ON_DEMAND_LEASE_MS));
+      if (row) {
+        const report = await this.deliver(target, { ...row, reconcile: false, attempts: 0 }, token);
+        if (!report)
+          throw new Error(`provisioning ${key.objectType} ${key.objectId} failed inside the gateway`);
+        if (isNewInTarget(row, report)) await this.wakeDependents(target, [key.objectId]);
+        return report;
+      }
+      if (Date.now() > deadline)
+        throw new ConflictError(
+          `${key.objectType} ${key.objectId} is being provisioned to this target right now; try again in a moment`,
+        );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Objects new in the target: users whose manager one is, and the groups they are members of, are sent again. */
+  async wakeDependents(target: ProvisioningTarget, objectIds: string[]): Promise<void> {
+    if (objectIds.length === 0) return;
+    const now = this.clock.now();
+    await this.queue.wakeWaiting(target.id, objectIds, now);
+    if (!target.provisionGroups) return;
+    const groups = await this.directory.groupIdsOf(objectIds);
+    if (groups.length === 0) return;
+    const items = groups.map((id) => ({
+      objectType: 'Group' as const,
+      objectId: id,
+      changeSeq: null,
+      requestId: null,
+      since: now,
+    }));
+    await this.queue.enqueueNow(target.id, items, now, new Date(now.getTime() + GROUP_SETTLE_MS));
+  }
+}
+
+/** Created or adopted by this attempt (it had no id in the target before). */
+export function isNewInTarget(row: ProvisionedObject, report: AttemptReport): boolean {
+  return report.nowInTarget && row.targetObjectId === null;
+}

@@ -1,0 +1,374 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { fromDbDate, toDbDateText } from '../../database/db-values';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { execute } from '../../database/sql';
+import { MicroBatcher } from '../../common/micro-batcher';
+import { ProvisionedObject, ProvisionedStatus } from './provisioned-object.entity';
+
+export interface WorkItem {
+  objectType: 'User' | 'Group';
+  objectId: string;
+  changeSeq: number | null;
+  requestId: string | null;
+  /** When the change happened: the pending age shown in the status. */
+  since: Date;
+}
+
+export interface ObjectKey {
+  targetId: string;
+  objectType: 'User' | 'Group';
+  objectId: string;
+}
+
+/** What a finished attempt writes back. */
+export interface ObjectOutcome {
+  targetObjectId: string | null;
+  status: ProvisionedStatus;
+  lastSent: string | null;
+  lastSentHash: string | null;
+  lastResult: 'success' | 'failure' | 'skipped';
+  lastError: string | null;
+  waitingFor: string | null;
+  /** Set: keep pending and try again then (retryable failure). */
+  retryAt?: Date;
+}
+
+const ROWS_PER_INSERT = 200;
+/** SQLite allows 500 terms in a compound SELECT. */
+const COMPLETIONS_PER_STATEMENT = 200;
+/** Outcome columns written as given. */
+const COMPLETION_COPIED = [
+  'target_object_id',
+  'status',
+  'last_sent',
+  'last_sent_hash',
+  'last_result',
+  'last_error',
+  'waiting_for',
+];
+const COMPLETION_COLUMNS = [
+  'target_id',
+  'object_type',
+  'object_id',
+  'lease',
+  'gen',
+  'retry',
+  'retry_at',
+  ...COMPLETION_COPIED,
+  'at',
+];
+const COMPLETION_ROW = `SELECT ${COMPLETION_COLUMNS.map(() => '?').join(', ')}`;
+
+interface Completion {
+  key: ObjectKey;
+  outcome: ObjectOutcome;
+  at: Date;
+  lease: { owner: string; generation: number };
+}
+const COLUMNS =
+  'target_id, object_type, object_id, target_object_id, status, last_sent, last_sent_hash, last_result, last_error, ' +
+  'pending, generation, change_seq, pending_since, reconcile, request_id, attempts, next_attempt_at, lease_owner, ' +
+  'lease_until, waiting_for, updated_at';
+
+/**
+ * The per-target work queue, in `provisioned_object`: enqueue is an upsert (many changes to one object collapse into
+ * one pending row), claims are conditional updates with a lease (safe across processes), and a completion clears
+ * `pending` only when no newer work arrived while the object was being sent.
+ */
+@Injectable()
+export class WorkQueueRepository {
+  private readonly logger = new Logger('provisioning');
+  private readonly mysql: boolean;
+  /** Completions arrive one per delivered object, hundreds a second: they share statements. */
+  private readonly completions: MicroBatcher<Completion>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {
+    this.mysql = dataSource.options.type !== 'better-sqlite3';
+    this.completions = new MicroBatcher<Completion>(
+      (items) => this.writeCompletions(items),
+      (item) => this.writeCompletions([item]),
+      COMPLETIONS_PER_STATEMENT,
+      (err, size) =>
+        this.logger.warn({ msg: 'batched completion failed; writing one by one', size, error: String(err) }),
+    );
+  }
+
+  /**
+   * `notBefore`: due then, not now (a group woken by a new member waits for more of them). A row already pending and
+   * not in flight keeps its own schedule; a row in flight is sent again at `notBefore` instead of at once.
+   */
+  async enqueue(
+    manager: EntityManager,
+    targetId: string,
+    items: WorkItem[],
+    options: { reconcile?: boolean; now: Date; notBefore?: Date },
+  ): Promise<void> {
+    const now = toDbDateText(options.now);
+    const reconcile = options.reconcile ? 1 : 0;
+    const notBefore = options.notBefore ? toDbDateText(options.notBefore) : null;
+    const schedule = notBefore
+      ? {
+          attempts: 'CASE WHEN pending = 1 AND lease_owner IS NULL THEN attempts ELSE 0 END',
+          next: 'CASE WHEN pending = 1 AND lease_owner IS NULL THEN next_attempt_at ELSE ? END',
+        }
+      : { attempts: '0', next: 'NULL' };
+    for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
+      const chunk = items.slice(i, i + ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      const values = chunk.map((it) => {
+        params.push(
+          targetId,
+          it.objectType,
+          it.objectId,
+          it.changeSeq,
+          toDbDateText(it.since),
+          reconcile,
+          it.requestId,
+          notBefore,
+          now,
+        );
+        return "(?, ?, ?, NULL, 'none', NULL, NULL, NULL, NULL, 1, 1, ?, ?, ?, ?, 0, ?, NULL, NULL, NULL, ?)";
+      });
+      if (notBefore) params.push(notBefore);
+      const upsert = this.mysql
+        ? `ON DUPLICATE KEY UPDATE
+             pending_since = IF(pending = 1, pending_since, VALUES(pending_since)),
+             reconcile = IF(pending = 1, GREATEST(reconcile, VALUES(reconcile)), VALUES(reconcile)),
+             pending = 1,
+             generation = generation + 1,
+             change_seq = COALESCE(GREATEST(change_seq, VALUES(change_seq)), change_seq, VALUES(change_seq)),
+             request_id = COALESCE(VALUES(request_id), request_id),
+             attempts = ${schedule.attempts}, next_attempt_at = ${schedule.next}, updated_at = VALUES(updated_at)`
+        : `ON CONFLICT (target_id, object_type, object_id) DO UPDATE SET
+             pending_since = CASE WHEN pending = 1 THEN pending_since ELSE excluded.pending_since END,
+             reconcile = CASE WHEN pending = 1 THEN max(reconcile, excluded.reconcile) ELSE excluded.reconcile END,
+             pending = 1,
+             generation = generation + 1,
+             change_seq = COALESCE(max(change_seq, excluded.change_seq), change_seq, excluded.change_seq),
+             request_id = COALESCE(excluded.request_id, request_id),
+             attempts = ${schedule.attempts}, next_attempt_at = ${schedule.next}, updated_at = excluded.updated_at`;
+      await manager.query(
+        `INSERT INTO provisioned_object (${COLUMNS}) VALUES ${values.join(', ')} ${upsert}`,
+        params,
+      );
+    }
+  }
+
+  async enqueueNow(targetId: string, items: WorkItem[], now: Date, notBefore?: Date): Promise<void> {
+    await this.tx.run((m) => this.enqueue(m, targetId, items, { now, notBefore }));
+  }
+
+  /** Claims up to `limit` due items for `owner` until `leaseUntil`; a lease another process holds is respected. */
+  async claim(
+    targetId: string,
+    owner: string,
+    limit: number,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<ProvisionedObject[]> {
+    const nowText = toDbDateText(now);
+    const candidates = await this.dataSource.query<{ object_id: string }[]>(
+      `SELECT object_id FROM provisioned_object
+        WHERE target_id = ? AND pending = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+          AND (lease_until IS NULL OR lease_until < ?)
+        LIMIT ?`,
+      [targetId, nowText, nowText, limit],
+    );
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((c) => c.object_id);
+    const claimed = await this.write(
+      `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
+        WHERE target_id = ? AND object_id IN (${ids.map(() => '?').join(',')}) AND pending = 1
+          AND (lease_until IS NULL OR lease_until < ?)`,
+      [owner, toDbDateText(leaseUntil), targetId, ...ids, nowText],
+    );
+    if (claimed === 0) return [];
+    return this.dataSource.manager.find(ProvisionedObject, {
+      where: { targetId, objectId: In(ids), leaseOwner: owner },
+    });
+  }
+
+  /**
+   * Leases one object (provision on demand), creating its row when the engine never saw it: the engine cannot send
+   * it at the same time. Null while another owner holds it.
+   */
+  async claimOne(
+    key: ObjectKey,
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<ProvisionedObject | null> {
+    const nowText = toDbDateText(now);
+    const claimed = await this.tx.run(async (m) => {
+      await m.query(
+        `INSERT INTO provisioned_object (${COLUMNS})
+         VALUES (?, ?, ?, NULL, 'none', NULL, NULL, NULL, NULL, 0, 1, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, ?)
+         ${this.mysql ? 'ON DUPLICATE KEY UPDATE target_id = target_id' : 'ON CONFLICT DO NOTHING'}`,
+        [key.targetId, key.objectType, key.objectId, nowText],
+      );
+      return execute(
+        m,
+        `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
+          WHERE target_id = ? AND object_type = ? AND object_id = ? AND (lease_until IS NULL OR lease_until < ?)`,
+        [owner, toDbDateText(leaseUntil), key.targetId, key.objectType, key.objectId, nowText],
+      );
+    });
+    return claimed === 0
+      ? null
+      : this.dataSource.manager.findOneBy(ProvisionedObject, { ...key, leaseOwner: owner });
+  }
+
+  private write(sql: string, params: unknown[]): Promise<number> {
+    return this.tx.run((manager) => execute(manager, sql, params));
+  }
+
+  find(key: ObjectKey): Promise<ProvisionedObject | null> {
+    return this.dataSource.manager.findOneBy(ProvisionedObject, key);
+  }
+
+  /** Target ids of the given directory objects, for the ones the target has. */
+  async targetIds(targetId: string, objectIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < objectIds.length; i += 500) {
+      const chunk = objectIds.slice(i, i + 500);
+      const rows = await this.dataSource.query<{ object_id: string; target_object_id: string }[]>(
+        `SELECT object_id, target_object_id FROM provisioned_object
+          WHERE target_id = ? AND object_id IN (${chunk.map(() => '?').join(',')})
+            AND target_object_id IS NOT NULL AND status IN ('active', 'disabled')`,
+        [targetId, ...chunk],
+      );
+      for (const r of rows) out.set(r.object_id, r.target_object_id);
+    }
+    return out;
+  }
+
+  /**
+   * Writes an attempt's result, only while the lease is still ours; `generation` is the value claimed: newer work
+   * that arrived meanwhile keeps the row pending, with the schedule it was enqueued with. Completions issued in one
+   * turn of the event loop are written by one statement.
+   */
+  complete(key: ObjectKey, outcome: ObjectOutcome, at: Date, lease: { owner: string; generation: number }) {
+    return this.completions.add({ key, outcome, at, lease });
+  }
+
+  /** One UPDATE joined to the completions as a derived table (`UPDATE … JOIN` on MySQL, `UPDATE … FROM` on SQLite). */
+  private async writeCompletions(items: Completion[]): Promise<void> {
+    const params: unknown[] = [];
+    const rows = items.map(({ key, outcome, at, lease }, i) => {
+      params.push(
+        key.targetId,
+        key.objectType,
+        key.objectId,
+        lease.owner,
+        lease.generation,
+        outcome.retryAt ? 1 : 0,
+        outcome.retryAt ? toDbDateText(outcome.retryAt) : null,
+        outcome.targetObjectId,
+        outcome.status,
+        outcome.lastSent,
+        outcome.lastSentHash,
+        outcome.lastResult,
+        outcome.lastError?.slice(0, 500) ?? null,
+        outcome.waitingFor,
+        toDbDateText(at),
+      );
+      return i === 0 ? `SELECT ${COMPLETION_COLUMNS.map((c) => `? AS ${c}`).join(', ')}` : COMPLETION_ROW;
+    });
+    const col = (c: string) => (this.mysql ? `po.${c}` : c);
+    const sets = [
+      ...COMPLETION_COPIED.map((c) => `${col(c)} = v.${c}`),
+      `${col('attempts')} = CASE WHEN v.retry = 1 THEN po.attempts + 1 ELSE 0 END`,
+      `${col('reconcile')} = CASE WHEN v.retry = 0 AND po.generation = v.gen THEN 0 ELSE po.reconcile END`,
+      `${col('next_attempt_at')} = CASE WHEN v.retry = 1 THEN v.retry_at WHEN po.generation = v.gen THEN NULL
+                                  ELSE po.next_attempt_at END`,
+      `${col('pending')} = CASE WHEN v.retry = 1 THEN 1 WHEN po.generation = v.gen THEN 0 ELSE 1 END`,
+      `${col('lease_owner')} = NULL`,
+      `${col('lease_until')} = NULL`,
+      `${col('updated_at')} = v.at`,
+    ].join(', ');
+    const values = `(${rows.join(' UNION ALL ')}) v`;
+    const match =
+      'po.target_id = v.target_id AND po.object_type = v.object_type AND po.object_id = v.object_id ' +
+      'AND po.lease_owner = v.lease';
+    const sql = this.mysql
+      ? `UPDATE provisioned_object po JOIN ${values} ON ${match} SET ${sets}`
+      : `UPDATE provisioned_object AS po SET ${sets} FROM ${values} WHERE ${match}`;
+    await this.write(sql, params);
+  }
+
+  /** Objects waiting for one of `objectIds` to exist in the target (their manager) become pending again. */
+  async wakeWaiting(targetId: string, objectIds: string[], now: Date): Promise<void> {
+    const text = toDbDateText(now);
+    for (let i = 0; i < objectIds.length; i += 500) {
+      const chunk = objectIds.slice(i, i + 500);
+      const marks = chunk.map(() => '?').join(',');
+      const waiting = await this.dataSource.query<unknown[]>(
+        `SELECT 1 FROM provisioned_object WHERE target_id = ? AND waiting_for IN (${marks}) LIMIT 1`,
+        [targetId, ...chunk],
+      );
+      if (waiting.length === 0) continue;
+      await this.write(
+        `UPDATE provisioned_object SET pending_since = CASE WHEN pending = 1 THEN pending_since ELSE ? END,
+                pending = 1, generation = generation + 1, waiting_for = NULL, next_attempt_at = NULL, updated_at = ?
+          WHERE target_id = ? AND waiting_for IN (${marks})`,
+        [text, text, targetId, ...chunk],
+      );
+    }
+  }
+
+  /**
+   * Objects still waiting for a manager that is in the target by now: a process killed between the manager's
+   * completion and the wake leaves them so. The engine sweeps them up every so often.
+   */
+  async wakeStranded(targetId: string, now: Date): Promise<number> {
+    const rows = await this.dataSource.query<{ waiting_for: string }[]>(
+      `SELECT DISTINCT w.waiting_for FROM provisioned_object w
+         JOIN provisioned_object m ON m.target_id = w.target_id AND m.object_type = 'User' AND m.object_id = w.waiting_for
+        WHERE w.target_id = ? AND w.waiting_for IS NOT NULL AND m.target_object_id IS NOT NULL
+          AND m.status IN ('active', 'disabled')`,
+      [targetId],
+    );
+    if (rows.length > 0)
+      await this.wakeWaiting(
+        targetId,
+        rows.map((r) => r.waiting_for),
+        now,
+      );
+    return rows.length;
+  }
+
+  /** The operator's "retry now": failed objects waiting for their backoff go at once. */
+  async retryNow(targetId: string): Promise<number> {
+    return this.write(
+      'UPDATE provisioned_object SET next_attempt_at = NULL, attempts = 0 WHERE target_id = ? AND pending = 1 AND next_attempt_at IS NOT NULL',
+      [targetId],
+    );
+  }
+
+  /** A process that restarts on SQLite is the only one: leases left by a killed predecessor are void. */
+  async releaseAllLeases(): Promise<void> {
+    await this.write(
+      'UPDATE provisioned_object SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL',
+      [],
+    );
+  }
+
+  async pendingSummary(targetId: string): Promise<{ pending: number; oldest: Date | null }> {
+    const [row] = await this.dataSource.query<{ n: number | string; oldest: unknown }[]>(
+      'SELECT COUNT(*) AS n, MIN(pending_since) AS oldest FROM provisioned_object WHERE target_id = ? AND pending = 1',
+      [targetId],
+    );
+    return { pending: Number(row?.n ?? 0), oldest: row?.oldest == null ? null : fromDbDate(row.oldest) };
+  }
+
+  async countByTarget(): Promise<Map<string, number>> {
+    const rows = await this.dataSource.query<{ target_id: string; n: number | string }[]>(
+      'SELECT target_id, COUNT(*) AS n FROM provisioned_object WHERE pending = 1 GROUP BY target_id',
+    );
+    return new Map(rows.map((r) => [r.target_id, Number(r.n)]));
+  }
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '../../common/clock';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { TargetsRepository } from '../targets/targets.repository';
+import { DirectoryReader } from '../../directory/readers/directory.reader';
+import { WorkItem, WorkQueueRepository } from '../queue/work-queue.repository';
+
+const PAGE = 1000;
+
+/**
+ * A full reconciliation queues every live object and every object the target still has, marked to be compared with
+ * the target's actual resource: drift is repaired, leavers missed by no one are caught, and the accidental-deletion
+ * threshold counts the disables and deletes it sends.
+ */
+@Injectable()
+export class ReconciliationService {
+  private readonly logger = new Logger('provisioning');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: DirectoryReader,
+    private readonly queue: WorkQueueRepository,
+    private readonly targets: TargetsRepository,
+    private readonly tx: TransactionRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async requestReconciliation(targetId: string): Promise<void> {
+    await this.targets.updateRuntime(targetId, { reconcileRequested: true, updatedAt: this.clock.now() });
+  }
+
+  /** Runs when this process wins the pending request; returns the counts queued. */
+  async reconcileIfRequested(
+    targetId: string,
+  ): Promise<{ users: number; groups: number; goneFromDirectory: number } | null> {
+    const started = this.clock.now();
+    if (!(await this.targets.takeReconcileRequest(targetId, started))) return null;
+    const counts = { users: 0, groups: 0, goneFromDirectory: 0 };
+    for (const type of ['User', 'Group'] as const) {
+      for (let after = ''; ;) {
+        const ids = await this.directory.liveIds(type, after, PAGE);
+        if (ids.length === 0) break;
+        await this.enqueue(
+          targetId,
+          ids.map((id) => ({ objectType: type, objectId: id })),
+        );
+        counts[type === 'User' ? 'users' : 'groups'] += ids.length;
+        after = ids[ids.length - 1];
+      }
+    }
+    // Objects the target holds whose directory object is no longer live (leavers no one told it about). The live
+    // ones were queued above: queuing them again would send every one of them twice.
+    const held = await this.dataSource.query<{ object_type: 'User' | 'Group'; object_id: string }[]>(
+      `SELECT po.object_type, po.object_id FROM provisioned_object po
+        WHERE po.target_id = ? AND po.status IN ('active', 'disabled')
+          AND NOT EXISTS (SELECT 1 FROM directory_user u
+                           WHERE po.object_type = 'User' AND u.id = po.object_id AND u.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM directory_group g
+                           WHERE po.object_type = 'Group' AND g.id = po.object_id AND g.deleted_at IS NULL)`,
+      [targetId],
+    );
+    await this.enqueue(
+      targetId,
+      held.map((r) => ({ objectType: r.object_type, objectId: r.object_id })),
+    );
+    counts.goneFromDirectory = held.length;
+    await this.targets.updateRuntime(targetId, {
+      lastReconcileSummary: JSON.stringify({ startedAt: started.toISOString(), queued: counts }),
+      updatedAt: this.clock.now(),
+    });
+    this.logger.log({ msg: 'reconciliation queued', targetId, ...counts });
+    return counts;
+  }
+
+  private async enqueue(
+    targetId: string,
+    keys: { objectType: 'User' | 'Group'; objectId: string }[],
+  ): Promise<void> {
+    const now = this.clock.now();
+    const items: WorkItem[] = keys.map((k) => ({ ...k, changeSeq: null, requestId: null, since: now }));
+    for (let i = 0; i < items.length; i += PAGE) {
+      await this.tx.run((m) =>
+        this.queue.enqueue(m, targetId, items.slice(i, i + PAGE), { reconcile: true, now }),
+      );
+    }
+  }
+}

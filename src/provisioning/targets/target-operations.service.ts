@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import { InvalidRequestError, NotFoundError } from '../../common/errors';
+import { ProvisioningLogWriter } from '../logs/provisioning-log.writer';
+import { TargetsService } from './targets.service';
+import { TargetsRepository } from './targets.repository';
+import { ProvisioningStep } from '../attempt/attempt.types';
+import { DirectoryReader } from '../../directory/readers/directory.reader';
+import { DeliveryEngine } from '../engine/delivery-engine.service';
+import { ObjectDelivery } from '../attempt/object-delivery.service';
+import { ReconciliationService } from '../sync/reconciliation.service';
+import { TargetHealthService } from './target-health.service';
+import { WorkQueueRepository } from '../queue/work-queue.repository';
+
+export interface OnDemandResult {
+  targetId: string;
+  objectType: 'User' | 'Group';
+  objectId: string;
+  action: string;
+  status: string;
+  reason: string | null;
+  detail: string | null;
+  targetObjectId: string | null;
+  steps: ProvisioningStep[];
+}
+
+/** The operator's actions on a target: restart (full reconciliation), retry (leave quarantine), provision on demand. */
+@Injectable()
+export class TargetOperationsService {
+  constructor(
+    private readonly targetsService: TargetsService,
+    private readonly targets: TargetsRepository,
+    private readonly reconciliation: ReconciliationService,
+    private readonly health: TargetHealthService,
+    private readonly queue: WorkQueueRepository,
+    private readonly delivery: ObjectDelivery,
+    private readonly engine: DeliveryEngine,
+    private readonly directory: DirectoryReader,
+    private readonly logs: ProvisioningLogWriter,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Entra's "Restart provisioning": every object is evaluated again and compared with the target. */
+  async restartTarget(id: string): Promise<{ reconciliationRequested: true }> {
+    await this.targetsService.requireTarget(id);
+    await this.reconciliation.requestReconciliation(id);
+    return { reconciliationRequested: true };
+  }
+
+  /** Leave quarantine now and send every failed object again without waiting for its backoff. */
+  async retryTarget(id: string): Promise<{ released: boolean; objectsRetried: number }> {
+    await this.targetsService.requireTarget(id);
+    const released =
+      this.health.quarantine(id) !== undefined || (await this.targets.findRuntime(id))?.quarantine != null;
+    await this.health.release(id);
+    return { released, objectsRetried: await this.queue.retryNow(id) };
+  }
+
+  /** Provision one object now, synchronously, and return every step (Entra's provision on demand). */
+  async provisionOnDemand(id: string, ref: { userId?: string; groupId?: string }): Promise<OnDemandResult> {
+    if ((ref.userId === undefined) === (ref.groupId === undefined))
+      throw new InvalidRequestError('Give either userId or groupId');
+    const target = await this.targetsService.requireTarget(id);
+    const objectType = ref.userId ? 'User' : 'Group';
+    const objectId = (ref.userId ?? ref.groupId)!;
+    const exists =
+      objectType === 'User'
+        ? (await this.directory.users([objectId])).has(objectId)
+        : (await this.directory.group(objectId)) !== null;
+    if (!exists) throw new NotFoundError(`${objectType} ${objectId} not found in the directory`);
+    const key = { targetId: id, objectType, objectId } as const;
+    const report = await this.delivery.deliverNow(target, key, this.engine.owner);
+    await this.logs.flush();
+    return {
+      targetId: id,
+      objectType,
+      objectId,
+      action: report.action,
+      status: report.status,
+      reason: report.reason,
+      detail: report.detail,
+      targetObjectId: report.outcome.targetObjectId,
+      steps: report.steps,
+    };
+  }
+}

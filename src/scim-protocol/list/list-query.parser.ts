@@ -1,0 +1,79 @@
+import { InvalidRequestError } from '../../common/errors';
+import type { SortOrder } from '../filter/sort-sql.compiler';
+
+/** RFC 7644 §3.4.2 list parameters, plus RFC 9865 cursor paging. */
+export interface ListQueryParams {
+  filter?: string;
+  sortBy?: string;
+  sortOrder?: SortOrder;
+  /** 1-based (RFC 7644 §3.4.2.4). */
+  startIndex: number;
+  count: number;
+  attributes: string[];
+  excludedAttributes: string[];
+  /** RFC 9865: present (possibly empty, for the first page) when the client pages by cursor. */
+  cursor?: string;
+}
+
+export interface ListQueryLimits {
+  defaultCount: number;
+  maxCount: number;
+}
+
+type QueryValue = string | string[] | undefined;
+
+/** Reads list parameters; names match case-insensitively, since clients vary (`startindex`, `Count`). */
+export function parseListQuery(query: Record<string, unknown>, limits: ListQueryLimits): ListQueryParams {
+  const read = (name: string): string | undefined => {
+    const key = Object.keys(query).find((k) => k.toLowerCase() === name.toLowerCase());
+    const value = key === undefined ? undefined : (query[key] as QueryValue);
+    if (Array.isArray(value))
+      throw new InvalidRequestError(`'${name}' is given more than once`, 'invalidValue');
+    if (value !== undefined && typeof value !== 'string')
+      throw new InvalidRequestError(`'${name}' must be text`, 'invalidValue');
+    return value;
+  };
+  const startIndexText = read('startIndex');
+  const cursor = read('cursor');
+  if (cursor !== undefined && startIndexText !== undefined) {
+    throw new InvalidRequestError("Use either 'startIndex' or 'cursor', not both (RFC 9865)", 'invalidValue');
+  }
+  const count = integer(read('count'), 'count');
+  const startIndex = integer(startIndexText, 'startIndex');
+  const sortOrder = read('sortOrder');
+  const params: ListQueryParams = {
+    // RFC 7644 §3.4.2.4: below 1 is read as 1; a negative count as 0; above the maximum, the maximum.
+    startIndex: startIndex === undefined || startIndex < 1 ? 1 : startIndex,
+    count: count === undefined ? limits.defaultCount : Math.min(Math.max(count, 0), limits.maxCount),
+    attributes: list(read('attributes')),
+    excludedAttributes: list(read('excludedAttributes')),
+  };
+  const filter = read('filter');
+  if (filter !== undefined && filter.trim() !== '') params.filter = filter;
+  const sortBy = read('sortBy');
+  if (sortBy !== undefined && sortBy.trim() !== '') params.sortBy = sortBy.trim();
+  if (sortOrder !== undefined && sortOrder !== '') {
+    const order = sortOrder.toLowerCase();
+    if (order !== 'ascending' && order !== 'descending') {
+      throw new InvalidRequestError("'sortOrder' must be ascending or descending", 'invalidValue');
+    }
+    params.sortOrder = order;
+  }
+  if (cursor !== undefined) params.cursor = cursor;
+  return params;
+}
+
+function integer(text: string | undefined, name: string): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  if (!/^\s*[+-]?\d+\s*$/.test(text))
+    throw new InvalidRequestError(`'${name}' must be an integer`, 'invalidValue');
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : Math.sign(value) * Number.MAX_SAFE_INTEGER;
+}
+
+function list(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
