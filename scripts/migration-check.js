@@ -21,7 +21,7 @@ if (missing.length > 0) {
   console.error(`migrations missing their twin: ${missing.join(', ')}`);
   process.exit(1);
 }
-const cli = path.join(__dirname, '..', 'dist', 'src', 'database', 'cli.js');
+const cli = path.join(__dirname, '..', 'dist', 'src', 'migration.cli.js');
 if (!fs.existsSync(cli)) {
   console.error('run `npm run build` first');
   process.exit(1);

@@ -6,6 +6,7 @@ import { HttpModule } from './http/http.module';
 import { ApiExceptionFilter } from './http/pipeline/api-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ENTITIES } from './app.entities';
 import { DatabaseModule } from './database/database.module';
 
 /** Composition root: infrastructure, then the feature modules. No providers of its own but the error filter. */
@@ -16,7 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, clock),
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         ScheduleModule.forRoot(),
         // The surfaces bring in the feature modules they serve (auth, directory, mapping, provisioning).
         HttpModule,

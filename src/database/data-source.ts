@@ -1,19 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
-import { ENTITIES } from '../app.entities';
 import { WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
 /**
  * The one DataSource definition (STYLE.md §6), used by the app, the CLI (`ormconfig.ts`) and the tests.
- * `synchronize` is off everywhere: migrations are the only way the schema changes.
+ * `synchronize` is off everywhere: migrations are the only way the schema changes. The entities come from the
+ * composition root (`app.entities.ts`): the database layer knows no module's tables.
  */
-export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+export type EntityList = MixedList<string | EntitySchema | (new () => unknown)>;
+
+export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'schema_migrations',
@@ -60,6 +62,6 @@ export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   };
 }
 
-export function createDataSource(db: DatabaseConfig): DataSource {
-  return new DataSource(buildDataSourceOptions(db));
+export function createDataSource(db: DatabaseConfig, entities: EntityList): DataSource {
+  return new DataSource(buildDataSourceOptions(db, entities));
 }

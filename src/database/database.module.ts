@@ -1,9 +1,9 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseHealth } from './database-health';
-import { createDataSource } from './data-source';
+import { createDataSource, type EntityList } from './data-source';
 import { JobLeaseRepository } from './job-lease.repository';
 import { TransactionRunner } from './transaction-runner';
 import { WalCheckpointer } from './wal-checkpointer';
@@ -27,14 +27,26 @@ class DataSourceCloser implements OnApplicationShutdown {
  * Opens the database and applies pending migrations before anything else starts; shares the transaction runner
  * and the job leases (each scheduled job runs once across processes) with every module.
  */
-@Global()
-@Module({
-  providers: [
+@Module({})
+export class DatabaseModule {
+  /** Global: every module reads and writes through the one DataSource and transaction runner. */
+  static forRoot(entities: EntityList): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      providers: databaseProviders(entities),
+      exports: [DataSource, TransactionRunner, JobLeaseRepository, DatabaseHealth],
+    };
+  }
+}
+
+function databaseProviders(entities: EntityList) {
+  return [
     {
       provide: DataSource,
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig): Promise<DataSource> => {
-        const dataSource = createDataSource(config.database);
+        const dataSource = createDataSource(config.database, entities);
         await dataSource.initialize();
         if (config.database.migrationsRun) {
           const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -65,7 +77,5 @@ class DataSourceCloser implements OnApplicationShutdown {
     JobLeaseRepository,
     DataSourceCloser,
     DatabaseHealth,
-  ],
-  exports: [DataSource, TransactionRunner, JobLeaseRepository, DatabaseHealth],
-})
-export class DatabaseModule {}
+  ];
+}

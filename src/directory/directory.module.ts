@@ -1,38 +1,33 @@
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { SchemaRegistry } from '../scim-protocol';
-import { ChangeJournalRepository } from './journal/change-journal.repository';
 import { DirectoryJobs } from './directory.jobs';
 import { GroupsRepository } from './groups/groups.repository';
 import { GroupsService } from './groups/groups.service';
 import { MembershipCoalescer } from './groups/membership-coalescer';
+import { JournalReader } from './journal/journal.reader';
+import { JournalWriter } from './journal/journal.writer';
+import { ListQueryCompiler } from './list/list-query.compiler';
 import { MembershipsRepository } from './memberships/memberships.repository';
-import { RetentionService } from './retention.service';
-import {
-  loadRegisteredExtensions,
-  SchemaExtensionsService,
-} from './schema-extensions/schema-extensions.service';
-import { UsersRepository } from './users/users.repository';
 import { DirectoryReader } from './readers/directory.reader';
+import { RetentionService } from './retention.service';
+import { SchemaExtensionsService } from './schema-extensions/schema-extensions.service';
+import { SchemaRegistryModule } from './schema-extensions/schema-registry.module';
+import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 
-/** The directory store and its only writer. It never calls provisioning: the journal is the hand-off. */
+/**
+ * The directory store and its only writer, and the only code that names its tables. It never calls provisioning:
+ * the journal is the hand-off. Others read it through the services (live objects, for the surfaces) and the
+ * readers (the journal from a cursor; objects with soft-deleted ones, members and walks, for provisioning).
+ */
 @Module({
+  imports: [SchemaRegistryModule],
   providers: [
-    // The directory's schema (core, enterprise, Entra and registered extensions), shared by every surface.
-    {
-      provide: SchemaRegistry,
-      inject: [DataSource],
-      useFactory: async (dataSource: DataSource) => {
-        const registry = new SchemaRegistry();
-        await loadRegisteredExtensions(dataSource, registry);
-        return registry;
-      },
-    },
     UsersRepository,
     GroupsRepository,
     MembershipsRepository,
-    ChangeJournalRepository,
+    JournalWriter,
+    JournalReader,
+    ListQueryCompiler,
     UsersService,
     GroupsService,
     MembershipCoalescer,
@@ -42,11 +37,12 @@ import { UsersService } from './users/users.service';
     DirectoryReader,
   ],
   exports: [
-    SchemaRegistry,
+    SchemaRegistryModule,
     SchemaExtensionsService,
     UsersService,
     GroupsService,
     RetentionService,
+    JournalReader,
     DirectoryReader,
   ],
 })

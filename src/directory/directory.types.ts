@@ -1,3 +1,4 @@
+import type { Filter, SortOrder } from '../scim-protocol';
 import type { MemberType } from './memberships/group-membership.entity';
 
 /** A SCIM document in canonical form: core attributes at the top, extensions under their URN. */
@@ -27,20 +28,16 @@ export interface GroupRef {
   display: string;
 }
 
-/** Paging and filtering already compiled to SQL by the caller (see scim/protocol/filter). */
+/** A page of users or groups: a parsed SCIM filter and sort (RFC 7644 §3.4.2), index or cursor paging. */
 export interface ListQuery {
-  where?: { sql: string; params: unknown[] };
-  orderBy?: { sql: string; params: unknown[] };
+  filter?: Filter;
+  sortBy?: string;
+  sortOrder?: SortOrder;
+  /** Rows skipped (startIndex - 1); ignored with a cursor. */
   offset: number;
   limit: number;
-  /** RFC 9865 cursor paging in id order: `afterId` null for the first page. Replaces offset and orderBy. */
+  /** RFC 9865 cursor paging in id order: `afterId` null for the first page. Replaces offset and sort. */
   cursor?: { afterId: string | null };
-  /**
-   * Set when the query is the first page of `userName eq "…"` (what provisioning clients send before every
-   * write): at most one user, found by a lookup that is batched with the others of the same moment. `where`
-   * says the same.
-   */
-  lookup?: { userNameNormalized: string };
 }
 
 export interface ListResult {

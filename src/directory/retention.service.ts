@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobLeaseRepository } from '../database/job-lease.repository';
 import { TransactionRunner } from '../database/transaction-runner';
-import { ChangeJournalRepository } from './journal/change-journal.repository';
+import { JournalWriter } from './journal/journal.writer';
 import { GroupsRepository } from './groups/groups.repository';
 import { UsersRepository } from './users/users.repository';
 
@@ -27,7 +27,7 @@ export class RetentionService {
   constructor(
     private readonly users: UsersRepository,
     private readonly groups: GroupsRepository,
-    private readonly journal: ChangeJournalRepository,
+    private readonly journal: JournalWriter,
     private readonly leases: JobLeaseRepository,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,

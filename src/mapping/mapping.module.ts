@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { DirectoryModule } from '../directory/directory.module';
 import { MappingsRepository } from './mappings.repository';
 import { MappingsService } from './mappings.service';
 
-/** Mapping sets per target. Reads the directory (schemas, users); the provisioning engine uses `compiledFor`. */
+/**
+ * Mapping sets per target, validated against the directory's schema (the global SchemaRegistry, by its pure type;
+ * the mapping never imports the directory). The provisioning engine uses `compiledFor`.
+ */
 @Module({
-  imports: [DirectoryModule],
   providers: [MappingsRepository, MappingsService],
   exports: [MappingsService],
 })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { TargetMapping } from './target-mapping.entity';
 
 /** Storage of `target_mapping`; writes are compare-and-set on `version` so that no replace is lost. */
@@ -24,6 +24,11 @@ export class MappingsRepository {
   /** Throws a unique violation when another writer inserted the row first. */
   async insert(row: TargetMapping): Promise<void> {
     await this.repo.insert(row);
+  }
+
+  /** A removed target's mapping set, in the caller's transaction. */
+  async remove(manager: EntityManager, targetId: string): Promise<void> {
+    await manager.delete(TargetMapping, { targetId });
   }
 
   /** False when the stored version is no longer `expectedVersion`. */

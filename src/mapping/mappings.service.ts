@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ConflictError, InvalidRequestError } from '../common/errors';
 import { isUniqueViolation } from '../database/db-errors';
-import { UsersService } from '../directory/users/users.service';
-import { normalizeResource, SchemaRegistry } from '../scim-protocol';
+import { SchemaRegistry } from '../scim-protocol';
 import {
   compileExpression,
   ExpressionError,
@@ -28,13 +28,8 @@ import { MappingSetRejectedError, PositionedExpressionError } from './mapping.er
 import { MappingsRepository } from './mappings.repository';
 import type { TargetMapping } from './target-mapping.entity';
 
-/** A user to map: a stored one by id, or a SCIM user document sent with the request. */
-export interface UserReference {
-  userId?: string;
-  user?: Record<string, unknown>;
-}
-
-export interface ExpressionTrial extends UserReference {
+/** An expression to try on one user (the admin API's sandbox). */
+export interface ExpressionTrial {
   expression: string;
   /** ISO 8601; the clock of Now(), DateDiff(…, Now()) and friends. */
   now?: string;
@@ -63,7 +58,6 @@ export class MappingsService {
   constructor(
     private readonly mappings: MappingsRepository,
     private readonly registry: SchemaRegistry,
-    private readonly users: UsersService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -119,14 +113,19 @@ export class MappingsService {
     return compiled;
   }
 
-  /** Drops a removed target's compiled set (its stored row was deleted with the target). */
+  /** A removed target's mapping set, deleted in the caller's transaction (the target's own removal). */
+  removeMappingSet(manager: EntityManager, targetId: string): Promise<void> {
+    return this.mappings.remove(manager, targetId);
+  }
+
+  /** Drops a removed target's compiled set once its removal has committed. */
   forget(targetId: string): void {
     this.compiled.delete(targetId);
   }
 
-  /** Entra's "provision on demand" without sending: the scope verdict and the create payload. */
-  async previewForUser(targetId: string, ref: UserReference): Promise<MappingPreview> {
-    const [compiled, source] = await Promise.all([this.compiledFor(targetId), this.sourceOf(ref)]);
+  /** Entra's "provision on demand" without sending: the scope verdict and the create payload for `source`. */
+  async previewMapping(targetId: string, source: MappingSource): Promise<MappingPreview> {
+    const compiled = await this.compiledFor(targetId);
     const now = this.clock.now();
     const result = applyMappingSet(compiled, source, {
       phase: 'create',
@@ -138,10 +137,9 @@ export class MappingsService {
   }
 
   /** The expression sandbox: compiled with the same checks as a saved mapping, evaluated on one user. */
-  async evaluateExpression(trial: ExpressionTrial): Promise<EvaluationResult> {
+  evaluateExpression(trial: ExpressionTrial, source: MappingSource = { id: '', doc: {} }): EvaluationResult {
     const now = trial.now === undefined ? this.clock.now() : new Date(trial.now);
     const ctx = this.evaluationContext(() => now);
-    const source = trial.user || trial.userId ? await this.sourceOf(trial) : { id: '', doc: {} };
     try {
       return compileExpression(trial.expression, { objectType: 'user', ...this.catalog() }).evaluate(
         source,
@@ -175,20 +173,6 @@ export class MappingsService {
         schema.attributes.map((a) => `${schema.id}:${a.name}`),
       ),
     };
-  }
-
-  /** A stored user (404 when unknown or deleted), or a document read as POST /Users would store it. */
-  private async sourceOf(ref: UserReference): Promise<MappingSource> {
-    if ((ref.userId === undefined) === (ref.user === undefined)) {
-      throw new InvalidRequestError('Give either userId (a stored user) or user (a SCIM user document)');
-    }
-    if (ref.userId !== undefined) {
-      const stored = await this.users.getUser(ref.userId);
-      return { id: stored.id, doc: stored.doc };
-    }
-    const { doc } = normalizeResource(this.registry, 'User', ref.user, { mode: 'create' });
-    // A document that is not stored has no directory id unless it carries one: [objectId] reads "".
-    return { id: typeof ref.user?.id === 'string' ? ref.user.id : '', doc };
   }
 
   private async write(row: TargetMapping, current: TargetMapping | null): Promise<boolean> {

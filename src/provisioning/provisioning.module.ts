@@ -25,11 +25,13 @@ import { loadOrCreateKey, SecretBox } from './secrets/secret-box';
 import { TargetStatusService } from './targets/target-status.service';
 import { TargetClients } from './targets/target-clients.service';
 import { TargetsRepository } from './targets/targets.repository';
+import { MappingTrialsService } from './targets/mapping-trials.service';
 import { TargetsService } from './targets/targets.service';
 
 /**
  * Outbound provisioning: targets, the journal fan-out and delivery engine, the provisioning log, schedules and
- * metrics. Reads the directory's tables; the directory never calls it (the change journal is the hand-off).
+ * metrics. Reads the directory through its readers; the directory never calls it (the change journal is the
+ * hand-off).
  */
 @Module({
   imports: [DirectoryModule, MappingModule],
@@ -46,6 +48,7 @@ import { TargetsService } from './targets/targets.service';
     TargetsRepository,
     TargetClients,
     TargetsService,
+    MappingTrialsService,
     WorkQueueRepository,
     ProvisionedMembershipsRepository,
     JournalFanOut,
@@ -68,6 +71,7 @@ import { TargetsService } from './targets/targets.service';
   ],
   exports: [
     TargetsService,
+    MappingTrialsService,
     TargetOperationsService,
     TargetStatusService,
     ProvisioningLogsService,

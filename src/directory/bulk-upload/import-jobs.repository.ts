@@ -1,3 +1,4 @@
+import { chunks } from '../../common/chunks';
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager, In, IsNull, LessThan } from 'typeorm';
 import { ImportJob } from './import-job.entity';
@@ -10,8 +11,7 @@ export class ImportJobsRepository {
 
   async insertJob(manager: EntityManager, job: ImportJob, records: ImportRecord[]): Promise<void> {
     await manager.insert(ImportJob, job);
-    for (let i = 0; i < records.length; i += 200)
-      await manager.insert(ImportRecord, records.slice(i, i + 200));
+    for (const chunk of chunks(records, 200)) await manager.insert(ImportRecord, chunk);
   }
 
   findJob(id: string): Promise<ImportJob | null> {

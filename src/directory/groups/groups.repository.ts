@@ -3,7 +3,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { fromDbDate } from '../../database/db-values';
 import { executeDeferred, forUpdate, select, selectDeferred } from '../../database/sql';
 import { DirectoryGroup } from './directory-group.entity';
-import { ListQuery } from '../directory.types';
+import type { CompiledListQuery } from '../list/list-query.compiler';
 import { listPage, ListPage, StoredRow } from '../list/list-page';
 
 @Injectable()
@@ -97,7 +97,7 @@ export class GroupsRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  list(query: ListQuery): Promise<ListPage<StoredRow>> {
+  list(query: CompiledListQuery): Promise<ListPage<StoredRow>> {
     return listPage(this.dataSource, 'directory_group', 'g', query);
   }
 

@@ -5,7 +5,7 @@ import { CLOCK, Clock } from '../../common/clock';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../../common/errors';
 import { RequestContext } from '../../common/request-context';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { ChangeJournalRepository } from '../journal/change-journal.repository';
+import { JournalWriter } from '../journal/journal.writer';
 import { DirectoryGroup } from './directory-group.entity';
 import {
   ListQuery,
@@ -16,6 +16,7 @@ import {
   StoredResource,
   WritePreconditions,
 } from '../directory.types';
+import { ListQueryCompiler } from '../list/list-query.compiler';
 import { GroupsRepository } from './groups.repository';
 import { MembershipsRepository } from '../memberships/memberships.repository';
 import type { StoredRow } from '../list/list-page';
@@ -41,9 +42,10 @@ export class GroupsService {
   constructor(
     private readonly groups: GroupsRepository,
     private readonly memberships: MembershipsRepository,
-    private readonly journal: ChangeJournalRepository,
+    private readonly journal: JournalWriter,
     private readonly tx: TransactionRunner,
     private readonly coalescer: MembershipCoalescer,
+    private readonly lists: ListQueryCompiler,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -83,8 +85,8 @@ export class GroupsService {
     return this.memberships.listMembersOf(groupIds);
   }
 
-  async listGroups(query: ListQuery): Promise<ListResult> {
-    const { total, rows, hasMore } = await this.groups.list(query);
+  async listGroups(request: ListQuery): Promise<ListResult> {
+    const { total, rows, hasMore } = await this.groups.list(this.lists.compile('Group', request));
     return { total, resources: rows.map(toStored), hasMore };
   }
 
@@ -245,7 +247,7 @@ export class GroupsService {
           objectId: groupId,
           kind: 'members_removed',
           objectVersion: version,
-          detail: ChangeJournalRepository.memberDetail(removed),
+          detail: JournalWriter.memberDetail(removed),
         },
         ctx,
       );
@@ -258,7 +260,7 @@ export class GroupsService {
           objectId: groupId,
           kind: 'members_added',
           objectVersion: version,
-          detail: ChangeJournalRepository.memberDetail(added),
+          detail: JournalWriter.memberDetail(added),
         },
         ctx,
       );

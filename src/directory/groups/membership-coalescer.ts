@@ -4,7 +4,7 @@ import { CLOCK, Clock } from '../../common/clock';
 import { NotFoundError } from '../../common/errors';
 import { RequestContext } from '../../common/request-context';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { ChangeJournalRepository, JournalEntry } from '../journal/change-journal.repository';
+import { JournalWriter, JournalEntry } from '../journal/journal.writer';
 import { DirectoryGroup } from './directory-group.entity';
 import { StoredMember } from '../directory.types';
 import { GroupsRepository } from './groups.repository';
@@ -41,7 +41,7 @@ export class MembershipCoalescer {
   constructor(
     private readonly groups: GroupsRepository,
     private readonly memberships: MembershipsRepository,
-    private readonly journal: ChangeJournalRepository,
+    private readonly journal: JournalWriter,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -108,7 +108,7 @@ export class MembershipCoalescer {
     const entries: { entry: JournalEntry; ctx: RequestContext }[] = [];
     const journal = (kind: JournalEntry['kind'], ids: string[], ctx: RequestContext) => {
       if (ids.length === 0) return;
-      const detail = ChangeJournalRepository.memberDetail(ids);
+      const detail = JournalWriter.memberDetail(ids);
       entries.push({
         entry: { objectType: 'Group', objectId: groupId, kind, objectVersion: row.version, detail },
         ctx,

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { fromDbDate } from '../../database/db-values';
-import { GroupRef, ListQuery } from '../directory.types';
+import { GroupRef } from '../directory.types';
+import type { CompiledListQuery } from './list-query.compiler';
 import {
   groupRefsByMember,
   groupsOfMembers,
@@ -36,7 +37,7 @@ export async function listPage(
   dataSource: DataSource,
   table: 'directory_user' | 'directory_group',
   alias: 'u' | 'g',
-  query: ListQuery,
+  query: CompiledListQuery,
   options: { withGroups?: boolean } = {},
 ): Promise<ListPage<StoredRow>> {
   // Only the columns a response needs: every further column is a string to build per row, on the hottest read.

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { GroupRef, StoredMember } from '../directory.types';
 import { executeDeferred, select, selectDeferred } from '../../database/sql';
 import { GroupMembership, MemberType } from './group-membership.entity';
-import { chunks } from '../users/users.repository';
+import { chunks } from '../../common/chunks';
 
 const CHUNK = 500;
 

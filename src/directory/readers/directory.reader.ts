@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { chunks, placeholders } from '../../common/chunks';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 
 /** A directory object as the engine sees it, soft-deleted ones included (they must be deprovisioned). */
@@ -12,11 +13,12 @@ export interface DirectoryObject {
 }
 
 const CHUNK = 500;
-const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+const TABLE = { User: 'directory_user', Group: 'directory_group' } as const;
 
 /**
- * Read-only queries over the directory's tables for the engine. The directory module only exposes live objects;
- * provisioning needs soft-deleted ones and membership rows too, and never writes here.
+ * What the provisioning engine reads of the directory: objects by id with soft-deleted ones (a leaver must reach
+ * the targets), members, the groups of members, and id-ordered walks for reconciliation and the date job. Read
+ * only; the SCIM surface's reads go through the users and groups services, which see live objects alone.
  */
 @Injectable()
 export class DirectoryReader {
@@ -24,10 +26,9 @@ export class DirectoryReader {
 
   async users(ids: string[]): Promise<Map<string, DirectoryObject>> {
     const out = new Map<string, DirectoryObject>();
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
+    for (const chunk of chunks(ids, CHUNK)) {
       const rows = await this.dataSource.query<Record<string, unknown>[]>(
-        `SELECT id, doc, active, deleted_at FROM directory_user WHERE id IN (${marks(chunk.length)})`,
+        `SELECT id, doc, active, deleted_at FROM directory_user WHERE id IN (${placeholders(chunk.length)})`,
         chunk,
       );
       for (const r of rows) {
@@ -69,10 +70,9 @@ export class DirectoryReader {
   /** The groups any of these objects is a direct member of. */
   async groupIdsOf(memberIds: string[]): Promise<string[]> {
     const out = new Set<string>();
-    for (let i = 0; i < memberIds.length; i += CHUNK) {
-      const chunk = memberIds.slice(i, i + CHUNK);
+    for (const chunk of chunks(memberIds, CHUNK)) {
       const rows = await this.dataSource.query<{ group_id: string }[]>(
-        `SELECT DISTINCT group_id FROM group_membership WHERE member_id IN (${marks(chunk.length)})`,
+        `SELECT DISTINCT group_id FROM group_membership WHERE member_id IN (${placeholders(chunk.length)})`,
         chunk,
       );
       for (const r of rows) out.add(r.group_id);
@@ -82,13 +82,26 @@ export class DirectoryReader {
 
   /** Ids of live users (then groups) after `afterId`, in id order: the reconciliation walks them in pages. */
   async liveIds(type: 'User' | 'Group', afterId: string, limit: number): Promise<string[]> {
-    const table = type === 'User' ? 'directory_user' : 'directory_group';
     const rows = await this.dataSource.query<{ id: string }[]>(
       // `+deleted_at`: on SQLite the deleted_at index would sort every live row for each page.
-      `SELECT id FROM ${table} WHERE +deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?`,
+      `SELECT id FROM ${TABLE[type]} WHERE +deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?`,
       [afterId, limit],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Which of `ids` are live objects of `type` (by primary key; soft-deleted and purged ones are not). */
+  async liveAmong(type: 'User' | 'Group', ids: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const chunk of chunks(ids, CHUNK)) {
+      const rows = await this.dataSource.query<{ id: string }[]>(
+        // `+deleted_at`: see liveIdsIn in the users repository (SQLite would read every live row).
+        `SELECT id FROM ${TABLE[type]} WHERE id IN (${placeholders(chunk.length)}) AND +deleted_at IS NULL`,
+        chunk,
+      );
+      for (const r of rows) out.add(r.id);
+    }
+    return out;
   }
 
   /**

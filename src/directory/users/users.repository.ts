@@ -1,9 +1,11 @@
+import { chunks } from '../../common/chunks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { fromDbDate } from '../../database/db-values';
 import { executeDeferred, forUpdate, insertRow, select, selectDeferred } from '../../database/sql';
 import { DirectoryUser } from './directory-user.entity';
-import { GroupRef, ListQuery } from '../directory.types';
+import { GroupRef } from '../directory.types';
+import type { CompiledListQuery } from '../list/list-query.compiler';
 import { hydrate, listPage, ListPage, readRows, StoredRow } from '../list/list-page';
 
 /** Intent-named queries over `directory_user`. Reads skip soft-deleted rows unless they say otherwise. */
@@ -115,7 +117,7 @@ export class UsersRepository {
   }
 
   /** A page of users, with the groups of each when `withGroups` (read with the page: see listPage). */
-  list(query: ListQuery, withGroups = false): Promise<ListPage<StoredRow>> {
+  list(query: CompiledListQuery, withGroups = false): Promise<ListPage<StoredRow>> {
     return listPage(this.dataSource, 'directory_user', 'u', query, { withGroups });
   }
 
@@ -172,10 +174,6 @@ export function liveMemberIds(
         .then(([u, g]) => ({ users: new Set(u.flat()), groups: new Set(g.flat()) }))
         .then(onValue, onError),
   };
-}
-
-export function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 function toColumns(row: DirectoryUser): Record<string, unknown> {

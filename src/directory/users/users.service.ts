@@ -6,7 +6,7 @@ import { RequestContext } from '../../common/request-context';
 import { isUniqueViolation } from '../../database/db-errors';
 import { MicroBatcher } from '../../common/micro-batcher';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { ChangeJournalRepository, JournalEntry } from '../journal/change-journal.repository';
+import { JournalWriter, JournalEntry } from '../journal/journal.writer';
 import { DirectoryUser } from './directory-user.entity';
 import { employmentDates } from '../employment-dates';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../directory.types';
 import { MembershipsRepository } from '../memberships/memberships.repository';
 import type { StoredRow } from '../list/list-page';
+import { ListQueryCompiler } from '../list/list-query.compiler';
 import { UsersRepository } from './users.repository';
 import { checkPreconditions, retryOnRace, normalizeKey, serializeDocument } from '../write-guard';
 
@@ -65,8 +66,9 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly memberships: MembershipsRepository,
-    private readonly journal: ChangeJournalRepository,
+    private readonly journal: JournalWriter,
     private readonly tx: TransactionRunner,
+    private readonly lists: ListQueryCompiler,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -241,7 +243,8 @@ export class UsersService {
     });
   }
 
-  async listUsers(query: ListQuery, options: { withGroups?: boolean } = {}): Promise<ListResult> {
+  async listUsers(request: ListQuery, options: { withGroups?: boolean } = {}): Promise<ListResult> {
+    const query = this.lists.compile('User', request);
     if (query.lookup && query.limit > 0) {
       const { row, groups } = await this.lookups.add({
         name: query.lookup.userNameNormalized,

@@ -6,6 +6,7 @@ import { MappingsService, type MappingPreview } from '../../mapping/mappings.ser
 import { MappingSetDto } from './dto/mapping-set.dto';
 import { MappingTargetParams } from './dto/mapping-target.dto';
 import { PreviewMappingDto } from './dto/preview-mapping.dto';
+import { MappingTrialsService } from '../../provisioning/targets/mapping-trials.service';
 import { KnownTargetPipe } from './known-target.pipe';
 
 /** The route's target id, well-formed (the DTO) and registered (404 otherwise). */
@@ -16,7 +17,10 @@ const Target = () => Param(KnownTargetPipe);
 @Scopes('admin')
 @Controller('admin/v1/targets/:id/mappings')
 export class MappingsController {
-  constructor(private readonly mappings: MappingsService) {}
+  constructor(
+    private readonly mappings: MappingsService,
+    private readonly trials: MappingTrialsService,
+  ) {}
 
   /** Entra's default set for a generic SCIM app until one is saved. */
   @Get()
@@ -36,6 +40,6 @@ export class MappingsController {
   @Post('preview')
   @HttpCode(200)
   preview(@Target() { id }: MappingTargetParams, @Body() dto: PreviewMappingDto): Promise<MappingPreview> {
-    return this.mappings.previewForUser(id, dto);
+    return this.trials.previewForUser(id, dto);
   }
 }

@@ -5,16 +5,13 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { ListQuery, ListResult } from '../../directory/directory.types';
 import {
   buildListResponse,
-  compileFilter,
   decodeCursor,
   encodeCursor,
   type ListResponse,
-  compileSort,
   parseFilter,
   parseListQuery,
   SchemaRegistry,
   SEARCH_REQUEST_SCHEMA,
-  type FilterSqlContext,
   type ListQueryParams,
 } from '../../scim-protocol';
 
@@ -22,34 +19,9 @@ export type ScimListParams = ListQueryParams;
 
 type ResourceType = 'User' | 'Group';
 
-/** Indexed columns per resource type, keyed by canonical attribute path (lowercase). */
-const COLUMNS: Record<ResourceType, FilterSqlContext['columns']> = {
-  User: {
-    id: { column: 'id', lowercased: false },
-    username: { column: 'user_name_normalized', lowercased: true },
-    externalid: { column: 'external_id', lowercased: false },
-    displayname: { column: 'display_name_normalized', lowercased: true },
-    active: { column: 'active', lowercased: false },
-    'meta.created': { column: 'created_at', lowercased: false },
-    'meta.lastmodified': { column: 'updated_at', lowercased: false },
-  },
-  Group: {
-    id: { column: 'id', lowercased: false },
-    displayname: { column: 'display_name_normalized', lowercased: true },
-    externalid: { column: 'external_id', lowercased: false },
-    'meta.created': { column: 'created_at', lowercased: false },
-    'meta.lastmodified': { column: 'updated_at', lowercased: false },
-  },
-};
-
-const ALIAS: Record<ResourceType, string> = { User: 'u', Group: 'g' };
-
-/** What `userName eq "…"` compiles to (the value lowercased, as the column holds it). */
-const USER_NAME_EQUALS = `${ALIAS.User}.${COLUMNS.User.username.column} = ?`;
-
 /**
- * SCIM list parameters (RFC 7644 §3.4.2) to a directory query: the filter and the sort compiled to SQL
- * for the configured engine, paging bounded by the configured sizes.
+ * SCIM list parameters (RFC 7644 §3.4.2, §3.4.3) to a directory list query, paging bounded by the configured
+ * sizes, and the directory's page back to a ListResponse.
  */
 @Injectable()
 export class ListQueryBuilder {
@@ -95,9 +67,9 @@ export class ListQueryBuilder {
     return this.fromQuery(query);
   }
 
-  build(resourceType: ResourceType, params: ScimListParams): ListQuery {
-    const ctx = this.sqlContext(resourceType);
-    const where = params.filter ? compileFilter(parseFilter(params.filter), ctx) : undefined;
+  /** The directory's list query: the filter parsed (a 400 with the position when it does not parse). */
+  build(params: ScimListParams): ListQuery {
+    const filter = params.filter ? parseFilter(params.filter) : undefined;
     if (params.cursor !== undefined) {
       if (params.sortBy) {
         throw new InvalidRequestError(
@@ -106,19 +78,15 @@ export class ListQueryBuilder {
         );
       }
       const afterId = params.cursor === '' ? null : decodeCursor(params.cursor).id;
-      return { where, offset: 0, limit: params.count, cursor: { afterId } };
+      return { filter, offset: 0, limit: params.count, cursor: { afterId } };
     }
-    const orderBy = params.sortBy ? compileSort(params.sortBy, params.sortOrder, ctx) : undefined;
-    const offset = params.startIndex - 1;
-    // userName is unique among live users: one row at most, whatever the order.
-    const lookup =
-      resourceType === 'User' &&
-      where?.sql === USER_NAME_EQUALS &&
-      offset === 0 &&
-      typeof where.params[0] === 'string'
-        ? { userNameNormalized: where.params[0] }
-        : undefined;
-    return { where, orderBy, offset, limit: params.count, ...(lookup ? { lookup } : {}) };
+    return {
+      filter,
+      sortBy: params.sortBy,
+      sortOrder: params.sortOrder,
+      offset: params.startIndex - 1,
+      limit: params.count,
+    };
   }
 
   /** RFC 7644 §3.4.2 ListResponse; with a cursor, RFC 9865's `nextCursor` instead of `startIndex`. */
@@ -141,25 +109,5 @@ export class ListQueryBuilder {
     };
     if (params.attributes.length > 0) return params.attributes.some(matches);
     return !params.excludedAttributes.some(matches);
-  }
-
-  private sqlContext(resourceType: ResourceType): FilterSqlContext {
-    return {
-      dialect: this.config.database.engine,
-      registry: this.registry,
-      resourceType,
-      alias: ALIAS[resourceType],
-      docColumn: 'doc',
-      columns: COLUMNS[resourceType],
-      members:
-        resourceType === 'Group'
-          ? {
-              table: 'group_membership',
-              groupColumn: 'group_id',
-              memberColumn: 'member_id',
-              typeColumn: 'member_type',
-            }
-          : undefined,
-    };
   }
 }

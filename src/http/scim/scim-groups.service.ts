@@ -36,7 +36,7 @@ export class ScimGroupsService {
   }
 
   async listGroups(params: ScimListParams, ctx: ScimRequestContext): Promise<ListResponse<Wire>> {
-    const query = this.lists.build('Group', params);
+    const query = this.lists.build(params);
     const result = await this.groups.listGroups(query);
     const { resources } = result;
     const members = this.lists.wants(params, 'Group', 'members')

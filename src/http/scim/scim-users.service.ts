@@ -35,7 +35,7 @@ export class ScimUsersService {
   }
 
   async listUsers(params: ScimListParams, ctx: ScimRequestContext): Promise<ListResponse<Wire>> {
-    const query = this.lists.build('User', params);
+    const query = this.lists.build(params);
     const result = await this.users.listUsers(query, {
       withGroups: this.lists.wants(params, 'User', 'groups'),
     });

@@ -1,3 +1,15 @@
+import {
+  COMMON_ATTRIBUTES,
+  CORE_GROUP_SCHEMA,
+  CORE_GROUP_SCHEMA_DEFINITION,
+  CORE_USER_SCHEMA,
+  CORE_USER_SCHEMA_DEFINITION,
+  ENTERPRISE_USER_SCHEMA,
+  ENTERPRISE_USER_SCHEMA_DEFINITION,
+  ENTRA_USER_SCHEMA,
+  ENTRA_USER_SCHEMA_DEFINITION,
+  type AttributeDefinition,
+} from '../../scim-protocol';
 import { toValue, type Value } from './value';
 
 /** What the mapping needs to know of an attribute of the directory or of a target (RFC 7643 §4, §8.7). */
@@ -8,85 +20,49 @@ export interface AttributeInfo {
   subAttributes?: readonly string[];
 }
 
-export const CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const CORE_GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-export const ENTRA_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:Microsoft:Entra:2.0:User';
+/**
+ * The directory's schemas (scim-protocol: RFC 7643 core User and Group, the enterprise and Entra extensions) as
+ * the mapping sees them: one catalogue, derived, so the two can never disagree.
+ */
+export { CORE_USER_SCHEMA, CORE_GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA, ENTRA_USER_SCHEMA };
 
+/**
+ * Sub-attributes every multi-valued complex attribute accepts in a mapping (RFC 7643 §2.4), as Entra's editor
+ * does, even where the RFC schema lists fewer (`$ref` of `emails`).
+ */
 const MULTI = ['value', 'display', 'type', 'primary', '$ref'];
-const mv = (name: string, extra: string[] = []): AttributeInfo => ({
-  name,
-  type: 'complex',
-  multiValued: true,
-  subAttributes: [...MULTI, ...extra],
-});
 
-const COMMON: AttributeInfo[] = [
-  { name: 'id' },
-  { name: 'externalId' },
-  { name: 'schemas', multiValued: true },
-  {
-    name: 'meta',
-    type: 'complex',
-    subAttributes: ['resourceType', 'created', 'lastModified', 'location', 'version'],
-  },
-];
+function toInfo(a: AttributeDefinition): AttributeInfo {
+  const subs = a.subAttributes?.map((s) => s.name) ?? [];
+  return {
+    name: a.name,
+    ...(a.type === 'boolean' || a.type === 'complex' ? { type: a.type } : {}),
+    ...(a.multiValued ? { multiValued: true } : {}),
+    ...(a.type === 'complex'
+      ? { subAttributes: a.multiValued ? [...new Set([...MULTI, ...subs])] : subs }
+      : {}),
+  };
+}
 
 export const CORE_USER_ATTRIBUTES: readonly AttributeInfo[] = [
-  ...COMMON,
-  { name: 'userName' },
-  {
-    name: 'name',
-    type: 'complex',
-    subAttributes: [
-      'formatted',
-      'familyName',
-      'givenName',
-      'middleName',
-      'honorificPrefix',
-      'honorificSuffix',
-    ],
-  },
-  { name: 'displayName' },
-  { name: 'nickName' },
-  { name: 'profileUrl' },
-  { name: 'title' },
-  { name: 'userType' },
-  { name: 'preferredLanguage' },
-  { name: 'locale' },
-  { name: 'timezone' },
-  { name: 'active', type: 'boolean' },
-  { name: 'password' },
-  mv('emails'),
-  mv('phoneNumbers'),
-  mv('ims'),
-  mv('photos'),
-  mv('addresses', ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country']),
-  mv('groups'),
-  mv('entitlements'),
-  mv('roles'),
-  mv('x509Certificates'),
-];
+  ...COMMON_ATTRIBUTES,
+  ...CORE_USER_SCHEMA_DEFINITION.attributes,
+].map(toInfo);
 
 export const CORE_GROUP_ATTRIBUTES: readonly AttributeInfo[] = [
-  ...COMMON,
-  { name: 'displayName' },
-  mv('members'),
-];
+  ...COMMON_ATTRIBUTES,
+  ...CORE_GROUP_SCHEMA_DEFINITION.attributes,
+].map(toInfo);
 
-export const ENTERPRISE_USER_ATTRIBUTES: readonly AttributeInfo[] = [
-  { name: 'employeeNumber' },
-  { name: 'costCenter' },
-  { name: 'organization' },
-  { name: 'division' },
-  { name: 'department' },
-  { name: 'manager', type: 'complex', subAttributes: ['value', '$ref', 'displayName'] },
-];
+export const ENTERPRISE_USER_ATTRIBUTES: readonly AttributeInfo[] =
+  ENTERPRISE_USER_SCHEMA_DEFINITION.attributes.map(toInfo);
 
-/** entra-inbound-api.md §8 (SCIMSCHEMA): the Microsoft Entra extension our directory adopts. */
+/**
+ * Entra's User extension as a target knows it (entra-inbound-api.md §8, SCIMSCHEMA): the directory stores the two
+ * dates; a mapping may also write the attributes Entra's schema adds for its targets.
+ */
 export const ENTRA_USER_ATTRIBUTES: readonly AttributeInfo[] = [
-  { name: 'employeeHireDate' },
-  { name: 'employeeLeaveDateTime' },
+  ...ENTRA_USER_SCHEMA_DEFINITION.attributes.map(toInfo),
   { name: 'mailNickname' },
   { name: 'usageLocation' },
   { name: 'userType' },

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
-import { fromDbDate } from '../../database/db-values';
+import { JournalReader } from '../../directory/journal/journal.reader';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { execute } from '../../database/sql';
 import { WorkItem, WorkQueueRepository } from './work-queue.repository';
@@ -27,17 +27,15 @@ export class JournalFanOut {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
+    private readonly journal: JournalReader,
     private readonly queue: WorkQueueRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.mysql = dataSource.options.type !== 'better-sqlite3';
   }
 
-  async journalHead(): Promise<number> {
-    const [row] = await this.dataSource.query<{ n: number | string | null }[]>(
-      'SELECT MAX(seq) AS n FROM directory_change',
-    );
-    return Number(row?.n ?? 0);
+  journalHead(): Promise<number> {
+    return this.journal.head();
   }
 
   /** Queues the next batch of journal rows for one target; returns how many rows it consumed. */
@@ -50,34 +48,21 @@ export class JournalFanOut {
         );
         if (!rt) return 0;
         const cursor = Number(rt.journal_cursor);
-        const rows = await m.query<
-          {
-            seq: number | string;
-            object_type: 'User' | 'Group';
-            object_id: string;
-            request_id: string | null;
-            changed_at: unknown;
-          }[]
-        >(
-          'SELECT seq, object_type, object_id, request_id, changed_at FROM directory_change WHERE seq > ? ORDER BY seq LIMIT ?',
-          [cursor, BATCH],
-        );
+        const rows = await this.journal.readAfter(m, cursor, BATCH);
         const now = this.clock.now();
         let last = cursor;
         const items = new Map<string, WorkItem>();
         for (const r of rows) {
-          const seq = Number(r.seq);
-          const changedAt = fromDbDate(r.changed_at);
-          if (seq !== last + 1 && now.getTime() - changedAt.getTime() < GAP_GRACE_MS) break;
-          last = seq;
-          const key = `${r.object_type}:${r.object_id}`;
+          if (r.seq !== last + 1 && now.getTime() - r.changedAt.getTime() < GAP_GRACE_MS) break;
+          last = r.seq;
+          const key = `${r.objectType}:${r.objectId}`;
           const prev = items.get(key);
           items.set(key, {
-            objectType: r.object_type,
-            objectId: r.object_id,
-            changeSeq: seq,
-            requestId: r.request_id ?? prev?.requestId ?? null,
-            since: prev?.since ?? changedAt,
+            objectType: r.objectType,
+            objectId: r.objectId,
+            changeSeq: r.seq,
+            requestId: r.requestId ?? prev?.requestId ?? null,
+            since: prev?.since ?? r.changedAt,
           });
         }
         if (last === cursor) return 0;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { chunks } from '../../common/chunks';
 import { DataSource, In } from 'typeorm';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { ProvisionedMembership } from './provisioned-membership.entity';
@@ -27,14 +28,14 @@ export class ProvisionedMembershipsRepository {
     at: Date,
   ): Promise<void> {
     await this.tx.run(async (m) => {
-      for (let i = 0; i < removed.length; i += 500)
-        await m.delete(ProvisionedMembership, { targetId, groupId, memberId: In(removed.slice(i, i + 500)) });
-      for (let i = 0; i < added.length; i += 200)
+      for (const chunk of chunks(removed, 500))
+        await m.delete(ProvisionedMembership, { targetId, groupId, memberId: In(chunk) });
+      for (const chunk of chunks(added, 200))
         await m
           .createQueryBuilder()
           .insert()
           .into(ProvisionedMembership)
-          .values(added.slice(i, i + 200).map((memberId) => ({ targetId, groupId, memberId, createdAt: at })))
+          .values(chunk.map((memberId) => ({ targetId, groupId, memberId, createdAt: at })))
           .orIgnore()
           .execute();
     });

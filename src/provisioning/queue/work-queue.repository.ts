@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { chunks, placeholders } from '../../common/chunks';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { execute } from '../../database/sql';
@@ -116,8 +117,7 @@ export class WorkQueueRepository {
           next: 'CASE WHEN pending = 1 AND lease_owner IS NULL THEN next_attempt_at ELSE ? END',
         }
       : { attempts: '0', next: 'NULL' };
-    for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
-      const chunk = items.slice(i, i + ROWS_PER_INSERT);
+    for (const chunk of chunks(items, ROWS_PER_INSERT)) {
       const params: unknown[] = [];
       const values = chunk.map((it) => {
         params.push(
@@ -233,17 +233,32 @@ export class WorkQueueRepository {
   /** Target ids of the given directory objects, for the ones the target has. */
   async targetIds(targetId: string, objectIds: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (let i = 0; i < objectIds.length; i += 500) {
-      const chunk = objectIds.slice(i, i + 500);
+    for (const chunk of chunks(objectIds, 500)) {
       const rows = await this.dataSource.query<{ object_id: string; target_object_id: string }[]>(
         `SELECT object_id, target_object_id FROM provisioned_object
-          WHERE target_id = ? AND object_id IN (${chunk.map(() => '?').join(',')})
+          WHERE target_id = ? AND object_id IN (${placeholders(chunk.length)})
             AND target_object_id IS NOT NULL AND status IN ('active', 'disabled')`,
         [targetId, ...chunk],
       );
       for (const r of rows) out.set(r.object_id, r.target_object_id);
     }
     return out;
+  }
+
+  /** Ids of objects of one type the target holds (created or adopted, not deleted), after `afterId` in id order. */
+  async heldIds(
+    targetId: string,
+    objectType: 'User' | 'Group',
+    afterId: string,
+    limit: number,
+  ): Promise<string[]> {
+    const rows = await this.dataSource.query<{ object_id: string }[]>(
+      `SELECT object_id FROM provisioned_object
+        WHERE target_id = ? AND object_type = ? AND object_id > ? AND status IN ('active', 'disabled')
+        ORDER BY object_id LIMIT ?`,
+      [targetId, objectType, afterId, limit],
+    );
+    return rows.map((r) => r.object_id);
   }
 
   /**
@@ -303,9 +318,8 @@ export class WorkQueueRepository {
   /** Objects waiting for one of `objectIds` to exist in the target (their manager) become pending again. */
   async wakeWaiting(targetId: string, objectIds: string[], now: Date): Promise<void> {
     const text = toDbDateText(now);
-    for (let i = 0; i < objectIds.length; i += 500) {
-      const chunk = objectIds.slice(i, i + 500);
-      const marks = chunk.map(() => '?').join(',');
+    for (const chunk of chunks(objectIds, 500)) {
+      const marks = placeholders(chunk.length);
       const waiting = await this.dataSource.query<unknown[]>(
         `SELECT 1 FROM provisioned_object WHERE target_id = ? AND waiting_for IN (${marks}) LIMIT 1`,
         [targetId, ...chunk],

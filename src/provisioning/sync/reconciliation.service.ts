@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { TargetsRepository } from '../targets/targets.repository';
@@ -18,7 +17,6 @@ export class ReconciliationService {
   private readonly logger = new Logger('provisioning');
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly directory: DirectoryReader,
     private readonly queue: WorkQueueRepository,
     private readonly targets: TargetsRepository,
@@ -51,20 +49,20 @@ export class ReconciliationService {
     }
     // Objects the target holds whose directory object is no longer live (leavers no one told it about). The live
     // ones were queued above: queuing them again would send every one of them twice.
-    const held = await this.dataSource.query<{ object_type: 'User' | 'Group'; object_id: string }[]>(
-      `SELECT po.object_type, po.object_id FROM provisioned_object po
-        WHERE po.target_id = ? AND po.status IN ('active', 'disabled')
-          AND NOT EXISTS (SELECT 1 FROM directory_user u
-                           WHERE po.object_type = 'User' AND u.id = po.object_id AND u.deleted_at IS NULL)
-          AND NOT EXISTS (SELECT 1 FROM directory_group g
-                           WHERE po.object_type = 'Group' AND g.id = po.object_id AND g.deleted_at IS NULL)`,
-      [targetId],
-    );
-    await this.enqueue(
-      targetId,
-      held.map((r) => ({ objectType: r.object_type, objectId: r.object_id })),
-    );
-    counts.goneFromDirectory = held.length;
+    for (const type of ['User', 'Group'] as const) {
+      for (let after = ''; ;) {
+        const held = await this.queue.heldIds(targetId, type, after, PAGE);
+        if (held.length === 0) break;
+        const live = await this.directory.liveAmong(type, held);
+        const gone = held.filter((id) => !live.has(id));
+        await this.enqueue(
+          targetId,
+          gone.map((id) => ({ objectType: type, objectId: id })),
+        );
+        counts.goneFromDirectory += gone.length;
+        after = held[held.length - 1];
+      }
+    }
     await this.targets.updateRuntime(targetId, {
       lastReconcileSummary: JSON.stringify({ startedAt: started.toISOString(), queued: counts }),
       updatedAt: this.clock.now(),

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { TargetMapping } from '../../mapping/target-mapping.entity';
 import { ProvisionedMembership } from '../queue/provisioned-membership.entity';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ProvisioningTarget } from './provisioning-target.entity';
@@ -30,14 +29,6 @@ export class TargetsRepository {
 
   listRuntimes(): Promise<TargetRuntime[]> {
     return this.dataSource.manager.find(TargetRuntime);
-  }
-
-  /** The journal position a new target starts from: what exists now comes through its initial reconciliation. */
-  async journalHead(manager: EntityManager): Promise<number> {
-    const [row] = await manager.query<{ n: number | string | null }[]>(
-      'SELECT MAX(seq) AS n FROM directory_change',
-    );
-    return Number(row?.n ?? 0);
   }
 
   async insert(manager: EntityManager, target: ProvisioningTarget, runtime: TargetRuntime): Promise<void> {
@@ -84,7 +75,7 @@ export class TargetsRepository {
 
   /**
    * The target and every row that is its state: runtime (cursor, quarantine), work queue and what was sent,
-   * memberships, mapping set. The runtime row goes first: the journal fan-out locks it before queueing, so on
+   * memberships (the mapping set is the mapping module's, removed by the caller in the same transaction). The runtime row goes first: the journal fan-out locks it before queueing, so on
    * MySQL a fan-out either finishes before this or finds no target. Provisioning log entries stay: they are the
    * record of what the app was sent and are purged after PROVISIONING_LOG_RETENTION_DAYS like any other.
    */
@@ -92,7 +83,6 @@ export class TargetsRepository {
     await manager.delete(TargetRuntime, { targetId: id });
     await manager.delete(ProvisionedMembership, { targetId: id });
     await manager.delete(ProvisionedObject, { targetId: id });
-    await manager.delete(TargetMapping, { targetId: id });
     const result = await manager.delete(ProvisioningTarget, { id });
     return (result.affected ?? 0) === 1;
   }

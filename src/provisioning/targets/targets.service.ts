@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionRunner } from '../../database/transaction-runner';
+import { JournalReader } from '../../directory/journal/journal.reader';
 import { MappingsService } from '../../mapping/mappings.service';
 import { assertTargetUrl, ConnectionVerdict } from '../client';
 import { SecretBox } from '../secrets/secret-box';
@@ -21,6 +22,7 @@ export class TargetsService {
     private readonly targets: TargetsRepository,
     private readonly clients: TargetClients,
     private readonly mappings: MappingsService,
+    private readonly journal: JournalReader,
     private readonly secrets: SecretBox,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -57,7 +59,7 @@ export class TargetsService {
     };
     await this.tx
       .run(async (manager) => {
-        const head = await this.targets.journalHead(manager);
+        const head = await this.journal.head(manager);
         await this.targets.insert(manager, target, {
           targetId: id,
           journalCursor: head,
@@ -117,7 +119,11 @@ export class TargetsService {
   }
 
   async removeTarget(id: string): Promise<void> {
-    const removed = await this.tx.run((manager) => this.targets.remove(manager, id));
+    const removed = await this.tx.run(async (manager) => {
+      if (!(await this.targets.remove(manager, id))) return false;
+      await this.mappings.removeMappingSet(manager, id);
+      return true;
+    });
     if (!removed) throw new NotFoundError(`Target ${id} not found`);
     this.clients.forget(id);
     this.mappings.forget(id);

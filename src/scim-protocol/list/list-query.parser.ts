@@ -1,7 +1,9 @@
 import { InvalidRequestError } from '../../common/errors';
-import type { SortOrder } from '../filter/sort-sql.compiler';
 
 /** RFC 7644 §3.4.2 list parameters, plus RFC 9865 cursor paging. */
+/** RFC 7644 §3.4.2.3. */
+export type SortOrder = 'ascending' | 'descending';
+
 export interface ListQueryParams {
   filter?: string;
   sortBy?: string;

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsUUID } from 'class-validator';
-import type { UserReference } from '../../../mapping/mappings.service';
+import type { UserReference } from '../../../provisioning/targets/mapping-trials.service';
 
 export const USER_DOCUMENT_EXAMPLE = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],

@@ -1,9 +1,9 @@
 import { InvalidFilterError } from '../../common/errors';
-import { isoToSqlDateTime } from '../schema/date-time.util';
-import type { AttributeDefinition, ResolvedAttribute } from '../schema/schema.types';
-import type { CompareOperator, Filter } from './filter.ast';
-import { compileMatcher } from './filter.evaluator';
-import { prepareComparison, resolveFilterTarget, type FilterTarget, type Operand } from './filter-operand';
+import { isoToSqlDateTime } from '../../scim-protocol';
+import type { AttributeDefinition, ResolvedAttribute } from '../../scim-protocol';
+import type { CompareOperator, Filter } from '../../scim-protocol';
+import { compileMatcher } from '../../scim-protocol';
+import { prepareComparison, resolveFilterTarget, type FilterTarget, type Operand } from '../../scim-protocol';
 import {
   booleanParam,
   identifier,

@@ -1,5 +1,5 @@
-import type { AttributeDefinition } from '../schema/schema.types';
-import type { SchemaRegistry } from '../schema/schema.registry';
+import type { AttributeDefinition } from '../../scim-protocol';
+import type { SchemaRegistry } from '../../scim-protocol';
 
 export type SqlDialect = 'sqlite' | 'mysql';
 

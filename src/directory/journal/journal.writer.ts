@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { executeDeferred } from '../../database/sql';
-import { chunks } from '../users/users.repository';
+import { chunks } from '../../common/chunks';
 import { ChangeKind, ChangeObjectType } from './directory-change.entity';
 
 /** Member ids beyond this count are summarised: the engine diffs membership state, not the journal text. */
@@ -20,8 +20,12 @@ export interface JournalEntry {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * The change journal's only writer: every directory write appends its rows in its own transaction, so a change
+ * can never reach the store without reaching the journal (the provisioning engine's hand-off).
+ */
 @Injectable()
-export class ChangeJournalRepository {
+export class JournalWriter {
   constructor(@Inject(CLOCK) private readonly clock: Clock) {}
 
   /** Appends one journal row; callers pass the manager of the write's own transaction. */
@@ -59,7 +63,7 @@ export class ChangeJournalRepository {
     memberId: string,
     ctx: RequestContext,
   ): Promise<void> {
-    const detail = ChangeJournalRepository.memberDetail([memberId]);
+    const detail = JournalWriter.memberDetail([memberId]);
     return this.appendMany(
       manager,
       groupIds.map((groupId) => ({

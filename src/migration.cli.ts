@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig } from '../config/app-config';
-import { createDataSource } from './data-source';
+import { ENTITIES } from './app.entities';
+import { loadConfig } from './config/app-config';
+import { createDataSource } from './database/data-source';
 
 /**
  * Migration tool on the app's own DataSource (no ts-node needed):
@@ -12,7 +13,7 @@ import { createDataSource } from './data-source';
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   const config = loadConfig();
-  const dataSource = createDataSource(config.database);
+  const dataSource = createDataSource(config.database, ENTITIES);
   await dataSource.initialize();
   try {
     if (command === 'run') {
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
       );
       console.log(`wrote ${file}; add it to the index.ts of that folder`);
     } else {
-      console.error('usage: cli.js run | check | generate <kebab-name>');
+      console.error('usage: migration.cli.js run | check | generate <kebab-name>');
       process.exitCode = 2;
     }
   } finally {

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../../common/errors';
-import type { AttributeDefinition } from '../schema/schema.types';
+import type { AttributeDefinition, SortOrder } from '../../scim-protocol';
 import {
   identifier,
   jsonPathLiteral,
@@ -8,8 +8,6 @@ import {
   type FilterSqlContext,
   type SqlFragment,
 } from './sql-dialect';
-
-export type SortOrder = 'ascending' | 'descending';
 
 /**
  * ORDER BY terms (without the keyword) for RFC 7644 §3.4.2.3 sorting: a column where one is mapped, the JSON

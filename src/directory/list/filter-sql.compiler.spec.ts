@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { InvalidFilterError } from '../../common/errors';
-import { isoToSqlDateTime } from '../schema/date-time.util';
-import { normalizeResource } from '../schema/resource.normalizer';
-import { SchemaRegistry } from '../schema/schema.registry';
-import { ENTERPRISE_USER_SCHEMA, ENTRA_USER_SCHEMA, type ScimDocument } from '../schema/schema.types';
-import { compileMatcher } from './filter.evaluator';
-import { parseFilter } from './filter.parser';
+import { isoToSqlDateTime } from '../../scim-protocol';
+import { normalizeResource } from '../../scim-protocol';
+import { SchemaRegistry } from '../../scim-protocol';
+import { ENTERPRISE_USER_SCHEMA, ENTRA_USER_SCHEMA, type ScimDocument } from '../../scim-protocol';
+import { compileMatcher } from '../../scim-protocol';
+import { parseFilter } from '../../scim-protocol';
 import { compileFilter } from './filter-sql.compiler';
 import { compileSort } from './sort-sql.compiler';
 import type { FilterSqlContext } from './sql-dialect';
