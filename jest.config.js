@@ -1,4 +1,5 @@
-// Two projects: pure unit specs beside the code, and e2e specs on a real database through real HTTP.
+// Three projects: unit specs beside the code, the repository's own tools (scripts/), and e2e specs on a real
+// database through real HTTP.
 // @swc/jest transpiles only (fast on two cores); `npm run typecheck` is the type gate.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
@@ -9,6 +10,12 @@ module.exports = {
       transform,
       roots: ['<rootDir>/src'],
       testMatch: ['**/*.spec.ts'],
+    },
+    {
+      displayName: 'scripts',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/scripts'],
+      testMatch: ['**/*.spec.js'],
     },
     {
       displayName: 'e2e',

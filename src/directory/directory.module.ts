@@ -5,6 +5,7 @@ import { GroupsService } from './groups/groups.service';
 import { MembershipCoalescer } from './groups/membership-coalescer';
 import { JournalReader } from './journal/journal.reader';
 import { JournalWriter } from './journal/journal.writer';
+import { SoftDeleteService } from './lifecycle/soft-delete.service';
 import { ListQueryCompiler } from './list/list-query.compiler';
 import { MembershipsRepository } from './memberships/memberships.repository';
 import { DirectoryReader } from './readers/directory.reader';
@@ -35,6 +36,7 @@ import { UsersService } from './users/users.service';
     SchemaExtensionsService,
     DirectoryJobs,
     DirectoryReader,
+    SoftDeleteService,
   ],
   exports: [
     SchemaRegistryModule,

@@ -51,12 +51,12 @@ export class RetentionService {
     ] as const) {
       for (;;) {
         const batch = await repo.findPurgeable(before, BATCH);
-        for (const row of batch) {
+        for (const id of batch) {
           const purged = await this.tx.run(async (manager) => {
-            if (!(await repo.hardDelete(manager, row.id))) return false;
+            if (!(await repo.hardDelete(manager, id))) return false;
             await this.journal.append(
               manager,
-              { objectType: type, objectId: row.id, kind: 'purged', objectVersion: 0 },
+              { objectType: type, objectId: id, kind: 'purged', objectVersion: 0 },
               { requestId: null },
             );
             return true;

@@ -1,25 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { fromDbDate } from '../../database/db-values';
-import { executeDeferred, forUpdate, select, selectDeferred } from '../../database/sql';
+import { executeDeferred, forUpdate, selectDeferred } from '../../database/sql';
+import { ObjectRowsRepository } from '../lifecycle/object-rows.repository';
 import { DirectoryGroup } from './directory-group.entity';
 import type { CompiledListQuery } from '../list/list-query.compiler';
 import { listPage, ListPage, StoredRow } from '../list/list-page';
 
+/** Intent-named queries over `directory_group`. Reads skip soft-deleted rows unless they say otherwise. */
 @Injectable()
-export class GroupsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async findLive(
-    id: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<DirectoryGroup | null> {
-    const [raw] = await select<Record<string, unknown>>(
-      manager,
-      'SELECT * FROM directory_group WHERE id = ? AND deleted_at IS NULL',
-      [id],
-    );
-    return raw ? hydrateGroup(raw) : null;
+export class GroupsRepository extends ObjectRowsRepository<DirectoryGroup> {
+  constructor(dataSource: DataSource) {
+    super(dataSource, 'directory_group', hydrateGroup);
   }
 
   /**
@@ -83,36 +75,8 @@ export class GroupsRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  async softDeleteIfVersion(
-    manager: EntityManager,
-    id: string,
-    expectedVersion: number,
-    at: Date,
-  ): Promise<boolean> {
-    const result = await manager.update(
-      DirectoryGroup,
-      { id, version: expectedVersion, deletedAt: IsNull() },
-      { deletedAt: at, updatedAt: at, version: expectedVersion + 1 },
-    );
-    return (result.affected ?? 0) === 1;
-  }
-
   list(query: CompiledListQuery): Promise<ListPage<StoredRow>> {
     return listPage(this.dataSource, 'directory_group', 'g', query);
-  }
-
-  findPurgeable(before: Date, limit: number): Promise<DirectoryGroup[]> {
-    return this.dataSource.manager
-      .createQueryBuilder(DirectoryGroup, 'g')
-      .where('g.deleted_at IS NOT NULL AND g.deleted_at < :before', { before })
-      .orderBy('g.deleted_at', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
-  async hardDelete(manager: EntityManager, id: string): Promise<boolean> {
-    const result = await manager.delete(DirectoryGroup, { id });
-    return (result.affected ?? 0) === 1;
   }
 }
 

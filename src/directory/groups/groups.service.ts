@@ -16,20 +16,14 @@ import {
   StoredResource,
   WritePreconditions,
 } from '../directory.types';
+import { SoftDeleteService } from '../lifecycle/soft-delete.service';
 import { ListQueryCompiler } from '../list/list-query.compiler';
 import { GroupsRepository } from './groups.repository';
-import { MembershipsRepository } from '../memberships/memberships.repository';
+import { liveMemberIds, MembershipsRepository } from '../memberships/memberships.repository';
 import type { StoredRow } from '../list/list-page';
 import { addedIds, classifyMembers, MembershipChange, planChange } from './membership-plan';
 import { MembershipCoalescer } from './membership-coalescer';
-import { liveMemberIds } from '../users/users.repository';
-import {
-  checkPreconditions,
-  retryOnRace,
-  MAX_OPTIMISTIC_RETRIES,
-  normalizeKey,
-  serializeDocument,
-} from '../write-guard';
+import { checkPreconditions, MAX_OPTIMISTIC_RETRIES, normalizeKey, serializeDocument } from '../write-guard';
 
 export interface GroupChange {
   doc: ScimDocument;
@@ -46,6 +40,7 @@ export class GroupsService {
     private readonly tx: TransactionRunner,
     private readonly coalescer: MembershipCoalescer,
     private readonly lists: ListQueryCompiler,
+    private readonly softDeletes: SoftDeleteService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -194,24 +189,8 @@ export class GroupsService {
   }
 
   /** Soft delete: gone from reads, memberships dropped, the row kept for deprovisioning until the purge. */
-  async deleteGroup(id: string, pre: WritePreconditions, ctx: RequestContext): Promise<void> {
-    await retryOnRace('group', async () => {
-      const current = await this.requireLive(id);
-      checkPreconditions(pre, current.version);
-      const now = this.clock.now();
-      return this.tx.runGrouped(async (manager) => {
-        if (!(await this.groups.softDeleteIfVersion(manager, id, current.version, now))) return false;
-        await this.memberships.removeAll(manager, id);
-        await this.journal.append(
-          manager,
-          { objectType: 'Group', objectId: id, kind: 'deleted', objectVersion: current.version + 1 },
-          ctx,
-        );
-        const groups = await this.memberships.removeMemberEverywhere(manager, id);
-        await this.journal.appendLeftGroups(manager, groups, id, ctx);
-        return true;
-      });
-    });
+  deleteGroup(id: string, pre: WritePreconditions, ctx: RequestContext): Promise<void> {
+    return this.softDeletes.softDelete('Group', this.groups, id, pre, ctx);
   }
 
   /** Turns a requested change into exact row inserts and deletes, validating the new members. */

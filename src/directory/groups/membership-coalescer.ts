@@ -11,7 +11,7 @@ import { GroupsRepository } from './groups.repository';
 import { MemberType } from '../memberships/group-membership.entity';
 import { addedIds, MembershipChange, planChange } from './membership-plan';
 import { MembershipsRepository } from '../memberships/memberships.repository';
-import { liveMemberIds } from '../users/users.repository';
+import { liveMemberIds } from '../memberships/memberships.repository';
 
 /** Changes written together at most; the rest wait for the next transaction. */
 const MAX_BATCH = 200;

@@ -182,3 +182,42 @@ function groupsOfMembersSql(n: number): string {
     JOIN directory_group g ON g.id = m.group_id AND g.deleted_at IS NULL
    WHERE m.member_id IN (${Array.from({ length: n }, () => '?').join(',')}) ORDER BY g.display_name_normalized`;
 }
+
+/**
+ * Ids among `ids` that are live rows of `table`, 500 per statement, read with the transaction's next statement
+ * on MySQL (see selectDeferred).
+ */
+function liveIdsIn(
+  manager: EntityManager,
+  table: 'directory_user' | 'directory_group',
+  ids: string[],
+): PromiseLike<string[]>[] {
+  return [...chunks(ids, 500)].map((chunk) =>
+    selectDeferred(
+      manager,
+      // `+deleted_at`: without statistics SQLite prefers the deleted_at index for a dozen ids or more, and so
+      // reads every live row (23 ms at 100,000 users) instead of looking the ids up by primary key.
+      `SELECT id FROM ${table} WHERE id IN (${chunk.map(() => '?').join(', ')}) AND +deleted_at IS NULL`,
+      chunk,
+      (rows: { id: string }[]) => rows.map((r) => r.id),
+    ),
+  );
+}
+
+/**
+ * Which of `ids` are live users and which live groups (a member may be either). Both are asked at once: on
+ * MySQL the reads go out with the transaction's next statement, so await the answer after issuing that one.
+ */
+export function liveMemberIds(
+  manager: EntityManager,
+  ids: string[],
+): PromiseLike<{ users: Set<string>; groups: Set<string> }> {
+  const users = liveIdsIn(manager, 'directory_user', ids);
+  const groups = liveIdsIn(manager, 'directory_group', ids);
+  return {
+    then: (onValue, onError) =>
+      Promise.all([Promise.all(users), Promise.all(groups)])
+        .then(([u, g]) => ({ users: new Set(u.flat()), groups: new Set(g.flat()) }))
+        .then(onValue, onError),
+  };
+}

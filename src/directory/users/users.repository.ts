@@ -1,8 +1,8 @@
-import { chunks } from '../../common/chunks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { fromDbDate } from '../../database/db-values';
-import { executeDeferred, forUpdate, insertRow, select, selectDeferred } from '../../database/sql';
+import { executeDeferred, forUpdate, insertRow, select } from '../../database/sql';
+import { ObjectRowsRepository } from '../lifecycle/object-rows.repository';
 import { DirectoryUser } from './directory-user.entity';
 import { GroupRef } from '../directory.types';
 import type { CompiledListQuery } from '../list/list-query.compiler';
@@ -10,19 +10,10 @@ import { hydrate, listPage, ListPage, readRows, StoredRow } from '../list/list-p
 
 /** Intent-named queries over `directory_user`. Reads skip soft-deleted rows unless they say otherwise. */
 @Injectable()
-export class UsersRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async findLive(
-    id: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<DirectoryUser | null> {
-    const [raw] = await select<Record<string, unknown>>(
-      manager,
-      'SELECT * FROM directory_user WHERE id = ? AND deleted_at IS NULL',
-      [id],
-    );
-    return raw ? hydrateUser(raw) : null;
+export class UsersRepository extends ObjectRowsRepository<DirectoryUser> {
+  constructor(dataSource: DataSource) {
+    // A deleted user's userName is free again at once (rehires): its unique key is cleared.
+    super(dataSource, 'directory_user', hydrateUser, ['user_name_normalized']);
   }
 
   /**
@@ -101,79 +92,10 @@ export class UsersRepository {
     );
   }
 
-  /** Soft delete: the row stays for deprovisioning; the userName is freed for a rehire. */
-  async softDeleteIfVersion(
-    manager: EntityManager,
-    id: string,
-    expectedVersion: number,
-    at: Date,
-  ): Promise<boolean> {
-    const result = await manager.update(
-      DirectoryUser,
-      { id, version: expectedVersion, deletedAt: IsNull() },
-      { deletedAt: at, updatedAt: at, userNameNormalized: null, version: expectedVersion + 1 },
-    );
-    return (result.affected ?? 0) === 1;
-  }
-
   /** A page of users, with the groups of each when `withGroups` (read with the page: see listPage). */
   list(query: CompiledListQuery, withGroups = false): Promise<ListPage<StoredRow>> {
     return listPage(this.dataSource, 'directory_user', 'u', query, { withGroups });
   }
-
-  /** Soft-deleted users whose retention window has passed. */
-  findPurgeable(before: Date, limit: number): Promise<DirectoryUser[]> {
-    return this.dataSource.manager
-      .createQueryBuilder(DirectoryUser, 'u')
-      .where('u.deleted_at IS NOT NULL AND u.deleted_at < :before', { before })
-      .orderBy('u.deleted_at', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
-  async hardDelete(manager: EntityManager, id: string): Promise<boolean> {
-    const result = await manager.delete(DirectoryUser, { id });
-    return (result.affected ?? 0) === 1;
-  }
-}
-
-/**
- * Ids among `ids` that are live rows of `table`, 500 per statement, read with the transaction's next statement
- * on MySQL (see selectDeferred).
- */
-function liveIdsIn(
-  manager: EntityManager,
-  table: 'directory_user' | 'directory_group',
-  ids: string[],
-): PromiseLike<string[]>[] {
-  return [...chunks(ids, 500)].map((chunk) =>
-    selectDeferred(
-      manager,
-      // `+deleted_at`: without statistics SQLite prefers the deleted_at index for a dozen ids or more, and so
-      // reads every live row (23 ms at 100,000 users) instead of looking the ids up by primary key.
-      `SELECT id FROM ${table} WHERE id IN (${chunk.map(() => '?').join(', ')}) AND +deleted_at IS NULL`,
-      chunk,
-      (rows: { id: string }[]) => rows.map((r) => r.id),
-    ),
-  );
-}
-
-/**
- * Which of `ids` are live users and which live groups (a member may be either). Both are asked at once: on
- * MySQL the reads go out with the transaction's next statement, so await the answer after issuing that one.
- */
-export function liveMemberIds(
-  manager: EntityManager,
-  ids: string[],
-): PromiseLike<{ users: Set<string>; groups: Set<string> }> {
-  const users = liveIdsIn(manager, 'directory_user', ids);
-  const groups = liveIdsIn(manager, 'directory_group', ids);
-  return {
-    then: (onValue, onError) =>
-      Promise.all([Promise.all(users), Promise.all(groups)])
-        .then(([u, g]) => ({ users: new Set(u.flat()), groups: new Set(g.flat()) }))
-        .then(onValue, onError),
-  };
 }
 
 function toColumns(row: DirectoryUser): Record<string, unknown> {

@@ -19,9 +19,10 @@ import {
 } from '../directory.types';
 import { MembershipsRepository } from '../memberships/memberships.repository';
 import type { StoredRow } from '../list/list-page';
+import { SoftDeleteService } from '../lifecycle/soft-delete.service';
 import { ListQueryCompiler } from '../list/list-query.compiler';
 import { UsersRepository } from './users.repository';
-import { checkPreconditions, retryOnRace, normalizeKey, serializeDocument } from '../write-guard';
+import { checkPreconditions, normalizeKey, serializeDocument } from '../write-guard';
 
 /** What a PATCH or PUT does to a user: the new document from the current one. */
 export type UserChange = (current: StoredResource) => {
@@ -69,6 +70,7 @@ export class UsersService {
     private readonly journal: JournalWriter,
     private readonly tx: TransactionRunner,
     private readonly lists: ListQueryCompiler,
+    private readonly softDeletes: SoftDeleteService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -224,23 +226,8 @@ export class UsersService {
   }
 
   /** Soft delete (DELETE from HR): the user leaves every group and every SCIM read; the row stays for deprovisioning. */
-  async deleteUser(id: string, pre: WritePreconditions, ctx: RequestContext): Promise<void> {
-    await retryOnRace('user', async () => {
-      const current = await this.requireLive(id);
-      checkPreconditions(pre, current.version);
-      const now = this.clock.now();
-      return this.tx.runGrouped(async (manager) => {
-        if (!(await this.users.softDeleteIfVersion(manager, id, current.version, now))) return false;
-        await this.journal.append(
-          manager,
-          { objectType: 'User', objectId: id, kind: 'deleted', objectVersion: current.version + 1 },
-          ctx,
-        );
-        const groups = await this.memberships.removeMemberEverywhere(manager, id);
-        await this.journal.appendLeftGroups(manager, groups, id, ctx);
-        return true;
-      });
-    });
+  deleteUser(id: string, pre: WritePreconditions, ctx: RequestContext): Promise<void> {
+    return this.softDeletes.softDelete('User', this.users, id, pre, ctx);
   }
 
   async listUsers(request: ListQuery, options: { withGroups?: boolean } = {}): Promise<ListResult> {
