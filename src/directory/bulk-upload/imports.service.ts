@@ -22,13 +22,16 @@ import { mergePartialRecord } from './record-merge';
 
 export const IMPORT_MAX_OPERATIONS = 1000;
 
-export interface ImportJobView {
+export interface ImportJobSummary {
   id: string;
   status: string;
   matchAttribute: string;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+export interface ImportJobView extends ImportJobSummary {
   totals: Record<'records' | 'pending' | ImportRecordStatus, number>;
   records: {
     index: number;
@@ -107,12 +110,7 @@ export class ImportsService {
     const totals = { records: records.length, pending: 0, created: 0, updated: 0, unchanged: 0, failed: 0 };
     for (const r of records) totals[r.status]++;
     return {
-      id: job.id,
-      status: job.status,
-      matchAttribute: job.matchAttribute,
-      createdAt: job.createdAt.toISOString(),
-      startedAt: job.startedAt?.toISOString() ?? null,
-      finishedAt: job.finishedAt?.toISOString() ?? null,
+      ...jobSummary(job),
       totals,
       records: records.map((r) => ({
         index: r.seq,
@@ -125,15 +123,8 @@ export class ImportsService {
     };
   }
 
-  async listImports(): Promise<Omit<ImportJobView, 'records' | 'totals'>[]> {
-    return (await this.jobs.listJobs(100)).map((job) => ({
-      id: job.id,
-      status: job.status,
-      matchAttribute: job.matchAttribute,
-      createdAt: job.createdAt.toISOString(),
-      startedAt: job.startedAt?.toISOString() ?? null,
-      finishedAt: job.finishedAt?.toISOString() ?? null,
-    }));
+  async listImports(): Promise<ImportJobSummary[]> {
+    return (await this.jobs.listJobs(100)).map(jobSummary);
   }
 
   /** Upserts one record and records its outcome at once, so results show while the job runs. */
@@ -313,4 +304,15 @@ function setManager(doc: ScimDocument, managerId: string | null): void {
   if (managerId) ext.manager = { value: managerId };
   if (Object.keys(ext).length > 0) doc[key] = ext;
   else delete doc[key];
+}
+
+function jobSummary(job: ImportJob): ImportJobSummary {
+  return {
+    id: job.id,
+    status: job.status,
+    matchAttribute: job.matchAttribute,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
 }
