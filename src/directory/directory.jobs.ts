@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { RetentionService } from './retention.service';
+import { RetentionService } from './lifecycle/retention.service';
 
 @Injectable()
 export class DirectoryJobs {

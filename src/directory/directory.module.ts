@@ -9,7 +9,7 @@ import { SoftDeleteService } from './lifecycle/soft-delete.service';
 import { ListQueryCompiler } from './list/list-query.compiler';
 import { MembershipsRepository } from './memberships/memberships.repository';
 import { DirectoryReader } from './readers/directory.reader';
-import { RetentionService } from './retention.service';
+import { RetentionService } from './lifecycle/retention.service';
 import { SchemaExtensionsService } from './schema-extensions/schema-extensions.service';
 import { SchemaRegistryModule } from './schema-extensions/schema-registry.module';
 import { UsersRepository } from './users/users.repository';

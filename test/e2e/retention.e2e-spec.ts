@@ -1,6 +1,6 @@
 import { Clock } from '../../src/common/clock';
 import { JobLeaseRepository } from '../../src/database/job-lease.repository';
-import { RetentionService } from '../../src/directory/retention.service';
+import { RetentionService } from '../../src/directory/lifecycle/retention.service';
 import { journal, startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';

@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CLOCK, Clock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
-import { JobLeaseRepository } from '../database/job-lease.repository';
-import { TransactionRunner } from '../database/transaction-runner';
-import { JournalWriter } from './journal/journal.writer';
-import { GroupsRepository } from './groups/groups.repository';
-import { UsersRepository } from './users/users.repository';
+import { CLOCK, Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { JobLeaseRepository } from '../../database/job-lease.repository';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { JournalWriter } from '../journal/journal.writer';
+import { GroupsRepository } from '../groups/groups.repository';
+import { UsersRepository } from '../users/users.repository';
 
 const BATCH = 500;
 const DAY_MS = 24 * 60 * 60 * 1000;
