@@ -6,13 +6,12 @@ import { DeliveryEngine } from './engine/delivery-engine.service';
 import { DirectoryModule } from '../directory/directory.module';
 import { JournalFanOut } from './queue/journal-fan-out.service';
 import { ObjectDelivery } from './attempt/object-delivery.service';
-import { TargetWrites } from './attempt/target-writes.service';
-import { ObjectProvisioner } from './attempt/object-provisioner.service';
+import { AttemptExecutor } from './attempt/attempt-executor';
 import { ProvisionedMembershipsRepository } from './queue/provisioned-memberships.repository';
 import { ReconciliationService } from './sync/reconciliation.service';
 import { TargetHealthService } from './targets/target-health.service';
 import { TargetOperationsService } from './targets/target-operations.service';
-import { TargetSessions } from './attempt/target-session';
+import { TargetExchanges } from './attempt/target-exchange';
 import { WorkQueueRepository } from './queue/work-queue.repository';
 import { ProvisioningJobs } from './jobs/provisioning.jobs';
 import { ScheduledProvisioningService } from './jobs/scheduled-provisioning.service';
@@ -54,10 +53,9 @@ import { TargetsService } from './targets/targets.service';
     JournalFanOut,
     ReconciliationService,
     TargetHealthService,
-    TargetSessions,
-    ObjectProvisioner,
+    TargetExchanges,
+    AttemptExecutor,
     ObjectDelivery,
-    TargetWrites,
     DeliveryEngine,
     TargetOperationsService,
     TargetStatusService,

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
 import { ConflictError } from '../../common/errors';
+import type { CompiledMappingSet } from '../../mapping/mapping-set';
+import { MappingsService } from '../../mapping/mappings.service';
 import { ProvisioningMetrics } from '../metrics/provisioning-metrics';
 import { nextDelayMs } from '../policy/retry-policy';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { AttemptReport } from './attempt.types';
-import { DirectoryReader } from '../../directory/readers/directory.reader';
-import { ObjectProvisioner, Prefetched } from './object-provisioner.service';
+import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
+import { AttemptExecutor } from './attempt-executor';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ObjectKey, WorkQueueRepository } from '../queue/work-queue.repository';
 
@@ -17,6 +19,13 @@ const GROUP_SETTLE_MS = 1_000;
 const ON_DEMAND_LEASE_MS = 60_000;
 /** Provision on demand waits at most this long for the engine to finish the same object. */
 const ON_DEMAND_WAIT_MS = 1_500;
+
+/** What `readBatch` read once for a batch of claimed rows; each attempt reads what is missing. */
+export interface BatchReads {
+  compiled?: CompiledMappingSet;
+  /** The batch's users by id; a user missing from it is gone from the directory. */
+  users?: Map<string, DirectoryObject>;
+}
 
 /**
  * One attempt on one leased object, and what follows it: the outcome written back under the lease (retry with
@@ -29,9 +38,10 @@ export class ObjectDelivery {
   private onDemandClaims = 0;
 
   constructor(
-    private readonly provisioner: ObjectProvisioner,
+    private readonly executor: AttemptExecutor,
     private readonly queue: WorkQueueRepository,
     private readonly directory: DirectoryReader,
+    private readonly mappings: MappingsService,
     private readonly metrics: ProvisioningMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -40,23 +50,23 @@ export class ObjectDelivery {
    * Runs one attempt on a row leased by `token`; null when it failed inside the gateway (kept pending, logged).
    * When the object is new in the target, the caller wakes its dependents (`wakeDependents`), for a whole batch at
    * once: any time after the completion is soon enough, since a dependent that completes later checks for itself.
+   * `batch`: what `readBatch` read for the row's batch.
    */
   async deliver(
     target: ProvisioningTarget,
     row: ProvisionedObject,
     token: string,
-    prefetched: Prefetched = {},
+    batch: BatchReads = {},
   ): Promise<AttemptReport | null> {
     const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
     const attempt = row.attempts + 1;
     try {
-      const report = await this.provisioner.provisionObject(
-        target,
-        key,
-        row,
-        { reconcile: row.reconcile, changeSeq: row.changeSeq, requestId: row.requestId, attempt },
-        prefetched,
-      );
+      const source =
+        row.objectType === 'User' && batch.users ? (batch.users.get(row.objectId) ?? null) : undefined;
+      const report = await this.executor.provisionObject(target, row, attempt, {
+        compiled: batch.compiled,
+        source,
+      });
       const now = this.clock.now();
       const retryAt =
         report.retry && attempt < MAX_ATTEMPTS
@@ -109,6 +119,25 @@ export class ObjectDelivery {
         )
         .catch(() => undefined);
       return null;
+    }
+  }
+
+  /**
+   * One read of the mapping and of the claimed users for the whole batch instead of one per object. A change after
+   * this read bumps the row's generation, so the object stays pending and goes again with the newer state. On a
+   * database error each attempt reads for itself.
+   */
+  async readBatch(targetId: string, rows: ProvisionedObject[]): Promise<BatchReads> {
+    try {
+      const userIds = rows.filter((r) => r.objectType === 'User').map((r) => r.objectId);
+      const [compiled, users] = await Promise.all([
+        this.mappings.compiledFor(targetId),
+        userIds.length > 0 ? this.directory.users(userIds) : undefined,
+      ]);
+      return { compiled, users };
+    } catch (err) {
+      this.logger.warn({ msg: 'batch prefetch failed', targetId, error: String(err) });
+      return {};
     }
   }
 

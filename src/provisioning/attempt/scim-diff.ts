@@ -3,6 +3,7 @@
  * and the difference as PATCH operations in the target's compatibility profile (reference §2-§3). Framework-free.
  */
 import { createHash } from 'node:crypto';
+import { chunks } from '../../common/chunks';
 import type { ScimPatchOperation } from '../client/scim-client.types';
 
 /** Attribute path (`name.givenName`, `emails[type eq "work"].value`, `urn:…:User:department`) → value. */
@@ -147,12 +148,11 @@ export function attributeOps(diff: AttributeDiff, profile: Profile): PatchOp[] {
 /** Group membership changes, in chunks of `chunkSize` members per request (reference §2.13-2.14, §3). */
 export function memberOps(add: string[], remove: string[], profile: Profile, chunkSize = 100): PatchOp[][] {
   const requests: PatchOp[][] = [];
-  for (let i = 0; i < add.length; i += chunkSize) {
-    const value = add.slice(i, i + chunkSize).map((id) => ({ value: id }));
+  for (const ids of chunks(add, chunkSize)) {
+    const value = ids.map((id) => ({ value: id }));
     requests.push([{ op: opName(profile, 'add'), path: 'members', value }]);
   }
-  for (let i = 0; i < remove.length; i += chunkSize) {
-    const ids = remove.slice(i, i + chunkSize);
+  for (const ids of chunks(remove, chunkSize)) {
     requests.push(
       profile === 'entra-legacy'
         ? [{ op: 'Remove', path: 'members', value: ids.map((id) => ({ value: id })) }]

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import type { CompiledMappingSet } from '../../mapping/mapping-set';
-import { MappingsService } from '../../mapping/mappings.service';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetsRepository } from '../targets/targets.repository';
-import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
 import { JournalFanOut } from '../queue/journal-fan-out.service';
 import { isNewInTarget, ObjectDelivery } from '../attempt/object-delivery.service';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
@@ -37,19 +33,15 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private readonly inFlight = new Map<string, number>();
   private readonly deliveries = new Set<Promise<void>>();
   private readonly reconciling = new Set<string>();
-  private readonly mappingSeen = new Map<string, unknown>();
   private readonly lastSweep = new Map<string, number>();
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly targets: TargetsRepository,
     private readonly fanOut: JournalFanOut,
     private readonly queue: WorkQueueRepository,
     private readonly delivery: ObjectDelivery,
     private readonly reconciliation: ReconciliationService,
     private readonly health: TargetHealthService,
-    private readonly directory: DirectoryReader,
-    private readonly mappings: MappingsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -57,7 +49,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.provisioning.engineEnabled) return;
     // SQLite serves one process: leases left by a killed predecessor are void. MySQL leases expire instead.
-    if (this.dataSource.options.type === 'better-sqlite3') await this.queue.releaseAllLeases();
+    if (this.config.database.engine === 'sqlite') await this.queue.releaseAllLeases();
     this.schedule();
   }
 
@@ -100,7 +92,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       const rt = byId.get(target.id);
       if (!target.enabled || !rt) continue;
       this.health.sync(target.id, rt.quarantine);
-      await this.noticeMappingChange(target.id);
+      await this.reconciliation.requestIfMappingChanged(target.id);
       if (rt.journalCursor < head) for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id)) > 0; i++);
       if (rt.reconcileRequested && !this.reconciling.has(target.id)) this.startReconciliation(target.id);
       await this.sweepStranded(target.id);
@@ -116,14 +108,6 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     const woken = await this.queue.wakeStranded(targetId, new Date(now));
     if (woken > 0)
       this.logger.log({ msg: 'woke users waiting for a manager already in the target', targetId, woken });
-  }
-
-  /** Like Entra, a saved mapping or scoping change re-evaluates every object (a full reconciliation). */
-  private async noticeMappingChange(targetId: string): Promise<void> {
-    const compiled = await this.mappings.compiledFor(targetId);
-    const seen = this.mappingSeen.get(targetId);
-    this.mappingSeen.set(targetId, compiled);
-    if (seen !== undefined && seen !== compiled) await this.reconciliation.requestReconciliation(targetId);
   }
 
   private startReconciliation(targetId: string): void {
@@ -154,7 +138,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     }
     if (rows.length === 0) return;
     if (mode === 'probe') this.health.deferProbe(target.id, PROBE_HOLD_MS);
-    const { compiled, sources } = await this.prefetch(target.id, rows);
+    const reads = await this.delivery.readBatch(target.id, rows);
     // `concurrency` requests in flight at once; a few more claimed so that the next one starts without a DB round trip.
     const work = [...rows];
     const newInTarget: string[] = [];
@@ -167,9 +151,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
           void this.tick();
         }
         try {
-          const source =
-            row.objectType === 'User' && sources ? (sources.get(row.objectId) ?? null) : undefined;
-          const report = await this.delivery.deliver(target, row, token, { compiled, source });
+          const report = await this.delivery.deliver(target, row, token, reads);
           if (report && isNewInTarget(row, report)) newInTarget.push(row.objectId);
         } finally {
           this.adjustInFlight(target.id, -1);
@@ -184,28 +166,6 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       );
     this.deliveries.add(batch);
     void batch.finally(() => this.deliveries.delete(batch));
-  }
-
-  /**
-   * One read of the mapping and of the claimed users for the whole batch instead of one per object. A change after
-   * this read bumps the row's generation, so the object stays pending and goes again with the newer state. On a
-   * database error each attempt reads for itself.
-   */
-  private async prefetch(
-    targetId: string,
-    rows: ProvisionedObject[],
-  ): Promise<{ compiled?: CompiledMappingSet; sources?: Map<string, DirectoryObject> }> {
-    try {
-      const userIds = rows.filter((r) => r.objectType === 'User').map((r) => r.objectId);
-      const [compiled, sources] = await Promise.all([
-        this.mappings.compiledFor(targetId),
-        userIds.length > 0 ? this.directory.users(userIds) : undefined,
-      ]);
-      return { compiled, sources };
-    } catch (err) {
-      this.logger.warn({ msg: 'batch prefetch failed', targetId, error: String(err) });
-      return {};
-    }
   }
 
   private adjustInFlight(targetId: string, delta: number): void {

@@ -43,7 +43,7 @@ export class ProvisioningLog {
   @Column({ type: 'varchar', length: 1000, nullable: true })
   detail!: string | null;
 
-  /** JSON {method, path, body}: secrets and Redact()ed values masked. */
+  /** JSON {method, path, query, body} exactly as sent: secrets and Redact()ed values masked. */
   @Column({ type: 'text', nullable: true })
   request!: string | null;
 

@@ -1,3 +1,4 @@
+import { chunks } from '../../common/chunks';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
@@ -41,8 +42,7 @@ export class ProvisioningLogRepository {
    */
   async append(entries: LogEntryInput[]): Promise<void> {
     await this.tx.run(async (manager) => {
-      for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
-        const chunk = entries.slice(i, i + ROWS_PER_INSERT);
+      for (const chunk of chunks(entries, ROWS_PER_INSERT)) {
         const params = chunk.flatMap((e) => [
           e.targetId,
           e.objectType,

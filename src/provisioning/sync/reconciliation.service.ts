@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { chunks } from '../../common/chunks';
 import { CLOCK, Clock } from '../../common/clock';
+import type { CompiledMappingSet } from '../../mapping/mapping-set';
+import { MappingsService } from '../../mapping/mappings.service';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { TargetsRepository } from '../targets/targets.repository';
 import { DirectoryReader } from '../../directory/readers/directory.reader';
@@ -15,9 +18,11 @@ const PAGE = 1000;
 @Injectable()
 export class ReconciliationService {
   private readonly logger = new Logger('provisioning');
+  private readonly mappingSeen = new Map<string, CompiledMappingSet>();
 
   constructor(
     private readonly directory: DirectoryReader,
+    private readonly mappings: MappingsService,
     private readonly queue: WorkQueueRepository,
     private readonly targets: TargetsRepository,
     private readonly tx: TransactionRunner,
@@ -77,10 +82,16 @@ export class ReconciliationService {
   ): Promise<void> {
     const now = this.clock.now();
     const items: WorkItem[] = keys.map((k) => ({ ...k, changeSeq: null, requestId: null, since: now }));
-    for (let i = 0; i < items.length; i += PAGE) {
-      await this.tx.run((m) =>
-        this.queue.enqueue(m, targetId, items.slice(i, i + PAGE), { reconcile: true, now }),
-      );
+    for (const chunk of chunks(items, PAGE)) {
+      await this.tx.run((m) => this.queue.enqueue(m, targetId, chunk, { reconcile: true, now }));
     }
+  }
+
+  /** Like Entra, a saved mapping or scoping change re-evaluates every object (a full reconciliation). */
+  async requestIfMappingChanged(targetId: string): Promise<void> {
+    const compiled = await this.mappings.compiledFor(targetId);
+    const seen = this.mappingSeen.get(targetId);
+    this.mappingSeen.set(targetId, compiled);
+    if (seen !== undefined && seen !== compiled) await this.requestReconciliation(targetId);
   }
 }

@@ -1,0 +1,318 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
+import { applyMappingSet, type CompiledMappingSet, type MappingResult } from '../../mapping/mapping-set';
+import { MappingsService } from '../../mapping/mappings.service';
+import { ENTERPRISE_USER_SCHEMA } from '../../scim-protocol';
+import { ProvisionedMembershipsRepository } from '../queue/provisioned-memberships.repository';
+import { ProvisionedObject } from '../queue/provisioned-object.entity';
+import { ObjectKey, ObjectOutcome, WorkQueueRepository } from '../queue/work-queue.repository';
+import { ProvisioningTarget } from '../targets/provisioning-target.entity';
+import { TargetsRepository } from '../targets/targets.repository';
+import {
+  KnownState,
+  memberChanges,
+  MemberState,
+  planAttempt,
+  PlanInput,
+  PlanResult,
+  wantedMembers,
+} from './attempt-plan';
+import { AttemptReport } from './attempt.types';
+import { decideLifecycle, Decision } from './lifecycle-decision';
+import { AttemptStop, TargetExchange, TargetExchanges } from './target-exchange';
+
+/** What the caller read ahead. `source`: undefined when not read, null when gone. */
+export interface AttemptReads {
+  compiled?: CompiledMappingSet;
+  source?: DirectoryObject | null;
+}
+
+type Stopped = { kind: 'stopped'; known: KnownState; stop: AttemptStop };
+
+/**
+ * Joiner, mover, leaver for one object in one target: import, scope, map and decide; hold deprovisioning at the
+ * deletion threshold; translate the manager; then plan the requests and send exactly those. Every path ends in a
+ * request or a log entry that says why not.
+ */
+@Injectable()
+export class AttemptExecutor {
+  constructor(
+    private readonly mappings: MappingsService,
+    private readonly directory: DirectoryReader,
+    private readonly queue: WorkQueueRepository,
+    private readonly targets: TargetsRepository,
+    private readonly memberships: ProvisionedMembershipsRepository,
+    private readonly exchanges: TargetExchanges,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async provisionObject(
+    target: ProvisioningTarget,
+    row: ProvisionedObject,
+    attempt: number,
+    reads: AttemptReads = {},
+  ): Promise<AttemptReport> {
+    const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
+    const exchange = this.exchanges.open(target, key, {
+      changeSeq: row.changeSeq,
+      requestId: row.requestId,
+      attempt,
+    });
+    const known: KnownState = {
+      targetObjectId: row.targetObjectId,
+      status: row.status,
+      lastSent: row.lastSent,
+      lastSentHash: row.lastSentHash,
+      nowInTarget: false,
+    };
+    const prepared = await this.prepare(target, row, known, exchange, reads);
+    if (!prepared) return exchange.report(outcomeOf(known, 'skipped', null), false);
+    const { input, waitingFor } = prepared;
+    let result = await this.execute(exchange, input);
+    if (result.kind === 'lost') {
+      // Entra's InvalidAnchor: forget what the target had, and provision it again (lookup first).
+      await this.memberships.forget(target.id, key.objectId);
+      const again = { ...input, decision: { kind: 'create' as const }, known: result.known };
+      result = await this.execute(exchange, { ...again, members: await this.memberState(key, again) });
+    }
+    if (result.kind === 'done') {
+      if (result.members === 'forget') await this.memberships.forget(target.id, key.objectId);
+      else if (result.members) {
+        const { added, removed } = result.members;
+        await this.memberships.record(target.id, key.objectId, added, removed, this.clock.now());
+      }
+      return exchange.report(outcomeOf(result.known, 'success', waitingFor), result.known.nowInTarget);
+    }
+    const stop: AttemptStop =
+      result.kind === 'stopped'
+        ? result.stop
+        : result.kind === 'rejected'
+          ? { kind: 'permanent', reason: result.reason, message: result.detail }
+          : { kind: 'permanent', reason: 'invalid_anchor', message: 'The target lost the object' };
+    const outcome = { ...outcomeOf(result.known, 'failure', waitingFor), lastError: stop.message };
+    return exchange.report(outcome, result.known.nowInTarget, stop);
+  }
+
+  /** Import, scope, map and decide; null when the attempt ends here (skipped, or held at the threshold). */
+  private async prepare(
+    target: ProvisioningTarget,
+    row: ProvisionedObject,
+    known: KnownState,
+    exchange: TargetExchange,
+    reads: AttemptReads,
+  ): Promise<{ input: PlanInput; waitingFor: string | null } | null> {
+    const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
+    const compiled = reads.compiled ?? (await this.mappings.compiledFor(target.id));
+    const source = await this.importObject(exchange, key, reads.source);
+    const inTarget =
+      known.targetObjectId !== null && (known.status === 'active' || known.status === 'disabled');
+    const objectType = key.objectType === 'User' ? 'users' : 'groups';
+    const mapped = source
+      ? applyMappingSet(compiled, mappingSource(source), {
+          phase: inTarget ? 'update' : 'create',
+          ctx: this.mappings.evaluationContext(() => this.clock.now()),
+          objectType,
+        })
+      : null;
+    if (mapped) {
+      exchange.steps.push({
+        step: 'scoping',
+        status: mapped.scope.inScope ? 'success' : 'skipped',
+        description: mapped.scope.inScope ? 'in scope' : `out of scope: ${mapped.scope.reason ?? ''}`.trim(),
+      });
+      for (const e of mapped.errors)
+        exchange.steps.push({
+          step: 'mapping',
+          status: 'warning',
+          description: `${e.targetAttribute}: ${e.message}`,
+        });
+    }
+    const decision = decideLifecycle({
+      objectType: key.objectType,
+      exists: source !== null,
+      softDeleted: source?.deletedAt != null,
+      active: source?.active ?? false,
+      scope: mapped?.scope ?? { inScope: false },
+      ignoreObject: mapped?.ignoreObject ?? false,
+      provisioned: { targetObjectId: known.targetObjectId, status: known.status },
+      actions: compiled.set[objectType].actions,
+      target,
+    });
+    exchange.steps.push({
+      step: 'processing',
+      status: decision.kind === 'skip' ? 'skipped' : 'success',
+      description: describe(decision),
+    });
+    if (decision.kind === 'skip') {
+      exchange.skip(decision.reason, decision.detail);
+      return null;
+    }
+    const deprovisioning = decision.kind === 'disable' || decision.kind === 'delete';
+    if (deprovisioning && row.reconcile && !(await this.withinThreshold(target, exchange))) return null;
+
+    let desired: Record<string, unknown> = {};
+    let waitingFor: string | null = null;
+    if (decision.kind !== 'delete') {
+      const payload =
+        decision.kind === 'disable' ? this.disabledPayload(compiled, source!, objectType) : mapped!.payload;
+      exchange.sensitive = mapped?.sensitive ?? [];
+      ({ desired, waitingFor } = await this.translateManager(target, exchange, payload));
+    }
+    const plan = {
+      objectType: key.objectType,
+      decision,
+      desired,
+      matching: mapped?.matching ?? [],
+      known,
+      reconcile: row.reconcile,
+      target: { profile: target.profile, updateStyle: target.updateStyle },
+    };
+    return { input: { ...plan, members: await this.memberState(key, plan) }, waitingFor };
+  }
+
+  /** Drives the plan: each request it yields is sent as it is, and the plan resumed with the answer. */
+  private async execute(exchange: TargetExchange, input: PlanInput): Promise<PlanResult | Stopped> {
+    const plan = planAttempt(input);
+    for (let next = plan.next(); ;) {
+      if (next.done) return next.value;
+      const effect = next.value;
+      if (effect.kind === 'step') {
+        exchange.steps.push(effect.step);
+        next = plan.next();
+      } else if (effect.kind === 'note') {
+        exchange.unchanged(effect.detail);
+        next = plan.next();
+      } else {
+        const sent = await exchange.send(effect.request);
+        if ('stop' in sent) return { kind: 'stopped', known: effect.known, stop: sent.stop };
+        next = plan.next(sent.result);
+      }
+    }
+  }
+
+  private async importObject(
+    exchange: TargetExchange,
+    key: ObjectKey,
+    read: DirectoryObject | null | undefined,
+  ): Promise<DirectoryObject | null> {
+    const source =
+      read !== undefined
+        ? read
+        : key.objectType === 'User'
+          ? ((await this.directory.users([key.objectId])).get(key.objectId) ?? null)
+          : await this.directory.group(key.objectId);
+    if (source && key.objectType === 'Group') {
+      source.doc = {
+        ...source.doc,
+        members: (await this.directory.memberIds(source.id)).map((value) => ({ value })),
+      };
+    }
+    exchange.steps.push({
+      step: 'import',
+      status: 'success',
+      description: !source
+        ? 'purged from the directory'
+        : source.deletedAt
+          ? `soft-deleted in the directory at ${source.deletedAt.toISOString()}`
+          : 'read from the directory',
+    });
+    return source;
+  }
+
+  /** Leaver: the mapping evaluated as out of scope ([IsSoftDeleted] true), and `active` false even if unmapped. */
+  private disabledPayload(
+    compiled: CompiledMappingSet,
+    source: DirectoryObject,
+    objectType: 'users' | 'groups',
+  ) {
+    const { payload } = applyMappingSet(
+      compiled,
+      { ...mappingSource(source), inScope: false },
+      { phase: 'update', ctx: this.mappings.evaluationContext(() => this.clock.now()), objectType },
+    );
+    payload.active = false;
+    return payload;
+  }
+
+  /** The manager as the target's id once it exists there; until then it is left out and the user waits for it. */
+  private async translateManager(
+    target: ProvisioningTarget,
+    exchange: TargetExchange,
+    payload: MappingResult['payload'],
+  ): Promise<{ desired: Record<string, unknown>; waitingFor: string | null }> {
+    const desired = structuredClone(payload) as Record<string, unknown>;
+    const ext = desired[ENTERPRISE_USER_SCHEMA] as Record<string, unknown> | undefined;
+    const manager = (ext?.manager as { value?: string } | undefined)?.value;
+    if (!ext || !manager) return { desired, waitingFor: null };
+    const tid = (await this.queue.targetIds(target.id, [manager])).get(manager);
+    if (tid) {
+      ext.manager = { value: tid };
+      return { desired, waitingFor: null };
+    }
+    delete ext.manager;
+    exchange.steps.push({
+      step: 'mapping',
+      status: 'warning',
+      description: `manager ${manager} is not in the target yet; linked once it is (UnableToResolveReferenceAttributeValue)`,
+    });
+    return { desired, waitingFor: manager };
+  }
+
+  /** Members the target has (as far as we sent them), and the target ids of those to add or remove. */
+  private async memberState(
+    key: ObjectKey,
+    plan: Pick<PlanInput, 'decision' | 'desired'>,
+  ): Promise<MemberState | undefined> {
+    const sendsMembers = plan.decision.kind === 'create' || plan.decision.kind === 'update';
+    const wanted = key.objectType === 'Group' && sendsMembers ? wantedMembers(plan.desired) : null;
+    if (!wanted) return undefined;
+    const have = await this.memberships.memberIds(key.targetId, key.objectId);
+    const { candidates, removed } = memberChanges(wanted, have);
+    return { have, targetIds: await this.queue.targetIds(key.targetId, [...candidates, ...removed]) };
+  }
+
+  /** Accidental-deletion prevention: a reconciliation sends at most `deletionThreshold` disables and deletes. */
+  private async withinThreshold(target: ProvisioningTarget, exchange: TargetExchange): Promise<boolean> {
+    if (await this.targets.countDeprovision(target.id, target.deletionThreshold)) return true;
+    const detail = `held: this reconciliation reached the accidental-deletion threshold of ${target.deletionThreshold}`;
+    await this.targets.holdDeletions(target.id, detail, this.clock.now());
+    exchange.skip('deletion_threshold', detail);
+    return false;
+  }
+}
+
+function outcomeOf(
+  known: KnownState,
+  lastResult: ObjectOutcome['lastResult'],
+  waitingFor: string | null,
+): ObjectOutcome {
+  return {
+    targetObjectId: known.targetObjectId,
+    status: known.status,
+    lastSent: known.lastSent,
+    lastSentHash: known.lastSentHash,
+    lastResult,
+    lastError: null,
+    waitingFor,
+  };
+}
+
+function mappingSource(o: DirectoryObject) {
+  return { id: o.id, doc: o.doc, deleted: o.deletedAt !== null };
+}
+
+function describe(d: Decision): string {
+  switch (d.kind) {
+    case 'skip':
+      return `skip (${d.reason}): ${d.detail}`;
+    case 'create':
+      return 'joiner: match, else create';
+    case 'update':
+      return 'update: send what changed';
+    case 'disable':
+      return `leaver: disable (${d.why})`;
+    case 'delete':
+      return `leaver: delete (${d.why})`;
+  }
+}

@@ -1,0 +1,454 @@
+import type { ScimResult } from '../client/scim-client.types';
+import {
+  KnownState,
+  PlanEffect,
+  PlannedRequest,
+  planAttempt,
+  PlanInput,
+  PlanResult,
+  readResponse,
+} from './attempt-plan';
+import { flattenResource, hashAttributes } from './scim-diff';
+
+const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+const ok = (body: unknown, status = 200): ScimResult<unknown> => ({
+  ok: true,
+  method: 'GET',
+  url: 'http://target/scim',
+  status,
+  headers: {},
+  text: '',
+  durationMs: 1,
+  body,
+});
+const failed = (status: number): ScimResult<unknown> => ({
+  ok: false,
+  method: 'GET',
+  url: 'http://target/scim',
+  status,
+  headers: {},
+  text: '',
+  durationMs: 1,
+  error: { kind: 'http', stage: 'request', message: `${status}` },
+});
+const list = (...resources: Record<string, unknown>[]) =>
+  ok({ schemas: [LIST], totalResults: resources.length, Resources: resources });
+
+const NOTHING: KnownState = {
+  targetObjectId: null,
+  status: 'none',
+  lastSent: null,
+  lastSentHash: null,
+  nowInTarget: false,
+};
+const inTarget = (id: string, lastSent: Record<string, unknown> | null): KnownState => ({
+  targetObjectId: id,
+  status: 'active',
+  lastSent: lastSent && JSON.stringify(lastSent),
+  lastSentHash: lastSent && hashAttributes(lastSent),
+  nowInTarget: false,
+});
+
+function input(overrides: Partial<PlanInput>): PlanInput {
+  return {
+    objectType: 'User',
+    decision: { kind: 'create' },
+    desired: { userName: 'ann@example.com', title: 'Lead', active: true },
+    matching: [{ targetAttribute: 'userName', value: 'ann@example.com' }],
+    known: NOTHING,
+    reconcile: false,
+    target: { profile: 'rfc', updateStyle: 'PATCH' },
+    ...overrides,
+  };
+}
+
+/** Runs the plan, answering each request with `answer`; returns every effect and the result. */
+function run(plan: PlanInput, answer: (request: PlannedRequest, index: number) => ScimResult<unknown>) {
+  const gen = planAttempt(plan);
+  const effects: PlanEffect[] = [];
+  const sent: PlannedRequest[] = [];
+  for (let next = gen.next(); ;) {
+    if (next.done) return { effects, sent, result: next.value };
+    effects.push(next.value);
+    if (next.value.kind === 'send') {
+      sent.push(next.value.request);
+      next = gen.next(readResponse(next.value.request, answer(next.value.request, sent.length - 1)));
+    } else next = gen.next();
+  }
+}
+
+/** Answers in order, one per request; a request beyond the script fails the test. */
+const script =
+  (...answers: ScimResult<unknown>[]) =>
+  (request: PlannedRequest, i: number) => {
+    if (i >= answers.length) throw new Error(`unexpected request ${request.method} ${request.path}`);
+    return answers[i];
+  };
+
+const done = (result: PlanResult) => {
+  if (result.kind !== 'done') throw new Error(`expected done, got ${JSON.stringify(result)}`);
+  return result;
+};
+const notes = (effects: PlanEffect[]) => effects.filter((e) => e.kind === 'note');
+const steps = (effects: PlanEffect[]) => effects.flatMap((e) => (e.kind === 'step' ? [e.step] : []));
+
+describe('planAttempt: joiner', () => {
+  it('looks the user up by its matching attribute, then POSTs it without members when nothing matches', () => {
+    const { sent, result } = run(
+      input({ desired: { userName: 'ann@example.com', title: 'Lead', members: [] } }),
+      script(list(), ok({ id: 't-1', userName: 'ann@example.com' }, 201)),
+    );
+    expect(sent).toEqual([
+      {
+        method: 'GET',
+        path: '/Users',
+        query: { filter: 'userName eq "ann@example.com"' },
+        expect: 'list',
+      },
+      {
+        method: 'POST',
+        path: '/Users',
+        body: { userName: 'ann@example.com', title: 'Lead' },
+        logAs: 'Create',
+        tolerate: [409],
+        expect: 'resource',
+      },
+    ]);
+    const flat = { userName: 'ann@example.com', title: 'Lead' };
+    expect(done(result).known).toEqual({
+      targetObjectId: 't-1',
+      status: 'active',
+      lastSent: JSON.stringify(flat),
+      lastSentHash: hashAttributes(flat),
+      nowInTarget: true,
+    });
+  });
+
+  it('tries the matching attributes in precedence order and stops at the first match', () => {
+    const { sent } = run(
+      input({
+        matching: [
+          { targetAttribute: 'externalId', value: 'e-1' },
+          { targetAttribute: 'userName', value: 'ann@example.com' },
+        ],
+      }),
+      script(list(), list({ id: 't-9', userName: 'ann@example.com', title: 'Lead', active: true })),
+    );
+    expect(sent.map((r) => r.query?.filter)).toEqual([
+      'externalId eq "e-1"',
+      'userName eq "ann@example.com"',
+    ]);
+  });
+
+  it('adopts a match and PATCHes only what differs, leaving the attributes the target has of its own', () => {
+    const { sent, result } = run(
+      input({}),
+      script(
+        list({ id: 't-7', userName: 'ann@example.com', title: 'Dev', nickName: 'annie', active: true }),
+        ok(undefined, 204),
+      ),
+    );
+    expect(sent[1]).toEqual({
+      method: 'PATCH',
+      path: '/Users/t-7',
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Lead' }] },
+      logAs: 'Update',
+      tolerate: [404],
+    });
+    expect(done(result).known).toMatchObject({ targetObjectId: 't-7', status: 'active', nowInTarget: true });
+  });
+
+  it('says no_change when the adopted resource already has every value', () => {
+    const { sent, effects, result } = run(
+      input({}),
+      script(list({ id: 't-7', userName: 'ann@example.com', title: 'Lead', active: true })),
+    );
+    expect(sent).toHaveLength(1);
+    expect(notes(effects)).toEqual([
+      { kind: 'note', reason: 'no_change', detail: 'matched t-7; already in sync' },
+    ]);
+    expect(done(result).known.targetObjectId).toBe('t-7');
+  });
+
+  it('answers a 409 on POST by looking up again and adopting what it finds', () => {
+    const { sent, result } = run(
+      input({}),
+      script(
+        list(),
+        failed(409),
+        list({ id: 't-3', userName: 'ann@example.com', title: 'Lead', active: true }),
+      ),
+    );
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
+    expect(done(result).known).toMatchObject({ targetObjectId: 't-3', nowInTarget: true });
+  });
+
+  it('rejects a 409 that no lookup explains (conflict)', () => {
+    const { result } = run(input({}), script(list(), failed(409), list()));
+    expect(result).toEqual({
+      kind: 'rejected',
+      known: NOTHING,
+      reason: 'conflict',
+      detail: 'The target answered 409 but no match was found by the matching attributes',
+    });
+  });
+
+  it('rejects two matches instead of guessing (multiple_matches), and sends nothing more', () => {
+    const { sent, result } = run(input({}), script(list({ id: 'a' }, { id: 'b' })));
+    expect(sent).toHaveLength(1);
+    expect(result).toMatchObject({ kind: 'rejected', reason: 'multiple_matches' });
+  });
+
+  it('warns when no matching attribute has a value, then creates', () => {
+    const { sent, effects } = run(input({ matching: [] }), script(ok({ id: 'n' }, 201)));
+    expect(sent.map((r) => r.method)).toEqual(['POST']);
+    expect(steps(effects)).toEqual([
+      { step: 'matching', status: 'warning', description: 'no matching attribute has a value' },
+    ]);
+  });
+
+  it('looks groups up without their members and encodes ids in paths', () => {
+    const { sent } = run(
+      input({
+        objectType: 'Group',
+        desired: { displayName: 'Ops team', externalId: 'g-1' },
+        matching: [{ targetAttribute: 'displayName', value: 'Ops team' }],
+      }),
+      script(list({ id: 'grp/1 a', displayName: 'Ops team' }), ok(undefined, 204)),
+    );
+    expect(sent[0]).toEqual({
+      method: 'GET',
+      path: '/Groups',
+      query: { filter: 'displayName eq "Ops team"', excludedAttributes: 'members' },
+      expect: 'list',
+    });
+    expect(sent[1].path).toBe('/Groups/grp%2F1%20a');
+  });
+});
+
+describe('planAttempt: mover', () => {
+  const lastSent = { userName: 'ann@example.com', title: 'Dev', nickName: 'annie', active: true };
+  const update = (overrides: Partial<PlanInput> = {}) =>
+    input({ decision: { kind: 'update' }, known: inTarget('t-1', lastSent), ...overrides });
+
+  it('PATCHes only the paths that changed since the last send, removing what is no longer mapped (rfc)', () => {
+    const { sent, result } = run(update(), script(ok(undefined, 204)));
+    expect(sent).toEqual([
+      {
+        method: 'PATCH',
+        path: '/Users/t-1',
+        body: {
+          schemas: [PATCH_OP],
+          Operations: [
+            { op: 'replace', path: 'title', value: 'Lead' },
+            { op: 'remove', path: 'nickName' },
+          ],
+        },
+        logAs: 'Update',
+        tolerate: [404],
+      },
+    ]);
+    const flat = flattenResource({ userName: 'ann@example.com', title: 'Lead', active: true });
+    expect(done(result).known.lastSent).toBe(JSON.stringify(flat));
+  });
+
+  it("speaks Entra's shapes with the entra profile", () => {
+    const { sent } = run(
+      update({ target: { profile: 'entra', updateStyle: 'PATCH' } }),
+      script(ok(undefined, 204)),
+    );
+    expect((sent[0].body as { Operations: unknown[] }).Operations).toEqual([
+      { op: 'Replace', value: { title: 'Lead' } },
+      { op: 'Remove', path: 'nickName' },
+    ]);
+  });
+
+  it('PUTs the whole user when the target updates by PUT', () => {
+    const { sent } = run(
+      update({ target: { profile: 'rfc', updateStyle: 'PUT' } }),
+      script(ok({ id: 't-1', userName: 'ann@example.com' })),
+    );
+    expect(sent).toEqual([
+      {
+        method: 'PUT',
+        path: '/Users/t-1',
+        body: { userName: 'ann@example.com', title: 'Lead', active: true },
+        logAs: 'Update',
+        tolerate: [404],
+        expect: 'resource',
+      },
+    ]);
+  });
+
+  it('reads the actual resource when reconciling, and leaves what the gateway never sent', () => {
+    const { sent } = run(
+      update({ reconcile: true }),
+      script(
+        ok({ id: 't-1', userName: 'ann@example.com', title: 'Drifted', phone: 'x', active: true }),
+        ok(undefined, 204),
+      ),
+    );
+    expect(sent[0]).toEqual({ method: 'GET', path: '/Users/t-1', tolerate: [404], expect: 'resource' });
+    expect((sent[1].body as { Operations: unknown[] }).Operations).toEqual([
+      { op: 'replace', path: 'title', value: 'Lead' },
+    ]);
+  });
+
+  it('reads the actual resource when nothing was sent before, groups without members', () => {
+    const { sent } = run(
+      update({ objectType: 'Group', desired: { displayName: 'Ops' }, known: inTarget('g 1', null) }),
+      script(ok({ id: 'g 1', displayName: 'Ops' })),
+    );
+    expect(sent).toEqual([
+      {
+        method: 'GET',
+        path: '/Groups/g%201',
+        query: { excludedAttributes: 'members' },
+        tolerate: [404],
+        expect: 'resource',
+      },
+    ]);
+  });
+
+  it('loses the object on a 404 to the read or to the PATCH, forgetting its id', () => {
+    for (const answers of [[failed(404)], [ok({ id: 't-1', userName: 'x' }), failed(404)]]) {
+      const { result, effects } = run(update({ reconcile: true }), script(...answers));
+      expect(result).toEqual({
+        kind: 'lost',
+        known: { ...inTarget('t-1', lastSent), targetObjectId: null, status: 'none', lastSent: null },
+      });
+      expect(steps(effects)).toContainEqual({
+        step: 'matching',
+        status: 'warning',
+        description: 'the target no longer has t-1',
+      });
+    }
+  });
+
+  it('says no_change and sends nothing when the target already has the values', () => {
+    const { sent, effects, result } = run(update({ desired: lastSent }), script());
+    expect(sent).toEqual([]);
+    expect(notes(effects)).toEqual([
+      { kind: 'note', reason: 'no_change', detail: 'the target already has these values' },
+    ]);
+    expect(done(result).known.nowInTarget).toBe(true);
+  });
+
+  it('names the request that sets active false a Disable and records the user disabled', () => {
+    const { sent, result } = run(
+      update({ decision: { kind: 'disable', why: 'left' }, desired: { ...lastSent, active: false } }),
+      script(ok(undefined, 204)),
+    );
+    expect(sent[0]).toMatchObject({
+      method: 'PATCH',
+      logAs: 'Disable',
+      body: { Operations: [{ op: 'replace', path: 'active', value: false }] },
+    });
+    expect(done(result).known.status).toBe('disabled');
+  });
+
+  it('states, with each request, what is known if that request fails', () => {
+    const gen = planAttempt(input({}));
+    const lookup = gen.next();
+    expect(lookup.value).toMatchObject({ kind: 'send', known: NOTHING });
+    gen.next(list({ id: 't-7', userName: 'ann@example.com', title: 'Dev' }));
+    const patch = gen.next().value as PlanEffect;
+    expect(patch).toMatchObject({
+      kind: 'send',
+      request: { method: 'PATCH' },
+      known: { targetObjectId: 't-7', status: 'active', nowInTarget: true },
+    });
+  });
+});
+
+describe('planAttempt: leaver', () => {
+  it('DELETEs by the target id, tolerating 404, and forgets the object and its memberships', () => {
+    const { sent, result } = run(
+      input({ decision: { kind: 'delete', why: 'purged' }, desired: {}, known: inTarget('t/1', {}) }),
+      script(failed(404)),
+    );
+    expect(sent).toEqual([
+      { method: 'DELETE', path: '/Users/t%2F1', logAs: 'Delete', tolerate: [404], detail: 'purged' },
+    ]);
+    expect(result).toEqual({
+      kind: 'done',
+      known: {
+        targetObjectId: null,
+        status: 'deleted',
+        lastSent: null,
+        lastSentHash: null,
+        nowInTarget: false,
+      },
+      members: 'forget',
+    });
+  });
+});
+
+describe('planAttempt: group members', () => {
+  const members = Array.from({ length: 152 }, (_, i) => `u${i}`);
+  const targetIds = new Map(members.slice(0, 150).map((id) => [id, `T${id}`]));
+  targetIds.set('old', 'Told');
+
+  it('adds members the target has in chunks of 100, removes the ones no longer wanted, warns of the missing', () => {
+    const { sent, effects, result } = run(
+      input({
+        objectType: 'Group',
+        decision: { kind: 'update' },
+        desired: { displayName: 'Ops', members: members.map((value) => ({ value })) },
+        known: inTarget('g-1', { displayName: 'Ops' }),
+        members: { have: new Set(['old', 'gone']), targetIds },
+      }),
+      () => ok(undefined, 204),
+    );
+    expect(sent.map((r) => r.path)).toEqual(['/Groups/g-1', '/Groups/g-1', '/Groups/g-1']);
+    const ops = sent.map(
+      (r) => (r.body as { Operations: { op: string; path: string; value?: unknown[] }[] }).Operations,
+    );
+    expect(ops[0][0].value).toHaveLength(100);
+    expect(ops[1][0].value).toEqual(members.slice(100, 150).map((id) => ({ value: `T${id}` })));
+    expect(ops[2]).toEqual([{ op: 'remove', path: 'members[value eq "Told"]' }]);
+    expect(sent.every((r) => r.logAs === 'Update')).toBe(true);
+    expect(steps(effects)).toContainEqual({
+      step: 'processing',
+      status: 'warning',
+      description: '2 member(s) not in the target yet; added once they are',
+    });
+    expect(done(result).members).toEqual({ added: members.slice(0, 150), removed: ['old', 'gone'] });
+  });
+
+  it('sends no member change for a user or a group whose mapping has no members', () => {
+    const { result } = run(
+      input({
+        objectType: 'Group',
+        decision: { kind: 'update' },
+        desired: { displayName: 'Ops' },
+        known: inTarget('g', { displayName: 'Ops' }),
+      }),
+      script(),
+    );
+    expect(done(result).members).toBeUndefined();
+  });
+});
+
+describe('readResponse', () => {
+  it('fails a 2xx that is not what the request expects, as the client did', () => {
+    const get: PlannedRequest = { method: 'GET', path: '/Users', expect: 'list' };
+    expect(readResponse(get, ok({ id: 'x' }))).toMatchObject({
+      ok: false,
+      status: 200,
+      error: { kind: 'invalid-response', message: 'The target did not answer with a SCIM ListResponse' },
+    });
+    expect(readResponse(get, ok({ schemas: [LIST], totalResults: 0 }))).toMatchObject({
+      ok: true,
+      body: { Resources: [] },
+    });
+    const post: PlannedRequest = { method: 'POST', path: '/Users', expect: 'resource' };
+    expect(readResponse(post, ok({ userName: 'a' }, 201))).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-response', message: 'The target answered without a resource id' },
+    });
+    expect(readResponse({ method: 'PATCH', path: '/Users/1' }, ok(undefined, 204)).ok).toBe(true);
+  });
+});

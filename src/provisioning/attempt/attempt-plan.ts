@@ -1,0 +1,340 @@
+/**
+ * The target side of one attempt as a plan: from what the object should be, what was last sent and what the target
+ * holds, the requests to send, each a complete value. The executor sends exactly these values and resumes the plan
+ * with each answer, so what is logged is what went on the wire. Pure: no I/O, no clock.
+ */
+import { isListResponse } from '../client/connection.tester';
+import {
+  PATCH_OP_URN,
+  type ScimFailure,
+  type ScimListResponse,
+  type ScimPatchOperation,
+  type ScimRequest,
+  type ScimResource,
+  type ScimResult,
+} from '../client/scim-client.types';
+import { eqFilter } from '../client/scim-filter.util';
+import type { LogAction } from '../logs/provisioning-log.entity';
+import type { ProvisionedStatus } from '../queue/provisioned-object.entity';
+import type { ProvisioningStep } from './attempt.types';
+import type { Decision } from './lifecycle-decision';
+import {
+  attributeOps,
+  diffAttributes,
+  flattenResource,
+  FlatAttributes,
+  hashAttributes,
+  isEmptyDiff,
+  memberOps,
+  Profile,
+  withoutMembers,
+} from './scim-diff';
+
+/** One request, as sent, and how the executor treats its answer. */
+export interface PlannedRequest extends ScimRequest {
+  /** The provisioning-log action of a success; unset for reads, which are logged only when they fail. */
+  logAs?: LogAction;
+  /** Statuses that answer the plan rather than fail the attempt (409 on create, 404 on an id). */
+  tolerate?: number[];
+  /** The log entry's detail on success. */
+  detail?: string;
+  /** What a 2xx must carry to be usable: a ListResponse, or a resource with its id. */
+  expect?: 'list' | 'resource';
+}
+
+/** The object in the target, as the work queue stores it. */
+export interface KnownState {
+  targetObjectId: string | null;
+  status: ProvisionedStatus;
+  /** The flat attributes last sent, as JSON: what the next difference is taken from. */
+  lastSent: string | null;
+  lastSentHash: string | null;
+  /** Created, adopted or written by this attempt. */
+  nowInTarget: boolean;
+}
+
+/** A group's members in the target, as far as the gateway sent them (directory ids). */
+export interface MemberState {
+  have: ReadonlySet<string>;
+  /** Target ids of the members to add or remove (`memberChanges`), for those the target has. */
+  targetIds: ReadonlyMap<string, string>;
+}
+
+export interface PlanInput {
+  objectType: 'User' | 'Group';
+  decision: Exclude<Decision, { kind: 'skip' }>;
+  /** The mapped payload with the manager as the target's id; members are directory ids. Unused by a delete. */
+  desired: Record<string, unknown>;
+  /** Matching attributes that have a value, by precedence. */
+  matching: { targetAttribute: string; value: string }[];
+  known: KnownState;
+  /** Compare with the target's resource rather than with what was last sent. */
+  reconcile: boolean;
+  target: { profile: Profile; updateStyle: 'PATCH' | 'PUT' };
+  /** Groups whose payload has members. */
+  members?: MemberState;
+}
+
+export type PlanEffect =
+  /** `known`: the object's state if the attempt stops because this request failed. */
+  | { kind: 'send'; request: PlannedRequest; known: KnownState }
+  | { kind: 'step'; step: ProvisioningStep }
+  /** A log entry in its place among the requests' entries (the last entry is the attempt's verdict). */
+  | { kind: 'note'; reason: 'no_change'; detail: string };
+
+export type PlanResult =
+  | { kind: 'done'; known: KnownState; members?: { added: string[]; removed: string[] } | 'forget' }
+  | { kind: 'rejected'; known: KnownState; reason: 'conflict' | 'multiple_matches'; detail: string }
+  /** The target no longer has the object (Entra's InvalidAnchor): `known` is forgotten, provision it again. */
+  | { kind: 'lost'; known: KnownState };
+
+/** Resumed with each request's answer: a success, or a failure whose status the request tolerates. */
+export type Plan<T = PlanResult> = Generator<PlanEffect, T, ScimResult<unknown>>;
+
+export function* planAttempt(input: PlanInput): Plan {
+  const { decision } = input;
+  if (decision.kind === 'delete') return yield* deleteObject(input, decision.why);
+  if (decision.kind === 'create') return yield* createObject(input, input.known);
+  return yield* updateObject(input, decision.kind === 'disable');
+}
+
+/**
+ * The client's reading of a 2xx: a body Entra could not read is SystemForCrossDomainIdentityManagementServiceIncompatible
+ * (reference §5.3), and a resource without its id cannot be tracked. `Resources` is `[]` when a list omits it.
+ */
+export function readResponse(request: PlannedRequest, result: ScimResult<unknown>): ScimResult<unknown> {
+  if (!result.ok || !request.expect) return result;
+  if (request.expect === 'list') {
+    if (!isListResponse(result.body))
+      return invalid(result, 'The target did not answer with a SCIM ListResponse');
+    return { ...result, body: { ...result.body, Resources: result.body.Resources ?? [] } };
+  }
+  const body = result.body as { id?: unknown } | undefined;
+  if (typeof body !== 'object' || body === null || typeof body.id !== 'string' || body.id === '')
+    return invalid(result, 'The target answered without a resource id');
+  return result;
+}
+
+/** The directory ids of the members a group's payload asks for; null when the mapping sends no members. */
+export function wantedMembers(desired: Record<string, unknown>): string[] | null {
+  return Array.isArray(desired.members) ? (desired.members as { value: string }[]).map((m) => m.value) : null;
+}
+
+/** Members to add (wanted, not sent yet) and to remove (sent, no longer wanted). */
+export function memberChanges(
+  wanted: string[],
+  have: ReadonlySet<string>,
+): { candidates: string[]; removed: string[] } {
+  const wantedSet = new Set(wanted);
+  return {
+    candidates: wanted.filter((id) => !have.has(id)),
+    removed: [...have].filter((id) => !wantedSet.has(id)),
+  };
+}
+
+function* createObject(input: PlanInput, known: KnownState): Plan {
+  const first = yield* lookup(input, known);
+  if (first.kind === 'match') return yield* adopt(input, known, first.resource);
+  if (first.kind === 'rejected') return first;
+  const body = withoutMembers(input.desired);
+  const r = yield send(known, {
+    method: 'POST',
+    path: `/${collection(input)}`,
+    body,
+    logAs: 'Create',
+    tolerate: [409],
+    expect: 'resource',
+  });
+  if (r.ok)
+    return yield* syncMembers(input, sent((r.body as ScimResource).id, flattenResource(body), 'active'));
+  // 409: it exists already (created by someone else, or by us before a crash): look it up and adopt it.
+  const again = yield* lookup(input, known);
+  if (again.kind === 'match') return yield* adopt(input, known, again.resource);
+  if (again.kind === 'rejected') return again;
+  return rejected(
+    known,
+    'conflict',
+    'The target answered 409 but no match was found by the matching attributes',
+  );
+}
+
+type Lookup =
+  { kind: 'match'; resource: ScimResource } | { kind: 'none' } | Extract<PlanResult, { kind: 'rejected' }>;
+
+/** Matching attributes by precedence (Entra evaluates them in turn); more than one hit is an error, not a guess. */
+function* lookup(input: PlanInput, known: KnownState): Plan<Lookup> {
+  for (const m of input.matching) {
+    const filter = eqFilter(m.targetAttribute, m.value);
+    const r = yield send(known, {
+      method: 'GET',
+      path: `/${collection(input)}`,
+      query: input.objectType === 'Group' ? { filter, excludedAttributes: 'members' } : { filter },
+      expect: 'list',
+    });
+    const hits = (r.body as ScimListResponse).Resources;
+    yield step(
+      'matching',
+      'success',
+      `${filter}: ${hits.length === 0 ? 'no match' : hits.length === 1 ? `matched ${hits[0].id}` : `${hits.length} matches`}`,
+    );
+    if (hits.length > 1)
+      return rejected(known, 'multiple_matches', `${hits.length} resources in the target match ${filter}`);
+    if (hits.length === 1) return { kind: 'match', resource: hits[0] };
+  }
+  if (input.matching.length === 0) yield step('matching', 'warning', 'no matching attribute has a value');
+  return { kind: 'none' };
+}
+
+/** A match: take its id, then send what differs from the resource the target holds (never remove its own data). */
+function* adopt(input: PlanInput, known: KnownState, found: ScimResource): Plan {
+  const adopted: KnownState = { ...known, targetObjectId: found.id, status: 'active', nowInTarget: true };
+  const after = yield* sendDiff(input, adopted, flattenResource(found), { onlyDesired: true, adopted: true });
+  // Found a moment ago: a 404 now is a race, and the next attempt reads the resource again and recreates it.
+  return yield* syncMembers(input, after === 'gone' ? adopted : after);
+}
+
+function* updateObject(input: PlanInput, disabling: boolean): Plan {
+  const known = input.known;
+  let previous = known.lastSent ? (JSON.parse(known.lastSent) as FlatAttributes) : null;
+  let onlyDesired = false;
+  if (input.reconcile || previous === null) {
+    const r = yield send(known, {
+      method: 'GET',
+      path: resourcePath(input, known.targetObjectId!),
+      query: input.objectType === 'Group' ? { excludedAttributes: 'members' } : undefined,
+      tolerate: [404],
+      expect: 'resource',
+    });
+    if (!r.ok) return yield* lost(known);
+    previous = flattenResource(r.body as ScimResource);
+    onlyDesired = true;
+  }
+  const after = yield* sendDiff(input, known, previous, { onlyDesired, disabling });
+  if (after === 'gone') return yield* lost(known);
+  return disabling ? { kind: 'done', known: after } : yield* syncMembers(input, after);
+}
+
+function* lost(known: KnownState): Plan {
+  yield step('matching', 'warning', `the target no longer has ${known.targetObjectId}`);
+  return { kind: 'lost', known: { ...known, targetObjectId: null, status: 'none', lastSent: null } };
+}
+
+function* sendDiff(
+  input: PlanInput,
+  known: KnownState,
+  previous: FlatAttributes,
+  opts: { onlyDesired: boolean; disabling?: boolean; adopted?: boolean },
+): Plan<KnownState | 'gone'> {
+  const id = known.targetObjectId!;
+  const desiredFlat = flattenResource(withoutMembers(input.desired));
+  const diff = diffAttributes(previous, desiredFlat, { onlyDesired: opts.onlyDesired });
+  const status = opts.disabling || desiredFlat.active === false ? 'disabled' : 'active';
+  if (isEmptyDiff(diff)) {
+    const unchanged = sent(id, desiredFlat, status);
+    const detail = opts.adopted ? `matched ${id}; already in sync` : 'the target already has these values';
+    yield { kind: 'note', reason: 'no_change', detail };
+    return unchanged;
+  }
+  const logAs: LogAction =
+    status === 'disabled' && diff.changed.some(([p]) => p.toLowerCase() === 'active') ? 'Disable' : 'Update';
+  const path = resourcePath(input, id);
+  const request: PlannedRequest =
+    input.target.updateStyle === 'PUT' && input.objectType === 'User'
+      ? {
+          method: 'PUT',
+          path,
+          body: withoutMembers(input.desired),
+          logAs,
+          tolerate: [404],
+          expect: 'resource',
+        }
+      : {
+          method: 'PATCH',
+          path,
+          body: patchBody(attributeOps(diff, input.target.profile)),
+          logAs,
+          tolerate: [404],
+        };
+  const r = yield send(known, request);
+  return r.ok ? sent(id, desiredFlat, status) : 'gone';
+}
+
+/** Group membership: only members the target has, in chunks; removals of members it should no longer have. */
+function* syncMembers(input: PlanInput, known: KnownState): Plan {
+  const wanted = input.objectType === 'Group' ? wantedMembers(input.desired) : null;
+  if (!wanted) return { kind: 'done', known };
+  const { have, targetIds } = input.members ?? {
+    have: new Set<string>(),
+    targetIds: new Map<string, string>(),
+  };
+  const changes = memberChanges(wanted, have);
+  const add = changes.candidates.filter((id) => targetIds.has(id));
+  const remove = changes.removed.filter((id) => targetIds.has(id));
+  const missing = changes.candidates.length - add.length;
+  if (missing > 0)
+    yield step('processing', 'warning', `${missing} member(s) not in the target yet; added once they are`);
+  const path = resourcePath(input, known.targetObjectId!);
+  const targetIdsOf = (ids: string[]) => ids.map((id) => targetIds.get(id)!);
+  for (const ops of memberOps(targetIdsOf(add), targetIdsOf(remove), input.target.profile))
+    yield send(known, { method: 'PATCH', path, body: patchBody(ops), logAs: 'Update' });
+  // Members the target no longer has are no longer sent either.
+  const gone = changes.removed.filter((id) => !targetIds.has(id));
+  return { kind: 'done', known, members: { added: add, removed: [...remove, ...gone] } };
+}
+
+function* deleteObject(input: PlanInput, why: string): Plan {
+  const known = input.known;
+  yield send(known, {
+    method: 'DELETE',
+    path: resourcePath(input, known.targetObjectId!),
+    logAs: 'Delete',
+    tolerate: [404],
+    detail: why,
+  });
+  const deleted: KnownState = {
+    ...known,
+    targetObjectId: null,
+    status: 'deleted',
+    lastSent: null,
+    lastSentHash: null,
+  };
+  return { kind: 'done', known: deleted, members: 'forget' };
+}
+
+const collection = (input: PlanInput) => (input.objectType === 'User' ? 'Users' : 'Groups');
+
+/** Ids are the target's own strings: encoded as a path segment (RFC 3986 §3.3). */
+const resourcePath = (input: PlanInput, id: string) => `/${collection(input)}/${encodeURIComponent(id)}`;
+
+/** RFC 7644 §3.5.2. */
+const patchBody = (ops: ScimPatchOperation[]) => ({ schemas: [PATCH_OP_URN], Operations: ops });
+
+const send = (known: KnownState, request: PlannedRequest): PlanEffect => ({ kind: 'send', request, known });
+
+const step = (
+  name: ProvisioningStep['step'],
+  status: ProvisioningStep['status'],
+  description: string,
+): PlanEffect => ({ kind: 'step', step: { step: name, status, description } });
+
+function sent(targetObjectId: string, flat: FlatAttributes, status: 'active' | 'disabled'): KnownState {
+  return {
+    targetObjectId,
+    status,
+    lastSent: JSON.stringify(flat),
+    lastSentHash: hashAttributes(flat),
+    nowInTarget: true,
+  };
+}
+
+function rejected(
+  known: KnownState,
+  reason: 'conflict' | 'multiple_matches',
+  detail: string,
+): Extract<PlanResult, { kind: 'rejected' }> {
+  return { kind: 'rejected', known, reason, detail };
+}
+
+function invalid(result: ScimResult<unknown> & { ok: true }, message: string): ScimFailure {
+  return { ...result, ok: false, error: { kind: 'invalid-response', stage: 'request', message } };
+}

@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import { redactBody, ScimRequest, ScimResult } from '../client';
+import { LogAction, LogStatus } from '../logs/provisioning-log.entity';
+import { ProvisioningLogWriter } from '../logs/provisioning-log.writer';
+import { ProvisioningMetrics } from '../metrics/provisioning-metrics';
+import { classifyOutcome } from '../policy/retry-policy';
+import { ObjectKey, ObjectOutcome } from '../queue/work-queue.repository';
+import { ProvisioningTarget } from '../targets/provisioning-target.entity';
+import { TargetClients } from '../targets/target-clients.service';
+import { TargetHealthService } from '../targets/target-health.service';
+import { PlannedRequest, readResponse } from './attempt-plan';
+import { AttemptReport, ProvisioningStep } from './attempt.types';
+
+const EXCERPT = 2000;
+
+export interface AttemptContext {
+  changeSeq: number | null;
+  requestId: string | null;
+  attempt: number;
+}
+
+/** Why an attempt ended early: `retryable` goes again after backoff, `permanent` when something changes. */
+export interface AttemptStop {
+  kind: 'retryable' | 'permanent';
+  reason: string;
+  message: string;
+  retryAfterMs?: number;
+}
+
+/** Opens one attempt's exchange with its target (one rate limiter, health record and log per target). */
+@Injectable()
+export class TargetExchanges {
+  constructor(
+    readonly clients: TargetClients,
+    readonly health: TargetHealthService,
+    readonly logs: ProvisioningLogWriter,
+    readonly metrics: ProvisioningMetrics,
+    @Inject(CLOCK) readonly clock: Clock,
+  ) {}
+
+  open(target: ProvisioningTarget, key: ObjectKey, context: AttemptContext): TargetExchange {
+    return new TargetExchange(target, key, context, this);
+  }
+}
+
+/**
+ * One attempt's exchange with a target, on the record: each planned request is sent as it is, through the rate
+ * limiter, feeds the quarantine policy and the metrics, and becomes a step; writes, failures and skips become
+ * provisioning log entries showing that same request (secrets and Redact()ed values masked).
+ */
+export class TargetExchange {
+  readonly steps: ProvisioningStep[] = [];
+  /** Target attributes whose values came through Redact(): masked in the log. */
+  sensitive: string[] = [];
+  private last?: { action: LogAction; status: LogStatus; reason: string | null; detail: string | null };
+
+  constructor(
+    private readonly target: ProvisioningTarget,
+    private readonly key: ObjectKey,
+    private readonly context: AttemptContext,
+    private readonly deps: TargetExchanges,
+  ) {}
+
+  /** The answer, or why the attempt stops: a failure the request does not tolerate. */
+  async send(request: PlannedRequest): Promise<{ result: ScimResult<unknown> } | { stop: AttemptStop }> {
+    const { client, limiter } = this.deps.clients.connectionFor(this.target);
+    await limiter.take();
+    const r = readResponse(request, await client.request(request));
+    const tolerated = !r.ok && (request.tolerate ?? []).includes(r.status);
+    await this.deps.health.record(this.target.id, tolerated ? { ok: true, status: r.status } : r);
+    const outcome = tolerated ? 'success' : classifyOutcome(r);
+    const shown = this.shown(request);
+    this.steps.push({
+      step: request.method === 'GET' ? 'matching' : 'export',
+      status: outcome === 'success' ? 'success' : 'failure',
+      description: `${request.method} ${target(request)} → ${r.status || r.error?.kind || 'no response'} in ${r.durationMs} ms`,
+      details: { request: shown, response: { status: r.status, body: r.text.slice(0, EXCERPT) } },
+    });
+    if (outcome === 'success') {
+      if (request.logAs) this.log(request.logAs, 'Success', null, request.detail ?? null, shown, r);
+      return { result: r };
+    }
+    const retryable = outcome === 'retryable';
+    const stop: AttemptStop = {
+      kind: retryable ? 'retryable' : 'permanent',
+      reason: retryable ? 'transient_failure' : 'target_rejected',
+      message: r.error?.message ?? `HTTP ${r.status}`,
+      retryAfterMs: r.retryAfterMs,
+    };
+    this.log(request.logAs ?? 'Other', 'Failure', stop.reason, stop.message, shown, r);
+    return { stop };
+  }
+
+  skip(reason: string, detail: string): void {
+    this.log('Skip', 'Skipped', reason, detail);
+  }
+
+  unchanged(detail: string): void {
+    this.log('Other', 'Skipped', 'no_change', detail);
+  }
+
+  /** The attempt's verdict is its last log entry; a stop not logged yet (a plan's rejection) is logged here. */
+  report(outcome: ObjectOutcome, nowInTarget: boolean, stop?: AttemptStop): AttemptReport {
+    if (stop && this.last?.status !== 'Failure') this.log('Other', 'Failure', stop.reason, stop.message);
+    const last = this.last ?? {
+      action: 'Other' as const,
+      status: 'Success' as const,
+      reason: null,
+      detail: null,
+    };
+    return {
+      ...this.key,
+      ...last,
+      steps: this.steps,
+      outcome,
+      nowInTarget,
+      retry: stop?.kind === 'retryable' ? { retryAfterMs: stop.retryAfterMs } : undefined,
+    };
+  }
+
+  /** The request exactly as sent, body redacted. */
+  private shown(request: PlannedRequest): ScimRequest {
+    const { method, path, query, body } = request;
+    return {
+      method,
+      path,
+      query,
+      body: body === undefined ? undefined : redactBody(body, { secretAttributes: this.sensitive }),
+    };
+  }
+
+  private log(
+    action: LogAction,
+    status: LogStatus,
+    reason: string | null,
+    detail: string | null,
+    request?: ScimRequest,
+    r?: ScimResult<unknown>,
+  ): void {
+    this.last = { action, status, reason, detail };
+    this.deps.metrics.countDelivery(this.target.id, action, status);
+    this.deps.logs.record({
+      targetId: this.target.id,
+      objectType: this.key.objectType,
+      objectId: this.key.objectId,
+      targetObjectId: null,
+      changeSeq: this.context.changeSeq,
+      action,
+      status,
+      reason,
+      detail: detail?.slice(0, 1000) ?? null,
+      request: request ? JSON.stringify(request) : null,
+      responseStatus: r ? r.status || null : null,
+      responseExcerpt: r ? (r.text || r.error?.message || '').slice(0, EXCERPT) || null : null,
+      durationMs: r?.durationMs ?? 0,
+      attempt: this.context.attempt,
+      requestId: this.context.requestId,
+      createdAt: this.deps.clock.now(),
+    });
+  }
+}
+
+/** Path and query as they go on the wire (the client sets each defined query parameter in order). */
+function target(request: ScimRequest): string {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) query.set(k, String(v));
+  const text = query.toString();
+  return text ? `${request.path}?${text}` : request.path;
+}
