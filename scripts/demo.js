@@ -69,6 +69,7 @@ async function main() {
 
     const chatTarget = await admin('POST', '/targets', {
       name: 'Chat',
+      scope: 'all',
       baseUrl: chat.url,
       auth: { type: 'bearer', token: 'chat-secret-token' },
       profile: 'entra',
@@ -76,6 +77,7 @@ async function main() {
     });
     const wikiTarget = await admin('POST', '/targets', {
       name: 'Engineering wiki',
+      scope: 'all',
       baseUrl: wiki.url,
       auth: { type: 'bearer', token: 'wiki-secret-token' },
       profile: 'rfc',

@@ -1,3 +1,7 @@
+import { AppRoleAssignment } from './provisioning/assignments/app-role-assignment.entity';
+import { AppRole } from './provisioning/assignments/app-role.entity';
+import { AssignmentChange } from './provisioning/assignments/assignment-change.entity';
+import { DeprovisionEvent } from './provisioning/targets/deprovision-event.entity';
 import { ApiToken } from './auth/api-token.entity';
 import { DirectoryChange } from './directory/journal/directory-change.entity';
 import { DirectoryGroup } from './directory/groups/directory-group.entity';
@@ -33,4 +37,8 @@ export const ENTITIES = [
   ProvisionedMembership,
   ProvisioningLog,
   JobLease,
+  AppRole,
+  AppRoleAssignment,
+  AssignmentChange,
+  DeprovisionEvent,
 ];

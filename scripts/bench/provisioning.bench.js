@@ -105,6 +105,7 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
     const auth = { type: 'bearer', token: 'bench-token-0123456789' };
     const first = await api(gw, 'POST', '/admin/v1/targets', {
       name: 'latency',
+      scope: 'all',
       baseUrl: live.url,
       auth,
       requestsPerSecond: 10000,
@@ -136,6 +137,7 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
     const started = Date.now();
     await api(gw, 'POST', '/admin/v1/targets', {
       name: 'initial-sync',
+      scope: 'all',
       baseUrl: bulk.url,
       auth,
       provisionGroups: false,

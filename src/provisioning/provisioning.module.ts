@@ -24,6 +24,10 @@ import { loadOrCreateKey, SecretBox } from './secrets/secret-box';
 import { TargetStatusService } from './targets/target-status.service';
 import { TargetClients } from './targets/target-clients.service';
 import { TargetsRepository } from './targets/targets.repository';
+import { AssignmentScopes } from './assignments/assignment-scopes.service';
+import { AssignmentsRepository } from './assignments/assignments.repository';
+import { AssignmentsService } from './assignments/assignments.service';
+import { AssignmentFanOut } from './queue/assignment-fan-out.service';
 import { MappingTrialsService } from './targets/mapping-trials.service';
 import { TargetsService } from './targets/targets.service';
 
@@ -48,6 +52,10 @@ import { TargetsService } from './targets/targets.service';
     TargetClients,
     TargetsService,
     MappingTrialsService,
+    AssignmentsRepository,
+    AssignmentsService,
+    AssignmentScopes,
+    AssignmentFanOut,
     WorkQueueRepository,
     ProvisionedMembershipsRepository,
     JournalFanOut,
@@ -70,6 +78,7 @@ import { TargetsService } from './targets/targets.service';
   exports: [
     TargetsService,
     MappingTrialsService,
+    AssignmentsService,
     TargetOperationsService,
     TargetStatusService,
     ProvisioningLogsService,

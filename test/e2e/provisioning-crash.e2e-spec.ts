@@ -31,6 +31,7 @@ describe('provisioning: crash safety (SIGKILL)', () => {
     gw = await startGatewayChild({ DATA_DIR: dataDir });
     const reg = await gw.admin('post', '/targets', {
       name: 'crash-target',
+      scope: 'all',
       baseUrl: target.url,
       auth: { type: 'bearer', token: 'tok-0123456789' },
       profile: 'rfc',

@@ -102,6 +102,7 @@ if (serverUrl)
       }
       const reg = await gateways[0].admin('post', '/targets', {
         name: 'shared',
+        scope: 'all',
         baseUrl: target.url,
         auth: { type: 'bearer', token: 'tok-0123456789' },
         concurrency: 4,

@@ -19,6 +19,10 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Registers the fake target. `scope` defaults to `all` here (the whole directory, as the provisioning suites
+ * expect); the assignment suites pass `scope: 'assigned'`, the default of the API.
+ */
 export async function registerTarget(
   t: TestApp,
   target: FakeScimTarget,
@@ -30,6 +34,7 @@ export async function registerTarget(
       name: `app-${target.port}`,
       baseUrl: target.url,
       auth: { type: 'bearer', token: 'tok-0123456789' },
+      scope: 'all',
       ...settings,
     })
     .expect(201);

@@ -218,32 +218,8 @@ export class GroupsService {
     const removed =
       plan.remove.length > 0 ? await this.memberships.remove(manager, groupId, plan.remove) : [];
     const added = plan.add.length > 0 ? await this.memberships.add(manager, groupId, plan.add, at) : [];
-    if (removed.length > 0) {
-      await this.journal.append(
-        manager,
-        {
-          objectType: 'Group',
-          objectId: groupId,
-          kind: 'members_removed',
-          objectVersion: version,
-          detail: JournalWriter.memberDetail(removed),
-        },
-        ctx,
-      );
-    }
-    if (added.length > 0) {
-      await this.journal.append(
-        manager,
-        {
-          objectType: 'Group',
-          objectId: groupId,
-          kind: 'members_added',
-          objectVersion: version,
-          detail: JournalWriter.memberDetail(added),
-        },
-        ctx,
-      );
-    }
+    await this.journal.appendMembershipChange(manager, groupId, 'members_removed', removed, version, ctx);
+    await this.journal.appendMembershipChange(manager, groupId, 'members_added', added, version, ctx);
   }
 
   /** Every member must be a live user or group (400 otherwise); its type is what the store says it is. */

@@ -106,13 +106,9 @@ export class MembershipCoalescer {
     const present = new Set(before);
     const types = new Map<string, MemberType>();
     const entries: { entry: JournalEntry; ctx: RequestContext }[] = [];
-    const journal = (kind: JournalEntry['kind'], ids: string[], ctx: RequestContext) => {
-      if (ids.length === 0) return;
-      const detail = JournalWriter.memberDetail(ids);
-      entries.push({
-        entry: { objectType: 'Group', objectId: groupId, kind, objectVersion: row.version, detail },
-        ctx,
-      });
+    const journal = (kind: 'members_added' | 'members_removed', ids: string[], ctx: RequestContext) => {
+      for (const entry of JournalWriter.membershipEntries(groupId, kind, ids, row.version))
+        entries.push({ entry, ctx });
     };
     plans.forEach((p, i) => {
       if (p instanceof Error || p === 'unchanged') return;

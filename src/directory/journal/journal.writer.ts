@@ -6,8 +6,11 @@ import { executeDeferred } from '../../database/sql';
 import { chunks } from '../../common/chunks';
 import { ChangeKind, ChangeObjectType } from './directory-change.entity';
 
-/** Member ids beyond this count are summarised: the engine diffs membership state, not the journal text. */
-const MAX_IDS_IN_DETAIL = 100;
+/**
+ * Member ids per membership row: every id is journaled (assignments put a group's members in and out of a target's
+ * scope), 1,000 to a row so that a row's detail stays under 64 KB (MySQL TEXT).
+ */
+const IDS_PER_ROW = 1000;
 
 /** Journal rows per INSERT: 7 parameters each stays far below either engine's placeholder limit. */
 const ROWS_PER_INSERT = 500;
@@ -63,7 +66,7 @@ export class JournalWriter {
     memberId: string,
     ctx: RequestContext,
   ): Promise<void> {
-    const detail = JournalWriter.memberDetail([memberId]);
+    const detail = { count: 1, ids: [memberId] };
     return this.appendMany(
       manager,
       groupIds.map((groupId) => ({
@@ -73,7 +76,34 @@ export class JournalWriter {
     );
   }
 
-  static memberDetail(ids: string[]): Record<string, unknown> {
-    return ids.length <= MAX_IDS_IN_DETAIL ? { count: ids.length, ids } : { count: ids.length };
+  /** The rows of one membership change of a group: every member id, 1,000 to a row. */
+  static membershipEntries(
+    groupId: string,
+    kind: 'members_added' | 'members_removed',
+    memberIds: string[],
+    objectVersion: number,
+  ): JournalEntry[] {
+    return [...chunks(memberIds, IDS_PER_ROW)].map((ids) => ({
+      objectType: 'Group',
+      objectId: groupId,
+      kind,
+      objectVersion,
+      detail: { count: ids.length, ids },
+    }));
+  }
+
+  appendMembershipChange(
+    manager: EntityManager,
+    groupId: string,
+    kind: 'members_added' | 'members_removed',
+    memberIds: string[],
+    objectVersion: number,
+    ctx: RequestContext,
+  ): Promise<void> {
+    const entries = JournalWriter.membershipEntries(groupId, kind, memberIds, objectVersion);
+    return this.appendMany(
+      manager,
+      entries.map((entry) => ({ entry, ctx })),
+    );
   }
 }

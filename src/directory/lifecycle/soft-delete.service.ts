@@ -37,12 +37,15 @@ export class SoftDeleteService {
       const now = this.clock.now();
       return this.tx.runGrouped(async (manager) => {
         if (!(await rows.softDeleteIfVersion(manager, id, current.version, now))) return false;
-        if (objectType === 'Group') await this.memberships.removeAll(manager, id);
+        const version = current.version + 1;
+        // A deleted group's members leave it: journaled like any removal, so assignments of the group see them go.
+        const members = objectType === 'Group' ? await this.memberships.removeAll(manager, id) : [];
         await this.journal.append(
           manager,
-          { objectType, objectId: id, kind: 'deleted', objectVersion: current.version + 1 },
+          { objectType, objectId: id, kind: 'deleted', objectVersion: version },
           ctx,
         );
+        await this.journal.appendMembershipChange(manager, id, 'members_removed', members, version, ctx);
         const groups = await this.memberships.removeMemberEverywhere(manager, id);
         await this.journal.appendLeftGroups(manager, groups, id, ctx);
         return true;

@@ -83,9 +83,15 @@ export class MembershipsRepository {
   }
 
   /** Deletes every member of a group; returns how many there were. */
-  async removeAll(manager: EntityManager, groupId: string): Promise<number> {
-    const result = await manager.delete(GroupMembership, { groupId });
-    return result.affected ?? 0;
+  /** Deletes every member row of a group; returns the member ids it had. */
+  async removeAll(manager: EntityManager, groupId: string): Promise<string[]> {
+    const rows = await select<{ member_id: string }>(
+      manager,
+      'SELECT member_id FROM group_membership WHERE group_id = ?',
+      [groupId],
+    );
+    if (rows.length > 0) await manager.delete(GroupMembership, { groupId });
+    return rows.map((r) => r.member_id);
   }
 
   /** The groups a member belongs to directly; returns their ids. */

@@ -67,6 +67,31 @@ export class DirectoryReader {
     return rows.map((r) => r.member_id);
   }
 
+  /** A group's direct members with their type. */
+  async membersOf(groupId: string): Promise<{ id: string; type: 'User' | 'Group' }[]> {
+    const rows = await this.dataSource.query<{ member_id: string; member_type: string }[]>(
+      'SELECT member_id, member_type FROM group_membership WHERE group_id = ?',
+      [groupId],
+    );
+    return rows.map((r) => ({
+      id: r.member_id,
+      type: r.member_type.toLowerCase() === 'group' ? 'Group' : 'User',
+    }));
+  }
+
+  /** Which of `ids` are users of the directory, soft-deleted ones included (purged ones are not). */
+  async userIdsAmong(ids: string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const chunk of chunks(ids, CHUNK)) {
+      const rows = await this.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM directory_user WHERE id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      out.push(...rows.map((r) => r.id));
+    }
+    return out;
+  }
+
   /** The groups any of these objects is a direct member of. */
   async groupIdsOf(memberIds: string[]): Promise<string[]> {
     const out = new Set<string>();
@@ -78,6 +103,47 @@ export class DirectoryReader {
       for (const r of rows) out.add(r.group_id);
     }
     return [...out];
+  }
+
+  /** The groups each of these objects is a direct member of (an object in none is absent from the map). */
+  async groupsByMember(memberIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const chunk of chunks(memberIds, CHUNK)) {
+      const rows = await this.dataSource.query<{ group_id: string; member_id: string }[]>(
+        `SELECT group_id, member_id FROM group_membership WHERE member_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) {
+        const groups = out.get(r.member_id);
+        if (groups) groups.push(r.group_id);
+        else out.set(r.member_id, [r.group_id]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How to show these objects to an operator: the display name (a user's userName when it has none) and whether
+   * the object is still live. Objects purged from the directory are absent from the map.
+   */
+  async describe(
+    type: 'User' | 'Group',
+    ids: string[],
+  ): Promise<Map<string, { displayName: string; live: boolean }>> {
+    const out = new Map<string, { displayName: string; live: boolean }>();
+    const name = type === 'User' ? 'user_name' : 'display_name';
+    for (const chunk of chunks(ids, CHUNK)) {
+      const rows = await this.dataSource.query<Record<string, unknown>[]>(
+        `SELECT id, ${name} AS name, doc, deleted_at FROM ${TABLE[type]} WHERE id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) {
+        const doc = JSON.parse(r.doc as string) as { displayName?: unknown };
+        const displayName = typeof doc.displayName === 'string' ? doc.displayName : String(r.name);
+        out.set(r.id as string, { displayName, live: r.deleted_at == null });
+      }
+    }
+    return out;
   }
 
   /** Ids of live users (then groups) after `afterId`, in id order: the reconciliation walks them in pages. */

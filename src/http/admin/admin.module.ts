@@ -4,6 +4,7 @@ import { ImportsModule } from '../../directory/bulk-upload/imports.module';
 import { DirectoryModule } from '../../directory/directory.module';
 import { MappingModule } from '../../mapping/mapping.module';
 import { ProvisioningModule } from '../../provisioning/provisioning.module';
+import { AssignmentsController } from './assignments.controller';
 import { ImportsController } from './imports.controller';
 import { ExpressionsController } from './expressions.controller';
 import { MappingsController } from './mappings.controller';
@@ -23,6 +24,7 @@ import { TokensController } from './tokens.controller';
     ProvisioningLogsController,
     SchemasController,
     ImportsController,
+    AssignmentsController,
   ],
 })
 export class AdminModule {}

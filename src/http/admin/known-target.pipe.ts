@@ -2,12 +2,12 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { TargetsService } from '../../provisioning/targets/targets.service';
 import { MappingTargetParams } from './dto/mapping-target.dto';
 
-/** The mappings of a target that does not exist answer 404: a removed target's set must not live on. */
+/** The routes of a target that does not exist (mappings, roles, assignments) answer 404. */
 @Injectable()
 export class KnownTargetPipe implements PipeTransform<MappingTargetParams, Promise<MappingTargetParams>> {
   constructor(private readonly targets: TargetsService) {}
 
-  async transform(params: MappingTargetParams): Promise<MappingTargetParams> {
+  async transform<T extends MappingTargetParams>(params: T): Promise<T> {
     await this.targets.requireTarget(params.id);
     return params;
   }

@@ -82,6 +82,20 @@ export class TargetsController {
     return this.operations.retryTarget(id);
   }
 
+  /** Send the disables and deletes the accidental-deletion threshold held. */
+  @Post(':id/deletions/release')
+  @HttpCode(200)
+  releaseDeletions(@Id() id: string): Promise<{ released: number }> {
+    return this.operations.releaseDeletions(id);
+  }
+
+  /** Drop the held disables and deletes: those accounts stay as they are in the target. */
+  @Post(':id/deletions/discard')
+  @HttpCode(200)
+  discardDeletions(@Id() id: string): Promise<{ discarded: number }> {
+    return this.operations.discardDeletions(id);
+  }
+
   @Post(':id/provision')
   @HttpCode(200)
   provision(@Id() id: string, @Body() dto: ProvisionOnDemandDto): Promise<OnDemandResult> {

@@ -62,7 +62,8 @@ export const ENTRA_ATTRIBUTE_ALIASES: readonly AttributeAlias[] = [
   {
     entraName: 'appRoleAssignments',
     scimPath: 'roles',
-    note: 'role values; for SingleAppRoleAssignment / AppRoleAssignmentsComplex',
+    computed: true,
+    note: "the user's app roles in the target (from its assignments), for SingleAppRoleAssignment / AppRoleAssignmentsComplex; their values in scoping filters",
   },
   {
     entraName: 'IsSoftDeleted',

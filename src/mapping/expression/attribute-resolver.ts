@@ -13,6 +13,13 @@ import {
 import { parseScimPath, type ScimPath } from './scim-path';
 import { FALSE, TRUE, toValue, type Value } from './value';
 
+/** An app role the object holds in the target through its assignments (Entra's appRoleAssignment). */
+export interface RoleAssignment {
+  id: string;
+  value: string;
+  displayName: string;
+}
+
 /** The record an expression reads: a directory user or group as its canonical SCIM document. */
 export interface MappingSource {
   /** Directory id (`[objectId]`, `[id]`). */
@@ -23,6 +30,11 @@ export interface MappingSource {
   deleted?: boolean;
   /** The target's scoping verdict; `false` makes `[IsSoftDeleted]` "True". */
   inScope?: boolean;
+  /**
+   * The object's app roles in the target, from its assignments; undefined where there are none to know (a preview
+   * of a document), when `[appRoleAssignments]` reads the document's SCIM `roles` instead.
+   */
+  appRoleAssignments?: readonly RoleAssignment[];
 }
 
 export type AttributeResolver = (source: MappingSource) => Value;
@@ -70,8 +82,13 @@ const addressPart = (sub: string): AttributeResolver => {
   };
 };
 
+/** The role values the object holds in the target (scoping filters compare them). */
+export const appRoleValues = (s: MappingSource): Value =>
+  s.appRoleAssignments ? s.appRoleAssignments.map((r) => r.value) : toValue(getCI(s.doc, 'roles'));
+
 const COMPUTED: Record<string, AttributeResolver> = {
   issoftdeleted: (s) => (isSoftDeleted(s) ? TRUE : FALSE),
+  approleassignments: appRoleValues,
   mail: (s) => {
     const list = getCI(s.doc, 'emails');
     return toValue(getCI(pick(list, isPrimary) ?? pick(list, typeIs('work')), 'value'));
@@ -163,7 +180,8 @@ export function resolveAttribute(name: string, catalog: AttributeCatalog = {}): 
   const lower = trimmed.toLowerCase();
   const group = catalog.objectType === 'group';
   const computed = COMPUTED[lower];
-  if (computed && (!group || lower === 'issoftdeleted')) return { resolver: computed, multiValued: false };
+  if (computed && (!group || lower === 'issoftdeleted'))
+    return { resolver: computed, multiValued: lower === 'approleassignments' };
   const aliasPath = group ? (lower === 'objectid' ? 'id' : undefined) : ALIAS_PATHS.get(lower);
   const parsed = parseScimPath(aliasPath ?? trimmed);
   if ('error' in parsed) return { error: `unknown attribute "${name}": ${parsed.error}` };

@@ -16,6 +16,22 @@ export type TargetWriter = (payload: Payload, value: string | string[]) => void;
 
 const first = (v: string | string[]): string | undefined => (typeof v === 'string' ? v : v[0]);
 
+/**
+ * One entry of a multi-valued complex attribute: `{ value }`, or the object itself when the value is a JSON
+ * object's text (AppRoleAssignmentsComplex gives whole `roles` entries that way).
+ */
+function complexEntry(v: string): Payload {
+  if (v.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(v);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Payload;
+    } catch {
+      // not JSON: an ordinary value that starts with a brace
+    }
+  }
+  return { value: v };
+}
+
 /** SCIM booleans go out as JSON booleans (RFC 7643 §2.3.2); expressions produce "True"/"False" (§1.5). */
 function asBoolean(s: string): boolean | string {
   const lower = s.trim().toLowerCase();
@@ -107,7 +123,7 @@ export function compileTargetWriter(
   }
   if (info?.type === 'complex' && info.multiValued) {
     return (payload, value) => {
-      container(payload)[attr] = (typeof value === 'string' ? [value] : value).map((v) => ({ value: v }));
+      container(payload)[attr] = (typeof value === 'string' ? [value] : value).map(complexEntry);
     };
   }
   if (info?.type === 'complex') {

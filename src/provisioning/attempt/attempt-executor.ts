@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
+import { employmentDates } from '../../directory/employment-dates';
 import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
+import type { MappingSource } from '../../mapping/expression';
 import { applyMappingSet, type CompiledMappingSet, type MappingResult } from '../../mapping/mapping-set';
 import { MappingsService } from '../../mapping/mappings.service';
 import { ENTERPRISE_USER_SCHEMA } from '../../scim-protocol';
+import type { AssignmentScope } from '../assignments/assignment-scope';
+import { AssignmentScopes } from '../assignments/assignment-scopes.service';
 import { ProvisionedMembershipsRepository } from '../queue/provisioned-memberships.repository';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ObjectKey, ObjectOutcome, WorkQueueRepository } from '../queue/work-queue.repository';
@@ -26,6 +30,7 @@ import { AttemptStop, TargetExchange, TargetExchanges } from './target-exchange'
 export interface AttemptReads {
   compiled?: CompiledMappingSet;
   source?: DirectoryObject | null;
+  assignment?: AssignmentScope;
 }
 
 type Stopped = { kind: 'stopped'; known: KnownState; stop: AttemptStop };
@@ -44,6 +49,7 @@ export class AttemptExecutor {
     private readonly targets: TargetsRepository,
     private readonly memberships: ProvisionedMembershipsRepository,
     private readonly exchanges: TargetExchanges,
+    private readonly assignmentScopes: AssignmentScopes,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -67,6 +73,8 @@ export class AttemptExecutor {
       nowInTarget: false,
     };
     const prepared = await this.prepare(target, row, known, exchange, reads);
+    if (prepared === 'held')
+      return exchange.report({ ...outcomeOf(known, 'skipped', null), deprovisionHold: 'held' }, false);
     if (!prepared) return exchange.report(outcomeOf(known, 'skipped', null), false);
     const { input, waitingFor } = prepared;
     let result = await this.execute(exchange, input);
@@ -90,7 +98,12 @@ export class AttemptExecutor {
         : result.kind === 'rejected'
           ? { kind: 'permanent', reason: result.reason, message: result.detail }
           : { kind: 'permanent', reason: 'invalid_anchor', message: 'The target lost the object' };
-    const outcome = { ...outcomeOf(result.known, 'failure', waitingFor), lastError: stop.message };
+    const outcome = {
+      ...outcomeOf(result.known, 'failure', waitingFor),
+      lastError: stop.message,
+      // A released disable or delete that failed is still released when it is tried again.
+      deprovisionHold: row.deprovisionHold === 'released' ? ('released' as const) : null,
+    };
     return exchange.report(outcome, result.known.nowInTarget, stop);
   }
 
@@ -101,15 +114,17 @@ export class AttemptExecutor {
     known: KnownState,
     exchange: TargetExchange,
     reads: AttemptReads,
-  ): Promise<{ input: PlanInput; waitingFor: string | null } | null> {
+  ): Promise<{ input: PlanInput; waitingFor: string | null } | 'held' | null> {
     const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
     const compiled = reads.compiled ?? (await this.mappings.compiledFor(target.id));
     const source = await this.importObject(exchange, key, reads.source);
     const inTarget =
       known.targetObjectId !== null && (known.status === 'active' || known.status === 'disabled');
     const objectType = key.objectType === 'User' ? 'users' : 'groups';
+    const assignment = source ? await this.assignmentOf(target, key, reads.assignment, exchange) : undefined;
+    const assigned = target.scope === 'all' || assignment?.assigned === true;
     const mapped = source
-      ? applyMappingSet(compiled, mappingSource(source), {
+      ? applyMappingSet(compiled, mappingSource(source, assignment, assigned), {
           phase: inTarget ? 'update' : 'create',
           ctx: this.mappings.evaluationContext(() => this.clock.now()),
           objectType,
@@ -133,6 +148,8 @@ export class AttemptExecutor {
       exists: source !== null,
       softDeleted: source?.deletedAt != null,
       active: source?.active ?? false,
+      leaveDatePassed: source ? leaveDatePassed(source, this.clock.now()) : false,
+      assigned,
       scope: mapped?.scope ?? { inScope: false },
       ignoreObject: mapped?.ignoreObject ?? false,
       provisioned: { targetObjectId: known.targetObjectId, status: known.status },
@@ -148,14 +165,23 @@ export class AttemptExecutor {
       exchange.skip(decision.reason, decision.detail);
       return null;
     }
-    const deprovisioning = decision.kind === 'disable' || decision.kind === 'delete';
-    if (deprovisioning && row.reconcile && !(await this.withinThreshold(target, exchange))) return null;
+    // A new disable or delete (not a change to an account already disabled) counts against the threshold.
+    const deprovisioning =
+      decision.kind === 'delete' || (decision.kind === 'disable' && known.status === 'active');
+    if (
+      deprovisioning &&
+      row.deprovisionHold !== 'released' &&
+      !(await this.withinThreshold(target, exchange))
+    )
+      return 'held';
 
     let desired: Record<string, unknown> = {};
     let waitingFor: string | null = null;
     if (decision.kind !== 'delete') {
       const payload =
-        decision.kind === 'disable' ? this.disabledPayload(compiled, source!, objectType) : mapped!.payload;
+        decision.kind === 'disable'
+          ? this.disabledPayload(compiled, source!, objectType, assignment)
+          : mapped!.payload;
       exchange.sensitive = mapped?.sensitive ?? [];
       ({ desired, waitingFor } = await this.translateManager(target, exchange, payload));
     }
@@ -225,14 +251,42 @@ export class AttemptExecutor {
     compiled: CompiledMappingSet,
     source: DirectoryObject,
     objectType: 'users' | 'groups',
+    assignment: AssignmentScope | undefined,
   ) {
-    const { payload } = applyMappingSet(
-      compiled,
-      { ...mappingSource(source), inScope: false },
-      { phase: 'update', ctx: this.mappings.evaluationContext(() => this.clock.now()), objectType },
-    );
+    const { payload } = applyMappingSet(compiled, mappingSource(source, assignment, false), {
+      phase: 'update',
+      ctx: this.mappings.evaluationContext(() => this.clock.now()),
+      objectType,
+    });
     payload.active = false;
     return payload;
+  }
+
+  /** Which assignments put the object in the target's scope, and its roles there; said in a step. */
+  private async assignmentOf(
+    target: ProvisioningTarget,
+    key: ObjectKey,
+    read: AssignmentScope | undefined,
+    exchange: TargetExchange,
+  ): Promise<AssignmentScope> {
+    const assignment =
+      read ??
+      (await this.assignmentScopes.forObjects(target.id, [{ type: key.objectType, id: key.objectId }])).get(
+        key.objectId,
+      )!;
+    const via = assignment.via.map((a) =>
+      a.principalId === key.objectId ? 'directly' : `through group ${a.principalId}`,
+    );
+    exchange.steps.push({
+      step: 'scoping',
+      status: assignment.assigned || target.scope === 'all' ? 'success' : 'skipped',
+      description: assignment.assigned
+        ? `assigned ${[...new Set(via)].join(', ')}; roles ${assignment.roles.map((r) => r.displayName).join(', ')}`
+        : target.scope === 'all'
+          ? 'not assigned; the target syncs all users and groups'
+          : 'not assigned to this target',
+    });
+    return assignment;
   }
 
   /** The manager as the target's id once it exists there; until then it is left out and the user waits for it. */
@@ -272,11 +326,24 @@ export class AttemptExecutor {
     return { have, targetIds: await this.queue.targetIds(key.targetId, [...candidates, ...removed]) };
   }
 
-  /** Accidental-deletion prevention: a reconciliation sends at most `deletionThreshold` disables and deletes. */
+  /**
+   * Accidental-deletion prevention: at most `deletionThreshold` disables and deletes within the target's deletion
+   * window, reconciliations and incremental changes alike; the rest are held for an admin to release or discard.
+   */
   private async withinThreshold(target: ProvisioningTarget, exchange: TargetExchange): Promise<boolean> {
-    if (await this.targets.countDeprovision(target.id, target.deletionThreshold)) return true;
-    const detail = `held: this reconciliation reached the accidental-deletion threshold of ${target.deletionThreshold}`;
-    await this.targets.holdDeletions(target.id, detail, this.clock.now());
+    if (target.deletionThreshold === null) return true;
+    const now = this.clock.now();
+    const budget = await this.targets.takeDeprovision(
+      target.id,
+      target.deletionThreshold,
+      target.deletionWindowMinutes * 60_000,
+      now,
+    );
+    if (budget.allowed) return true;
+    const detail =
+      `held: ${budget.sent} disables and deletes in the last ${target.deletionWindowMinutes} minutes reached the ` +
+      `accidental-deletion threshold of ${target.deletionThreshold}; release or discard the held ones`;
+    await this.targets.holdDeletions(target.id, detail, now);
     exchange.skip('deletion_threshold', detail);
     return false;
   }
@@ -295,11 +362,32 @@ function outcomeOf(
     lastResult,
     lastError: null,
     waitingFor,
+    deprovisionHold: null,
   };
 }
 
-function mappingSource(o: DirectoryObject) {
-  return { id: o.id, doc: o.doc, deleted: o.deletedAt !== null };
+/**
+ * The object as expressions see it: unassigned in an assigned-only target is out of scope ([IsSoftDeleted]); its
+ * roles are its assignments' (with no assignment, `[appRoleAssignments]` reads the document's SCIM `roles`).
+ */
+function mappingSource(
+  o: DirectoryObject,
+  assignment: AssignmentScope | undefined,
+  inScope: boolean,
+): MappingSource {
+  return {
+    id: o.id,
+    doc: o.doc,
+    deleted: o.deletedAt !== null,
+    ...(inScope ? {} : { inScope: false }),
+    ...(assignment?.assigned ? { appRoleAssignments: assignment.roles } : {}),
+  };
+}
+
+function leaveDatePassed(o: DirectoryObject, now: Date): boolean {
+  if (o.type !== 'User') return false;
+  const { leaveAt } = employmentDates(o.doc);
+  return leaveAt !== null && leaveAt.getTime() <= now.getTime();
 }
 
 function describe(d: Decision): string {

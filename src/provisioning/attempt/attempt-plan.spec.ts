@@ -338,12 +338,17 @@ describe('planAttempt: mover', () => {
 
   it('names the request that sets active false a Disable and records the user disabled', () => {
     const { sent, result } = run(
-      update({ decision: { kind: 'disable', why: 'left' }, desired: { ...lastSent, active: false } }),
+      update({
+        decision: { kind: 'disable', reason: 'unassigned', why: 'left' },
+        desired: { ...lastSent, active: false },
+      }),
       script(ok(undefined, 204)),
     );
     expect(sent[0]).toMatchObject({
       method: 'PATCH',
       logAs: 'Disable',
+      reason: 'unassigned',
+      detail: 'left',
       body: { Operations: [{ op: 'replace', path: 'active', value: false }] },
     });
     expect(done(result).known.status).toBe('disabled');
@@ -366,11 +371,22 @@ describe('planAttempt: mover', () => {
 describe('planAttempt: leaver', () => {
   it('DELETEs by the target id, tolerating 404, and forgets the object and its memberships', () => {
     const { sent, result } = run(
-      input({ decision: { kind: 'delete', why: 'purged' }, desired: {}, known: inTarget('t/1', {}) }),
+      input({
+        decision: { kind: 'delete', reason: 'purged', why: 'purged' },
+        desired: {},
+        known: inTarget('t/1', {}),
+      }),
       script(failed(404)),
     );
     expect(sent).toEqual([
-      { method: 'DELETE', path: '/Users/t%2F1', logAs: 'Delete', tolerate: [404], detail: 'purged' },
+      {
+        method: 'DELETE',
+        path: '/Users/t%2F1',
+        logAs: 'Delete',
+        tolerate: [404],
+        reason: 'purged',
+        detail: 'purged',
+      },
     ]);
     expect(result).toEqual({
       kind: 'done',

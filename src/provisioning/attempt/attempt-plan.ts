@@ -36,7 +36,8 @@ export interface PlannedRequest extends ScimRequest {
   logAs?: LogAction;
   /** Statuses that answer the plan rather than fail the attempt (409 on create, 404 on an id). */
   tolerate?: number[];
-  /** The log entry's detail on success. */
+  /** The log entry's reason code and detail on success (a leaver's path and why). */
+  reason?: string;
   detail?: string;
   /** What a 2xx must carry to be usable: a ListResponse, or a resource with its id. */
   expect?: 'list' | 'resource';
@@ -93,9 +94,9 @@ export type Plan<T = PlanResult> = Generator<PlanEffect, T, ScimResult<unknown>>
 
 export function* planAttempt(input: PlanInput): Plan {
   const { decision } = input;
-  if (decision.kind === 'delete') return yield* deleteObject(input, decision.why);
+  if (decision.kind === 'delete') return yield* deleteObject(input, decision.reason, decision.why);
   if (decision.kind === 'create') return yield* createObject(input, input.known);
-  return yield* updateObject(input, decision.kind === 'disable');
+  return yield* updateObject(input, decision.kind === 'disable' ? decision : undefined);
 }
 
 /**
@@ -193,7 +194,8 @@ function* adopt(input: PlanInput, known: KnownState, found: ScimResource): Plan 
   return yield* syncMembers(input, after === 'gone' ? adopted : after);
 }
 
-function* updateObject(input: PlanInput, disabling: boolean): Plan {
+function* updateObject(input: PlanInput, leaver?: { reason: string; why: string }): Plan {
+  const disabling = leaver !== undefined;
   const known = input.known;
   let previous = known.lastSent ? (JSON.parse(known.lastSent) as FlatAttributes) : null;
   let onlyDesired = false;
@@ -209,7 +211,7 @@ function* updateObject(input: PlanInput, disabling: boolean): Plan {
     previous = flattenResource(r.body as ScimResource);
     onlyDesired = true;
   }
-  const after = yield* sendDiff(input, known, previous, { onlyDesired, disabling });
+  const after = yield* sendDiff(input, known, previous, { onlyDesired, leaver });
   if (after === 'gone') return yield* lost(known);
   return disabling ? { kind: 'done', known: after } : yield* syncMembers(input, after);
 }
@@ -223,12 +225,12 @@ function* sendDiff(
   input: PlanInput,
   known: KnownState,
   previous: FlatAttributes,
-  opts: { onlyDesired: boolean; disabling?: boolean; adopted?: boolean },
+  opts: { onlyDesired: boolean; leaver?: { reason: string; why: string }; adopted?: boolean },
 ): Plan<KnownState | 'gone'> {
   const id = known.targetObjectId!;
   const desiredFlat = flattenResource(withoutMembers(input.desired));
   const diff = diffAttributes(previous, desiredFlat, { onlyDesired: opts.onlyDesired });
-  const status = opts.disabling || desiredFlat.active === false ? 'disabled' : 'active';
+  const status = opts.leaver || desiredFlat.active === false ? 'disabled' : 'active';
   if (isEmptyDiff(diff)) {
     const unchanged = sent(id, desiredFlat, status);
     const detail = opts.adopted ? `matched ${id}; already in sync` : 'the target already has these values';
@@ -238,6 +240,8 @@ function* sendDiff(
   const logAs: LogAction =
     status === 'disabled' && diff.changed.some(([p]) => p.toLowerCase() === 'active') ? 'Disable' : 'Update';
   const path = resourcePath(input, id);
+  const logged =
+    logAs === 'Disable' && opts.leaver ? { reason: opts.leaver.reason, detail: opts.leaver.why } : {};
   const request: PlannedRequest =
     input.target.updateStyle === 'PUT' && input.objectType === 'User'
       ? {
@@ -245,6 +249,7 @@ function* sendDiff(
           path,
           body: withoutMembers(input.desired),
           logAs,
+          ...logged,
           tolerate: [404],
           expect: 'resource',
         }
@@ -253,6 +258,7 @@ function* sendDiff(
           path,
           body: patchBody(attributeOps(diff, input.target.profile)),
           logAs,
+          ...logged,
           tolerate: [404],
         };
   const r = yield send(known, request);
@@ -282,13 +288,14 @@ function* syncMembers(input: PlanInput, known: KnownState): Plan {
   return { kind: 'done', known, members: { added: add, removed: [...remove, ...gone] } };
 }
 
-function* deleteObject(input: PlanInput, why: string): Plan {
+function* deleteObject(input: PlanInput, reason: string, why: string): Plan {
   const known = input.known;
   yield send(known, {
     method: 'DELETE',
     path: resourcePath(input, known.targetObjectId!),
     logAs: 'Delete',
     tolerate: [404],
+    reason,
     detail: why,
   });
   const deleted: KnownState = {

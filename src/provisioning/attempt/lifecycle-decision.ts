@@ -14,12 +14,16 @@ export type SkipReason =
   | 'no_change'
   | 'already_deleted';
 
+/** Why an object leaves a target: each leaver path has its own reason code in the provisioning log. */
+export type LeaverReason =
+  'deleted' | 'purged' | 'disabled' | 'leave_date_reached' | 'unassigned' | 'out_of_scope';
+
 export type Decision =
   | { kind: 'skip'; reason: SkipReason; detail: string }
   | { kind: 'create' }
   | { kind: 'update' }
-  | { kind: 'disable'; why: string }
-  | { kind: 'delete'; why: string };
+  | { kind: 'disable'; reason: LeaverReason; why: string }
+  | { kind: 'delete'; reason: LeaverReason; why: string };
 
 export interface DecisionInput {
   objectType: 'User' | 'Group';
@@ -28,6 +32,10 @@ export interface DecisionInput {
   softDeleted: boolean;
   /** The directory's `active` (users). */
   active: boolean;
+  /** The user's employeeLeaveDateTime has passed. */
+  leaveDatePassed?: boolean;
+  /** In the target's scope by assignment (always true for a target that syncs all users and groups). */
+  assigned?: boolean;
   scope: { inScope: boolean; reason?: string; failures?: { attribute: string }[] };
   ignoreObject: boolean;
   /** The target's id for the object and what the engine did last. */
@@ -55,42 +63,77 @@ export function decideLifecycle(input: DecisionInput): Decision {
         'action_disabled',
         'purged from the directory, but Delete is not enabled in the mapping actions',
       );
-    return { kind: 'delete', why: 'purged from the directory after the retention window' };
+    return { kind: 'delete', reason: 'purged', why: 'purged from the directory after the retention window' };
   }
 
-  const leaving = input.softDeleted ? 'deleted' : !input.scope.inScope ? 'out_of_scope' : null;
+  const leaving = leaverReason(input);
   if (leaving) {
-    if (!inTarget) {
-      if (leaving === 'deleted')
-        return skip('not_provisioned', 'deleted in the directory; the target never had it');
-      const hire = input.scope.failures?.some((f) => /employeehiredate/i.test(f.attribute));
-      return skip(hire ? 'not_yet_hired' : 'out_of_scope', input.scope.reason ?? 'out of scope');
-    }
-    const why =
-      leaving === 'deleted'
-        ? 'deleted (soft) in the directory'
-        : `moved out of scope: ${input.scope.reason ?? 'scoping filter'}`;
-    if (leaving === 'out_of_scope' && target.skipOutOfScopeDeletions)
+    if (!inTarget) return neverProvisioned(input, leaving);
+    const why = describeLeaver(input, leaving);
+    if ((leaving === 'out_of_scope' || leaving === 'unassigned') && target.skipOutOfScopeDeletions)
       return skip('skip_out_of_scope_deletions', `${why}; the target skips out-of-scope deletions`);
     if (target.deprovisionAction === 'delete' || input.objectType === 'Group') {
       if (!actions.delete)
         return skip('action_disabled', `${why}, but Delete is not enabled in the mapping actions`);
-      return { kind: 'delete', why };
+      return { kind: 'delete', reason: leaving, why };
     }
     if (!actions.update) return skip('action_disabled', `${why}, but Update is not enabled to disable it`);
-    return { kind: 'disable', why };
+    return { kind: 'disable', reason: leaving, why };
   }
 
   if (input.ignoreObject) return skip('ignore_object_flow', 'a mapping expression reached IgnoreObjectFlow');
   if (!inTarget) {
-    if (input.objectType === 'User' && !input.active)
-      return skip(
-        'not_active',
-        'disabled in the directory and never provisioned: created when it becomes active',
-      );
     if (!actions.create) return skip('action_disabled', 'Create is not enabled in the mapping actions');
     return { kind: 'create' };
   }
   if (!actions.update) return skip('action_disabled', 'Update is not enabled in the mapping actions');
   return { kind: 'update' };
+}
+
+/** The first leaver path that applies, most definite first. */
+function leaverReason(input: DecisionInput): Exclude<LeaverReason, 'purged'> | null {
+  if (input.softDeleted) return 'deleted';
+  if (input.assigned === false) return 'unassigned';
+  if (!input.scope.inScope) return 'out_of_scope';
+  if (input.objectType === 'User' && input.leaveDatePassed) return 'leave_date_reached';
+  if (input.objectType === 'User' && !input.active) return 'disabled';
+  return null;
+}
+
+function describeLeaver(input: DecisionInput, reason: LeaverReason): string {
+  switch (reason) {
+    case 'deleted':
+      return 'deleted (soft) in the directory';
+    case 'unassigned':
+      return 'no longer assigned to this target';
+    case 'out_of_scope':
+      return `moved out of scope: ${input.scope.reason ?? 'scoping filter'}`;
+    case 'leave_date_reached':
+      return 'employeeLeaveDateTime has passed';
+    case 'disabled':
+      return 'disabled in the directory (active false)';
+    case 'purged':
+      return 'purged from the directory after the retention window';
+  }
+}
+
+/** A leaver the target never had: nothing to send, and the log says why. */
+function neverProvisioned(input: DecisionInput, reason: LeaverReason): Decision {
+  switch (reason) {
+    case 'out_of_scope': {
+      const hire = input.scope.failures?.some((f) => /employeehiredate/i.test(f.attribute));
+      return skip(hire ? 'not_yet_hired' : 'out_of_scope', input.scope.reason ?? 'out of scope');
+    }
+    case 'disabled':
+      return skip(
+        'not_active',
+        'disabled in the directory and never provisioned: created when it becomes active',
+      );
+    case 'unassigned':
+      return skip('not_provisioned', 'not assigned to this target, and the target never had it');
+    case 'leave_date_reached':
+      return skip('not_provisioned', 'employeeLeaveDateTime has passed; the target never had it');
+    default:
+      return skip('not_provisioned', 'deleted in the directory; the target never had it');
+  }
 }

@@ -8,6 +8,8 @@ import { nextDelayMs } from '../policy/retry-policy';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { AttemptReport } from './attempt.types';
 import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
+import type { AssignmentScope } from '../assignments/assignment-scope';
+import { AssignmentScopes } from '../assignments/assignment-scopes.service';
 import { AttemptExecutor } from './attempt-executor';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ObjectKey, WorkQueueRepository } from '../queue/work-queue.repository';
@@ -25,6 +27,8 @@ export interface BatchReads {
   compiled?: CompiledMappingSet;
   /** The batch's users by id; a user missing from it is gone from the directory. */
   users?: Map<string, DirectoryObject>;
+  /** The batch's objects' assignments on the target, by object id. */
+  assignments?: Map<string, AssignmentScope>;
 }
 
 /**
@@ -42,6 +46,7 @@ export class ObjectDelivery {
     private readonly queue: WorkQueueRepository,
     private readonly directory: DirectoryReader,
     private readonly mappings: MappingsService,
+    private readonly assignmentScopes: AssignmentScopes,
     private readonly metrics: ProvisioningMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -66,6 +71,7 @@ export class ObjectDelivery {
       const report = await this.executor.provisionObject(target, row, attempt, {
         compiled: batch.compiled,
         source,
+        assignment: batch.assignments?.get(row.objectId),
       });
       const now = this.clock.now();
       const retryAt =
@@ -110,6 +116,7 @@ export class ObjectDelivery {
             lastResult: 'failure',
             lastError: 'internal error; see the gateway log',
             waitingFor: row.waitingFor,
+            deprovisionHold: row.deprovisionHold,
             retryAt: new Date(
               now.getTime() + nextDelayMs(Math.min(attempt, 10), { ...BACKOFF, random: Math.random }),
             ),
@@ -130,11 +137,15 @@ export class ObjectDelivery {
   async readBatch(targetId: string, rows: ProvisionedObject[]): Promise<BatchReads> {
     try {
       const userIds = rows.filter((r) => r.objectType === 'User').map((r) => r.objectId);
-      const [compiled, users] = await Promise.all([
+      const [compiled, users, assignments] = await Promise.all([
         this.mappings.compiledFor(targetId),
         userIds.length > 0 ? this.directory.users(userIds) : undefined,
+        this.assignmentScopes.forObjects(
+          targetId,
+          rows.map((r) => ({ type: r.objectType, id: r.objectId })),
+        ),
       ]);
-      return { compiled, users };
+      return { compiled, users, assignments };
     } catch (err) {
       this.logger.warn({ msg: 'batch prefetch failed', targetId, error: String(err) });
       return {};

@@ -23,7 +23,10 @@ function flattenInto(out: FlatAttributes, prefix: string, key: string, value: un
   const path = `${prefix}${key}`;
   if (value === undefined || value === null) return;
   if (Array.isArray(value)) {
-    const typed = value.length > 0 && value.every((el) => isObject(el) && typeof el.type === 'string');
+    // One path per type, so only when no two entries share a type (two roles of one type are sent whole).
+    const types = value.map((el) => (isObject(el) && typeof el.type === 'string' ? el.type : undefined));
+    const typed =
+      value.length > 0 && types.every((t) => t !== undefined) && new Set(types).size === types.length;
     if (!typed) {
       out[path] = value;
       return;

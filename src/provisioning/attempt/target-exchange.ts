@@ -78,7 +78,8 @@ export class TargetExchange {
       details: { request: shown, response: { status: r.status, body: r.text.slice(0, EXCERPT) } },
     });
     if (outcome === 'success') {
-      if (request.logAs) this.log(request.logAs, 'Success', null, request.detail ?? null, shown, r);
+      if (request.logAs)
+        this.log(request.logAs, 'Success', request.reason ?? null, request.detail ?? null, shown, r);
       return { result: r };
     }
     const retryable = outcome === 'retryable';

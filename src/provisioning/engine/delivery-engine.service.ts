@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetsRepository } from '../targets/targets.repository';
+import { AssignmentFanOut } from '../queue/assignment-fan-out.service';
 import { JournalFanOut } from '../queue/journal-fan-out.service';
 import { isNewInTarget, ObjectDelivery } from '../attempt/object-delivery.service';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
@@ -38,6 +39,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly targets: TargetsRepository,
     private readonly fanOut: JournalFanOut,
+    private readonly assignmentFanOut: AssignmentFanOut,
     private readonly queue: WorkQueueRepository,
     private readonly delivery: ObjectDelivery,
     private readonly reconciliation: ReconciliationService,
@@ -94,6 +96,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       this.health.sync(target.id, rt.quarantine);
       await this.reconciliation.requestIfMappingChanged(target.id);
       if (rt.journalCursor < head) for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id)) > 0; i++);
+      await this.assignmentFanOut.fanOut(target.id);
       if (rt.reconcileRequested && !this.reconciling.has(target.id)) this.startReconciliation(target.id);
       await this.sweepStranded(target.id);
       if (!target.paused) await this.claimAndDeliver(target);

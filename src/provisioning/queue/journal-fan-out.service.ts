@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
-import { JournalReader } from '../../directory/journal/journal.reader';
+import { JournalReader, type JournalRow } from '../../directory/journal/journal.reader';
+import { DirectoryReader } from '../../directory/readers/directory.reader';
+import { AssignmentsRepository } from '../assignments/assignments.repository';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { execute } from '../../database/sql';
 import { WorkItem, WorkQueueRepository } from './work-queue.repository';
@@ -28,6 +30,8 @@ export class JournalFanOut {
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly journal: JournalReader,
+    private readonly directory: DirectoryReader,
+    private readonly assignments: AssignmentsRepository,
     private readonly queue: WorkQueueRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -52,20 +56,27 @@ export class JournalFanOut {
         const now = this.clock.now();
         let last = cursor;
         const items = new Map<string, WorkItem>();
-        for (const r of rows) {
-          if (r.seq !== last + 1 && now.getTime() - r.changedAt.getTime() < GAP_GRACE_MS) break;
-          last = r.seq;
-          const key = `${r.objectType}:${r.objectId}`;
+        const add = (r: JournalRow, objectType: 'User' | 'Group', objectId: string) => {
+          const key = `${objectType}:${objectId}`;
           const prev = items.get(key);
           items.set(key, {
-            objectType: r.objectType,
-            objectId: r.objectId,
+            objectType,
+            objectId,
             changeSeq: r.seq,
             requestId: r.requestId ?? prev?.requestId ?? null,
             since: prev?.since ?? r.changedAt,
           });
+        };
+        const consumed: JournalRow[] = [];
+        for (const r of rows) {
+          if (r.seq !== last + 1 && now.getTime() - r.changedAt.getTime() < GAP_GRACE_MS) break;
+          last = r.seq;
+          consumed.push(r);
+          add(r, r.objectType, r.objectId);
         }
         if (last === cursor) return 0;
+        for (const [r, userId] of await this.membersOfAssignedGroups(m, targetId, consumed))
+          add(r, 'User', userId);
         await this.queue.enqueue(m, targetId, [...items.values()], { now });
         const moved = await execute(
           m,
@@ -80,4 +91,33 @@ export class JournalFanOut {
       throw err;
     }
   }
+
+  /**
+   * Users who joined or left a group assigned to the target: they came into its scope or left it. Only the
+   * journal's membership rows of assigned groups count; a row that does not list its members (written before every
+   * id was journaled) stands for all the group's current members.
+   */
+  private async membersOfAssignedGroups(
+    m: EntityManager,
+    targetId: string,
+    rows: JournalRow[],
+  ): Promise<[JournalRow, string][]> {
+    const membership = rows.filter((r) => r.objectType === 'Group' && MEMBERSHIP.has(r.kind));
+    if (membership.length === 0 || !(await this.assignments.hasGroupAssignments(targetId, m))) return [];
+    const assigned = await this.assignments.assignedAmong(
+      m,
+      targetId,
+      membership.map((r) => r.objectId),
+    );
+    const named: [JournalRow, string][] = [];
+    for (const r of membership) {
+      if (!assigned.has(r.objectId)) continue;
+      const ids = r.memberIds ?? (await this.directory.membersOf(r.objectId)).map((member) => member.id);
+      for (const id of ids) named.push([r, id]);
+    }
+    const users = new Set(await this.directory.userIdsAmong([...new Set(named.map(([, id]) => id))]));
+    return named.filter(([, id]) => users.has(id));
+  }
 }
+
+const MEMBERSHIP = new Set(['members_added', 'members_removed']);

@@ -10,6 +10,7 @@ export type ProvisionedStatus = 'none' | 'active' | 'disabled' | 'deleted';
 @Index('ix_provisioned_object_queue', ['targetId', 'pending', 'nextAttemptAt'])
 @Index('ix_provisioned_object_waiting', ['targetId', 'waitingFor'])
 @Index('ix_provisioned_object_object', ['targetId', 'objectId'])
+@Index('ix_provisioned_object_hold', ['targetId', 'deprovisionHold'])
 export class ProvisionedObject {
   @PrimaryColumn({ name: 'target_id', type: 'varchar', length: 36 })
   targetId!: string;
@@ -71,6 +72,13 @@ export class ProvisionedObject {
 
   @Column({ name: 'lease_until', type: 'datetime', precision: 3, nullable: true })
   leaseUntil!: Date | null;
+
+  /**
+   * `held`: a disable or delete stopped by the accidental-deletion threshold, waiting for an admin to release or
+   * discard it; `released`: released, sent at the next attempt whatever the threshold says.
+   */
+  @Column({ name: 'deprovision_hold', type: 'varchar', length: 8, nullable: true })
+  deprovisionHold!: 'held' | 'released' | null;
 
   /** A directory object this one references but the target does not have yet (the manager). */
   @Column({ name: 'waiting_for', type: 'varchar', length: 36, nullable: true })

@@ -31,6 +31,8 @@ export interface ObjectOutcome {
   lastResult: 'success' | 'failure' | 'skipped';
   lastError: string | null;
   waitingFor: string | null;
+  /** `held` by the deletion threshold; `released` kept until the released disable or delete is sent. */
+  deprovisionHold?: 'held' | 'released' | null;
   /** Set: keep pending and try again then (retryable failure). */
   retryAt?: Date;
 }
@@ -47,6 +49,7 @@ const COMPLETION_COPIED = [
   'last_result',
   'last_error',
   'waiting_for',
+  'deprovision_hold',
 ];
 const COMPLETION_COLUMNS = [
   'target_id',
@@ -289,6 +292,7 @@ export class WorkQueueRepository {
         outcome.lastResult,
         outcome.lastError?.slice(0, 500) ?? null,
         outcome.waitingFor,
+        outcome.deprovisionHold ?? null,
         toDbDateText(at),
       );
       return i === 0 ? `SELECT ${COMPLETION_COLUMNS.map((c) => `? AS ${c}`).join(', ')}` : COMPLETION_ROW;
@@ -313,6 +317,34 @@ export class WorkQueueRepository {
       ? `UPDATE provisioned_object po JOIN ${values} ON ${match} SET ${sets}`
       : `UPDATE provisioned_object AS po SET ${sets} FROM ${values} WHERE ${match}`;
     await this.write(sql, params);
+  }
+
+  /** Held disables and deletes are sent: due now, past the deletion threshold. Returns how many. */
+  releaseHeld(targetId: string, now: Date): Promise<number> {
+    const text = toDbDateText(now);
+    return this.write(
+      `UPDATE provisioned_object SET deprovision_hold = 'released', pending = 1, generation = generation + 1,
+              pending_since = ?, attempts = 0, next_attempt_at = NULL, updated_at = ?
+        WHERE target_id = ? AND deprovision_hold = 'held'`,
+      [text, text, targetId],
+    );
+  }
+
+  /** Held disables and deletes are dropped: the accounts stay as they are in the target. Returns how many. */
+  discardHeld(targetId: string, now: Date): Promise<number> {
+    return this.write(
+      `UPDATE provisioned_object SET deprovision_hold = NULL, updated_at = ?
+        WHERE target_id = ? AND deprovision_hold = 'held'`,
+      [toDbDateText(now), targetId],
+    );
+  }
+
+  async countHeld(targetId: string): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number | string }[]>(
+      `SELECT COUNT(*) AS n FROM provisioned_object WHERE target_id = ? AND deprovision_hold = 'held'`,
+      [targetId],
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** Objects waiting for one of `objectIds` to exist in the target (their manager) become pending again. */

@@ -7,6 +7,9 @@ export type UpdateStyle = (typeof UPDATE_STYLES)[number];
 export const DEPROVISION_ACTIONS = ['disable', 'delete'] as const;
 export type DeprovisionAction = (typeof DEPROVISION_ACTIONS)[number];
 export const AUTH_TYPES = ['bearer', 'oauth2'] as const;
+/** Entra's provisioning scope: "Sync only assigned users and groups" or "Sync all users and groups". */
+export const TARGET_SCOPES = ['assigned', 'all'] as const;
+export type TargetScope = (typeof TARGET_SCOPES)[number];
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 /** A downstream SCIM app the gateway provisions. Its secret is an AES-256-GCM envelope (SecretBox), never returned. */
@@ -50,6 +53,10 @@ export class ProvisioningTarget {
   @Column({ name: 'update_style', type: 'varchar', length: 8 })
   updateStyle!: UpdateStyle;
 
+  /** Who is provisioned: assigned users and groups only, or everyone (scoping filters narrow either). */
+  @Column({ type: 'varchar', length: 8 })
+  scope!: TargetScope;
+
   @Column({ name: 'provision_groups', type: 'boolean' })
   provisionGroups!: boolean;
 
@@ -60,9 +67,15 @@ export class ProvisioningTarget {
   @Column({ name: 'skip_out_of_scope_deletions', type: 'boolean' })
   skipOutOfScopeDeletions!: boolean;
 
-  /** Most disables and deletes one reconciliation may send; null for no limit (Entra's accidental-deletion threshold). */
+  /**
+   * Most disables and deletes sent within `deletionWindowMinutes`, incremental work and reconciliations alike; null
+   * for no limit (Entra's accidental-deletion threshold). Beyond it they are held for an admin to release.
+   */
   @Column({ name: 'deletion_threshold', type: 'integer', nullable: true })
   deletionThreshold!: number | null;
+
+  @Column({ name: 'deletion_window_minutes', type: 'integer' })
+  deletionWindowMinutes!: number;
 
   @Column({ type: 'integer' })
   concurrency!: number;

@@ -56,6 +56,24 @@ export class TargetOperationsService {
     return { released, objectsRetried: await this.queue.retryNow(id) };
   }
 
+  /** The disables and deletes the deletion threshold held are sent now, past the threshold. */
+  async releaseDeletions(id: string): Promise<{ released: number }> {
+    await this.targetsService.requireTarget(id);
+    const now = this.clock.now();
+    const released = await this.queue.releaseHeld(id, now);
+    await this.targets.holdDeletions(id, null, now);
+    return { released };
+  }
+
+  /** The held disables and deletes are dropped: those accounts stay as they are in the target. */
+  async discardDeletions(id: string): Promise<{ discarded: number }> {
+    await this.targetsService.requireTarget(id);
+    const now = this.clock.now();
+    const discarded = await this.queue.discardHeld(id, now);
+    await this.targets.holdDeletions(id, null, now);
+    return { discarded };
+  }
+
   /** Provision one object now, synchronously, and return every step (Entra's provision on demand). */
   async provisionOnDemand(id: string, ref: { userId?: string; groupId?: string }): Promise<OnDemandResult> {
     if ((ref.userId === undefined) === (ref.groupId === undefined))

@@ -27,11 +27,7 @@ export class TargetRuntime {
   @Column({ name: 'last_reconcile_summary', type: 'text', nullable: true })
   lastReconcileSummary!: string | null;
 
-  /** Disables and deletes sent by the reconciliation in progress, against the threshold. */
-  @Column({ name: 'reconcile_deprovisions', type: 'integer' })
-  reconcileDeprovisions!: number;
-
-  /** Set when the accidental-deletion threshold stopped a reconciliation: what was held and why. */
+  /** Set while the accidental-deletion threshold holds disables and deletes: what and why, in words. */
   @Column({ name: 'deletion_hold', type: 'varchar', length: 500, nullable: true })
   deletionHold!: string | null;
 

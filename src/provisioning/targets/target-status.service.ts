@@ -23,8 +23,9 @@ export interface TargetStatus {
     next: string | null;
     requested: boolean;
     summary: unknown;
-    deletionHold: string | null;
   };
+  /** Disables and deletes held by the accidental-deletion threshold, and why, in words. */
+  deletions: { held: number; reason: string | null; threshold: number | null; windowMinutes: number };
   totals: Record<string, Record<string, number>>;
 }
 
@@ -51,9 +52,10 @@ export class TargetStatusService {
 
   async describeTarget(id: string): Promise<TargetStatus> {
     const target = await this.targetsService.requireTarget(id);
-    const [rt, pending, head, lastRequest, lastSuccess, totals] = await Promise.all([
+    const [rt, pending, held, head, lastRequest, lastSuccess, totals] = await Promise.all([
       this.targets.findRuntime(id),
       this.queue.pendingSummary(id),
+      this.queue.countHeld(id),
       this.fanOut.journalHead(),
       this.logs.latest(id, 'request'),
       this.logs.latest(id, 'success'),
@@ -69,7 +71,9 @@ export class TargetStatusService {
           ? 'paused by an operator'
           : q
             ? q.reason
-            : (rt?.deletionHold ?? null);
+            : held > 0
+              ? (rt?.deletionHold ?? `${held} disables and deletes held by the accidental-deletion threshold`)
+              : null;
     const last = rt?.lastReconcileAt ?? null;
     const byAction: Record<string, Record<string, number>> = {};
     for (const t of totals) (byAction[t.action] ??= {})[t.status] = t.n;
@@ -100,7 +104,12 @@ export class TargetStatusService {
         next: new Date((last?.getTime() ?? now) + target.reconcileIntervalMinutes * 60_000).toISOString(),
         requested: rt?.reconcileRequested ?? false,
         summary: rt?.lastReconcileSummary ? (JSON.parse(rt.lastReconcileSummary) as unknown) : null,
-        deletionHold: rt?.deletionHold ?? null,
+      },
+      deletions: {
+        held,
+        reason: held > 0 ? (rt?.deletionHold ?? null) : null,
+        threshold: target.deletionThreshold,
+        windowMinutes: target.deletionWindowMinutes,
       },
       totals: byAction,
     };

@@ -3,6 +3,7 @@ import type {
   CompatibilityProfile,
   DeprovisionAction,
   ProvisioningTarget,
+  TargetScope,
   UpdateStyle,
 } from './provisioning-target.entity';
 
@@ -17,12 +18,14 @@ export interface TargetAuthInput {
 
 export interface TargetSettingsInput {
   enabled?: boolean;
+  scope?: TargetScope;
   profile?: CompatibilityProfile;
   updateStyle?: UpdateStyle;
   provisionGroups?: boolean;
   deprovisionAction?: DeprovisionAction;
   skipOutOfScopeDeletions?: boolean;
   deletionThreshold?: number | null;
+  deletionWindowMinutes?: number;
   concurrency?: number;
   requestsPerSecond?: number;
   timeoutMs?: number;
@@ -43,12 +46,14 @@ export interface TargetView {
   auth: { type: AuthType; tokenUrl?: string; clientId?: string; scope?: string; secretSet: true };
   enabled: boolean;
   paused: boolean;
+  scope: TargetScope;
   profile: CompatibilityProfile;
   updateStyle: UpdateStyle;
   provisionGroups: boolean;
   deprovisionAction: DeprovisionAction;
   skipOutOfScopeDeletions: boolean;
   deletionThreshold: number | null;
+  deletionWindowMinutes: number;
   concurrency: number;
   requestsPerSecond: number;
   timeoutMs: number;
@@ -74,12 +79,14 @@ export function toTargetView(t: ProvisioningTarget): TargetView {
           },
     enabled: t.enabled,
     paused: t.paused,
+    scope: t.scope,
     profile: t.profile,
     updateStyle: t.updateStyle,
     provisionGroups: t.provisionGroups,
     deprovisionAction: t.deprovisionAction,
     skipOutOfScopeDeletions: t.skipOutOfScopeDeletions,
     deletionThreshold: t.deletionThreshold,
+    deletionWindowMinutes: t.deletionWindowMinutes,
     concurrency: t.concurrency,
     requestsPerSecond: t.requestsPerSecond,
     timeoutMs: t.timeoutMs,

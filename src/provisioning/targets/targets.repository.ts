@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { toDbDateText } from '../../database/db-values';
+import { execute, forUpdate } from '../../database/sql';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { ProvisionedMembership } from '../queue/provisioned-membership.entity';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ProvisioningTarget } from './provisioning-target.entity';
+import { DeprovisionEvent } from './deprovision-event.entity';
 import { TargetRuntime } from './target-runtime.entity';
 
 /** Storage of targets and their runtime rows. */
@@ -44,20 +46,33 @@ export class TargetsRepository {
     await this.tx.run((m) => m.update(TargetRuntime, { targetId: id }, changes));
   }
 
-  /** Counts one disable/delete of the running reconciliation; false once the threshold is reached. */
-  async countDeprovision(id: string, threshold: number | null): Promise<boolean> {
-    if (threshold === null) return true;
+  /**
+   * Takes one disable or delete from the target's budget: allowed while fewer than `threshold` were sent in the last
+   * `windowMs`, and then recorded. The runtime row is locked first, so processes sharing MySQL count one budget.
+   */
+  async takeDeprovision(
+    id: string,
+    threshold: number,
+    windowMs: number,
+    now: Date,
+  ): Promise<{ allowed: boolean; sent: number }> {
     return this.tx.run(async (m) => {
-      const result = (await m.queryRunner!.query(
-        'UPDATE target_runtime SET reconcile_deprovisions = reconcile_deprovisions + 1 WHERE target_id = ? AND reconcile_deprovisions < ?',
-        [id, threshold],
-        true,
-      )) as { affected?: number };
-      return (result.affected ?? 0) > 0;
+      await m.query(`SELECT target_id FROM target_runtime WHERE target_id = ?${forUpdate(m)}`, [id]);
+      const since = toDbDateText(new Date(now.getTime() - windowMs));
+      await execute(m, 'DELETE FROM deprovision_event WHERE target_id = ? AND at <= ?', [id, since]);
+      const [row] = await m.query<{ n: number | string }[]>(
+        'SELECT COUNT(*) AS n FROM deprovision_event WHERE target_id = ?',
+        [id],
+      );
+      const sent = Number(row?.n ?? 0);
+      if (sent >= threshold) return { allowed: false, sent };
+      await m.insert(DeprovisionEvent, { targetId: id, at: now });
+      return { allowed: true, sent: sent + 1 };
     });
   }
 
-  async holdDeletions(id: string, reason: string, at: Date): Promise<void> {
+  /** Says, in words, that the threshold holds disables and deletes; null once they are released or discarded. */
+  async holdDeletions(id: string, reason: string | null, at: Date): Promise<void> {
     await this.updateRuntime(id, { deletionHold: reason, updatedAt: at });
   }
 
@@ -65,7 +80,7 @@ export class TargetsRepository {
   async takeReconcileRequest(id: string, at: Date): Promise<boolean> {
     return this.tx.run(async (m) => {
       const result = (await m.queryRunner!.query(
-        'UPDATE target_runtime SET reconcile_requested = 0, reconcile_deprovisions = 0, deletion_hold = NULL, last_reconcile_at = ?, updated_at = ? WHERE target_id = ? AND reconcile_requested = 1',
+        'UPDATE target_runtime SET reconcile_requested = 0, last_reconcile_at = ?, updated_at = ? WHERE target_id = ? AND reconcile_requested = 1',
         [toDbDateText(at), toDbDateText(at), id],
         true,
       )) as { affected?: number };
@@ -81,6 +96,7 @@ export class TargetsRepository {
    */
   async remove(manager: EntityManager, id: string): Promise<boolean> {
     await manager.delete(TargetRuntime, { targetId: id });
+    await manager.delete(DeprovisionEvent, { targetId: id });
     await manager.delete(ProvisionedMembership, { targetId: id });
     await manager.delete(ProvisionedObject, { targetId: id });
     const result = await manager.delete(ProvisioningTarget, { id });

@@ -8,6 +8,8 @@ import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { JournalReader } from '../../directory/journal/journal.reader';
 import { MappingsService } from '../../mapping/mappings.service';
+import { AssignmentsRepository } from '../assignments/assignments.repository';
+import { AssignmentsService } from '../assignments/assignments.service';
 import { assertTargetUrl, ConnectionVerdict } from '../client';
 import { SecretBox } from '../secrets/secret-box';
 import { ProvisioningTarget } from './provisioning-target.entity';
@@ -23,6 +25,7 @@ export class TargetsService {
     private readonly clients: TargetClients,
     private readonly mappings: MappingsService,
     private readonly journal: JournalReader,
+    private readonly assignments: AssignmentsRepository,
     private readonly secrets: SecretBox,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -42,12 +45,15 @@ export class TargetsService {
       ...this.authColumns(id, input.auth),
       enabled: input.enabled ?? true,
       paused: false,
+      // Entra's default for a new app: only assigned users and groups.
+      scope: input.scope ?? 'assigned',
       profile: input.profile ?? 'entra',
       updateStyle: input.updateStyle ?? 'PATCH',
       provisionGroups: input.provisionGroups ?? true,
       deprovisionAction: input.deprovisionAction ?? 'disable',
       skipOutOfScopeDeletions: input.skipOutOfScopeDeletions ?? false,
       deletionThreshold: input.deletionThreshold ?? null,
+      deletionWindowMinutes: input.deletionWindowMinutes ?? 60,
       concurrency: input.concurrency ?? 8,
       requestsPerSecond: input.requestsPerSecond ?? 25,
       timeoutMs: input.timeoutMs ?? 30_000,
@@ -60,6 +66,7 @@ export class TargetsService {
     await this.tx
       .run(async (manager) => {
         const head = await this.journal.head(manager);
+        await this.assignments.insertRole(manager, AssignmentsService.defaultRole(id, now));
         await this.targets.insert(manager, target, {
           targetId: id,
           journalCursor: head,
@@ -67,7 +74,6 @@ export class TargetsService {
           reconcileRequested: true,
           lastReconcileAt: null,
           lastReconcileSummary: null,
-          reconcileDeprovisions: 0,
           deletionHold: null,
           updatedAt: now,
         });
@@ -96,12 +102,14 @@ export class TargetsService {
     for (const key of [
       'name',
       'enabled',
+      'scope',
       'profile',
       'updateStyle',
       'provisionGroups',
       'deprovisionAction',
       'skipOutOfScopeDeletions',
       'deletionThreshold',
+      'deletionWindowMinutes',
       'concurrency',
       'requestsPerSecond',
       'timeoutMs',
@@ -115,6 +123,9 @@ export class TargetsService {
     changes.updatedAt = this.clock.now();
     await this.targets.update(id, changes).catch(rethrowDuplicateName);
     this.clients.forget(id);
+    // Who is in scope changed: every object is evaluated again, like a saved mapping (Entra restarts the cycle).
+    if (input.scope !== undefined && input.scope !== current.scope)
+      await this.targets.updateRuntime(id, { reconcileRequested: true, updatedAt: this.clock.now() });
     return this.getTarget(id);
   }
 
@@ -122,6 +133,7 @@ export class TargetsService {
     const removed = await this.tx.run(async (manager) => {
       if (!(await this.targets.remove(manager, id))) return false;
       await this.mappings.removeMappingSet(manager, id);
+      await this.assignments.removeTarget(manager, id);
       return true;
     });
     if (!removed) throw new NotFoundError(`Target ${id} not found`);

@@ -4,6 +4,7 @@ import { CreateImportTables1795327254163 } from './1795327254163-create-import-t
 import { AddSchemaExtensionsAndTokenOptions1795327676755 } from './1795327676755-add-schema-extensions-and-token-options';
 import { CreateProvisioningTables1795327648434 } from './1795327648434-create-provisioning-tables';
 import { AddUserEmploymentDates1795333229320 } from './1795333229320-add-user-employment-dates';
+import { AddAssignments1796379722799 } from './1796379722799-add-assignments';
 
 /** Applied in this order; each file has a twin of the same name in ../mysql (checked in CI). */
 export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
@@ -13,4 +14,5 @@ export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
   CreateProvisioningTables1795327648434,
   AddSchemaExtensionsAndTokenOptions1795327676755,
   AddUserEmploymentDates1795333229320,
+  AddAssignments1796379722799,
 ];

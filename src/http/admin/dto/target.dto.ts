@@ -16,10 +16,12 @@ import {
   AUTH_TYPES,
   COMPATIBILITY_PROFILES,
   DEPROVISION_ACTIONS,
+  TARGET_SCOPES,
   UPDATE_STYLES,
   type AuthType,
   type CompatibilityProfile,
   type DeprovisionAction,
+  type TargetScope,
   type UpdateStyle,
 } from '../../../provisioning/targets/provisioning-target.entity';
 
@@ -66,6 +68,15 @@ export class TargetSettingsDto {
   @IsBoolean()
   enabled?: boolean;
 
+  @ApiPropertyOptional({
+    enum: TARGET_SCOPES,
+    default: 'assigned',
+    description: "assigned: only users and groups assigned to the target (Entra's default); all: everyone",
+  })
+  @IsOptional()
+  @IsIn(TARGET_SCOPES)
+  scope?: TargetScope;
+
   @ApiPropertyOptional({ enum: COMPATIBILITY_PROFILES, default: 'entra' })
   @IsOptional()
   @IsIn(COMPATIBILITY_PROFILES)
@@ -92,7 +103,8 @@ export class TargetSettingsDto {
   skipOutOfScopeDeletions?: boolean;
 
   @ApiPropertyOptional({
-    description: 'Most disables/deletes one reconciliation may send; null: no limit',
+    description:
+      'Most disables and deletes sent within deletionWindowMinutes (incremental and reconciliation alike); the rest are held for release. null: no limit',
     nullable: true,
   })
   @IsOptional()
@@ -100,6 +112,16 @@ export class TargetSettingsDto {
   @Min(1)
   @Max(1_000_000)
   deletionThreshold?: number | null;
+
+  @ApiPropertyOptional({
+    default: 60,
+    description: 'The rolling window the deletion threshold counts disables and deletes over, in minutes',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_080)
+  deletionWindowMinutes?: number;
 
   @ApiPropertyOptional({ default: 8 })
   @IsOptional()

@@ -1,3 +1,4 @@
+import type { RoleAssignment } from '../attribute-resolver';
 import { FALSE, TRUE, bool } from '../value';
 import {
   IGNORE_ATTRIBUTE,
@@ -148,17 +149,23 @@ export function logicFunctions(condition: ConditionCompiler): FunctionDef[] {
       },
     },
     {
-      // Our directory has no app role assignments; the SCIM `roles` attribute (alias appRoleAssignments) stands in.
+      // CAA: one role's value, for `roles[primary eq "True"].value`; "no guarantee which role" (we take the first
+      // by display name). Without assignments (a document preview) the document's SCIM `roles` stand in.
       name: 'SingleAppRoleAssignment',
       params: ['appRoleAssignments'],
       minArgs: 1,
       maxArgs: 1,
       compile([arg]) {
         const run = arg.run;
-        return (env) => scalar(run(env));
+        return (env) => {
+          const roles = env.source.appRoleAssignments;
+          return roles ? (roles[0]?.value ?? null) : scalar(run(env));
+        };
       },
     },
     {
+      // CAA: every role as a SCIM `roles` entry, primary false. Each entry is its JSON object text, which the
+      // target writer of a multi-valued complex attribute (`roles`) writes as that object.
       name: 'AppRoleAssignmentsComplex',
       params: ['appRoleAssignments'],
       minArgs: 1,
@@ -166,10 +173,22 @@ export function logicFunctions(condition: ConditionCompiler): FunctionDef[] {
       compile([arg]) {
         const run = arg.run;
         return (env) => {
+          const roles = env.source.appRoleAssignments;
+          if (roles) return roles.map(roleEntry);
           const v = run(env);
           return v === null || Array.isArray(v) ? v : [v];
         };
       },
     },
   ];
+}
+
+/** A SCIM `roles` entry as Entra's AppRoleAssignmentsComplex sends it (entra-outbound-scim.md, Roles). */
+function roleEntry(role: RoleAssignment): string {
+  return JSON.stringify({
+    primary: false,
+    type: 'WindowsAzureActiveDirectoryRole',
+    display: role.displayName,
+    value: role.value,
+  });
 }

@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../../auth/scopes.decorator';
+import {
+  AppRoleView,
+  AssignmentPage,
+  AssignmentsService,
+  AssignmentView,
+} from '../../provisioning/assignments/assignments.service';
+import {
+  AppRoleDto,
+  AssignDto,
+  AssignmentQueryDto,
+  BulkAssignmentDto,
+  TargetAssignmentParams,
+  TargetRoleParams,
+  UpdateAppRoleDto,
+} from './dto/assignment.dto';
+import { MappingTargetParams } from './dto/mapping-target.dto';
+import { KnownTargetPipe } from './known-target.pipe';
+
+/** The route's target, well-formed and registered (404 otherwise). */
+const Target = () => Param(KnownTargetPipe);
+
+/** Entra's "Users and groups" and "App roles" of an enterprise app, per target. */
+@ApiTags('assignments')
+@ApiBearerAuth()
+@Scopes('admin')
+@Controller('admin/v1/targets/:id')
+export class AssignmentsController {
+  constructor(private readonly assignments: AssignmentsService) {}
+
+  @Get('app-roles')
+  listRoles(@Target() { id }: MappingTargetParams): Promise<AppRoleView[]> {
+    return this.assignments.listRoles(id);
+  }
+
+  @Post('app-roles')
+  createRole(@Target() { id }: MappingTargetParams, @Body() dto: AppRoleDto): Promise<AppRoleView> {
+    return this.assignments.createRole(id, dto);
+  }
+
+  @Patch('app-roles/:roleId')
+  changeRole(
+    @Target() { id, roleId }: TargetRoleParams,
+    @Body() dto: UpdateAppRoleDto,
+  ): Promise<AppRoleView> {
+    return this.assignments.changeRole(id, roleId, dto);
+  }
+
+  /** 409 while assignments use the role. */
+  @Delete('app-roles/:roleId')
+  @HttpCode(204)
+  deleteRole(@Target() { id, roleId }: TargetRoleParams): Promise<void> {
+    return this.assignments.deleteRole(id, roleId);
+  }
+
+  @Get('assignments')
+  list(@Target() { id }: MappingTargetParams, @Query() query: AssignmentQueryDto): Promise<AssignmentPage> {
+    return this.assignments.listAssignments(id, query);
+  }
+
+  /** 400 naming the principal when it is not a live user or group, or the role not one of the target's. */
+  @Post('assignments')
+  assign(@Target() { id }: MappingTargetParams, @Body() dto: AssignDto): Promise<AssignmentView> {
+    return this.assignments.assign(id, dto);
+  }
+
+  /** All or nothing: any refused principal answers 400 naming each, and nothing is written. */
+  @Post('assignments/bulk')
+  @HttpCode(200)
+  assignMany(
+    @Target() { id }: MappingTargetParams,
+    @Body() dto: BulkAssignmentDto,
+  ): Promise<{ assigned: number; alreadyAssigned: number }> {
+    return this.assignments.assignMany(id, dto);
+  }
+
+  @Post('assignments/bulk-remove')
+  @HttpCode(200)
+  unassignMany(
+    @Target() { id }: MappingTargetParams,
+    @Body() dto: BulkAssignmentDto,
+  ): Promise<{ removed: number }> {
+    return this.assignments.unassignMany(id, dto);
+  }
+
+  @Delete('assignments/:assignmentId')
+  @HttpCode(204)
+  unassign(@Target() { id, assignmentId }: TargetAssignmentParams): Promise<void> {
+    return this.assignments.unassign(id, assignmentId);
+  }
+}

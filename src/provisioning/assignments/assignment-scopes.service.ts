@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { DirectoryReader } from '../../directory/readers/directory.reader';
+import { AssignmentScope, resolveAssignmentScope } from './assignment-scope';
+import { AssignmentsRepository } from './assignments.repository';
+
+/** Reads what `resolveAssignmentScope` needs for a batch of objects of one target: groups, assignments, roles. */
+@Injectable()
+export class AssignmentScopes {
+  constructor(
+    private readonly repo: AssignmentsRepository,
+    private readonly directory: DirectoryReader,
+  ) {}
+
+  async forObjects(
+    targetId: string,
+    objects: { type: 'User' | 'Group'; id: string }[],
+  ): Promise<Map<string, AssignmentScope>> {
+    const userIds = objects.filter((o) => o.type === 'User').map((o) => o.id);
+    const groupsOf =
+      userIds.length > 0 ? await this.directory.groupsByMember(userIds) : new Map<string, string[]>();
+    const principals = [...objects.map((o) => o.id), ...[...groupsOf.values()].flat()];
+    const [assignments, roles] = await Promise.all([
+      this.repo.forPrincipals(targetId, principals),
+      this.repo.listRoles(targetId),
+    ]);
+    const roleMap = new Map(
+      roles.map((r) => [r.id, { id: r.id, value: r.value, displayName: r.displayName }]),
+    );
+    return new Map(
+      objects.map((o) => [
+        o.id,
+        resolveAssignmentScope(
+          o.id,
+          o.type === 'User' ? (groupsOf.get(o.id) ?? []) : [],
+          assignments,
+          roleMap,
+        ),
+      ]),
+    );
+  }
+}
