@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run demo: the gateway on a temporary embedded database, two small demo apps (fake SCIM targets) on localhost,
-// a joiner, a mover and a leaver from scripts/demo-hr.json, and what each app received. Runs in well under 30 s.
+// joiners, a mover and leavers from scripts/demo-hr.json (Chat provisions only the members of its assigned group:
+// a joiner by joining the group, a leaver by leaving it), and what each app received. Runs in well under 30 s.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -69,7 +70,7 @@ async function main() {
 
     const chatTarget = await admin('POST', '/targets', {
       name: 'Chat',
-      scope: 'all',
+      scope: 'assigned',
       baseUrl: chat.url,
       auth: { type: 'bearer', token: 'chat-secret-token' },
       profile: 'entra',
@@ -88,8 +89,17 @@ async function main() {
       { clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Engineering' }] },
     ];
     await admin('PUT', `/targets/${wikiTarget.id}/mappings`, wikiMapping);
+    const chatGroup = await scim('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Chat users',
+    });
+    await admin('POST', `/targets/${chatTarget.id}/assignments`, {
+      principalType: 'Group',
+      principalId: chatGroup.id,
+    });
     console.log(
-      'registered Chat (Entra profile, disables leavers) and Engineering wiki (RFC profile, deletes leavers, scope: department EQUALS Engineering)\n',
+      'registered Chat (Entra profile, disables leavers, only assigned users: the group "Chat users" is assigned) and\n' +
+        'Engineering wiki (RFC profile, deletes leavers, all users in scope: department EQUALS Engineering)\n',
     );
 
     const ids = new Map();
@@ -114,6 +124,13 @@ async function main() {
     }
     await settle(admin, [chatTarget.id, wikiTarget.id]);
 
+    console.log('HR puts the joiners in the group "Chat users" (joiners in Chat by group membership)');
+    await scim('PATCH', `/Groups/${chatGroup.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'add', path: 'members', value: [...ids.values()].map((value) => ({ value })) }],
+    });
+    await settle(admin, [chatTarget.id, wikiTarget.id]);
+
     console.log("HR pushes the mover (new title, department Sales: out of the wiki's scope)");
     await scim('PATCH', `/Users/${ids.get(hr.mover.employeeNumber)}`, {
       schemas: [PATCH],
@@ -121,6 +138,13 @@ async function main() {
         { op: 'replace', path: 'title', value: hr.mover.title },
         { op: 'replace', path: `${ENT}:department`, value: hr.mover.department },
       ],
+    });
+    await settle(admin, [chatTarget.id, wikiTarget.id]);
+
+    console.log('HR takes the mover out of "Chat users" (a leaver in Chat: unassigned)');
+    await scim('PATCH', `/Groups/${chatGroup.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'remove', path: `members[value eq "${ids.get(hr.mover.employeeNumber)}"]` }],
     });
     await settle(admin, [chatTarget.id, wikiTarget.id]);
 
@@ -147,12 +171,17 @@ async function main() {
         }\n`,
       );
     }
-    const logs = await admin('GET', `/provisioning-logs?targetId=${wikiTarget.id}&limit=20`);
-    console.log('── provisioning log of the wiki (newest first) ──');
-    for (const e of logs.entries)
-      console.log(
-        `  ${e.action.padEnd(7)} ${e.status.padEnd(8)} ${e.reason ?? ''} ${e.detail ?? ''}`.trimEnd(),
-      );
+    for (const [label, target] of [
+      ['Chat', chatTarget],
+      ['the wiki', wikiTarget],
+    ]) {
+      const logs = await admin('GET', `/provisioning-logs?targetId=${target.id}&limit=20`);
+      console.log(`── provisioning log of ${label} (newest first) ──`);
+      for (const e of logs.entries)
+        console.log(
+          `  ${e.action.padEnd(7)} ${e.status.padEnd(8)} ${e.reason ?? ''} ${e.detail ?? ''}`.trimEnd(),
+        );
+    }
     console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     gw.kill('SIGTERM');

@@ -92,6 +92,100 @@ async function countUsers(target) {
   return (await res.json()).totalResults;
 }
 
+/** Every user's id, through cursor paging. */
+async function userIds(gw) {
+  const ids = [];
+  for (let cursor = ''; cursor !== undefined;) {
+    const page = await api(
+      gw,
+      'GET',
+      `/scim/v2/Users?count=1000&attributes=id&cursor=${encodeURIComponent(cursor)}`,
+    );
+    ids.push(...page.Resources.map((r) => r.id));
+    cursor = page.nextCursor;
+  }
+  return ids;
+}
+
+/**
+ * Assignments at scale: one group holding every user is assigned to a new assigned-only target (all provisioned:
+ * users/s), then unassigned with a deletion threshold of 500: how long until the threshold holds the rest, and
+ * how many disables went out before it did.
+ */
+async function benchAssignment(gw, startFakeScimTarget, auth, total) {
+  const target = await startFakeScimTarget({ recordRequests: false });
+  try {
+    const ids = await userIds(gw);
+    const group = await api(gw, 'POST', '/scim/v2/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'everyone',
+    });
+    for (let i = 0; i < ids.length; i += 1000)
+      await api(gw, 'PATCH', `/scim/v2/Groups/${group.id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'add', path: 'members', value: ids.slice(i, i + 1000).map((value) => ({ value })) },
+        ],
+      });
+    const app = await api(gw, 'POST', '/admin/v1/targets', {
+      name: 'assigned',
+      scope: 'assigned',
+      baseUrl: target.url,
+      auth,
+      provisionGroups: false,
+      deletionThreshold: 500,
+      concurrency: 32,
+      requestsPerSecond: 10000,
+    });
+    // The new target's initial reconciliation finds nothing assigned: wait for it to be over.
+    for (;;) {
+      const s = await api(gw, 'GET', `/admin/v1/targets/${app.id}/status`);
+      if (!s.reconciliation.requested && s.pending.objects === 0) break;
+      await sleep(100);
+    }
+    const started = Date.now();
+    const assignment = await api(gw, 'POST', `/admin/v1/targets/${app.id}/assignments`, {
+      principalType: 'Group',
+      principalId: group.id,
+    });
+    for (let last = -1, stalled = 0; ;) {
+      const n = await countUsers(target);
+      if (n >= total) break;
+      stalled = n === last ? stalled + 1 : 0;
+      if (stalled > 240) throw new Error(`assignment stalled at ${n} of ${total} users`);
+      last = n;
+      await sleep(250);
+    }
+    const assignSeconds = (Date.now() - started) / 1000;
+
+    const unassigned = Date.now();
+    await api(gw, 'DELETE', `/admin/v1/targets/${app.id}/assignments/${assignment.id}`);
+    let heldAfterMs = null;
+    let allHeldAfterMs = null;
+    for (const deadline = Date.now() + 300_000; Date.now() < deadline && allHeldAfterMs === null;) {
+      const s = await api(gw, 'GET', `/admin/v1/targets/${app.id}/status`);
+      if (heldAfterMs === null && s.deletions.held > 0) heldAfterMs = Date.now() - unassigned;
+      if (s.deletions.held >= total - 500) allHeldAfterMs = Date.now() - unassigned;
+      else await sleep(50);
+    }
+    const disabled = (
+      await fetch(`${target.url}/Users?filter=${encodeURIComponent('active eq false')}&count=0`)
+        .then((r) => r.json())
+        .catch(() => ({ totalResults: null }))
+    ).totalResults;
+    return {
+      assignUsers: total,
+      assignSeconds,
+      assignRate: total / assignSeconds,
+      heldAfterMs,
+      allHeldAfterMs,
+      disabledBeforeHold: disabled,
+    };
+  } finally {
+    await target.close();
+  }
+}
+
 /**
  * On a fresh gateway: (1) HR push → target received latency at a steady `rate` of new users per second, (2) initial
  * sync of `users` users to a newly registered target. Returns the figures and the gateway's peak RSS.
@@ -153,7 +247,9 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
       await sleep(250);
     }
     const syncSeconds = (Date.now() - started) / 1000;
+    const assignment = await benchAssignment(gw, startFakeScimTarget, auth, total);
     return {
+      ...assignment,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       delivered: latencies.length,

@@ -101,6 +101,11 @@ export class MappingsService {
     }
   }
 
+  /** A proposed set, validated and compiled as a save would, without saving it (the impact preview). */
+  compileProposal(input: MappingSet): CompiledMappingSet {
+    return this.compile(JSON.parse(JSON.stringify(input)) as MappingSet);
+  }
+
   /** The provisioning engine's entry: compiled once per stored version, never re-parsed. */
   async compiledFor(targetId: string): Promise<CompiledMappingSet> {
     const version = (await this.mappings.versionOf(targetId)) ?? 0;

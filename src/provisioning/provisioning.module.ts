@@ -28,6 +28,7 @@ import { AssignmentScopes } from './assignments/assignment-scopes.service';
 import { AssignmentsRepository } from './assignments/assignments.repository';
 import { AssignmentsService } from './assignments/assignments.service';
 import { AssignmentFanOut } from './queue/assignment-fan-out.service';
+import { ImpactPreviewService } from './sync/impact-preview.service';
 import { MappingTrialsService } from './targets/mapping-trials.service';
 import { TargetsService } from './targets/targets.service';
 
@@ -56,6 +57,7 @@ import { TargetsService } from './targets/targets.service';
     AssignmentsService,
     AssignmentScopes,
     AssignmentFanOut,
+    ImpactPreviewService,
     WorkQueueRepository,
     ProvisionedMembershipsRepository,
     JournalFanOut,
@@ -79,6 +81,7 @@ import { TargetsService } from './targets/targets.service';
     TargetsService,
     MappingTrialsService,
     AssignmentsService,
+    ImpactPreviewService,
     TargetOperationsService,
     TargetStatusService,
     ProvisioningLogsService,

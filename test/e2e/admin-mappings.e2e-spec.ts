@@ -51,6 +51,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
           baseUrl: 'http://127.0.0.1:9/scim',
           auth: { type: 'bearer', token: 'tok-0123456789' },
           enabled: false,
+          scope: 'all',
         })
         .expect(201);
       target[name] = (res.body as { id: string }).id;
@@ -426,6 +427,7 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
         .expect(200);
       expect(res.body.scope).toEqual({ inScope: true, failures: [] });
       expect(res.body.wouldCreate).toBe(true);
+      expect(res.body.assignment).toEqual({ required: false, assigned: false, via: [], roles: [] });
       expect(res.body.errors).toEqual([]);
       expect(res.body.payload).toEqual({
         schemas: [CORE, ENT],

@@ -44,6 +44,26 @@ export class DirectoryReader {
     return out;
   }
 
+  /** Groups by id, soft-deleted ones included (their members are not read here). */
+  async groups(ids: string[]): Promise<Map<string, DirectoryObject>> {
+    const out = new Map<string, DirectoryObject>();
+    for (const chunk of chunks(ids, CHUNK)) {
+      const rows = await this.dataSource.query<Record<string, unknown>[]>(
+        `SELECT id, doc, deleted_at FROM directory_group WHERE id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows)
+        out.set(r.id as string, {
+          id: r.id as string,
+          type: 'Group',
+          doc: JSON.parse(r.doc as string) as Record<string, unknown>,
+          active: true,
+          deletedAt: r.deleted_at == null ? null : fromDbDate(r.deleted_at),
+        });
+    }
+    return out;
+  }
+
   async group(id: string): Promise<DirectoryObject | null> {
     const [r] = await this.dataSource.query<Record<string, unknown>[]>(
       'SELECT id, doc, deleted_at FROM directory_group WHERE id = ?',

@@ -12,11 +12,13 @@ import {
   AssignDto,
   AssignmentQueryDto,
   BulkAssignmentDto,
+  ImpactProposalDto,
   TargetAssignmentParams,
   TargetRoleParams,
   UpdateAppRoleDto,
 } from './dto/assignment.dto';
 import { MappingTargetParams } from './dto/mapping-target.dto';
+import { ImpactPreview, ImpactPreviewService } from '../../provisioning/sync/impact-preview.service';
 import { KnownTargetPipe } from './known-target.pipe';
 
 /** The route's target, well-formed and registered (404 otherwise). */
@@ -28,7 +30,10 @@ const Target = () => Param(KnownTargetPipe);
 @Scopes('admin')
 @Controller('admin/v1/targets/:id')
 export class AssignmentsController {
-  constructor(private readonly assignments: AssignmentsService) {}
+  constructor(
+    private readonly assignments: AssignmentsService,
+    private readonly impactPreview: ImpactPreviewService,
+  ) {}
 
   @Get('app-roles')
   listRoles(@Target() { id }: MappingTargetParams): Promise<AppRoleView[]> {
@@ -83,6 +88,16 @@ export class AssignmentsController {
     @Body() dto: BulkAssignmentDto,
   ): Promise<{ removed: number }> {
     return this.assignments.unassignMany(id, dto);
+  }
+
+  /**
+   * What a proposed mapping set, scoping filter, scope or assignment change would send to the app: counts of
+   * creates, updates, disables and deletes, with examples; nothing is sent or saved.
+   */
+  @Post('impact')
+  @HttpCode(200)
+  impact(@Target() { id }: MappingTargetParams, @Body() dto: ImpactProposalDto): Promise<ImpactPreview> {
+    return this.impactPreview.previewImpact(id, dto);
   }
 
   @Delete('assignments/:assignmentId')

@@ -2,11 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/commo
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../../auth/scopes.decorator';
 import type { MappingSet } from '../../mapping/mapping-set';
-import { MappingsService, type MappingPreview } from '../../mapping/mappings.service';
+import { MappingsService } from '../../mapping/mappings.service';
 import { MappingSetDto } from './dto/mapping-set.dto';
 import { MappingTargetParams } from './dto/mapping-target.dto';
 import { PreviewMappingDto } from './dto/preview-mapping.dto';
-import { MappingTrialsService } from '../../provisioning/targets/mapping-trials.service';
+import {
+  type AssignedPreview,
+  MappingTrialsService,
+} from '../../provisioning/targets/mapping-trials.service';
 import { KnownTargetPipe } from './known-target.pipe';
 
 /** The route's target id, well-formed (the DTO) and registered (404 otherwise). */
@@ -39,7 +42,7 @@ export class MappingsController {
   /** The scope verdict and the SCIM payload a create in this target would send; nothing is sent. */
   @Post('preview')
   @HttpCode(200)
-  preview(@Target() { id }: MappingTargetParams, @Body() dto: PreviewMappingDto): Promise<MappingPreview> {
+  preview(@Target() { id }: MappingTargetParams, @Body() dto: PreviewMappingDto): Promise<AssignedPreview> {
     return this.trials.previewForUser(id, dto);
   }
 }

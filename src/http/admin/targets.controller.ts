@@ -98,7 +98,10 @@ export class TargetsController {
 
   @Post(':id/provision')
   @HttpCode(200)
-  provision(@Id() id: string, @Body() dto: ProvisionOnDemandDto): Promise<OnDemandResult> {
+  provision(
+    @Id() id: string,
+    @Body() dto: ProvisionOnDemandDto,
+  ): Promise<OnDemandResult & { members?: OnDemandResult[] }> {
     return this.operations.provisionOnDemand(id, dto);
   }
 

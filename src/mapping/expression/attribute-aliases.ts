@@ -69,6 +69,6 @@ export const ENTRA_ATTRIBUTE_ALIASES: readonly AttributeAlias[] = [
     entraName: 'IsSoftDeleted',
     scimPath: '(computed)',
     computed: true,
-    note: '"True" when the user is soft-deleted by HR, disabled (active false) or out of the target\'s scope',
+    note: '"True" when the user is soft-deleted by HR, disabled (active false), not assigned to an assigned-only target or out of its scope',
   },
 ];

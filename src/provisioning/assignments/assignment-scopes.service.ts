@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryReader } from '../../directory/readers/directory.reader';
-import { AssignmentScope, resolveAssignmentScope } from './assignment-scope';
+import { AssignmentGrant, AssignmentScope, resolveAssignmentScope } from './assignment-scope';
 import { AssignmentsRepository } from './assignments.repository';
 
 /** Reads what `resolveAssignmentScope` needs for a batch of objects of one target: groups, assignments, roles. */
@@ -11,18 +11,26 @@ export class AssignmentScopes {
     private readonly directory: DirectoryReader,
   ) {}
 
+  /**
+   * `proposed`: assignments to add and principals whose assignments to drop, applied in memory (the impact preview
+   * asks "what if"); nothing is written.
+   */
   async forObjects(
     targetId: string,
     objects: { type: 'User' | 'Group'; id: string }[],
+    proposed?: { add: AssignmentGrant[]; removePrincipals: ReadonlySet<string> },
   ): Promise<Map<string, AssignmentScope>> {
     const userIds = objects.filter((o) => o.type === 'User').map((o) => o.id);
     const groupsOf =
       userIds.length > 0 ? await this.directory.groupsByMember(userIds) : new Map<string, string[]>();
     const principals = [...objects.map((o) => o.id), ...[...groupsOf.values()].flat()];
-    const [assignments, roles] = await Promise.all([
+    const [stored, roles] = await Promise.all([
       this.repo.forPrincipals(targetId, principals),
       this.repo.listRoles(targetId),
     ]);
+    const assignments: AssignmentGrant[] = proposed
+      ? [...stored.filter((a) => !proposed.removePrincipals.has(a.principalId)), ...proposed.add]
+      : stored;
     const roleMap = new Map(
       roles.map((r) => [r.id, { id: r.id, value: r.value, displayName: r.displayName }]),
     );

@@ -226,17 +226,23 @@ export class AssignmentsService {
     };
   }
 
+  /** The role, when every principal can be assigned with it; 400 naming each refused principal otherwise. */
+  async requireAssignable(targetId: string, principals: Principal[], roleId: string): Promise<AppRole> {
+    const role = await this.repo.findRole(targetId, roleId);
+    if (!role) throw new InvalidRequestError(`Role ${roleId} is not a role of target ${targetId}`);
+    const refused = await this.refusals(principals);
+    if (refused.length > 0) throw new AssignmentRejectedError(refused);
+    return role;
+  }
+
   private async assignPrincipals(
     targetId: string,
     principals: Principal[],
     roleId: string,
     options: { refuseExisting: boolean },
   ): Promise<AppRoleAssignment[]> {
-    const role = await this.repo.findRole(targetId, roleId);
-    if (!role) throw new InvalidRequestError(`Role ${roleId} is not a role of target ${targetId}`);
     const unique = [...new Map(principals.map((p) => [p.id, p])).values()];
-    const refused = await this.refusals(unique);
-    if (refused.length > 0) throw new AssignmentRejectedError(refused);
+    const role = await this.requireAssignable(targetId, unique, roleId);
     const now = this.clock.now();
     return this.tx
       .run(async (m) => {

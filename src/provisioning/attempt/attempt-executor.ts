@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
-import { employmentDates } from '../../directory/employment-dates';
 import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
-import type { MappingSource } from '../../mapping/expression';
-import { applyMappingSet, type CompiledMappingSet, type MappingResult } from '../../mapping/mapping-set';
+import type { CompiledMappingSet, MappingResult } from '../../mapping/mapping-set';
 import { MappingsService } from '../../mapping/mappings.service';
 import { ENTERPRISE_USER_SCHEMA } from '../../scim-protocol';
 import type { AssignmentScope } from '../assignments/assignment-scope';
@@ -23,7 +21,8 @@ import {
   wantedMembers,
 } from './attempt-plan';
 import { AttemptReport } from './attempt.types';
-import { decideLifecycle, Decision } from './lifecycle-decision';
+import type { Decision } from './lifecycle-decision';
+import { evaluateObject } from './object-evaluation';
 import { AttemptStop, TargetExchange, TargetExchanges } from './target-exchange';
 
 /** What the caller read ahead. `source`: undefined when not read, null when gone. */
@@ -35,6 +34,9 @@ export interface AttemptReads {
 
 type Stopped = { kind: 'stopped'; known: KnownState; stop: AttemptStop };
 
+/** How long a spent deletion budget is trusted before the database is asked again. */
+const BUDGET_RECHECK_MS = 1000;
+
 /**
  * Joiner, mover, leaver for one object in one target: import, scope, map and decide; hold deprovisioning at the
  * deletion threshold; translate the manager; then plan the requests and send exactly those. Every path ends in a
@@ -42,6 +44,8 @@ type Stopped = { kind: 'stopped'; known: KnownState; stop: AttemptStop };
  */
 @Injectable()
 export class AttemptExecutor {
+  private readonly budgetSpent = new Map<string, { until: number; detail: string }>();
+
   constructor(
     private readonly mappings: MappingsService,
     private readonly directory: DirectoryReader,
@@ -118,18 +122,18 @@ export class AttemptExecutor {
     const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
     const compiled = reads.compiled ?? (await this.mappings.compiledFor(target.id));
     const source = await this.importObject(exchange, key, reads.source);
-    const inTarget =
-      known.targetObjectId !== null && (known.status === 'active' || known.status === 'disabled');
-    const objectType = key.objectType === 'User' ? 'users' : 'groups';
     const assignment = source ? await this.assignmentOf(target, key, reads.assignment, exchange) : undefined;
-    const assigned = target.scope === 'all' || assignment?.assigned === true;
-    const mapped = source
-      ? applyMappingSet(compiled, mappingSource(source, assignment, assigned), {
-          phase: inTarget ? 'update' : 'create',
-          ctx: this.mappings.evaluationContext(() => this.clock.now()),
-          objectType,
-        })
-      : null;
+    const now = this.clock.now();
+    const { mapped, decision, payload } = evaluateObject({
+      compiled,
+      objectType: key.objectType,
+      source,
+      assignment,
+      target,
+      known,
+      now,
+      ctx: this.mappings.evaluationContext(() => now),
+    });
     if (mapped) {
       exchange.steps.push({
         step: 'scoping',
@@ -143,19 +147,6 @@ export class AttemptExecutor {
           description: `${e.targetAttribute}: ${e.message}`,
         });
     }
-    const decision = decideLifecycle({
-      objectType: key.objectType,
-      exists: source !== null,
-      softDeleted: source?.deletedAt != null,
-      active: source?.active ?? false,
-      leaveDatePassed: source ? leaveDatePassed(source, this.clock.now()) : false,
-      assigned,
-      scope: mapped?.scope ?? { inScope: false },
-      ignoreObject: mapped?.ignoreObject ?? false,
-      provisioned: { targetObjectId: known.targetObjectId, status: known.status },
-      actions: compiled.set[objectType].actions,
-      target,
-    });
     exchange.steps.push({
       step: 'processing',
       status: decision.kind === 'skip' ? 'skipped' : 'success',
@@ -177,11 +168,7 @@ export class AttemptExecutor {
 
     let desired: Record<string, unknown> = {};
     let waitingFor: string | null = null;
-    if (decision.kind !== 'delete') {
-      const payload =
-        decision.kind === 'disable'
-          ? this.disabledPayload(compiled, source!, objectType, assignment)
-          : mapped!.payload;
+    if (payload) {
       exchange.sensitive = mapped?.sensitive ?? [];
       ({ desired, waitingFor } = await this.translateManager(target, exchange, payload));
     }
@@ -244,22 +231,6 @@ export class AttemptExecutor {
           : 'read from the directory',
     });
     return source;
-  }
-
-  /** Leaver: the mapping evaluated as out of scope ([IsSoftDeleted] true), and `active` false even if unmapped. */
-  private disabledPayload(
-    compiled: CompiledMappingSet,
-    source: DirectoryObject,
-    objectType: 'users' | 'groups',
-    assignment: AssignmentScope | undefined,
-  ) {
-    const { payload } = applyMappingSet(compiled, mappingSource(source, assignment, false), {
-      phase: 'update',
-      ctx: this.mappings.evaluationContext(() => this.clock.now()),
-      objectType,
-    });
-    payload.active = false;
-    return payload;
   }
 
   /** Which assignments put the object in the target's scope, and its roles there; said in a step. */
@@ -333,6 +304,13 @@ export class AttemptExecutor {
   private async withinThreshold(target: ProvisioningTarget, exchange: TargetExchange): Promise<boolean> {
     if (target.deletionThreshold === null) return true;
     const now = this.clock.now();
+    // Once the budget is spent, the objects that follow are held without asking the database each time; the
+    // window frees budget slowly, so a second's delay in noticing it costs nothing.
+    const spent = this.budgetSpent.get(target.id);
+    if (spent && spent.until > now.getTime()) {
+      exchange.skip('deletion_threshold', spent.detail);
+      return false;
+    }
     const budget = await this.targets.takeDeprovision(
       target.id,
       target.deletionThreshold,
@@ -343,7 +321,8 @@ export class AttemptExecutor {
     const detail =
       `held: ${budget.sent} disables and deletes in the last ${target.deletionWindowMinutes} minutes reached the ` +
       `accidental-deletion threshold of ${target.deletionThreshold}; release or discard the held ones`;
-    await this.targets.holdDeletions(target.id, detail, now);
+    if (spent?.detail !== detail) await this.targets.holdDeletions(target.id, detail, now);
+    this.budgetSpent.set(target.id, { until: now.getTime() + BUDGET_RECHECK_MS, detail });
     exchange.skip('deletion_threshold', detail);
     return false;
   }
@@ -364,30 +343,6 @@ function outcomeOf(
     waitingFor,
     deprovisionHold: null,
   };
-}
-
-/**
- * The object as expressions see it: unassigned in an assigned-only target is out of scope ([IsSoftDeleted]); its
- * roles are its assignments' (with no assignment, `[appRoleAssignments]` reads the document's SCIM `roles`).
- */
-function mappingSource(
-  o: DirectoryObject,
-  assignment: AssignmentScope | undefined,
-  inScope: boolean,
-): MappingSource {
-  return {
-    id: o.id,
-    doc: o.doc,
-    deleted: o.deletedAt !== null,
-    ...(inScope ? {} : { inScope: false }),
-    ...(assignment?.assigned ? { appRoleAssignments: assignment.roles } : {}),
-  };
-}
-
-function leaveDatePassed(o: DirectoryObject, now: Date): boolean {
-  if (o.type !== 'User') return false;
-  const { leaveAt } = employmentDates(o.doc);
-  return leaveAt !== null && leaveAt.getTime() <= now.getTime();
 }
 
 function describe(d: Decision): string {

@@ -13,6 +13,8 @@ export type Profile = 'entra' | 'entra-legacy' | 'rfc';
 export type PatchOp = ScimPatchOperation;
 
 const SKIPPED = new Set(['schemas', 'id', 'meta', 'members', 'groups']);
+/** Multi-valued attributes whose entries are told apart by `type` (RFC 7643 §4.1.2): diffed per type. */
+const BY_TYPE = new Set(['emails', 'phonenumbers', 'ims', 'photos', 'addresses']);
 /** Complex singular attributes sent whole (`{ value }`), as our client emits the manager (reference §3). */
 const WHOLE = new Set(['manager']);
 
@@ -23,10 +25,14 @@ function flattenInto(out: FlatAttributes, prefix: string, key: string, value: un
   const path = `${prefix}${key}`;
   if (value === undefined || value === null) return;
   if (Array.isArray(value)) {
-    // One path per type, so only when no two entries share a type (two roles of one type are sent whole).
+    // One path per type where the type tells entries apart (a work and a home email); roles, entitlements and
+    // the like are sent whole, and so is a list in which two entries share a type.
     const types = value.map((el) => (isObject(el) && typeof el.type === 'string' ? el.type : undefined));
     const typed =
-      value.length > 0 && types.every((t) => t !== undefined) && new Set(types).size === types.length;
+      BY_TYPE.has(key.toLowerCase()) &&
+      value.length > 0 &&
+      types.every((t) => t !== undefined) &&
+      new Set(types).size === types.length;
     if (!typed) {
       out[path] = value;
       return;

@@ -248,6 +248,37 @@ export class WorkQueueRepository {
     return out;
   }
 
+  /** What the target holds of these objects, as far as the gateway sent it (objects it never saw are absent). */
+  async states(
+    targetId: string,
+    objectType: 'User' | 'Group',
+    objectIds: string[],
+  ): Promise<
+    Map<string, { targetObjectId: string | null; status: ProvisionedStatus; lastSent: string | null }>
+  > {
+    const out = new Map<
+      string,
+      { targetObjectId: string | null; status: ProvisionedStatus; lastSent: string | null }
+    >();
+    for (const chunk of chunks(objectIds, 500)) {
+      const rows = await this.dataSource.query<
+        {
+          object_id: string;
+          target_object_id: string | null;
+          status: ProvisionedStatus;
+          last_sent: string | null;
+        }[]
+      >(
+        `SELECT object_id, target_object_id, status, last_sent FROM provisioned_object
+          WHERE target_id = ? AND object_type = ? AND object_id IN (${placeholders(chunk.length)})`,
+        [targetId, objectType, ...chunk],
+      );
+      for (const r of rows)
+        out.set(r.object_id, { targetObjectId: r.target_object_id, status: r.status, lastSent: r.last_sent });
+    }
+    return out;
+  }
+
   /** Ids of objects of one type the target holds (created or adopted, not deleted), after `afterId` in id order. */
   async heldIds(
     targetId: string,

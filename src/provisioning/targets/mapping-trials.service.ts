@@ -4,11 +4,25 @@ import { UsersService } from '../../directory/users/users.service';
 import type { EvaluationResult, MappingSource } from '../../mapping/expression';
 import { MappingsService, type ExpressionTrial, type MappingPreview } from '../../mapping/mappings.service';
 import { normalizeResource, SchemaRegistry } from '../../scim-protocol';
+import { AssignmentScopes } from '../assignments/assignment-scopes.service';
+import { TargetsService } from './targets.service';
 
 /** A user to map: a stored one by id, or a SCIM user document sent with the request. */
 export interface UserReference {
   userId?: string;
   user?: Record<string, unknown>;
+}
+
+/** A preview that also says whether, and how, the user is in the target's scope by assignment. */
+export interface AssignedPreview extends MappingPreview {
+  assignment: {
+    /** The target syncs only assigned users and groups. */
+    required: boolean;
+    assigned: boolean;
+    /** The assignments that put the user in scope: its own (`User`) and its groups' (`Group`). */
+    via: { principalType: 'User' | 'Group'; principalId: string; roleId: string }[];
+    roles: { id: string; value: string; displayName: string }[];
+  };
 }
 
 /**
@@ -21,14 +35,44 @@ export class MappingTrialsService {
     private readonly mappings: MappingsService,
     private readonly users: UsersService,
     private readonly registry: SchemaRegistry,
+    private readonly targets: TargetsService,
+    private readonly scopes: AssignmentScopes,
   ) {}
 
-  async previewForUser(targetId: string, ref: UserReference): Promise<MappingPreview> {
-    return this.mappings.previewMapping(targetId, await this.sourceOf(ref));
+  /** The scope verdict by assignment and scoping filter, and the payload a create would send; nothing is sent. */
+  async previewForUser(targetId: string, ref: UserReference): Promise<AssignedPreview> {
+    const target = await this.targets.requireTarget(targetId);
+    const source = await this.sourceOf(ref);
+    const scope = source.id
+      ? (await this.scopes.forObjects(targetId, [{ type: 'User', id: source.id }])).get(source.id)!
+      : { assigned: false, roles: [], via: [] };
+    const required = target.scope === 'assigned';
+    const inScope = !required || scope.assigned;
+    const preview = await this.mappings.previewMapping(targetId, {
+      ...source,
+      ...(inScope ? {} : { inScope: false }),
+      ...(scope.assigned ? { appRoleAssignments: scope.roles } : {}),
+    });
+    return {
+      ...preview,
+      wouldCreate: preview.wouldCreate && inScope,
+      assignment: { required, assigned: scope.assigned, via: scope.via, roles: scope.roles },
+    };
   }
 
-  async evaluateExpression(trial: ExpressionTrial & UserReference): Promise<EvaluationResult> {
+  /** With `targetId`, a stored user's roles on that target are its `[appRoleAssignments]`. */
+  async evaluateExpression(
+    trial: ExpressionTrial & UserReference & { targetId?: string },
+  ): Promise<EvaluationResult> {
     const source = trial.user || trial.userId ? await this.sourceOf(trial) : undefined;
+    if (source?.id && trial.targetId) {
+      await this.targets.requireTarget(trial.targetId);
+      const scope = (await this.scopes.forObjects(trial.targetId, [{ type: 'User', id: source.id }])).get(
+        source.id,
+      )!;
+      if (scope.assigned)
+        return this.mappings.evaluateExpression(trial, { ...source, appRoleAssignments: scope.roles });
+    }
     return this.mappings.evaluateExpression(trial, source);
   }
 

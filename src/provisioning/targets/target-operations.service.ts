@@ -11,6 +11,10 @@ import { ObjectDelivery } from '../attempt/object-delivery.service';
 import { ReconciliationService } from '../sync/reconciliation.service';
 import { TargetHealthService } from './target-health.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
+import { ProvisioningTarget } from './provisioning-target.entity';
+
+/** Entra provisions at most five members of a group on demand. */
+const ON_DEMAND_MEMBERS = 5;
 
 export interface OnDemandResult {
   targetId: string;
@@ -74,23 +78,51 @@ export class TargetOperationsService {
     return { discarded };
   }
 
-  /** Provision one object now, synchronously, and return every step (Entra's provision on demand). */
-  async provisionOnDemand(id: string, ref: { userId?: string; groupId?: string }): Promise<OnDemandResult> {
+  /**
+   * Provision one object now, synchronously, and return every step (Entra's provision on demand). A group goes with
+   * up to 5 of its direct members (the ones named, else the first five), each provisioned first and reported apart.
+   */
+  async provisionOnDemand(
+    id: string,
+    ref: { userId?: string; groupId?: string; memberIds?: string[] },
+  ): Promise<OnDemandResult & { members?: OnDemandResult[] }> {
     if ((ref.userId === undefined) === (ref.groupId === undefined))
       throw new InvalidRequestError('Give either userId or groupId');
+    if (ref.memberIds && !ref.groupId) throw new InvalidRequestError('memberIds go with groupId');
+    if (ref.memberIds && ref.memberIds.length > ON_DEMAND_MEMBERS)
+      throw new InvalidRequestError(
+        `At most ${ON_DEMAND_MEMBERS} members of a group are provisioned on demand`,
+      );
     const target = await this.targetsService.requireTarget(id);
-    const objectType = ref.userId ? 'User' : 'Group';
-    const objectId = (ref.userId ?? ref.groupId)!;
-    const exists =
-      objectType === 'User'
-        ? (await this.directory.users([objectId])).has(objectId)
-        : (await this.directory.group(objectId)) !== null;
-    if (!exists) throw new NotFoundError(`${objectType} ${objectId} not found in the directory`);
-    const key = { targetId: id, objectType, objectId } as const;
+    if (ref.userId !== undefined) {
+      if (!(await this.directory.users([ref.userId])).has(ref.userId))
+        throw new NotFoundError(`User ${ref.userId} not found in the directory`);
+      return this.provisionNow(target, 'User', ref.userId);
+    }
+    const groupId = ref.groupId!;
+    if ((await this.directory.group(groupId)) === null)
+      throw new NotFoundError(`Group ${groupId} not found in the directory`);
+    const users = (await this.directory.membersOf(groupId)).filter((m) => m.type === 'User').map((m) => m.id);
+    const strangers = (ref.memberIds ?? []).filter((m) => !users.includes(m));
+    if (strangers.length > 0)
+      throw new InvalidRequestError(`Not direct members of group ${groupId}: ${strangers.join(', ')}`);
+    const chosen = ref.memberIds ?? users.sort().slice(0, ON_DEMAND_MEMBERS);
+    const members: OnDemandResult[] = [];
+    // The members first: the group's membership then includes the ones the target has.
+    for (const userId of chosen) members.push(await this.provisionNow(target, 'User', userId));
+    return { ...(await this.provisionNow(target, 'Group', groupId)), members };
+  }
+
+  private async provisionNow(
+    target: ProvisioningTarget,
+    objectType: 'User' | 'Group',
+    objectId: string,
+  ): Promise<OnDemandResult> {
+    const key = { targetId: target.id, objectType, objectId } as const;
     const report = await this.delivery.deliverNow(target, key, this.engine.owner);
     await this.logs.flush();
     return {
-      targetId: id,
+      targetId: target.id,
       objectType,
       objectId,
       action: report.action,

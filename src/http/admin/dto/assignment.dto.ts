@@ -14,6 +14,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_BULK_PRINCIPALS } from '../../../provisioning/assignments/assignments.service';
+import { TARGET_SCOPES, type TargetScope } from '../../../provisioning/targets/provisioning-target.entity';
+import { MappingSetDto } from './mapping-set.dto';
 import { MappingTargetParams } from './mapping-target.dto';
 
 const PRINCIPAL_TYPES = ['User', 'Group'] as const;
@@ -137,4 +139,42 @@ export class AssignmentQueryDto {
   @Min(1)
   @Max(1000)
   count?: number;
+}
+
+export class ProposedAssignmentDto extends PrincipalDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The default role when omitted' })
+  @IsOptional()
+  @IsUUID('all')
+  roleId?: string;
+}
+
+/** A change not saved: the impact preview says what it would send. Every part is optional. */
+export class ImpactProposalDto {
+  @ApiPropertyOptional({
+    type: MappingSetDto,
+    description: 'A proposed mapping set (scoping filters included)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MappingSetDto)
+  mappings?: MappingSetDto;
+
+  @ApiPropertyOptional({ enum: TARGET_SCOPES })
+  @IsOptional()
+  @IsIn(TARGET_SCOPES)
+  scope?: TargetScope;
+
+  @ApiPropertyOptional({ type: [ProposedAssignmentDto] })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => ProposedAssignmentDto)
+  @ArrayMaxSize(MAX_BULK_PRINCIPALS)
+  assign?: ProposedAssignmentDto[];
+
+  @ApiPropertyOptional({ type: [PrincipalDto], description: 'Principals whose every assignment would go' })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => PrincipalDto)
+  @ArrayMaxSize(MAX_BULK_PRINCIPALS)
+  unassign?: PrincipalDto[];
 }

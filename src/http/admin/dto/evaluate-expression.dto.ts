@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import type { ExpressionTrial } from '../../../mapping/mappings.service';
 import { PreviewMappingDto } from './preview-mapping.dto';
 
@@ -13,4 +13,11 @@ export class EvaluateExpressionDto extends PreviewMappingDto implements Expressi
   @IsOptional()
   @IsISO8601({ strict: true })
   now?: string;
+
+  @ApiPropertyOptional({
+    description: "A target whose assignments give the stored user's [appRoleAssignments]",
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,36}$/, { message: 'targetId must be 1-36 letters, digits, _ or -' })
+  targetId?: string;
 }

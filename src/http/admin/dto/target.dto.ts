@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -203,4 +205,16 @@ export class ProvisionOnDemandDto {
   @IsString()
   @Length(1, 36)
   groupId?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 5,
+    description: "With groupId: the members to provision with the group (the group's first five otherwise)",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsString({ each: true })
+  @Length(1, 36, { each: true })
+  memberIds?: string[];
 }
