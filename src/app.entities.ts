@@ -2,6 +2,7 @@ import { AppRoleAssignment } from './provisioning/assignments/app-role-assignmen
 import { AppRole } from './provisioning/assignments/app-role.entity';
 import { AssignmentChange } from './provisioning/assignments/assignment-change.entity';
 import { DeprovisionEvent } from './provisioning/targets/deprovision-event.entity';
+import { ProvisioningTotal } from './provisioning/logs/provisioning-total.entity';
 import { ApiToken } from './auth/api-token.entity';
 import { DirectoryChange } from './directory/journal/directory-change.entity';
 import { DirectoryGroup } from './directory/groups/directory-group.entity';
@@ -41,4 +42,5 @@ export const ENTITIES = [
   AppRoleAssignment,
   AssignmentChange,
   DeprovisionEvent,
+  ProvisioningTotal,
 ];

@@ -166,7 +166,7 @@ async function benchAssignment(gw, startFakeScimTarget, auth, total) {
       const s = await api(gw, 'GET', `/admin/v1/targets/${app.id}/status`);
       if (heldAfterMs === null && s.deletions.held > 0) heldAfterMs = Date.now() - unassigned;
       if (s.deletions.held >= total - 500) allHeldAfterMs = Date.now() - unassigned;
-      else await sleep(50);
+      else await sleep(100);
     }
     const disabled = (
       await fetch(`${target.url}/Users?filter=${encodeURIComponent('active eq false')}&count=0`)

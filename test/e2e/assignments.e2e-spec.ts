@@ -613,8 +613,22 @@ describe('assignments', () => {
     const released = await t.admin('post', `/targets/${targetId}/deletions/release`).expect(200);
     expect(released.body).toEqual({ released: 3 });
     await waitFor('all five disabled', () => app.users().filter((u) => u.active === false).length === 5);
-    const after = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body;
+    // Statistics to date: kept with the log entries (in their transaction), counted per action and status.
+    const { after, log } = await waitFor('the totals and the log in step', async () => {
+      const status = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body;
+      const entries = (await t.admin('get', `/provisioning-logs?targetId=${targetId}&limit=500`).expect(200))
+        .body.entries as LogEntry[];
+      const again = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body;
+      const settled = JSON.stringify(again.totals) === JSON.stringify(status.totals);
+      return settled && status.totals.Disable?.Success === 5 ? { after: status, log: entries } : undefined;
+    });
     expect(after.deletions).toMatchObject({ held: 0, reason: null });
+    const counted: Record<string, Record<string, number>> = {};
+    for (const e of log) (counted[e.action] ??= {})[e.status] = (counted[e.action][e.status] ?? 0) + 1;
+    expect(after.totals).toEqual(counted);
+    expect(after.totals).toMatchObject({ Create: { Success: 5 }, Disable: { Success: 5 } });
+    const skips = log.filter((e) => e.action === 'Skip');
+    expect(skips.filter((e) => e.reason === 'deletion_threshold')).toHaveLength(3);
     await t.admin('delete', `/targets/${targetId}`).expect(204);
   });
 

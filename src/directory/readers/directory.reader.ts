@@ -87,11 +87,16 @@ export class DirectoryReader {
     return rows.map((r) => r.member_id);
   }
 
-  /** A group's direct members with their type. */
-  async membersOf(groupId: string): Promise<{ id: string; type: 'User' | 'Group' }[]> {
+  /** A group's direct members with their type; with `page`, those after `afterId` in id order, `limit` of them. */
+  async membersOf(
+    groupId: string,
+    page?: { afterId: string; limit: number },
+  ): Promise<{ id: string; type: 'User' | 'Group' }[]> {
     const rows = await this.dataSource.query<{ member_id: string; member_type: string }[]>(
-      'SELECT member_id, member_type FROM group_membership WHERE group_id = ?',
-      [groupId],
+      page
+        ? 'SELECT member_id, member_type FROM group_membership WHERE group_id = ? AND member_id > ? ORDER BY member_id LIMIT ?'
+        : 'SELECT member_id, member_type FROM group_membership WHERE group_id = ?',
+      page ? [groupId, page.afterId, page.limit] : [groupId],
     );
     return rows.map((r) => ({
       id: r.member_id,

@@ -3,7 +3,7 @@ import type { PrincipalType } from './app-role-assignment.entity';
 
 /**
  * An assignment made or removed, written in the same transaction: the engine turns it into work (the user, or the
- * group and its members) and deletes it, so no assignment change is lost on the way to the target.
+ * group and its members, a page at a time) and deletes it, so no assignment change is lost on the way to the target.
  */
 @Entity('assignment_change')
 @Index('ix_assignment_change_target', ['targetId', 'seq'])
@@ -19,6 +19,10 @@ export class AssignmentChange {
 
   @Column({ name: 'principal_id', type: 'varchar', length: 36 })
   principalId!: string;
+
+  /** A group's members are queued a page at a time, in id order: the last member queued so far. */
+  @Column({ name: 'member_cursor', type: 'varchar', length: 36, nullable: true })
+  memberCursor!: string | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;

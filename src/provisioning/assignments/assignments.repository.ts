@@ -133,7 +133,13 @@ export class AssignmentsRepository {
     for (const chunk of chunks(unique, 200))
       await manager.insert(
         AssignmentChange,
-        chunk.map((p) => ({ targetId, principalType: p.type, principalId: p.id, createdAt: at })),
+        chunk.map((p) => ({
+          targetId,
+          principalType: p.type,
+          principalId: p.id,
+          memberCursor: null,
+          createdAt: at,
+        })),
       );
   }
 
@@ -143,6 +149,13 @@ export class AssignmentsRepository {
       order: { seq: 'ASC' },
       take: limit,
     });
+  }
+
+  async advanceChange(manager: EntityManager, seq: number, memberCursor: string): Promise<void> {
+    await execute(manager, 'UPDATE assignment_change SET member_cursor = ? WHERE seq = ?', [
+      memberCursor,
+      seq,
+    ]);
   }
 
   async deleteChanges(manager: EntityManager, seqs: number[]): Promise<void> {

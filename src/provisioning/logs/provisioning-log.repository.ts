@@ -1,6 +1,6 @@
 import { chunks } from '../../common/chunks';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { execute } from '../../database/sql';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -67,7 +67,28 @@ export class ProvisioningLogRepository {
           params,
         );
       }
+      await this.addToTotals(manager, entries);
     });
+  }
+
+  /** The totals to date move with the entries, in their transaction: one upsert per (target, action, status). */
+  private async addToTotals(manager: EntityManager, entries: LogEntryInput[]): Promise<void> {
+    const counts = new Map<string, { targetId: string; action: string; status: string; n: number }>();
+    for (const e of entries) {
+      const key = `${e.targetId}|${e.action}|${e.status}`;
+      const c = counts.get(key);
+      if (c) c.n++;
+      else counts.set(key, { targetId: e.targetId, action: e.action, status: e.status, n: 1 });
+    }
+    const rows = [...counts.values()];
+    if (rows.length === 0) return;
+    const mysql = manager.connection.options.type !== 'better-sqlite3';
+    await execute(
+      manager,
+      `INSERT INTO provisioning_total (target_id, action, status, count) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')}
+       ${mysql ? 'ON DUPLICATE KEY UPDATE count = count + VALUES(count)' : 'ON CONFLICT (target_id, action, status) DO UPDATE SET count = count + excluded.count'}`,
+      rows.flatMap((r) => [r.targetId, r.action, r.status, r.n]),
+    );
   }
 
   search(q: LogQuery): Promise<ProvisioningLog[]> {
@@ -82,9 +103,10 @@ export class ProvisioningLogRepository {
     return qb.orderBy('l.id', 'DESC').limit(q.limit).getMany();
   }
 
+  /** Entries to date per action and status (kept by `append`; a read of a few rows, whatever the log's size). */
   async totalsByAction(targetId: string): Promise<{ action: string; status: string; n: number }[]> {
     const rows = await this.dataSource.query<{ action: string; status: string; n: number | string }[]>(
-      'SELECT action, status, COUNT(*) AS n FROM provisioning_log WHERE target_id = ? GROUP BY action, status',
+      'SELECT action, status, count AS n FROM provisioning_total WHERE target_id = ?',
       [targetId],
     );
     return rows.map((r) => ({ action: r.action, status: r.status, n: Number(r.n) }));

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { chunks } from '../../common/chunks';
 import { CLOCK, Clock } from '../../common/clock';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { DirectoryReader } from '../../directory/readers/directory.reader';
@@ -7,12 +6,15 @@ import { AssignmentsRepository } from '../assignments/assignments.repository';
 import { WorkItem, WorkQueueRepository } from './work-queue.repository';
 
 const CHANGES_PER_PASS = 100;
-const ITEMS_PER_TRANSACTION = 1000;
+/** Work queued per engine pass at most: deliveries start while a large group's members are still being queued. */
+const ITEMS_PER_PASS = 2000;
 
 /**
  * Assignment changes → the per-target work queue: an assigned or unassigned user is queued; a group is queued with
- * each of its direct members (they came into scope or left it). The change row is deleted only once its work is
- * queued, so a process killed half-way queues it again (queueing is an upsert: nothing is sent twice for it).
+ * each of its direct members (they came into scope or left it), a page of members per engine pass, in id order.
+ * The change row records how far it got and is deleted only once all its work is queued, in the same transaction
+ * as the last page, so a process killed half-way goes on from the last page it committed (queueing is an upsert:
+ * a page queued twice sends nothing twice).
  */
 @Injectable()
 export class AssignmentFanOut {
@@ -24,9 +26,10 @@ export class AssignmentFanOut {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Queues the work of the oldest pending assignment changes of a target; returns how many it consumed. */
+  /** Queues the work of the oldest pending assignment changes of a target; returns how many items it queued. */
   async fanOut(targetId: string): Promise<number> {
     const changes = await this.assignments.pendingChanges(targetId, CHANGES_PER_PASS);
+    let queued = 0;
     for (const change of changes) {
       const items: WorkItem[] = [];
       const item = (objectType: 'User' | 'Group', objectId: string): WorkItem => ({
@@ -36,19 +39,26 @@ export class AssignmentFanOut {
         requestId: null,
         since: change.createdAt,
       });
-      items.push(item(change.principalType, change.principalId));
-      if (change.principalType === 'Group')
-        for (const m of await this.directory.membersOf(change.principalId))
-          if (m.type === 'User') items.push(item('User', m.id));
-      const parts = [...chunks(items, ITEMS_PER_TRANSACTION)];
-      const now = this.clock.now();
-      for (const [i, part] of parts.entries()) {
-        await this.tx.run(async (m) => {
-          await this.queue.enqueue(m, targetId, part, { now });
-          if (i === parts.length - 1) await this.assignments.deleteChanges(m, [change.seq]);
-        });
+      if (change.memberCursor === null) items.push(item(change.principalType, change.principalId));
+      let done = true;
+      let cursor = change.memberCursor ?? '';
+      if (change.principalType === 'Group') {
+        const limit = Math.max(1, ITEMS_PER_PASS - queued);
+        const page = await this.directory.membersOf(change.principalId, { afterId: cursor, limit });
+        for (const m of page) if (m.type === 'User') items.push(item('User', m.id));
+        done = page.length < limit;
+        if (!done) cursor = page[page.length - 1].id;
       }
+      const now = this.clock.now();
+      await this.tx.run(async (m) => {
+        await this.queue.enqueue(m, targetId, items, { now });
+        if (done) await this.assignments.deleteChanges(m, [change.seq]);
+        else await this.assignments.advanceChange(m, change.seq, cursor);
+      });
+      queued += items.length;
+      // A group not fully queued goes on at the next pass, before any later change (their order is kept).
+      if (!done || queued >= ITEMS_PER_PASS) break;
     }
-    return changes.length;
+    return queued;
   }
 }

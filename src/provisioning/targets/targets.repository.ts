@@ -6,6 +6,7 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { ProvisionedMembership } from '../queue/provisioned-membership.entity';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ProvisioningTarget } from './provisioning-target.entity';
+import { ProvisioningTotal } from '../logs/provisioning-total.entity';
 import { DeprovisionEvent } from './deprovision-event.entity';
 import { TargetRuntime } from './target-runtime.entity';
 
@@ -97,6 +98,7 @@ export class TargetsRepository {
   async remove(manager: EntityManager, id: string): Promise<boolean> {
     await manager.delete(TargetRuntime, { targetId: id });
     await manager.delete(DeprovisionEvent, { targetId: id });
+    await manager.delete(ProvisioningTotal, { targetId: id });
     await manager.delete(ProvisionedMembership, { targetId: id });
     await manager.delete(ProvisionedObject, { targetId: id });
     const result = await manager.delete(ProvisioningTarget, { id });

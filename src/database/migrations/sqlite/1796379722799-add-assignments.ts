@@ -10,7 +10,7 @@ export class AddAssignments1796379722799 implements MigrationInterface {
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_app_role_assignment" ON "app_role_assignment" ("target_id", "principal_id", "role_id") `);
     await queryRunner.query(`CREATE TABLE "app_role" ("target_id" varchar(36) NOT NULL, "id" varchar(36) NOT NULL, "display_name" varchar(100) NOT NULL, "value" varchar(120) NOT NULL, "description" varchar(500), "is_default" boolean NOT NULL, "created_at" datetime(3) NOT NULL, PRIMARY KEY ("target_id", "id"))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_app_role_value" ON "app_role" ("target_id", "value") `);
-    await queryRunner.query(`CREATE TABLE "assignment_change" ("seq" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "target_id" varchar(36) NOT NULL, "principal_type" varchar(8) NOT NULL, "principal_id" varchar(36) NOT NULL, "created_at" datetime(3) NOT NULL)`);
+    await queryRunner.query(`CREATE TABLE "assignment_change" ("seq" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "target_id" varchar(36) NOT NULL, "principal_type" varchar(8) NOT NULL, "principal_id" varchar(36) NOT NULL, "member_cursor" varchar(36), "created_at" datetime(3) NOT NULL)`);
     await queryRunner.query(`CREATE INDEX "ix_assignment_change_target" ON "assignment_change" ("target_id", "seq") `);
     await queryRunner.query(`CREATE TABLE "deprovision_event" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "target_id" varchar(36) NOT NULL, "at" datetime(3) NOT NULL)`);
     await queryRunner.query(`CREATE INDEX "ix_deprovision_event_target" ON "deprovision_event" ("target_id", "at") `);

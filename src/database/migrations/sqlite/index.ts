@@ -5,6 +5,7 @@ import { AddSchemaExtensionsAndTokenOptions1795327676755 } from './1795327676755
 import { CreateProvisioningTables1795327648434 } from './1795327648434-create-provisioning-tables';
 import { AddUserEmploymentDates1795333229320 } from './1795333229320-add-user-employment-dates';
 import { AddAssignments1796379722799 } from './1796379722799-add-assignments';
+import { AddProvisioningTotals1796382707154 } from './1796382707154-add-provisioning-totals';
 
 /** Applied in this order; each file has a twin of the same name in ../mysql (checked in CI). */
 export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
@@ -15,4 +16,5 @@ export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
   AddSchemaExtensionsAndTokenOptions1795327676755,
   AddUserEmploymentDates1795333229320,
   AddAssignments1796379722799,
+  AddProvisioningTotals1796382707154,
 ];
