@@ -92,6 +92,22 @@ async function countUsers(target) {
   return (await res.json()).totalResults;
 }
 
+/**
+ * The impact preview of a scoping change on the initial-sync target (every user provisioned): how long it takes to
+ * evaluate every user against the proposal. Nothing is sent or saved.
+ */
+async function benchImpact(gw) {
+  const targets = await api(gw, 'GET', '/admin/v1/targets');
+  const target = targets.find((t) => t.name === 'initial-sync');
+  const mapping = await api(gw, 'GET', `/admin/v1/targets/${target.id}/mappings`);
+  mapping.users.scoping = [{ clauses: [{ attribute: 'title', operator: 'EQUALS', value: 'Analyst' }] }];
+  const started = Date.now();
+  const preview = await api(gw, 'POST', `/admin/v1/targets/${target.id}/impact`, { mappings: mapping });
+  const ms = Date.now() - started;
+  console.log(`impact preview: ${preview.evaluated} objects in ${ms} ms`, preview.counts);
+  return ms;
+}
+
 /** Every user's id, through cursor paging. */
 async function userIds(gw) {
   const ids = [];
@@ -247,8 +263,10 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
       await sleep(250);
     }
     const syncSeconds = (Date.now() - started) / 1000;
+    const impactMs = await benchImpact(gw);
     const assignment = await benchAssignment(gw, startFakeScimTarget, auth, total);
     return {
+      impactMs,
       ...assignment,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
