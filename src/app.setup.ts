@@ -12,10 +12,26 @@ import { countInboundRequests } from './provisioning/metrics/inbound-metrics.hoo
 import { ProvisioningMetrics } from './provisioning/metrics/provisioning-metrics';
 import { addScimResponseHooks } from './http/scim/scim-response.hooks';
 
+/** Nest's start-up chatter (a line per module and per route): debug, so that a start shows the banner alone. */
+const START_UP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+class GatewayLogger extends ConsoleLogger {
+  override log(message: unknown, context?: string): void {
+    if (context !== undefined && START_UP_CONTEXTS.has(context)) this.debug(message, context);
+    else super.log(message, context);
+  }
+}
+
 /** JSON lines at the configured level and above. */
 export function createLogger(config: AppConfig): LoggerService {
   const upTo = LOG_LEVELS.indexOf(config.logLevel);
-  return new ConsoleLogger({ json: true, logLevels: [...LOG_LEVELS.slice(0, upTo + 1)] });
+  return new GatewayLogger({ json: true, logLevels: [...LOG_LEVELS.slice(0, upTo + 1)] });
 }
 
 /**

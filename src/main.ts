@@ -1,15 +1,14 @@
 import 'reflect-metadata';
 import { createApp } from './app.setup';
+import { TokenBootstrapService } from './auth/token-bootstrap.service';
 import { ConfigError, loadConfig } from './config/app-config';
+import { startBanner } from './start-banner';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  process.stdout.write(
-    `SCIM gateway listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/scim/v2 ` +
-      `(database: ${config.database.engine === 'sqlite' ? config.database.sqlitePath : config.database.flavor})\n`,
-  );
+  process.stdout.write(startBanner(config, app.get(TokenBootstrapService).takeFirstStartTokens()));
 }
 
 main().catch((err: unknown) => {

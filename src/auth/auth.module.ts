@@ -16,6 +16,6 @@ import { TokenBootstrapService } from './token-bootstrap.service';
     TokenBootstrapService,
     { provide: APP_GUARD, useClass: ScopesGuard },
   ],
-  exports: [AuthService],
+  exports: [AuthService, TokenBootstrapService],
 })
 export class AuthModule {}

@@ -24,6 +24,12 @@ export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList)
   };
   if (db.engine === 'sqlite') {
     fs.mkdirSync(path.dirname(db.sqlitePath), { recursive: true });
+    // The database holds token hashes and encrypted target secrets: readable by its owner only, like the key file.
+    // SQLite gives its -wal and -shm files the database file's permissions.
+    if (db.sqlitePath !== ':memory:') {
+      fs.closeSync(fs.openSync(db.sqlitePath, 'a', 0o600));
+      fs.chmodSync(db.sqlitePath, 0o600);
+    }
     return {
       ...common,
       type: 'better-sqlite3',

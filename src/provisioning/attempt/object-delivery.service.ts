@@ -90,7 +90,7 @@ export class ObjectDelivery {
         generation: row.generation,
       });
       if (!retryAt && row.pendingSince)
-        this.metrics.observeLatency(target.id, (now.getTime() - row.pendingSince.getTime()) / 1000);
+        this.metrics.observeLatency(target.name, (now.getTime() - row.pendingSince.getTime()) / 1000);
       // The manager may have arrived in the target since the translation looked: then nobody else will wake us.
       const waitingFor = report.outcome.waitingFor;
       if (waitingFor && (await this.queue.targetIds(target.id, [waitingFor])).has(waitingFor))

@@ -140,7 +140,7 @@ export class TargetExchange {
     r?: ScimResult<unknown>,
   ): void {
     this.last = { action, status, reason, detail };
-    this.deps.metrics.countDelivery(this.target.id, action, status);
+    this.deps.metrics.countDelivery(this.target.name, action, status);
     this.deps.logs.record({
       targetId: this.target.id,
       objectType: this.key.objectType,

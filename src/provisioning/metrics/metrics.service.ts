@@ -4,7 +4,10 @@ import { WorkQueueRepository } from '../queue/work-queue.repository';
 import { TargetsRepository } from '../targets/targets.repository';
 import { ProvisioningMetrics } from './provisioning-metrics';
 
-/** GET /metrics: the process's counters plus the shared gauges (pending work, quarantine) read from the database. */
+/**
+ * GET /metrics: the process's counters and default process metrics, plus the shared gauges (pending work,
+ * quarantine) read from the database at scrape time.
+ */
 @Injectable()
 export class MetricsService {
   constructor(
