@@ -58,6 +58,16 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it('reads TARGET_ALLOWED_NETWORKS as CIDR blocks, loopback by default, and names a bad entry', () => {
+    expect(loadConfig({}).provisioning.allowedNetworks).toEqual(['127.0.0.0/8', '::1/128']);
+    expect(
+      loadConfig({ TARGET_ALLOWED_NETWORKS: '10.0.0.0/8, fd00::/8' }).provisioning.allowedNetworks,
+    ).toEqual(['10.0.0.0/8', 'fd00::/8']);
+    expect(() => loadConfig({ TARGET_ALLOWED_NETWORKS: '10.0.0.0/33,intranet' })).toThrow(
+      /TARGET_ALLOWED_NETWORKS: "10\.0\.0\.0\/33" is not a CIDR block[\s\S]*"intranet" is not a CIDR block/,
+    );
+  });
+
   it('parses sizes with units', () => {
     expect(loadConfig({ BODY_LIMIT: '512kb' }).scim.bodyLimitBytes).toBe(512 * 1024);
     expect(loadConfig({ BODY_LIMIT: '2MB' }).scim.bodyLimitBytes).toBe(2 * 1024 * 1024);

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { isIP } from 'node:net';
 
 export type DatabaseEngine = 'sqlite' | 'mysql';
 
@@ -37,6 +38,8 @@ export interface ProvisioningConfig {
   secretKey?: string;
   /** Allow plain `http://` target URLs to non-loopback hosts (testing only). */
   allowInsecureTargets: boolean;
+  /** CIDR blocks where targets at private or loopback addresses may be (link-local and metadata never may). */
+  allowedNetworks: string[];
   /** Run the delivery engine (journal fan-out and workers) in this process. */
   engineEnabled: boolean;
   /** How often the engine looks at the change journal and the work queue. */
@@ -162,6 +165,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`DEFAULT_DOMAIN must be a domain name such as contoso.com (got "${env.DEFAULT_DOMAIN}")`);
   }
 
+  // Loopback by default, for the demo and the tests; link-local and metadata addresses are never allowed.
+  const allowedNetworks = (env.TARGET_ALLOWED_NETWORKS ?? '127.0.0.0/8,::1/128')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const cidr of allowedNetworks)
+    if (!isCidr(cidr)) problems.push(`TARGET_ALLOWED_NETWORKS: "${cidr}" is not a CIDR block (like 10.0.0.0/8)`);
+
   const config: AppConfig = {
     port,
     host,
@@ -184,6 +195,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     provisioning: {
       secretKey: env.SECRET_KEY?.trim() || undefined,
       allowInsecureTargets: bool('ALLOW_INSECURE_TARGETS', false),
+      allowedNetworks,
       engineEnabled: bool('PROVISIONING_ENABLED', true),
       pollIntervalMs: int('PROVISIONING_POLL_MS', 150, 10, 60_000),
       reconcileIntervalMinutes: int('RECONCILE_INTERVAL_MINUTES', 40, 1, 10_080),
@@ -192,4 +204,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function isCidr(text: string): boolean {
+  const [address, bits] = text.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0) return false;
+  if (bits === undefined) return true;
+  const prefix = Number(bits);
+  return /^\d+$/.test(bits) && prefix <= (version === 4 ? 32 : 128);
 }

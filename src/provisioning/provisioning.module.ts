@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { MappingModule } from '../mapping/mapping.module';
 import { DeliveryEngine } from './engine/delivery-engine.service';
 import { DirectoryModule } from '../directory/directory.module';
+import { NetworkPolicy } from './client';
 import { JournalFanOut } from './queue/journal-fan-out.service';
 import { ObjectDelivery } from './attempt/object-delivery.service';
 import { AttemptExecutor } from './attempt/attempt-executor';
@@ -48,6 +49,11 @@ import { TargetsService } from './targets/targets.service';
           loadOrCreateKey({ envKey: config.provisioning.secretKey, dataDir: config.dataDir }).key,
           'SECRET_KEY',
         ),
+    },
+    {
+      provide: NetworkPolicy,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new NetworkPolicy(config.provisioning.allowedNetworks),
     },
     TargetsRepository,
     TargetClients,

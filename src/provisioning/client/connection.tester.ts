@@ -11,6 +11,7 @@ export type ConnectionVerdictCode =
   | 'tls'
   | 'connection-refused'
   | 'connection-failed'
+  | 'network-policy'
   | 'timeout'
   | 'bad-credentials'
   | 'token-endpoint'
@@ -64,6 +65,8 @@ export function judgeConnection(result: ScimResult, baseUrl: string): Connection
           'tls',
           `The TLS handshake with ${host} failed: ${e.message}. Check the certificate and https.`,
         );
+      case 'policy':
+        return verdict('network-policy', `${e.message}. Nothing was sent.`);
       case 'timeout':
         return verdict('timeout', `${host} did not answer within the timeout (${result.durationMs} ms).`);
       default:

@@ -4,7 +4,8 @@
  */
 import { Agent as HttpAgent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import type { NetworkPolicy } from './network-policy';
 import { performance } from 'node:perf_hooks';
 import type { ScimErrorKind } from './scim-client.types';
 
@@ -16,6 +17,8 @@ export interface HttpExchange {
   timeoutMs: number;
   maxResponseBytes: number;
   lookup?: LookupFunction;
+  /** Where the gateway may connect: IP literals are checked here, names at resolution. */
+  policy?: NetworkPolicy;
 }
 
 export type TransportOutcome =
@@ -46,6 +49,9 @@ export class HttpTransport {
   }
 
   private sendOnce(exchange: HttpExchange): Promise<TransportOutcome & { staleSocket?: boolean }> {
+    const host = exchange.url.hostname.replace(/^\[|\]$/g, '');
+    const refused = exchange.policy && isIP(host) ? exchange.policy.refusal(host) : null;
+    if (refused) return Promise.resolve(policyFailure(refused));
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const isHttps = exchange.url.protocol === 'https:';
@@ -79,7 +85,7 @@ export class HttpTransport {
           method: exchange.method,
           headers: exchange.headers,
           agent: isHttps ? this.https : this.http,
-          lookup: exchange.lookup,
+          lookup: exchange.policy?.lookup ?? exchange.lookup,
         },
         (res) => {
           answered = true;
@@ -162,6 +168,7 @@ function describeError(
   const e = err as NodeJS.ErrnoException | undefined;
   const code = e?.code;
   const detail = e?.message ?? 'unknown error';
+  if (code === 'ETARGETPOLICY') return policyFailure(detail).failure;
   if (code && DNS_CODES.has(code))
     return { kind: 'dns', code, message: `DNS lookup failed for ${host}: ${code}` };
   if (code === 'ETIMEDOUT') return { kind: 'timeout', code, message: `Connecting to ${host} timed out` };
@@ -172,6 +179,11 @@ function describeError(
   if (tls) return { kind: 'tls', code, message: `TLS with ${host} failed: ${detail}` };
   if (code === 'ECONNREFUSED') return { kind: 'connection', code, message: `Connection refused by ${host}` };
   return { kind: 'connection', code, message: `Connection to ${host} failed: ${detail}` };
+}
+
+/** Refused before any packet is sent: nothing was asked of the host, and nothing of it is kept. */
+function policyFailure(why: string): { failure: { kind: ScimErrorKind; message: string }; durationMs: number } {
+  return { failure: { kind: 'policy', message: `Refused by the gateway's network policy: ${why}` }, durationMs: 0 };
 }
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {

@@ -7,3 +7,4 @@ export type { LoggableRequest, RedactOptions } from './request.redactor';
 export { parseRetryAfterMs } from './retry-after.parser';
 export { andFilter, eqFilter } from './scim-filter.util';
 export { assertTargetUrl, isLoopbackHost } from './target-url.validator';
+export { NetworkPolicy } from './network-policy';

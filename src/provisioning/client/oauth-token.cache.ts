@@ -5,6 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { HttpTransport } from './http.transport';
 import type { ScimClientError, TargetAuth } from './scim-client.types';
+import type { NetworkPolicy } from './network-policy';
 
 type OAuthConfig = Extract<TargetAuth, { type: 'oauth2' }>;
 
@@ -23,7 +24,12 @@ export class OAuthTokenCache {
     private readonly config: OAuthConfig,
     private readonly tokenUrl: URL,
     private readonly transport: HttpTransport,
-    private readonly settings: { timeoutMs: number; userAgent: string; now: () => number },
+    private readonly settings: {
+      timeoutMs: number;
+      userAgent: string;
+      now: () => number;
+      policy?: NetworkPolicy;
+    },
   ) {}
 
   async get(): Promise<TokenOutcome> {
@@ -65,6 +71,7 @@ export class OAuthTokenCache {
       body,
       timeoutMs: this.settings.timeoutMs,
       maxResponseBytes: 64 * 1024,
+      policy: this.settings.policy,
     });
     if ('failure' in outcome) {
       return {

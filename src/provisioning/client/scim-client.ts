@@ -45,6 +45,7 @@ export class ScimClient {
         timeoutMs: options.timeoutMs,
         userAgent: this.userAgent,
         now: this.now,
+        policy: options.networkPolicy,
       });
     }
   }
@@ -66,6 +67,7 @@ export class ScimClient {
         timeoutMs: this.options.timeoutMs,
         maxResponseBytes: this.options.maxResponseBytes ?? 10 * 1024 * 1024,
         lookup: this.options.lookup,
+        policy: this.options.networkPolicy,
       });
       spentMs += outcome.durationMs;
       if ('failure' in outcome) {

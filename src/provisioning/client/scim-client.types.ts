@@ -1,5 +1,6 @@
 /** Wire and result types of the outbound SCIM client. Framework-free. */
 import type { LookupFunction } from 'node:net';
+import type { NetworkPolicy } from './network-policy';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 export const LIST_RESPONSE_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -33,8 +34,10 @@ export interface ScimClientOptions {
   maxResponseBytes?: number;
   /** Wall clock for token expiry and Retry-After dates (default `Date.now`). */
   now?: () => number;
-  /** Host name resolver, as `dns.lookup` (default); a seam for tests and for SSRF guards. */
+  /** Host name resolver, as `dns.lookup` (default); a seam for tests. */
   lookup?: LookupFunction;
+  /** Where the client may connect (target and token endpoint alike); refused addresses fail as `policy`. */
+  networkPolicy?: NetworkPolicy;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -47,7 +50,8 @@ export interface ScimRequest {
   body?: unknown;
 }
 
-export type ScimErrorKind = 'timeout' | 'connection' | 'dns' | 'tls' | 'http' | 'invalid-response';
+/** `policy`: the gateway's network policy refused the address (TARGET_ALLOWED_NETWORKS); nothing was sent. */
+export type ScimErrorKind = 'timeout' | 'connection' | 'dns' | 'tls' | 'http' | 'invalid-response' | 'policy';
 
 export interface ScimClientError {
   kind: ScimErrorKind;

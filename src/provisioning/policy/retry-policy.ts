@@ -27,7 +27,7 @@ export function classifyOutcome(result: OutcomeInput): Outcome {
   if (result.ok) return 'success';
   const kind = result.error?.kind;
   if (kind === 'timeout' || kind === 'connection' || kind === 'dns' || kind === 'tls') return 'retryable';
-  if (kind === 'invalid-response') return 'permanent';
+  if (kind === 'invalid-response' || kind === 'policy') return 'permanent';
   const status = result.status;
   if (status === 408 || status === 429) return 'retryable';
   if (status >= 500 && status !== 501) return 'retryable';

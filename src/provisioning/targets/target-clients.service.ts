@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { ScimClient, TargetAuth } from '../client';
+import { NetworkPolicy, ScimClient, TargetAuth } from '../client';
 import { SecretBox } from '../secrets/secret-box';
 import { ProvisioningTarget } from './provisioning-target.entity';
 import { RateLimiter } from './rate-limiter';
@@ -20,6 +20,7 @@ export class TargetClients implements OnApplicationShutdown {
 
   constructor(
     private readonly secrets: SecretBox,
+    private readonly policy: NetworkPolicy,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -44,6 +45,7 @@ export class TargetClients implements OnApplicationShutdown {
         auth,
         timeoutMs: target.timeoutMs,
         allowInsecureHttp: this.config.provisioning.allowInsecureTargets,
+        networkPolicy: this.policy,
         maxSockets: Math.max(4, target.concurrency * 2),
       }),
       limiter: new RateLimiter(target.requestsPerSecond),

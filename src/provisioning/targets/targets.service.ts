@@ -10,7 +10,9 @@ import { JournalReader } from '../../directory/journal/journal.reader';
 import { MappingsService } from '../../mapping/mappings.service';
 import { AssignmentsRepository } from '../assignments/assignments.repository';
 import { AssignmentsService } from '../assignments/assignments.service';
-import { assertTargetUrl, ConnectionVerdict } from '../client';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { assertTargetUrl, ConnectionVerdict, NetworkPolicy } from '../client';
 import { SecretBox } from '../secrets/secret-box';
 import { ProvisioningTarget } from './provisioning-target.entity';
 import { secretContext, TargetClients } from './target-clients.service';
@@ -27,6 +29,7 @@ export class TargetsService {
     private readonly journal: JournalReader,
     private readonly assignments: AssignmentsRepository,
     private readonly secrets: SecretBox,
+    private readonly policy: NetworkPolicy,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -41,8 +44,8 @@ export class TargetsService {
     const target: ProvisioningTarget = {
       id,
       name: input.name,
-      baseUrl: this.checkedUrl(input.baseUrl, 'baseUrl'),
-      ...this.authColumns(id, input.auth),
+      baseUrl: await this.reachableUrl(input.baseUrl, 'baseUrl'),
+      ...(await this.authColumns(id, input.auth)),
       enabled: input.enabled ?? true,
       paused: false,
       // Entra's default for a new app: only assigned users and groups.
@@ -117,8 +120,8 @@ export class TargetsService {
     ] as const) {
       if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
     }
-    if (input.baseUrl !== undefined) changes.baseUrl = this.checkedUrl(input.baseUrl, 'baseUrl');
-    if (input.auth) Object.assign(changes, this.authColumns(id, input.auth, current));
+    if (input.baseUrl !== undefined) changes.baseUrl = await this.reachableUrl(input.baseUrl, 'baseUrl');
+    if (input.auth) Object.assign(changes, await this.authColumns(id, input.auth, current));
     changes.version = current.version + 1;
     changes.updatedAt = this.clock.now();
     await this.targets.update(id, changes).catch(rethrowDuplicateName);
@@ -161,19 +164,33 @@ export class TargetsService {
     return this.getTarget(id);
   }
 
-  private checkedUrl(raw: string, label: string): string {
-    return assertTargetUrl(raw, label, this.config.provisioning.allowInsecureTargets).href.replace(
-      /\/+$/,
-      '',
-    );
+  /**
+   * The URL, if its scheme is acceptable and its host is not one the network policy refuses (an IP literal, or a
+   * name resolving to one). A name that does not resolve now is accepted: Test connection says so, and every
+   * request checks the address it resolves to then.
+   */
+  private async reachableUrl(raw: string, label: string): Promise<string> {
+    const url = assertTargetUrl(raw, label, this.config.provisioning.allowInsecureTargets);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const addresses = isIP(host)
+      ? [host]
+      : await lookup(host, { all: true }).then(
+          (found) => found.map((a) => a.address),
+          () => [],
+        );
+    for (const address of addresses) {
+      const why = this.policy.refusal(address);
+      if (why) throw new InvalidRequestError(`${label} is refused by the gateway's network policy: ${why}`);
+    }
+    return url.href.replace(/\/+$/, '');
   }
 
   /** Secrets are encrypted with the target id as context; on an edit, an omitted secret keeps the stored one. */
-  private authColumns(
+  private async authColumns(
     id: string,
     auth: TargetAuthInput,
     current?: ProvisioningTarget,
-  ): Pick<ProvisioningTarget, 'authType' | 'tokenUrl' | 'clientId' | 'oauthScope' | 'secretEnvelope'> {
+  ): Promise<Pick<ProvisioningTarget, 'authType' | 'tokenUrl' | 'clientId' | 'oauthScope' | 'secretEnvelope'>> {
     const keep = current && current.authType === auth.type ? current.secretEnvelope : undefined;
     const seal = (secret: string | undefined, name: string): string => {
       if (secret !== undefined) return this.secrets.encrypt(secret, secretContext(id));
@@ -195,7 +212,7 @@ export class TargetsService {
     if (!clientId) throw new InvalidRequestError('auth.clientId is required for auth type oauth2');
     return {
       authType: 'oauth2',
-      tokenUrl: this.checkedUrl(tokenUrl, 'auth.tokenUrl'),
+      tokenUrl: await this.reachableUrl(tokenUrl, 'auth.tokenUrl'),
       clientId,
       oauthScope: auth.scope ?? null,
       secretEnvelope: seal(auth.clientSecret, 'clientSecret'),
