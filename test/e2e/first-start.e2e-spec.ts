@@ -13,7 +13,7 @@ describe('first start', () => {
   beforeAll(() => {
     buildGateway();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-first-start-'));
-  });
+  }, 120_000);
 
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 

@@ -21,8 +21,11 @@ export interface TestApp {
   engine: 'sqlite' | 'mysql';
   scim: (method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string) => request.Test;
   admin: (method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string) => request.Test;
-  /** Stops the app and starts a new one on the same database (what a process restart sees). */
-  restart: () => Promise<TestApp>;
+  /**
+   * Stops the app and starts a new one on the same database (what a process restart sees); `env` changes settings
+   * for the new one (a new SECRET_KEY, say).
+   */
+  restart: (env?: Record<string, string>) => Promise<TestApp>;
   close: () => Promise<void>;
 }
 
@@ -61,7 +64,7 @@ export async function startTestApp(
       await c.end();
     };
   }
-  const config = loadConfig({
+  const env = {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'error',
     JOBS_ENABLED: 'false',
@@ -69,19 +72,20 @@ export async function startTestApp(
     BOOTSTRAP_SCIM_TOKEN: SCIM_TOKEN,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
-  });
+  };
   const cleanup = async () => {
     await dropDatabase();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  return open(config, options.clock, cleanup);
+  return open(env, options.clock, cleanup);
 }
 
 async function open(
-  config: AppConfig,
+  env: Record<string, string>,
   clock: Clock | undefined,
   cleanup: () => Promise<void>,
 ): Promise<TestApp> {
+  const config = loadConfig(env);
   const app = await createApp(config, { clock, logger: silent });
   await app.init();
   // Fastify registers its plugins (Swagger's static files among them) and routes on ready.
@@ -95,9 +99,9 @@ async function open(
     engine: config.database.engine,
     scim: (method, url) => http[method](`/scim/v2${url}`).set('Authorization', `Bearer ${SCIM_TOKEN}`),
     admin: (method, url) => http[method](`/admin/v1${url}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`),
-    restart: async () => {
+    restart: async (changes = {}) => {
       await app.close();
-      return open(config, clock, cleanup);
+      return open({ ...env, ...changes }, clock, cleanup);
     },
     close: async () => {
       await app.close();

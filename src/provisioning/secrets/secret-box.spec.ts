@@ -4,6 +4,51 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretBox, SecretBoxError, SecretKeyError, loadOrCreateKey } from './secret-box';
 
+describe('SecretBox key ring (rotation)', () => {
+  const oldKey = SecretBox.generateKey();
+  const newKey = randomBytes(32).toString('hex');
+
+  it('encrypts with the first key of the ring, under its id, and reads every listed key', () => {
+    const single = SecretBox.fromKey(oldKey);
+    const legacy = single.encrypt('before-rotation', 'ctx');
+    const ring = SecretBox.fromKey(`new:${newKey},old:${oldKey}`);
+    expect(ring.currentKeyId).toBe('new');
+    const fresh = ring.encrypt('after-rotation', 'ctx');
+    expect(fresh).toMatch(/^v2:new:[^:]+:[^:]+:[^:]+$/);
+    expect(ring.decrypt(fresh, 'ctx')).toBe('after-rotation');
+    // A v1 value (the single key, no id) is read with whichever key of the ring opens it.
+    expect(ring.decrypt(legacy, 'ctx')).toBe('before-rotation');
+    expect(ring.isCurrent(fresh)).toBe(true);
+    expect(ring.isCurrent(legacy)).toBe(false);
+    expect(single.isCurrent(legacy)).toBe(true);
+  });
+
+  it('names a key the ring no longer lists, and the context still binds', () => {
+    const ring = SecretBox.fromKey(`old:${oldKey}`);
+    const value = ring.encrypt('x', 'target:1');
+    expect(() => SecretBox.fromKey(`new:${newKey}`).decrypt(value, 'target:1')).toThrow(
+      /encrypted with key old, which SECRET_KEY does not list/,
+    );
+    expect(() => ring.decrypt(value, 'target:2')).toThrow(SecretBoxError);
+  });
+
+  it('refuses a malformed ring, describing it without printing a key', () => {
+    expect(() => SecretBox.fromKey(`new:${newKey},new:${oldKey}`)).toThrow(/each key id may appear once/);
+    expect(() => SecretBox.fromKey(`bad id!:${newKey}`)).toThrow(/entry 1 must be <id>:<key>/);
+    let message = '';
+    try {
+      SecretBox.fromKey(`new:${newKey},old:short`);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/\(key old\) must be 32 bytes/);
+    expect(message).not.toContain(newKey);
+    expect(() => loadOrCreateKey({ envKey: `a:${newKey},b:nope`, dataDir: tmpdir() })).toThrow(
+      SecretKeyError,
+    );
+  });
+});
+
 describe('SecretBox', () => {
   const box = SecretBox.fromKey(SecretBox.generateKey());
 

@@ -1,7 +1,12 @@
 /**
  * Target secrets at rest (bearer tokens, OAuth client secrets): AES-256-GCM, a fresh 96-bit IV per value
- * (NIST SP 800-38D §8.2), stored as `v1:<iv>:<tag>:<ciphertext>` in base64. The key comes from SECRET_KEY, or is
- * generated once into the data directory with mode 0600 on the embedded default (issue #5).
+ * (NIST SP 800-38D §8.2), stored as `v2:<keyId>:<iv>:<tag>:<ciphertext>` in base64, or `v1:<iv>:<tag>:<ciphertext>`
+ * with a key that has no id. The key comes from SECRET_KEY, or is generated once into the data directory with mode
+ * 0600 on the embedded default.
+ *
+ * Rotation: SECRET_KEY may list several keys with ids, `new:<key>,old:<key>`; new secrets use the first, stored
+ * ones are read with theirs (a `v1` value with each key in turn: GCM's tag tells the right one), and
+ * `npm run secrets:reencrypt` rewrites every stored secret with the first key, after which the old ones can go.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import {
@@ -16,8 +21,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
-const VERSION = 'v1';
 const KEY_BYTES = 32;
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 export const SECRET_KEY_FILE = 'secret.key';
@@ -32,12 +37,21 @@ export class SecretKeyError extends Error {
   readonly code = 'SECRET_KEY_INVALID';
 }
 
-export class SecretBox {
-  private constructor(private readonly key: Buffer) {}
+interface RingKey {
+  /** Null for a key given without an id (the single-key form): its values are `v1`. */
+  id: string | null;
+  key: Buffer;
+}
 
-  /** From 64 hex characters or base64 (standard or url-safe) of exactly 32 bytes. */
+export class SecretBox {
+  private constructor(private readonly keys: RingKey[]) {}
+
+  /**
+   * One key (64 hex characters, or base64 of exactly 32 bytes), or a ring `id:key,id:key,…` whose first key
+   * encrypts and all decrypt.
+   */
   static fromKey(encoded: string, label = 'The secret key'): SecretBox {
-    return new SecretBox(decodeKey(encoded, label));
+    return new SecretBox(parseRing(encoded, label));
   }
 
   /** A new random key, base64, for SECRET_KEY. */
@@ -45,37 +59,95 @@ export class SecretBox {
     return randomBytes(KEY_BYTES).toString('base64');
   }
 
+  /** The id of the key new secrets are encrypted with (null: the single key without an id). */
+  get currentKeyId(): string | null {
+    return this.keys[0].id;
+  }
+
   /** `context` (e.g. the target id and field) is authenticated, so a value copied to another row fails to decrypt. */
   encrypt(plaintext: string, context = ''): string {
+    const { id, key } = this.keys[0];
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, iv.toString('base64'), tag.toString('base64'), ciphertext.toString('base64')].join(':');
+    const parts = [iv.toString('base64'), tag.toString('base64'), ciphertext.toString('base64')];
+    return (id === null ? ['v1', ...parts] : ['v2', id, ...parts]).join(':');
   }
 
   decrypt(envelope: string, context = ''): string {
     const parts = envelope.split(':');
-    if (parts.length !== 4 || parts[0] !== VERSION) {
-      throw new SecretBoxError(`Not a ${VERSION} secret envelope`);
+    if (parts[0] === 'v2' && parts.length === 5) {
+      const key = this.keys.find((k) => k.id === parts[1]);
+      if (!key)
+        throw new SecretBoxError(
+          `The secret was encrypted with key ${parts[1]}, which SECRET_KEY does not list`,
+        );
+      return open(key.key, sealed(parts.slice(2)), context);
     }
-    const [, ivText, tagText, ctText] = parts;
-    const iv = Buffer.from(ivText, 'base64');
-    const tag = Buffer.from(tagText, 'base64');
-    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
-      throw new SecretBoxError('Malformed secret envelope');
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
-      decipher.setAAD(Buffer.from(context, 'utf8'));
-      decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(Buffer.from(ctText, 'base64')), decipher.final()]).toString(
-        'utf8',
-      );
-    } catch {
+    if (parts[0] === 'v1' && parts.length === 4) {
+      const value = sealed(parts.slice(1));
+      for (const { key } of this.keys) {
+        try {
+          return open(key, value, context);
+        } catch {
+          // GCM's tag says whether this key was the one: try the next.
+        }
+      }
       throw new SecretBoxError('Cannot decrypt the secret: wrong key, or the stored value was altered');
     }
+    throw new SecretBoxError('Not a secret envelope (v1 or v2)');
   }
+
+  /** Whether a stored value is encrypted with another key than the current one (re-encryption would rewrite it). */
+  isCurrent(envelope: string): boolean {
+    const [version, id] = envelope.split(':');
+    return this.keys[0].id === null ? version === 'v1' : version === 'v2' && id === this.keys[0].id;
+  }
+}
+
+interface Sealed {
+  iv: Buffer;
+  tag: Buffer;
+  ciphertext: Buffer;
+}
+
+function sealed([ivText, tagText, ctText]: string[]): Sealed {
+  const iv = Buffer.from(ivText, 'base64');
+  const tag = Buffer.from(tagText, 'base64');
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+    throw new SecretBoxError('Malformed secret envelope');
+  return { iv, tag, ciphertext: Buffer.from(ctText, 'base64') };
+}
+
+function open(key: Buffer, { iv, tag, ciphertext }: Sealed, context: string): string {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SecretBoxError('Cannot decrypt the secret: wrong key, or the stored value was altered');
+  }
+}
+
+/** `key`, or `id:key,id:key,…` (ids unique; the messages describe shapes, never a key). */
+function parseRing(encoded: string, label: string): RingKey[] {
+  const text = encoded.trim();
+  if (!text.includes(':')) return [{ id: null, key: decodeKey(text, label) }];
+  const keys = text.split(',').map((entry, i): RingKey => {
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, colon).trim();
+    if (colon < 0 || !KEY_ID.test(id))
+      throw new SecretKeyError(
+        `${label}: entry ${i + 1} must be <id>:<key> with an id of 1-32 letters, digits, _ or -`,
+      );
+    return { id, key: decodeKey(entry.slice(colon + 1), `${label} (key ${id})`) };
+  });
+  const ids = keys.map((k) => k.id);
+  if (new Set(ids).size !== ids.length) throw new SecretKeyError(`${label}: each key id may appear once`);
+  return keys;
 }
 
 export interface LoadedKey {
@@ -92,7 +164,7 @@ export interface LoadedKey {
  */
 export function loadOrCreateKey(options: { envKey?: string; dataDir: string }): LoadedKey {
   if (options.envKey !== undefined && options.envKey.trim() !== '') {
-    decodeKey(options.envKey, 'SECRET_KEY');
+    parseRing(options.envKey, 'SECRET_KEY');
     return { key: options.envKey.trim(), source: 'env' };
   }
   const path = join(options.dataDir, SECRET_KEY_FILE);

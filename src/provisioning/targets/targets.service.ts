@@ -144,6 +144,28 @@ export class TargetsService {
     this.mappings.forget(id);
   }
 
+  /**
+   * Key rotation: every target secret not encrypted with the current key (the first of SECRET_KEY) is decrypted with
+   * its own and encrypted again with the current one; after that the old keys can leave SECRET_KEY.
+   */
+  async reencryptSecrets(): Promise<{ reencrypted: number; alreadyCurrent: number; keyId: string | null }> {
+    let reencrypted = 0;
+    let alreadyCurrent = 0;
+    for (const target of await this.targets.list()) {
+      if (this.secrets.isCurrent(target.secretEnvelope)) {
+        alreadyCurrent++;
+        continue;
+      }
+      const context = secretContext(target.id);
+      const secretEnvelope = this.secrets.encrypt(this.secrets.decrypt(target.secretEnvelope, context), context);
+      // A new version: every process's cached client is rebuilt from the rewritten value.
+      await this.targets.update(target.id, { secretEnvelope, version: target.version + 1 });
+      this.clients.forget(target.id);
+      reencrypted++;
+    }
+    return { reencrypted, alreadyCurrent, keyId: this.secrets.currentKeyId };
+  }
+
   async pauseTarget(id: string): Promise<TargetView> {
     return this.setPaused(id, true);
   }
