@@ -9,7 +9,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
-import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/app-config';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const SCIM_TOKEN = 'test-scim-token-0123456789abcdef';
