@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
-import { redactBody, ScimRequest, ScimResult } from '../client';
+import { redactBody, redactResponseText, ScimRequest, ScimResult } from '../client';
 import { LogAction, LogStatus } from '../logs/provisioning-log.entity';
 import { ProvisioningLogWriter } from '../logs/provisioning-log.writer';
 import { ProvisioningMetrics } from '../metrics/provisioning-metrics';
@@ -75,7 +75,10 @@ export class TargetExchange {
       step: request.method === 'GET' ? 'matching' : 'export',
       status: outcome === 'success' ? 'success' : 'failure',
       description: `${request.method} ${target(request)} → ${r.status || r.error?.kind || 'no response'} in ${r.durationMs} ms`,
-      details: { request: shown, response: { status: r.status, body: r.text.slice(0, EXCERPT) } },
+      details: {
+        request: shown,
+        response: { status: r.status, body: this.shownText(r.text).slice(0, EXCERPT) },
+      },
     });
     if (outcome === 'success') {
       if (request.logAs)
@@ -120,6 +123,11 @@ export class TargetExchange {
     };
   }
 
+  /** The target's answer with the same attributes masked: a target echoes what it was sent. */
+  private shownText(text: string): string {
+    return redactResponseText(text, { secretAttributes: this.sensitive });
+  }
+
   /** The request exactly as sent, body redacted. */
   private shown(request: PlannedRequest): ScimRequest {
     const { method, path, query, body } = request;
@@ -153,7 +161,9 @@ export class TargetExchange {
       detail: detail?.slice(0, 1000) ?? null,
       request: request ? JSON.stringify(request) : null,
       responseStatus: r ? r.status || null : null,
-      responseExcerpt: r ? (r.text || r.error?.message || '').slice(0, EXCERPT) || null : null,
+      responseExcerpt: r
+        ? (this.shownText(r.text) || r.error?.message || '').slice(0, EXCERPT) || null
+        : null,
       durationMs: r?.durationMs ?? 0,
       attempt: this.context.attempt,
       requestId: this.context.requestId,

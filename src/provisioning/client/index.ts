@@ -2,7 +2,7 @@ export { ScimClient } from './scim-client';
 export * from './scim-client.types';
 export { judgeConnection } from './connection.tester';
 export type { ConnectionVerdict, ConnectionVerdictCode } from './connection.tester';
-export { REDACTED, redactBody, redactHeaders, redactRequest } from './request.redactor';
+export { REDACTED, redactBody, redactHeaders, redactRequest, redactResponseText } from './request.redactor';
 export type { LoggableRequest, RedactOptions } from './request.redactor';
 export { parseRetryAfterMs } from './retry-after.parser';
 export { andFilter, eqFilter } from './scim-filter.util';

@@ -64,6 +64,20 @@ export function redactBody(body: unknown, options: RedactOptions = {}): unknown 
   return walk(body, '', isSecret);
 }
 
+/**
+ * A target's answer as the log keeps it: a JSON body with the same attributes masked (a target echoes the values it
+ * was sent, Redact()ed ones included); any other text as it is.
+ */
+export function redactResponseText(text: string, options: RedactOptions = {}): string {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return text;
+  try {
+    return JSON.stringify(redactBody(JSON.parse(text) as unknown, options));
+  } catch {
+    return text;
+  }
+}
+
 function walk(value: unknown, path: string, isSecret: (path: string) => boolean): unknown {
   if (Array.isArray(value)) return value.map((item) => walk(item, path, isSecret));
   if (!isRecord(value)) return value;
