@@ -2,7 +2,10 @@ import { ConsoleLogger, LoggerService, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import rateLimit from '@fastify/rate-limit';
 import { AppModule } from './app.module';
+import { TokenRateLimits, UNLIMITED } from './auth/token-rate-limits';
+import { RateLimitedError } from './common/errors';
 import { Clock } from './common/clock';
 import { accessLog } from './http/pipeline/access-log';
 import { acceptJsonBodies } from './http/pipeline/json-body';
@@ -60,6 +63,24 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig, log
 }
 
 /**
+ * Inbound rate limits per token (@fastify/rate-limit, in this process's memory): a token created or changed with
+ * `rateLimitPerMinute` gets at most that many requests a minute, then `429` with `Retry-After`, as a SCIM error on
+ * /scim/v2. Requests without a limited token are not counted.
+ */
+async function limitTokens(app: NestFastifyApplication): Promise<void> {
+  const limits = app.get(TokenRateLimits);
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: 60_000,
+    keyGenerator: (req) => limits.keyOf(req.headers.authorization),
+    allowList: (_req, key) => key === UNLIMITED,
+    max: (_req, key) => limits.perMinute(key),
+    errorResponseBuilder: (_req, ctx) =>
+      new RateLimitedError(`This token may make ${ctx.max} requests a minute; retry in ${ctx.after}`),
+  });
+}
+
+/**
  * Fastify instead of Express: its routing, body parsing and response writing cost a fraction of
  * Express' on the cheap requests that dominate SCIM traffic. It sends no X-Powered-By and no ETag of
  * its own (ours carry the resource version, RFC 7644 §3.14), and its query parser keeps a repeated key
@@ -89,5 +110,6 @@ export async function createApp(
     },
   );
   configureApp(app, config, logger);
+  await limitTokens(app);
   return app;
 }

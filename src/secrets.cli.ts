@@ -11,7 +11,9 @@ import { TargetsService } from './provisioning/targets/targets.service';
  */
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, PROVISIONING_ENABLED: 'false', JOBS_ENABLED: 'false' });
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    logger: ['error', 'warn'],
+  });
   try {
     const { reencrypted, alreadyCurrent, keyId } = await app.get(TargetsService).reencryptSecrets();
     process.stdout.write(

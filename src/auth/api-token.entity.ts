@@ -31,4 +31,20 @@ export class ApiToken {
 
   @Column({ name: 'last_used_at', type: 'datetime', precision: 3, nullable: true })
   lastUsedAt!: Date | null;
+
+  /** After this the token is refused; null: it does not expire. */
+  @Column({ name: 'expires_at', type: 'datetime', precision: 3, nullable: true })
+  expiresAt!: Date | null;
+
+  /** After a rotation: the previous secret's hash, accepted until `previousValidUntil` (the grace period). */
+  @Index('ix_api_token_previous_hash')
+  @Column({ name: 'previous_token_hash', type: 'varchar', length: 64, nullable: true })
+  previousTokenHash!: string | null;
+
+  @Column({ name: 'previous_valid_until', type: 'datetime', precision: 3, nullable: true })
+  previousValidUntil!: Date | null;
+
+  /** Inbound requests a minute this token may make (each process counts its own); null: no limit. */
+  @Column({ name: 'rate_limit_per_minute', type: 'integer', nullable: true })
+  rateLimitPerMinute!: number | null;
 }

@@ -14,6 +14,15 @@ export class ApiTokensRepository {
     return this.repo.findOneBy({ tokenHash });
   }
 
+  /** The token whose previous secret (before its last rotation) this is. */
+  findByPreviousHash(previousTokenHash: string): Promise<ApiToken | null> {
+    return this.repo.findOneBy({ previousTokenHash });
+  }
+
+  async update(id: string, changes: Partial<Omit<ApiToken, 'id'>>): Promise<void> {
+    await this.repo.update({ id }, changes);
+  }
+
   findById(id: string): Promise<ApiToken | null> {
     return this.repo.findOneBy({ id });
   }

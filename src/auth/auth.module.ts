@@ -6,6 +6,7 @@ import { AuthService } from './auth.service';
 import { BearerStrategy } from './bearer.strategy';
 import { ScopesGuard } from './scopes.guard';
 import { TokenBootstrapService } from './token-bootstrap.service';
+import { TokenRateLimits } from './token-rate-limits';
 
 @Module({
   imports: [PassportModule],
@@ -14,8 +15,9 @@ import { TokenBootstrapService } from './token-bootstrap.service';
     AuthService,
     BearerStrategy,
     TokenBootstrapService,
+    TokenRateLimits,
     { provide: APP_GUARD, useClass: ScopesGuard },
   ],
-  exports: [AuthService, TokenBootstrapService],
+  exports: [AuthService, TokenBootstrapService, TokenRateLimits],
 })
 export class AuthModule {}

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
-import { NotFoundError } from '../common/errors';
+import { InvalidRequestError, NotFoundError } from '../common/errors';
 import { ApiToken, PatchResponse, TokenScope } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
 
@@ -10,11 +10,23 @@ export interface AuthenticatedToken {
   name: string;
   scopes: TokenScope[];
   patchResponse: PatchResponse;
+  rateLimitPerMinute: number | null;
 }
 
 export interface TokenView extends AuthenticatedToken {
   createdAt: string;
+  /** Written at most once a minute per token, so that reads stay reads. */
   lastUsedAt: string | null;
+  expiresAt: string | null;
+  /** After a rotation, until when the previous secret is still accepted. */
+  previousSecretValidUntil: string | null;
+}
+
+export interface TokenOptions {
+  secret?: string;
+  patchResponse?: PatchResponse;
+  expiresAt?: Date | null;
+  rateLimitPerMinute?: number | null;
 }
 
 export interface IssuedToken extends TokenView {
@@ -42,24 +54,67 @@ export class AuthService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async issueToken(
-    name: string,
-    scopes: TokenScope[],
-    options: { secret?: string; patchResponse?: PatchResponse } = {},
-  ): Promise<IssuedToken> {
-    const secret = options.secret;
-    const token = secret ?? TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  async issueToken(name: string, scopes: TokenScope[], options: TokenOptions = {}): Promise<IssuedToken> {
+    const token = options.secret ?? newSecret();
+    const now = this.clock.now();
+    if (options.expiresAt && options.expiresAt <= now)
+      throw new InvalidRequestError('expiresAt must be in the future');
     const row: ApiToken = {
       id: randomUUID(),
       name,
       tokenHash: hashToken(token),
       scopes: [...new Set(scopes)].sort().join(','),
       patchResponse: options.patchResponse ?? 'resource',
-      createdAt: this.clock.now(),
+      createdAt: now,
       lastUsedAt: null,
+      expiresAt: options.expiresAt ?? null,
+      previousTokenHash: null,
+      previousValidUntil: null,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? null,
     };
     await this.tokens.insert(row);
     return { ...toView(row), token };
+  }
+
+  /** Expiry and rate limit (null clears either); takes effect within the verification cache's 5 s. */
+  async changeToken(
+    id: string,
+    changes: { expiresAt?: Date | null; rateLimitPerMinute?: number | null },
+  ): Promise<TokenView> {
+    const row = await this.requireToken(id);
+    if (changes.expiresAt && changes.expiresAt <= this.clock.now())
+      throw new InvalidRequestError('expiresAt must be in the future');
+    const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    const next: ApiToken = { ...row, ...given };
+    await this.tokens.update(id, {
+      expiresAt: next.expiresAt,
+      rateLimitPerMinute: next.rateLimitPerMinute,
+    });
+    this.forget(row);
+    return toView(next);
+  }
+
+  /**
+   * A new secret for the same token (same id, scopes and settings); the old one keeps working for `graceSeconds`
+   * (0: not at all), so that a client can switch without a gap. The new secret is in this response only.
+   */
+  async rotateToken(id: string, graceSeconds: number): Promise<IssuedToken> {
+    const row = await this.requireToken(id);
+    const token = newSecret();
+    const now = this.clock.now();
+    const next: ApiToken = {
+      ...row,
+      tokenHash: hashToken(token),
+      previousTokenHash: graceSeconds > 0 ? row.tokenHash : null,
+      previousValidUntil: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
+    };
+    await this.tokens.update(id, {
+      tokenHash: next.tokenHash,
+      previousTokenHash: next.previousTokenHash,
+      previousValidUntil: next.previousValidUntil,
+    });
+    this.forget(row);
+    return { ...toView(next), token };
   }
 
   async listTokens(): Promise<TokenView[]> {
@@ -69,7 +124,7 @@ export class AuthService {
   async revokeToken(id: string): Promise<void> {
     const row = await this.tokens.findById(id);
     if (!row || !(await this.tokens.delete(id))) throw new NotFoundError(`Token ${id} not found`);
-    this.cache.delete(row.tokenHash);
+    this.forget(row);
   }
 
   async hasAnyToken(): Promise<boolean> {
@@ -80,28 +135,62 @@ export class AuthService {
   recentlyVerified(header: string | undefined): AuthenticatedToken | undefined {
     if (!header || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
     const cached = this.cache.get(hashToken(header.slice(7).trim()));
-    return cached && cached.until > Date.now() ? cached.token : undefined;
+    return cached && cached.until > this.clock.now().getTime() ? cached.token : undefined;
   }
 
-  /** The token a bearer secret stands for, or null. Looked up by hash only: secrets are never stored. */
+  /**
+   * The token a bearer secret stands for, or null: unknown, expired, or a previous secret past its grace period.
+   * Looked up by hash only: secrets are never stored.
+   */
   async authenticate(secret: string): Promise<AuthenticatedToken | null> {
     const hash = hashToken(secret);
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) return cached.token;
-    const row = await this.tokens.findByHash(hash);
-    if (!row) {
+    const current = await this.tokens.findByHash(hash);
+    const previous = current ? null : await this.tokens.findByPreviousHash(hash);
+    const row =
+      current ?? (previous && (previous.previousValidUntil?.getTime() ?? 0) > now ? previous : null);
+    if (!row || (row.expiresAt && row.expiresAt.getTime() <= now)) {
       this.cache.delete(hash);
       return null;
     }
     const token = toView(row);
-    this.cache.set(hash, { token, until: now + CACHE_TTL_MS });
+    // Never trusted past its expiry or its grace period.
+    const limits = [
+      now + CACHE_TTL_MS,
+      row.expiresAt?.getTime(),
+      row === previous ? row.previousValidUntil?.getTime() : undefined,
+    ];
+    this.cache.set(hash, { token, until: Math.min(...limits.filter((n): n is number => n !== undefined)) });
     if ((this.touched.get(row.id) ?? 0) + TOUCH_INTERVAL_MS < now) {
       this.touched.set(row.id, now);
       await this.tokens.touch(row.id, this.clock.now());
     }
-    return { id: token.id, name: token.name, scopes: token.scopes, patchResponse: token.patchResponse };
+    return {
+      id: token.id,
+      name: token.name,
+      scopes: token.scopes,
+      patchResponse: token.patchResponse,
+      rateLimitPerMinute: token.rateLimitPerMinute,
+    };
   }
+
+  private async requireToken(id: string): Promise<ApiToken> {
+    const row = await this.tokens.findById(id);
+    if (!row) throw new NotFoundError(`Token ${id} not found`);
+    return row;
+  }
+
+  /** Drops a changed token's cached verifications in this process (others see it within the cache's 5 s). */
+  private forget(row: ApiToken): void {
+    this.cache.delete(row.tokenHash);
+    if (row.previousTokenHash) this.cache.delete(row.previousTokenHash);
+  }
+}
+
+function newSecret(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
 
 function toView(row: ApiToken): TokenView {
@@ -110,7 +199,11 @@ function toView(row: ApiToken): TokenView {
     name: row.name,
     scopes: row.scopes.split(',').filter(Boolean) as TokenScope[],
     patchResponse: row.patchResponse,
+    rateLimitPerMinute: row.rateLimitPerMinute,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt ? row.lastUsedAt.toISOString() : null,
+    expiresAt: row.expiresAt ? row.expiresAt.toISOString() : null,
+    previousSecretValidUntil:
+      row.previousTokenHash && row.previousValidUntil ? row.previousValidUntil.toISOString() : null,
   };
 }

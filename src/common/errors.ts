@@ -92,6 +92,12 @@ export class TooManyError extends AppError {
   override readonly scimType = 'tooMany' as const;
 }
 
+/** 429: the token's rate limit is reached (the response says when to retry, in Retry-After). */
+export class RateLimitedError extends AppError {
+  readonly code = 'TOO_MANY_REQUESTS';
+  readonly status = 429;
+}
+
 export class UnauthorizedError extends AppError {
   readonly code = 'UNAUTHORIZED';
   readonly status = 401;

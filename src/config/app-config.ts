@@ -171,7 +171,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   for (const cidr of allowedNetworks)
-    if (!isCidr(cidr)) problems.push(`TARGET_ALLOWED_NETWORKS: "${cidr}" is not a CIDR block (like 10.0.0.0/8)`);
+    if (!isCidr(cidr))
+      problems.push(`TARGET_ALLOWED_NETWORKS: "${cidr}" is not a CIDR block (like 10.0.0.0/8)`);
 
   const config: AppConfig = {
     port,

@@ -48,3 +48,20 @@ export async function retryOnRace(
 export function normalizeKey(value: string): string {
   return value.normalize('NFC').toLowerCase();
 }
+
+/**
+ * C0 and C1 control characters (NUL among them) and the bidirectional embeddings, overrides and isolates, which
+ * make a name display as something else (CVE-2021-42574): never part of an identifier a person reads or types.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const UNSAFE_IN_NAMES = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/** 400 invalidValue when an identifying attribute (userName, a group's displayName, externalId) holds one. */
+export function checkNameCharacters(value: string | null, attribute: string): void {
+  if (value !== null && UNSAFE_IN_NAMES.test(value)) {
+    throw new InvalidRequestError(
+      `Attribute ${attribute} contains a control character or a bidirectional override`,
+      'invalidValue',
+    );
+  }
+}

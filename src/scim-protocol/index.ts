@@ -18,6 +18,7 @@ export { normalizeDateTime, isoToSqlDateTime } from './schema/date-time.util';
 export * from './filter/filter.ast';
 export { parseFilter, parsePatchPath, MAX_FILTER_LENGTH } from './filter/filter.parser';
 export { stringifyFilter } from './filter/filter.stringifier';
+export { narrowFilter, filterPaths } from './filter/filter.narrower';
 export { matchesFilter, compileMatcher } from './filter/filter.evaluator';
 export {
   prepareComparison,
@@ -38,3 +39,4 @@ export { encodeCursor, decodeCursor, type CursorPosition } from './list/list-cur
 export { buildListResponse, type ListResponse } from './list/list-response.builder';
 export { projectResource, type Projection } from './list/resource.projector';
 export { formatETag, parseETag, parseETagList, etagMatches } from './etag';
+export { MAX_JSON_DEPTH, nestsDeeperThan } from './json-value.util';

@@ -35,3 +35,24 @@ export function findKeyIgnoreCase(record: Record<string, unknown>, name: string)
   const lower = name.toLowerCase();
   return Object.keys(record).find((k) => k.toLowerCase() === lower);
 }
+
+/**
+ * How deeply a request body may nest arrays and objects (the body itself is level 1). SCIM documents need about
+ * four levels (resource, multi-valued attribute, value, and a Bulk or PATCH envelope around them); 64 leaves room
+ * for any client while keeping every recursive walk of a body far from the call stack's limit.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests arrays or objects deeper than `maxDepth` levels. Iterative: any depth is safe to check. */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > maxDepth) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}

@@ -81,7 +81,7 @@ describe('Entra-style /bulkUpload', () => {
       ['701984', 'created'],
       ['701985', 'created'],
     ]);
-    expect(result.records[0].reason).toMatch(/manager externalId "89607" not found yet/);
+    expect(result.records[0].reason).toMatch(/manager: no worker has this externalId yet/);
     const barbara = await userByExternalId('701984');
     const kathy = await userByExternalId('701985');
     expect(kathy[ENTERPRISE].manager.value).toBe(barbara.id);
@@ -172,6 +172,45 @@ describe('Entra-style /bulkUpload', () => {
     const list = await t.admin('get', '/imports').expect(200);
     expect(list.body.length).toBeGreaterThanOrEqual(1);
     await t.http.get(new URL(res.headers.location).pathname).expect(401);
+  });
+
+  it('shows an import to the SCIM token that sent it and to admin tokens only; another SCIM token gets 404', async () => {
+    const issued = await t
+      .admin('post', '/tokens')
+      .send({ name: 'other-hr', scopes: ['scim'] })
+      .expect(201);
+    const other = issued.body.token as string;
+    const as = (token: string, path: string) => t.http.get(path).set('Authorization', `Bearer ${token}`);
+
+    const mine = await upload([worker('owned-1')]).expect(202);
+    const minePath = new URL(mine.headers.location).pathname;
+    const mineId = minePath.split('/').pop()!;
+    await waitForImport(mine.headers.location);
+    const hidden = await as(other, minePath).expect(404);
+    expect(hidden.body.records).toBeUndefined();
+    await as(ADMIN_TOKEN, minePath).expect(200);
+
+    const theirs = await t.http
+      .post('/scim/v2/bulkUpload')
+      .set('Authorization', `Bearer ${other}`)
+      .send({ schemas: [BULK], Operations: [worker('owned-2')] })
+      .expect(202);
+    const theirsPath = new URL(theirs.headers.location).pathname;
+    const theirsId = theirsPath.split('/').pop()!;
+    await waitForImport(theirs.headers.location, other);
+    await as(SCIM_TOKEN, theirsPath).expect(404);
+
+    const ids = async (token: string) =>
+      ((await as(token, '/admin/v1/imports').expect(200)).body as { id: string }[]).map((j) => j.id);
+    expect(await ids(other)).toEqual([theirsId]);
+    expect(await ids(SCIM_TOKEN)).toContain(mineId);
+    expect(await ids(SCIM_TOKEN)).not.toContain(theirsId);
+    expect(await ids(ADMIN_TOKEN)).toEqual(expect.arrayContaining([mineId, theirsId]));
+    const [row] = await t.dataSource.query<{ submitted_by_token_id: string }[]>(
+      'SELECT submitted_by_token_id FROM import_job WHERE id = ?',
+      [theirsId],
+    );
+    expect(row.submitted_by_token_id).toBe(issued.body.id);
   });
 
   it.each([

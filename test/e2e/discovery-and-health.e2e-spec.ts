@@ -51,6 +51,39 @@ describe('Discovery and health', () => {
     );
   });
 
+  const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+  const writes = ['post', 'put', 'patch', 'delete'] as const;
+
+  it.each(
+    ['/ServiceProviderConfig', '/Schemas', '/ResourceTypes', '/ResourceTypes/User'].flatMap((path) =>
+      writes.map((method) => [method.toUpperCase(), path, method] as const),
+    ),
+  )('answers %s %s with 405 and Allow, as a SCIM error', async (_name, path, method) => {
+    const res = await t.scim(method, path).send({}).expect(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
+    expect(res.body).toMatchObject({ schemas: [SCIM_ERROR], status: '405' });
+  });
+
+  it.each([
+    ['put', '/Users', 'GET, HEAD, POST'],
+    ['delete', '/Groups', 'GET, HEAD, POST'],
+    ['post', '/Users/some-id', 'DELETE, GET, HEAD, PATCH, PUT'],
+    ['get', '/Bulk', 'POST'],
+    ['get', '/.search', 'POST'],
+    ['patch', '/Users', 'GET, HEAD, POST'],
+  ] as const)('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
+    const res = await t.scim(method, path).send({}).expect(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(res.body).toMatchObject({ schemas: [SCIM_ERROR], status: '405' });
+  });
+
+  it('answers 404 for a path no endpoint serves, whatever the method', async () => {
+    const res = await t.scim('post', '/Printers').send({}).expect(404);
+    expect(res.headers.allow).toBeUndefined();
+    expect(res.body).toMatchObject({ schemas: [SCIM_ERROR], status: '404' });
+  });
+
   it('reports live and ready without a token', async () => {
     await t.http.get('/health/live').expect(200, { status: 'ok' });
     const ready = await t.http.get('/health/ready').expect(200);

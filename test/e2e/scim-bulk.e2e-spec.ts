@@ -159,6 +159,108 @@ describe('SCIM /Bulk', () => {
     expect(res.body.Operations[0].status).toBe('409');
   });
 
+  /** A value nested `levels` objects deep. */
+  const nested = (levels: number): unknown => {
+    let value: unknown = 'deep';
+    for (let i = 0; i < levels; i++) value = { a: value };
+    return value;
+  };
+  const usersNamed = async (userName: string) =>
+    (
+      await t
+        .scim('get', '/Users')
+        .query({ filter: `userName eq "${userName}"` })
+        .expect(200)
+    ).body.totalResults as number;
+
+  it('refuses a request with a value nested 4,000 levels as a whole, before its first operation is written', async () => {
+    const res = await bulk({
+      schemas: [BULK],
+      Operations: [
+        {
+          method: 'POST',
+          path: '/Users',
+          bulkId: 'first',
+          data: { schemas: [USER], userName: 'before-deep@bulk.test' },
+        },
+        {
+          method: 'POST',
+          path: '/Users',
+          bulkId: 'deep',
+          data: { schemas: [USER], userName: 'deep@bulk.test', title: nested(4000) },
+        },
+      ],
+    }).expect(400);
+    expect(res.body).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
+    expect(res.body.detail).toMatch(/more than 64 levels/);
+    expect(await usersNamed('before-deep@bulk.test')).toBe(0);
+    expect(await usersNamed('deep@bulk.test')).toBe(0);
+  });
+
+  it("answers a group naming its own bulkId as that operation's error, creating nothing for it", async () => {
+    const before = await t.scim('get', '/Groups').query({ filter: 'displayName eq "Narcissus"' }).expect(200);
+    expect(before.body.totalResults).toBe(0);
+    const res = await bulk({
+      schemas: [BULK],
+      Operations: [
+        {
+          method: 'POST',
+          path: '/Users',
+          bulkId: 'echo',
+          data: { schemas: [USER], userName: 'echo@bulk.test' },
+        },
+        {
+          method: 'POST',
+          path: '/Groups',
+          bulkId: 'self',
+          data: { schemas: [GROUP], displayName: 'Narcissus', members: [{ value: 'bulkId:self' }] },
+        },
+      ],
+    }).expect(200);
+    const ops: OpResult[] = res.body.Operations;
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ['echo', '201'],
+      ['self', '400'],
+    ]);
+    expect(ops[1].location).toBeUndefined();
+    expect(ops[1].response).toMatchObject({
+      scimType: 'invalidValue',
+      detail: expect.stringMatching(/itself/),
+    });
+    await t.scim('get', `/Users/${idOf(ops[0])}`).expect(200);
+    const after = await t.scim('get', '/Groups').query({ filter: 'displayName eq "Narcissus"' }).expect(200);
+    expect(after.body.totalResults).toBe(0);
+  });
+
+  it('refuses a cycle member of the wrong type before creating its group, and what references that group', async () => {
+    const res = await bulk({
+      schemas: [BULK],
+      Operations: [
+        {
+          method: 'POST',
+          path: '/Groups',
+          bulkId: 'ga',
+          data: { schemas: [GROUP], displayName: 'Cycle A', members: [{ value: 'bulkId:gb', type: 'User' }] },
+        },
+        {
+          method: 'POST',
+          path: '/Groups',
+          bulkId: 'gb',
+          data: { schemas: [GROUP], displayName: 'Cycle B', members: [{ value: 'bulkId:ga' }] },
+        },
+      ],
+    }).expect(200);
+    const ops: OpResult[] = res.body.Operations;
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ['ga', '400'],
+      ['gb', '409'],
+    ]);
+    expect(ops[0].response?.detail).toMatch(/members/);
+    expect(ops[1].response?.detail).toMatch(/operation that failed/);
+    const cycle = await t.scim('get', '/Groups').query({ filter: 'displayName sw "Cycle "' }).expect(200);
+    expect(cycle.body.totalResults).toBe(0);
+  });
+
   it.each([
     [{ Operations: [] }, 400, /schemas/],
     [{ schemas: [BULK] }, 400, /Operations/],

@@ -1,3 +1,4 @@
+import { GroupsRepository } from '../../src/directory/groups/groups.repository';
 import { journal, testData, startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -172,6 +173,60 @@ describe('SCIM /Groups', () => {
     expect(res.body.totalResults).toBe(1);
     expect(res.body.Resources[0].members).toBeUndefined();
     expect(res.body.Resources[0].displayName).toBe('Finance');
+  });
+
+  it("shows each member's display name (a user's displayName, else userName; a group's displayName), read when asked", async () => {
+    const dora = await t
+      .scim('post', '/Users')
+      .send({ schemas: [USER], userName: 'dora@groups.test', displayName: 'Dora Explorer' })
+      .expect(201);
+    const sub = await t
+      .scim('post', '/Groups')
+      .send({ schemas: [GROUP], displayName: 'Sub Team' })
+      .expect(201);
+    const team = await t
+      .scim('post', '/Groups')
+      .send({
+        schemas: [GROUP],
+        displayName: 'Display Team',
+        members: [{ value: dora.body.id }, { value: userIds[0] }, { value: sub.body.id, type: 'Group' }],
+      })
+      .expect(201);
+    const displays = (list: { value: string; display?: string }[]) =>
+      Object.fromEntries(list.map((m) => [m.value, m.display]));
+    const expected = {
+      [dora.body.id]: 'Dora Explorer',
+      [userIds[0]]: 'alice@groups.test',
+      [sub.body.id]: 'Sub Team',
+    };
+    expect(displays(team.body.members)).toEqual(expected);
+    const read = await t.scim('get', `/Groups/${team.body.id}`).expect(200);
+    expect(displays(read.body.members)).toEqual(expected);
+    await t
+      .scim('patch', `/Users/${dora.body.id}`)
+      .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Dora M.' }] })
+      .expect(200);
+    const listed = await t
+      .scim('get', '/Groups')
+      .query({ filter: 'displayName eq "Display Team"' })
+      .expect(200);
+    expect(displays(listed.body.Resources[0].members)).toEqual({ ...expected, [dora.body.id]: 'Dora M.' });
+
+    const memberReads = jest.spyOn(t.app.get(GroupsRepository), 'listMembersWithDisplay');
+    try {
+      const bare = await t
+        .scim('get', `/Groups/${team.body.id}`)
+        .query({ excludedAttributes: 'members' })
+        .expect(200);
+      expect(bare.body.members).toBeUndefined();
+      await t
+        .scim('get', '/Groups')
+        .query({ filter: 'displayName eq "Display Team"', excludedAttributes: 'members' })
+        .expect(200);
+      expect(memberReads).not.toHaveBeenCalled();
+    } finally {
+      memberReads.mockRestore();
+    }
   });
 
   it('soft-deletes a group and drops its memberships', async () => {

@@ -196,6 +196,114 @@ describe('SCIM queries: filters compiled to SQL, sorting, projection, cursor pag
     await t.scim('post', '/Users/.search').send({ filter: 'userName pr' }).expect(400);
   });
 
+  it('returns the attribute of a path with a value filter in attributes, as some validators send it', async () => {
+    const get = await query('userName eq "ada@query.test"', { attributes: 'emails[type eq "work"]' }).expect(
+      200,
+    );
+    expect(Object.keys(get.body.Resources[0]).sort()).toEqual(['emails', 'id', 'schemas']);
+    expect(get.body.Resources[0].emails).toEqual(
+      expect.arrayContaining([{ value: 'ada@corp.example.com', type: 'work', primary: true }]),
+    );
+    const search = await t
+      .scim('post', '/Users/.search')
+      .send({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: 'userName eq "dan@query.test"',
+        attributes: ['emails[type eq "work"].value', 'name.givenName'],
+      })
+      .expect(200);
+    expect(search.body.Resources[0].name).toEqual({ givenName: 'Dan' });
+    expect(search.body.Resources[0].emails).toContainEqual({ value: 'dan@corp.example.com' });
+  });
+
+  describe('POST /.search at the root (RFC 7644 §3.4.3)', () => {
+    const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+    const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    const search = (body: Record<string, unknown>) =>
+      t.scim('post', '/.search').send({ schemas: [SEARCH], ...body });
+    /** The four users of this file and the two groups below, and nothing else of the database. */
+    const ours = 'userName ew "@query.test" or displayName sw "Query "';
+    let engineersId: string;
+    let salesId: string;
+    let adaId: string;
+
+    beforeAll(async () => {
+      adaId = (await query('userName eq "ada@query.test"').expect(200)).body.Resources[0].id;
+      engineersId = (
+        await t
+          .scim('post', '/Groups')
+          .send({ schemas: [GROUP], displayName: 'Query Engineers', members: [{ value: adaId }] })
+          .expect(201)
+      ).body.id;
+      salesId = (
+        await t
+          .scim('post', '/Groups')
+          .send({ schemas: [GROUP], displayName: 'Query Sales' })
+          .expect(201)
+      ).body.id;
+    });
+    afterAll(async () => {
+      // The lookups below expect these users in no group.
+      for (const id of [engineersId, salesId]) await t.scim('delete', `/Groups/${id}`).expect(204);
+    });
+
+    const kinds = (res: { body: { Resources: Record<string, unknown>[] } }) =>
+      res.body.Resources.map(
+        (r) => `${(r.meta as { resourceType: string }).resourceType}:${String(r.schemas)}`,
+      );
+
+    it('lists users and groups, each with its own schemas, paged over both', async () => {
+      const all = await search({ filter: ours }).expect(200);
+      expect(all.body).toMatchObject({ totalResults: 6, itemsPerPage: 6, startIndex: 1 });
+      const user = `User:${USER},${ENTERPRISE},${ENTRA}`;
+      expect(kinds(all)).toEqual([user, user, user, user, `Group:${GROUP}`, `Group:${GROUP}`]);
+      expect(
+        all.body.Resources.slice(4)
+          .map((g: { displayName: string }) => g.displayName)
+          .sort(),
+      ).toEqual(['Query Engineers', 'Query Sales']);
+      const across = await search({ filter: ours, startIndex: 4, count: 2 }).expect(200);
+      expect(across.body).toMatchObject({ totalResults: 6, itemsPerPage: 2, startIndex: 4 });
+      expect(
+        across.body.Resources.map((r: { meta: { resourceType: string } }) => r.meta.resourceType),
+      ).toEqual(['User', 'Group']);
+      expect(across.body.Resources[0].id).toBe(all.body.Resources[3].id);
+      expect(across.body.Resources[1].id).toBe(all.body.Resources[4].id);
+      const last = await search({ filter: ours, startIndex: 6, count: 5 }).expect(200);
+      expect(last.body.Resources.map((r: { id: string }) => r.id)).toEqual([all.body.Resources[5].id]);
+      const counted = await search({ filter: ours, count: 0 }).expect(200);
+      expect(counted.body).toMatchObject({ totalResults: 6, itemsPerPage: 0, Resources: [] });
+    });
+
+    it("matches nothing of the other type with a filter on one type's attributes", async () => {
+      const users = await search({
+        filter: 'emails[type eq "work" and value co "@corp.example.com"]',
+      }).expect(200);
+      expect(users.body.totalResults).toBe(3);
+      expect(
+        users.body.Resources.every((r: { meta: { resourceType: string } }) => r.meta.resourceType === 'User'),
+      ).toBe(true);
+      const groups = await search({ filter: `members.value eq "${adaId}"` }).expect(200);
+      expect(groups.body.Resources.map((r: { id: string }) => r.id)).toEqual([engineersId]);
+      const either = await search({
+        filter: 'userName eq "bob@query.test" or displayName eq "Query Sales"',
+        attributes: ['userName', 'displayName'],
+      }).expect(200);
+      expect(
+        either.body.Resources.map(
+          (r: { userName?: string; displayName?: string }) => r.userName ?? r.displayName,
+        ),
+      ).toEqual(['bob@query.test', 'Query Sales']);
+    });
+
+    it('answers 400 for an attribute no type has, for sortBy and for a cursor', async () => {
+      const unknown = await search({ filter: 'shoeSize gt 40' }).expect(400);
+      expect(unknown.body.scimType).toBe('invalidFilter');
+      await search({ filter: ours, sortBy: 'userName' }).expect(400);
+      await search({ filter: ours, cursor: '' }).expect(400);
+    });
+  });
+
   it('advertises sorting and both paging methods', async () => {
     const spc = await t.scim('get', '/ServiceProviderConfig').expect(200);
     expect(spc.body.sort).toEqual({ supported: true });

@@ -26,6 +26,10 @@ export class ImportJob {
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId!: string | null;
 
+  /** The API token that submitted the job: with admin tokens, the only one that may read it (null on older jobs). */
+  @Column({ name: 'submitted_by_token_id', type: 'varchar', length: 36, nullable: true })
+  submittedByTokenId!: string | null;
+
   /** The process holding the job, and until when: another process takes it over after expiry. */
   @Column({ name: 'lease_owner', type: 'varchar', length: 64, nullable: true })
   leaseOwner!: string | null;

@@ -18,8 +18,13 @@ export class ImportJobsRepository {
     return this.dataSource.manager.findOneBy(ImportJob, { id });
   }
 
-  listJobs(limit: number): Promise<ImportJob[]> {
-    return this.dataSource.manager.find(ImportJob, { order: { createdAt: 'DESC' }, take: limit });
+  /** The newest jobs, or the newest a token submitted. */
+  listJobs(limit: number, submittedByTokenId?: string): Promise<ImportJob[]> {
+    return this.dataSource.manager.find(ImportJob, {
+      where: submittedByTokenId === undefined ? {} : { submittedByTokenId },
+      order: { createdAt: 'DESC' },
+      take: limit,
+    });
   }
 
   listRecords(jobId: string): Promise<ImportRecord[]> {

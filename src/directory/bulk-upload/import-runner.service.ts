@@ -2,10 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { ImportWorker } from './import-worker';
 import { ImportJobView, ImportsService } from './imports.service';
 
-/** What an import needs of the request that submitted it: the journal's request id and the SCIM base URL. */
+/**
+ * What an import needs of the request that submitted it: the journal's request id, the SCIM base URL, and the token
+ * (the job is readable by that token and admin tokens only).
+ */
 export interface ImportRequestContext {
   requestId: string | null;
   baseUrl: string;
+  tokenId: string;
 }
 
 /** Accepts a /bulkUpload request: stores it, then hands it to the worker or, for `?sync=true`, runs it now. */
@@ -28,6 +32,9 @@ export class ImportRunner {
       return { location, body: { id: job.id, status: job.status, location } };
     }
     await this.worker.runJobNow(job);
-    return { location, body: await this.imports.getImport(job.id) };
+    return {
+      location,
+      body: await this.imports.readImport(job.id, { tokenId: ctx.tokenId, readsAll: false }),
+    };
   }
 }

@@ -43,6 +43,17 @@ export interface ImportJobView extends ImportJobSummary {
   }[];
 }
 
+/** Who reads imports: a SCIM token reads the jobs it submitted, an admin token every job. */
+export interface ImportReader {
+  tokenId: string;
+  readsAll: boolean;
+}
+
+/** What a job keeps of the request that submitted it. */
+export interface ImportSubmission extends RequestContext {
+  tokenId: string;
+}
+
 type Outcome = {
   status: Exclude<ImportRecordStatus, 'pending'>;
   reason?: string;
@@ -70,7 +81,7 @@ export class ImportsService {
   ) {}
 
   /** Checks the envelope (400/413 on the request as a whole) and stores the job; processing is asynchronous. */
-  async enqueueImport(body: unknown, ctx: RequestContext): Promise<ImportJob> {
+  async enqueueImport(body: unknown, ctx: ImportSubmission): Promise<ImportJob> {
     const operations = parseEnvelope(body);
     const now = this.clock.now();
     const job: ImportJob = {
@@ -79,6 +90,7 @@ export class ImportsService {
       recordCount: operations.length,
       matchAttribute: this.config.imports.matchAttribute,
       requestId: ctx.requestId,
+      submittedByTokenId: ctx.tokenId,
       leaseOwner: null,
       leaseUntil: null,
       createdAt: now,
@@ -103,10 +115,26 @@ export class ImportsService {
     return job;
   }
 
-  async getImport(id: string): Promise<ImportJobView> {
+  /**
+   * A job as `reader` may see it. Another SCIM token's job is "not found", as a job that does not exist: its
+   * existence is not the reader's to know.
+   */
+  async readImport(id: string, reader: ImportReader): Promise<ImportJobView> {
     const job = await this.jobs.findJob(id);
-    if (!job) throw new NotFoundError(`Import ${id} not found`);
-    const records = await this.jobs.listRecords(id);
+    if (!job || !(reader.readsAll || job.submittedByTokenId === reader.tokenId)) {
+      throw new NotFoundError(`Import ${id} not found`);
+    }
+    return this.viewOf(job);
+  }
+
+  /** The jobs `reader` may see, newest first (100 at most). */
+  async listImports(reader: ImportReader): Promise<ImportJobSummary[]> {
+    const jobs = await this.jobs.listJobs(100, reader.readsAll ? undefined : reader.tokenId);
+    return jobs.map(jobSummary);
+  }
+
+  private async viewOf(job: ImportJob): Promise<ImportJobView> {
+    const records = await this.jobs.listRecords(job.id);
     const totals = { records: records.length, pending: 0, created: 0, updated: 0, unchanged: 0, failed: 0 };
     for (const r of records) totals[r.status]++;
     return {
@@ -121,10 +149,6 @@ export class ImportsService {
         userId: r.userId,
       })),
     };
-  }
-
-  async listImports(): Promise<ImportJobSummary[]> {
-    return (await this.jobs.listJobs(100)).map(jobSummary);
   }
 
   /** Upserts one record and records its outcome at once, so results show while the job runs. */
@@ -203,7 +227,7 @@ export class ImportsService {
     await this.resolveManagerReferences(matchValue, stored.id, ctx);
     const reason =
       manager.key && !managerUser
-        ? `manager ${key} "${manager.key}" not found yet; it is set when that worker arrives`
+        ? `manager: no worker has this ${key} yet; the manager is set when that worker arrives`
         : undefined;
     return { status, userId: stored.id, matchValue, reason };
   }

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { chunks } from '../../common/chunks';
 import { fromDbDate } from '../../database/db-values';
 import { executeDeferred, forUpdate, selectDeferred } from '../../database/sql';
 import { ObjectRowsRepository } from '../lifecycle/object-rows.repository';
 import { DirectoryGroup } from './directory-group.entity';
 import type { CompiledListQuery } from '../list/list-query.compiler';
 import { listPage, ListPage, StoredRow } from '../list/list-page';
+import type { StoredMember } from '../directory.types';
+import type { MemberType } from '../memberships/group-membership.entity';
 
 /** Intent-named queries over `directory_group`. Reads skip soft-deleted rows unless they say otherwise. */
 @Injectable()
@@ -78,6 +81,50 @@ export class GroupsRepository extends ObjectRowsRepository<DirectoryGroup> {
   list(query: CompiledListQuery): Promise<ListPage<StoredRow>> {
     return listPage(this.dataSource, 'directory_group', 'g', query);
   }
+
+  /**
+   * The members of these groups in the order they joined, each with its display name (RFC 7643 §4.2 `display`):
+   * a user's displayName, else its userName; a group's displayName. Read by join, one statement per 500 groups:
+   * only the names travel, never the members' documents.
+   */
+  async listMembersWithDisplay(groupIds: string[]): Promise<Map<string, DisplayedMember[]>> {
+    const byGroup = new Map<string, DisplayedMember[]>(groupIds.map((id) => [id, []]));
+    const userDisplayName =
+      this.dataSource.options.type === 'better-sqlite3'
+        ? `json_extract(u.doc, '$.displayName')`
+        : `JSON_UNQUOTE(JSON_EXTRACT(u.doc, '$.displayName'))`;
+    for (const chunk of chunks(groupIds, 500)) {
+      const rows = await this.dataSource.query<MemberRow[]>(
+        `SELECT m.group_id, m.member_id, m.member_type,
+                CASE WHEN m.member_type = 'Group' THEN g.display_name
+                     ELSE COALESCE(${userDisplayName}, u.user_name) END AS display
+           FROM group_membership m
+           LEFT JOIN directory_user u ON m.member_type = 'User' AND u.id = m.member_id
+           LEFT JOIN directory_group g ON m.member_type = 'Group' AND g.id = m.member_id
+          WHERE m.group_id IN (${chunk.map(() => '?').join(',')})
+          ORDER BY m.created_at, m.member_id`,
+        chunk,
+      );
+      for (const r of rows) {
+        byGroup
+          .get(r.group_id)!
+          .push({ value: r.member_id, type: r.member_type, display: r.display ?? undefined });
+      }
+    }
+    return byGroup;
+  }
+}
+
+/** A member as a group read shows it. */
+export interface DisplayedMember extends StoredMember {
+  display?: string;
+}
+
+interface MemberRow {
+  group_id: string;
+  member_id: string;
+  member_type: MemberType;
+  display: string | null;
 }
 
 function hydrateGroup(raw: Record<string, unknown>): DirectoryGroup {

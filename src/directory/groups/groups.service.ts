@@ -18,12 +18,18 @@ import {
 } from '../directory.types';
 import { SoftDeleteService } from '../lifecycle/soft-delete.service';
 import { ListQueryCompiler } from '../list/list-query.compiler';
-import { GroupsRepository } from './groups.repository';
+import { type DisplayedMember, GroupsRepository } from './groups.repository';
 import { liveMemberIds, MembershipsRepository } from '../memberships/memberships.repository';
 import type { StoredRow } from '../list/list-page';
 import { addedIds, classifyMembers, MembershipChange, planChange } from './membership-plan';
 import { MembershipCoalescer } from './membership-coalescer';
-import { checkPreconditions, MAX_OPTIMISTIC_RETRIES, normalizeKey, serializeDocument } from '../write-guard';
+import {
+  checkNameCharacters,
+  checkPreconditions,
+  MAX_OPTIMISTIC_RETRIES,
+  normalizeKey,
+  serializeDocument,
+} from '../write-guard';
 
 export interface GroupChange {
   doc: ScimDocument;
@@ -72,12 +78,13 @@ export class GroupsService {
     return toStored(await this.requireLive(id));
   }
 
-  listMembers(groupId: string): Promise<StoredMember[]> {
-    return this.memberships.listMembers(groupId);
+  /** A group's members with their display names, for a read of the group (see listMembersWithDisplay). */
+  async listMembers(groupId: string): Promise<DisplayedMember[]> {
+    return (await this.groups.listMembersWithDisplay([groupId])).get(groupId)!;
   }
 
-  listMembersOf(groupIds: string[]): Promise<Map<string, StoredMember[]>> {
-    return this.memberships.listMembersOf(groupIds);
+  listMembersOf(groupIds: string[]): Promise<Map<string, DisplayedMember[]>> {
+    return this.groups.listMembersWithDisplay(groupIds);
   }
 
   async listGroups(request: ListQuery): Promise<ListResult> {
@@ -253,6 +260,8 @@ function deriveGroupColumns(
   if (externalId !== null && externalId.length > 255) {
     throw new InvalidRequestError('Attribute externalId is longer than 255 characters', 'invalidValue');
   }
+  checkNameCharacters(displayName, 'displayName');
+  checkNameCharacters(externalId, 'externalId');
   return { displayName, displayNameNormalized: normalizeKey(displayName), externalId };
 }
 

@@ -29,15 +29,16 @@ export function classifyMembers(
   }
   return unique.map((m) => {
     const type = liveUserIds.has(m.value) ? 'User' : liveGroupIds.has(m.value) ? 'Group' : undefined;
+    // Named by attribute, never by value (the id may be anything a client sent).
     if (!type) {
       throw new InvalidRequestError(
-        `Attribute members: no user or group has the id "${m.value}"`,
+        'Attribute members.value: a member is not an existing user or group',
         'invalidValue',
       );
     }
     if (m.type && m.type !== type) {
       throw new InvalidRequestError(
-        `Attribute members: "${m.value}" is a ${type}, not a ${m.type}`,
+        `Attribute members.type: a member is a ${type}, not a ${m.type}`,
         'invalidValue',
       );
     }

@@ -22,7 +22,7 @@ import type { StoredRow } from '../list/list-page';
 import { SoftDeleteService } from '../lifecycle/soft-delete.service';
 import { ListQueryCompiler } from '../list/list-query.compiler';
 import { UsersRepository } from './users.repository';
-import { checkPreconditions, normalizeKey, serializeDocument } from '../write-guard';
+import { checkNameCharacters, checkPreconditions, normalizeKey, serializeDocument } from '../write-guard';
 
 /** What a PATCH or PUT does to a user: the new document from the current one. */
 export type UserChange = (current: StoredResource) => {
@@ -291,6 +291,8 @@ export function deriveUserColumns(
   if (externalId !== null && externalId.length > 255) {
     throw new InvalidRequestError('Attribute externalId is longer than 255 characters', 'invalidValue');
   }
+  checkNameCharacters(userName, 'userName');
+  checkNameCharacters(externalId, 'externalId');
   const displayName = typeof doc.displayName === 'string' ? doc.displayName : null;
   return {
     userName,

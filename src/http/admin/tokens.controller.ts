@@ -1,8 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthService, IssuedToken, TokenView } from '../../auth/auth.service';
 import { Scopes } from '../../auth/scopes.decorator';
-import { CreateTokenDto } from './dto/create-token.dto';
+import { CreateTokenDto, RotateTokenDto, TokenSettingsDto } from './dto/create-token.dto';
+
+const Id = () => Param('id', new ParseUUIDPipe());
+const dateOrNull = (text: string | null | undefined) =>
+  text === undefined ? undefined : text === null ? null : new Date(text);
 
 @ApiTags('tokens')
 @ApiBearerAuth()
@@ -14,7 +18,11 @@ export class TokensController {
   /** The secret is in this response and nowhere else, ever. */
   @Post()
   issue(@Body() dto: CreateTokenDto): Promise<IssuedToken> {
-    return this.auth.issueToken(dto.name, dto.scopes, { patchResponse: dto.patchResponse });
+    return this.auth.issueToken(dto.name, dto.scopes, {
+      patchResponse: dto.patchResponse,
+      expiresAt: dateOrNull(dto.expiresAt),
+      rateLimitPerMinute: dto.rateLimitPerMinute,
+    });
   }
 
   @Get()
@@ -22,9 +30,25 @@ export class TokensController {
     return this.auth.listTokens();
   }
 
+  /** Expiry and rate limit; `null` clears either. */
+  @Patch(':id')
+  change(@Id() id: string, @Body() dto: TokenSettingsDto): Promise<TokenView> {
+    return this.auth.changeToken(id, {
+      expiresAt: dateOrNull(dto.expiresAt),
+      rateLimitPerMinute: dto.rateLimitPerMinute,
+    });
+  }
+
+  /** A new secret for the same token, in this response only; the old one works for `graceSeconds` more. */
+  @Post(':id/rotate')
+  @HttpCode(200)
+  rotate(@Id() id: string, @Body() dto: RotateTokenDto): Promise<IssuedToken> {
+    return this.auth.rotateToken(id, dto.graceSeconds ?? 0);
+  }
+
   @Delete(':id')
   @HttpCode(204)
-  revoke(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  revoke(@Id() id: string): Promise<void> {
     return this.auth.revokeToken(id);
   }
 }

@@ -1,7 +1,15 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ScimType } from '../../common/errors';
 import { pathOf } from './access-log';
+import { allowedMethodsFor, MethodNotAllowedError } from './method-not-allowed';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -44,6 +52,15 @@ export function normalizeError(err: unknown, requestId?: string): NormalizedErro
     if (status === 413) {
       return { status, code: 'PAYLOAD_TOO_LARGE', message: 'The request body exceeds the size limit' };
     }
+    // Their messages quote the request ("Cannot GET /…", "Unsupported Media Type: …"); a detail never does.
+    if (status === 404) return { status, code: 'NOT_FOUND', message: 'No endpoint serves this path' };
+    if (status === 415) {
+      return {
+        status,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'The request body must be application/scim+json or application/json',
+      };
+    }
     const body = err.getResponse();
     const message =
       typeof body === 'object' && body !== null && 'message' in body ? body.message : err.message;
@@ -63,11 +80,24 @@ export function isScimPath(path: string): boolean {
   return path.startsWith('/scim/');
 }
 
-/** RFC 7644 §3.12 error body on the SCIM surface, plain JSON on the admin surface. */
+/**
+ * RFC 7644 §3.12 error body on the SCIM surface, plain JSON on the admin surface. On the SCIM surface, a method the
+ * path does not serve is 405 with `Allow` (RFC 9110 §15.5.6), not 404: the path exists.
+ */
 export function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown): void {
-  const e = normalizeError(err, req.id);
-  if (isScimPath(pathOf(req.url))) {
+  if (clientDisconnected(req, err)) {
+    // Not a fault of ours: a line for whoever debugs that client, without a stack; the answer reaches nobody.
+    logger.debug({ requestId: req.id, msg: 'The client closed the connection before its request was read' });
+    void reply.status(400).send();
+    return;
+  }
+  const scim = isScimPath(pathOf(req.url));
+  const allow = scim && err instanceof NotFoundException ? allowedMethodsFor(req) : [];
+  const error = allow.length > 0 ? new MethodNotAllowedError(allow) : err;
+  const e = normalizeError(error, req.id);
+  if (scim) {
     if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="scim"');
+    if (error instanceof MethodNotAllowedError) reply.header('Allow', error.allow.join(', '));
     void reply
       .status(e.status)
       .type(SCIM_CONTENT_TYPE)
@@ -88,6 +118,13 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown
     ...(e.details ? { details: e.details } : {}),
     requestId: req.id,
   });
+}
+
+/** The request body stopped because the client went away (Node's `aborted`, ECONNRESET). */
+function clientDisconnected(req: FastifyRequest, err: unknown): boolean {
+  return (
+    req.raw.readableAborted || (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ECONNRESET')
+  );
 }
 
 /**

@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { AuthenticatedToken } from '../../auth/auth.service';
 import { Scopes } from '../../auth/scopes.decorator';
 import { SCIM_CONTENT_TYPE } from '../pipeline/api-exception.filter';
+import { Caller } from '../pipeline/caller.decorator';
 import { ScimCtx, type ScimRequestContext } from './scim-request';
 import { ImportRunner } from '../../directory/bulk-upload/import-runner.service';
 
@@ -20,9 +22,10 @@ export class BulkUploadController {
     @Body() body: unknown,
     @Query('sync') sync: string | undefined,
     @ScimCtx() ctx: ScimRequestContext,
+    @Caller() caller: AuthenticatedToken,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.runner.submitImport(body, ctx, sync === 'true');
+    const result = await this.runner.submitImport(body, { ...ctx, tokenId: caller.id }, sync === 'true');
     reply.type(SCIM_CONTENT_TYPE).header('Location', result.location);
     if (sync === 'true') reply.status(200);
     return result.body;

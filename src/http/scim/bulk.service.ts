@@ -12,6 +12,7 @@ const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const BULK_REF = /^bulkId:(.+)$/;
 
 type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type ResourceType = 'User' | 'Group';
 interface BulkOperation {
   index: number;
   method: Method;
@@ -29,11 +30,32 @@ interface BulkResult {
   response?: unknown;
 }
 type Wire = Record<string, unknown>;
+type Resolved = Map<string, { id: string; type: ResourceType }>;
+
+/** A member of a group created in a cycle (§3.7.1), added once the operation its bulkId names has run. */
+interface DeferredMember {
+  op: BulkOperation;
+  groupId: string;
+  bulkId: string;
+}
+
+/** What one Bulk request has done so far. */
+interface BulkRun {
+  /** The bulkIds of the POST operations (the only ones that create, so the only ones a reference can name). */
+  declared: Map<string, ResourceType | undefined>;
+  resolved: Resolved;
+  /** bulkIds whose operation failed: what references them cannot run. */
+  failed: Set<string>;
+  results: (BulkResult | undefined)[];
+  deferred: DeferredMember[];
+  errors: number;
+}
 
 /**
- * RFC 7644 §3.7 Bulk. Operations run in order, each in its own transaction (Bulk is not atomic);
- * `bulkId:` references are resolved as their operations complete, an operation waiting on a later one is
- * deferred, and group members that reference each other in a cycle are created first and linked after
+ * RFC 7644 §3.7 Bulk. Operations run in order, each in its own transaction (Bulk is not atomic), and each is
+ * answered with what happened to it (§3.7.3): once one has committed, nothing later turns the response into a
+ * request-level error. `bulkId:` references are resolved as their operations complete, an operation waiting on a
+ * later one is deferred, and group members that reference each other in a cycle are created first and linked after
  * (§3.7.1). `failOnErrors` stops the run after that many errors.
  */
 @Injectable()
@@ -45,100 +67,114 @@ export class BulkService {
 
   async processBulk(body: unknown, ctx: ScimRequestContext): Promise<Wire> {
     const { operations, failOnErrors } = parseBulkRequest(body);
-    const resolved = new Map<string, { id: string; type: 'User' | 'Group' }>();
-    const declared = new Set(
-      operations.map((op) => op.bulkId).filter((id): id is string => id !== undefined),
-    );
-    const results: (BulkResult | undefined)[] = operations.map(() => undefined);
-    const deferredMembers: { groupId: string; bulkId: string; type?: string }[] = [];
-    let errors = 0;
+    const state: BulkRun = {
+      declared: new Map(
+        operations.filter((op) => op.method === 'POST').map((op) => [op.bulkId!, collectionOf(op.path)]),
+      ),
+      resolved: new Map(),
+      failed: new Set(),
+      results: operations.map(() => undefined),
+      deferred: [],
+      errors: 0,
+    };
+    const stopped = () => failOnErrors !== undefined && state.errors >= failOnErrors;
     let pending = [...operations];
 
-    const run = async (op: BulkOperation, allowMemberDeferral: boolean): Promise<boolean> => {
-      const refs = collectRefs(op);
-      const unknown = refs.find((r) => !declared.has(r));
-      if (unknown !== undefined) {
-        results[op.index] = errorResult(
-          op,
-          new InvalidRequestError(`bulkId "${unknown}" is not declared in this request`, 'invalidValue'),
-          409,
-        );
-        errors++;
-        return true;
-      }
-      const waiting = refs.filter((r) => !resolved.has(r));
-      let data = op.data;
-      if (waiting.length > 0) {
-        const deferrable =
-          allowMemberDeferral && isGroupWrite(op) && !BULK_REF.test(op.path.split('/')[2] ?? '');
-        if (!deferrable) return false;
-        const split = splitDeferredMembers(op.data, resolved);
-        if (split.waitingElsewhere) return false;
-        data = split.data;
-        op = { ...op, data };
-        const result = await this.execute(op, ctx, resolved);
-        results[op.index] = result;
-        if (Number(result.status) >= 400) errors++;
-        else {
-          const groupId = result.location!.split('/').pop()!;
-          for (const m of split.deferred) deferredMembers.push({ groupId, ...m });
-        }
-        return true;
-      }
-      const result = await this.execute(op, ctx, resolved);
-      results[op.index] = result;
-      if (Number(result.status) >= 400) errors++;
-      return true;
-    };
-
-    while (pending.length > 0 && !(failOnErrors && errors >= failOnErrors)) {
+    while (pending.length > 0 && !stopped()) {
       const stillPending: BulkOperation[] = [];
       let progressed = false;
       for (const op of pending) {
-        if (failOnErrors && errors >= failOnErrors) break;
-        if (await run(op, false)) progressed = true;
+        if (stopped()) break;
+        if (await this.attempt(op, state, ctx, false)) progressed = true;
         else stillPending.push(op);
       }
       if (!progressed && stillPending.length > 0) {
         // Every remaining operation waits on another: break a cycle of group memberships (§3.7.1).
         const breakable = stillPending.find((op) => isGroupWrite(op));
-        if (breakable && (await run(breakable, true))) {
+        if (breakable && (await this.attempt(breakable, state, ctx, true))) {
           pending = stillPending.filter((op) => op !== breakable);
-          await this.linkDeferred(deferredMembers, resolved, ctx);
+          await this.linkDeferred(state, ctx);
           continue;
         }
-        for (const op of stillPending) {
-          results[op.index] = errorResult(
-            op,
-            new InvalidRequestError('bulkId references form a cycle that cannot be resolved', 'invalidValue'),
-            409,
-          );
-          errors++;
-        }
+        const cycle = new InvalidRequestError(
+          'bulkId references form a cycle that cannot be resolved',
+          'invalidValue',
+        );
+        for (const op of stillPending) record(state, op, errorResult(op, cycle, 409));
         break;
       }
-      pending = failOnErrors && errors >= failOnErrors ? [] : stillPending;
-      await this.linkDeferred(deferredMembers, resolved, ctx);
+      pending = stopped() ? [] : stillPending;
+      await this.linkDeferred(state, ctx);
     }
-    await this.linkDeferred(deferredMembers, resolved, ctx);
+    await this.linkDeferred(state, ctx);
     return {
       schemas: [BULK_RESPONSE_SCHEMA],
-      Operations: results.filter((r): r is BulkResult => r !== undefined),
+      Operations: state.results.filter((r): r is BulkResult => r !== undefined),
     };
   }
 
-  private async execute(
+  /**
+   * Runs one operation if its references allow it: true when it has a result, false when it must wait. Whatever
+   * goes wrong is that operation's result, never the request's: earlier operations may have committed.
+   */
+  private async attempt(
     op: BulkOperation,
+    state: BulkRun,
     ctx: ScimRequestContext,
-    resolved: Map<string, { id: string; type: 'User' | 'Group' }>,
-  ): Promise<BulkResult> {
+    allowMemberDeferral: boolean,
+  ): Promise<boolean> {
+    try {
+      const refs = collectRefs(op);
+      const refused = refusedReference(op, refs, state);
+      if (refused) {
+        record(state, op, errorResult(op, refused.error, refused.status));
+        return true;
+      }
+      if (refs.every((r) => state.resolved.has(r))) {
+        record(state, op, await this.execute(op, ctx, state.resolved));
+        return true;
+      }
+      const deferrable =
+        allowMemberDeferral && isGroupWrite(op) && !BULK_REF.test(op.path.split('/')[2] ?? '');
+      if (!deferrable) return false;
+      const split = splitDeferredMembers(op.data, state.resolved);
+      if (split.waitingElsewhere) return false;
+      const mismatch = split.deferred.find((m) => {
+        const created = state.declared.get(m.bulkId);
+        return (
+          m.type !== undefined && created !== undefined && m.type.toLowerCase() !== created.toLowerCase()
+        );
+      });
+      if (mismatch) {
+        // Refused before the group is created, rather than creating it and failing to add the member.
+        const error = new InvalidRequestError(
+          "Attribute members: a member's type is not the type of the resource its bulkId creates",
+          'invalidValue',
+        );
+        record(state, op, errorResult(op, error));
+        return true;
+      }
+      const result = await this.execute({ ...op, data: split.data }, ctx, state.resolved);
+      record(state, op, result);
+      if (Number(result.status) < 400) {
+        const groupId = result.location!.split('/').pop()!;
+        for (const m of split.deferred) state.deferred.push({ op, groupId, bulkId: m.bulkId });
+      }
+      return true;
+    } catch (err) {
+      record(state, op, errorResult(op, err));
+      return true;
+    }
+  }
+
+  private async execute(op: BulkOperation, ctx: ScimRequestContext, resolved: Resolved): Promise<BulkResult> {
     const path = substitute(op.path, resolved) as string;
     const data = substitute(op.data, resolved);
     const opCtx: ScimRequestContext = { ...ctx, ifMatch: op.version };
     const [, collection, id, extra] = path.split('/');
     try {
       if (extra !== undefined || (collection !== 'Users' && collection !== 'Groups')) {
-        throw new NotFoundError(`Bulk operation path ${op.path} names no resource endpoint`);
+        throw new NotFoundError(`Operations[${op.index}].path names no resource endpoint`);
       }
       const users = collection === 'Users';
       let wire: Wire | undefined;
@@ -168,27 +204,78 @@ export class BulkService {
     }
   }
 
-  /** Adds members whose bulkIds have now resolved to the groups that were created without them. */
-  private async linkDeferred(
-    deferred: { groupId: string; bulkId: string; type?: string }[],
-    resolved: Map<string, { id: string; type: 'User' | 'Group' }>,
-    ctx: ScimRequestContext,
-  ): Promise<void> {
-    for (let i = deferred.length - 1; i >= 0; i--) {
-      const target = resolved.get(deferred[i].bulkId);
-      if (!target) continue;
-      const { groupId } = deferred[i];
-      deferred.splice(i, 1);
-      await this.groups.patchGroup(
-        groupId,
-        {
-          schemas: [PATCH_OP],
-          Operations: [{ op: 'add', path: 'members', value: [{ value: target.id, type: target.type }] }],
-        },
-        { ...ctx, ifMatch: undefined },
-      );
+  /**
+   * Adds members whose bulkIds have now resolved to the groups created without them; the group's result then
+   * carries its version after the additions. A member whose own operation failed stays out (that operation's
+   * result says why); one that cannot be added turns the group's result into that error, with its location, since
+   * the group exists.
+   */
+  private async linkDeferred(state: BulkRun, ctx: ScimRequestContext): Promise<void> {
+    for (const member of [...state.deferred]) {
+      const target = state.resolved.get(member.bulkId);
+      if (!target && !state.failed.has(member.bulkId)) continue; // its operation has not run yet
+      state.deferred.splice(state.deferred.indexOf(member), 1);
+      if (!target) continue; // its operation failed, and its result says why
+      const { op, groupId } = member;
+      try {
+        const wire = await this.groups.patchGroup(
+          groupId,
+          {
+            schemas: [PATCH_OP],
+            Operations: [{ op: 'add', path: 'members', value: [{ value: target.id, type: target.type }] }],
+          },
+          { ...ctx, ifMatch: undefined },
+        );
+        const result = state.results[op.index];
+        if (result && Number(result.status) < 400)
+          result.version = (wire.meta as { version: string }).version;
+      } catch (err) {
+        const location = `${ctx.baseUrl}/Groups/${groupId}`;
+        const failure = errorResult(op, err, undefined, location);
+        const response = failure.response as { detail: string };
+        response.detail = `The group was created (see location) without a member named by bulkId: ${response.detail}`;
+        if (Number(state.results[op.index]?.status) < 400) state.errors++;
+        state.results[op.index] = failure;
+      }
     }
   }
+}
+
+/** Why an operation's references forbid it to run at all, or undefined. */
+function refusedReference(
+  op: BulkOperation,
+  refs: string[],
+  state: BulkRun,
+): { error: InvalidRequestError; status?: number } | undefined {
+  if (op.bulkId !== undefined && refs.includes(op.bulkId)) {
+    // It would wait on itself forever; a group would be created and then refused as its own member.
+    const detail = isGroupWrite(op)
+      ? 'Attribute members: a group cannot be a member of itself'
+      : 'The operation references its own bulkId';
+    return { error: new InvalidRequestError(detail, 'invalidValue') };
+  }
+  if (refs.some((r) => !state.declared.has(r))) {
+    const error = new InvalidRequestError(
+      'The operation references a bulkId that no POST operation of this request declares',
+      'invalidValue',
+    );
+    return { error, status: 409 };
+  }
+  if (refs.some((r) => state.failed.has(r))) {
+    const error = new InvalidRequestError(
+      'The operation references the bulkId of an operation that failed',
+      'invalidValue',
+    );
+    return { error, status: 409 };
+  }
+  return undefined;
+}
+
+function record(state: BulkRun, op: BulkOperation, result: BulkResult): void {
+  state.results[op.index] = result;
+  if (Number(result.status) < 400) return;
+  state.errors++;
+  if (op.bulkId !== undefined) state.failed.add(op.bulkId);
 }
 
 function parseBulkRequest(body: unknown): { operations: BulkOperation[]; failOnErrors?: number } {
@@ -239,7 +326,10 @@ function parseBulkRequest(body: unknown): { operations: BulkOperation[]; failOnE
       throw new InvalidRequestError(`${where}.bulkId is required for POST (RFC 7644 §3.7)`, 'invalidValue');
     if (bulkId !== undefined) {
       if (seen.has(bulkId))
-        throw new InvalidRequestError(`${where}.bulkId "${bulkId}" is used twice`, 'invalidValue');
+        throw new InvalidRequestError(
+          `${where}.bulkId is the bulkId of an earlier operation`,
+          'invalidValue',
+        );
       seen.add(bulkId);
     }
     if (method !== 'DELETE' && (typeof op.data !== 'object' || op.data === null)) {
@@ -257,6 +347,13 @@ function parseBulkRequest(body: unknown): { operations: BulkOperation[]; failOnE
   return { operations, failOnErrors };
 }
 
+/** The resource type a POST path creates, if it names one. */
+function collectionOf(path: string): ResourceType | undefined {
+  const collection = path.split('/')[1];
+  return collection === 'Users' ? 'User' : collection === 'Groups' ? 'Group' : undefined;
+}
+
+/** The bulkIds an operation references. Bodies are at most MAX_JSON_DEPTH deep (json-body.ts), so recursion is safe. */
 function collectRefs(op: BulkOperation): string[] {
   const refs = new Set<string>();
   const visit = (v: unknown): void => {

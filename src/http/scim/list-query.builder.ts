@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InvalidRequestError } from '../../common/errors';
+import { InvalidFilterError, InvalidRequestError } from '../../common/errors';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import type { ListQuery, ListResult } from '../../directory/directory.types';
@@ -7,7 +7,10 @@ import {
   buildListResponse,
   decodeCursor,
   encodeCursor,
+  type Filter,
+  filterPaths,
   type ListResponse,
+  narrowFilter,
   parseFilter,
   parseListQuery,
   SchemaRegistry,
@@ -56,7 +59,14 @@ export class ListQueryBuilder {
     const query: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(request)) {
       if (key === 'schemas' || value === undefined || value === null) continue;
-      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) query[key] = value.join(',');
+      const name = key.toLowerCase();
+      if (name === 'filter' && (typeof value !== 'string' || value.trim() === '')) {
+        // An empty filter would be read as none and list every resource: a client that meant to filter must hear.
+        throw new InvalidFilterError('Attribute filter of the search request must be a non-empty string');
+      }
+      const listed = name === 'attributes' || name === 'excludedattributes';
+      if (listed && Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        query[key] = value.join(',');
       else if (typeof value === 'string' || typeof value === 'number') query[key] = String(value);
       else
         throw new InvalidRequestError(
@@ -65,6 +75,22 @@ export class ListQueryBuilder {
         );
     }
     return this.fromQuery(query);
+  }
+
+  /**
+   * RFC 7644 §3.4.3 at the root: the filter as it applies to each resource type (see narrowFilter), `false` where it
+   * can match nothing of that type. A path that no type has is a 400, as it is on /Users or /Groups.
+   */
+  filterPerType(text: string | undefined): Map<ResourceType, Filter | boolean> {
+    const types: ResourceType[] = ['User', 'Group'];
+    if (text === undefined) return new Map(types.map((type) => [type, true]));
+    const filter = parseFilter(text);
+    const has = (type: ResourceType) => (path: string) => this.registry.tryResolvePath(type, path).ok;
+    for (const path of filterPaths(filter)) {
+      const [first, ...others] = types.map((type) => this.registry.tryResolvePath(type, path));
+      if (!first.ok && !others.some((r) => r.ok)) throw new InvalidFilterError(first.reason);
+    }
+    return new Map(types.map((type) => [type, narrowFilter(filter, has(type))]));
   }
 
   /** The directory's list query: the filter parsed (a 400 with the position when it does not parse). */

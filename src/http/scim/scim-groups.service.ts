@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { StoredResource } from '../../directory/directory.types';
+import type { ListQuery, ListResult, StoredResource } from '../../directory/directory.types';
 import { GroupsService } from '../../directory/groups/groups.service';
 import { ListQueryBuilder, ScimListParams } from './list-query.builder';
 import {
@@ -37,6 +37,16 @@ export class ScimGroupsService {
 
   async listGroups(params: ScimListParams, ctx: ScimRequestContext): Promise<ListResponse<Wire>> {
     const query = this.lists.build(params);
+    const { result, resources } = await this.readGroups(query, params, ctx);
+    return this.lists.toListResponse(query, result, resources);
+  }
+
+  /** One page of groups in wire form, projected: a list's, or a search across resource types' share of one. */
+  async readGroups(
+    query: ListQuery,
+    params: ScimListParams,
+    ctx: ScimRequestContext,
+  ): Promise<{ result: ListResult; resources: Wire[] }> {
     const result = await this.groups.listGroups(query);
     const { resources } = result;
     const members = this.lists.wants(params, 'Group', 'members')
@@ -45,7 +55,7 @@ export class ScimGroupsService {
     const wire = resources.map((r) =>
       this.project(toScimGroup(r, members?.get(r.id) ?? (members ? [] : undefined), ctx.baseUrl), params),
     );
-    return this.lists.toListResponse(query, result, wire);
+    return { result, resources: wire };
   }
 
   async replaceGroup(id: string, body: unknown, ctx: ScimRequestContext): Promise<Wire> {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedToken } from '../../auth/auth.service';
 import { SCIM_CONTENT_TYPE } from '../pipeline/api-exception.filter';
+import { trackRouteMethods } from '../pipeline/method-not-allowed';
 import { etagMatches, parseETag, parseETagList } from '../../scim-protocol';
 
 const SCIM_PREFIX = '/scim/v2/';
@@ -18,9 +19,11 @@ interface WithMeta {
  * RFC 7644 §3.1, §3.3, §3.14 on every successful SCIM response: `application/scim+json`, `Location` on 201, the
  * resource's weak `ETag`, 304 for a GET whose If-None-Match names the current version, and 204 for a PATCH from
  * a token configured for it. Fastify hooks rather than a Nest interceptor: an interceptor costs every request an
- * RxJS pipeline and two AsyncResource bindings, about a tenth of a cheap GET's CPU.
+ * RxJS pipeline and two AsyncResource bindings, about a tenth of a cheap GET's CPU. The routes' methods are
+ * recorded as they are registered, for the 405 answers of the error filter.
  */
 export function addScimResponseHooks(fastify: FastifyInstance): void {
+  trackRouteMethods(fastify);
   fastify.addHook('preSerialization', (request, reply: ScimReply, payload, done) => {
     if (reply.statusCode < 300 && isScimRoute(request) && typeof payload === 'object' && payload !== null) {
       shapeResponse(request, reply, payload);

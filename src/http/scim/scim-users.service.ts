@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ListQuery, ListResult } from '../../directory/directory.types';
 import { UsersService } from '../../directory/users/users.service';
 import { ListQueryBuilder, ScimListParams } from './list-query.builder';
 import {
@@ -36,12 +37,22 @@ export class ScimUsersService {
 
   async listUsers(params: ScimListParams, ctx: ScimRequestContext): Promise<ListResponse<Wire>> {
     const query = this.lists.build(params);
+    const { result, resources } = await this.readUsers(query, params, ctx);
+    return this.lists.toListResponse(query, result, resources);
+  }
+
+  /** One page of users in wire form, projected: a list's, or a search across resource types' share of one. */
+  async readUsers(
+    query: ListQuery,
+    params: ScimListParams,
+    ctx: ScimRequestContext,
+  ): Promise<{ result: ListResult; resources: Wire[] }> {
     const result = await this.users.listUsers(query, {
       withGroups: this.lists.wants(params, 'User', 'groups'),
     });
     const { resources, groups } = result;
     const wire = resources.map((r) => this.project(toScimUser(r, groups?.get(r.id), ctx.baseUrl), params));
-    return this.lists.toListResponse(query, result, wire);
+    return { result, resources: wire };
   }
 
   async replaceUser(id: string, body: unknown, ctx: ScimRequestContext): Promise<Wire> {

@@ -42,10 +42,13 @@ export function toScimUser(
   return toWire('User', stored, derived, baseUrl);
 }
 
-/** A group with its `members` when they were read (undefined: left out, e.g. excludedAttributes=members). */
+/**
+ * A group with its `members` when they were read (undefined: left out, e.g. excludedAttributes=members), each with
+ * its `display` name when the read had it (RFC 7643 §4.2; most clients show it).
+ */
 export function toScimGroup(
   stored: StoredResource,
-  members: StoredMember[] | undefined,
+  members: (StoredMember & { display?: string })[] | undefined,
   baseUrl: string,
 ): Record<string, unknown> {
   const derived = members
@@ -54,6 +57,7 @@ export function toScimGroup(
           value: m.value,
           $ref: `${baseUrl}/${m.type}s/${m.value}`,
           type: m.type,
+          ...(m.display === undefined ? {} : { display: m.display }),
         })),
       }
     : {};

@@ -182,8 +182,14 @@ function describeError(
 }
 
 /** Refused before any packet is sent: nothing was asked of the host, and nothing of it is kept. */
-function policyFailure(why: string): { failure: { kind: ScimErrorKind; message: string }; durationMs: number } {
-  return { failure: { kind: 'policy', message: `Refused by the gateway's network policy: ${why}` }, durationMs: 0 };
+function policyFailure(why: string): {
+  failure: { kind: ScimErrorKind; message: string };
+  durationMs: number;
+} {
+  return {
+    failure: { kind: 'policy', message: `Refused by the gateway's network policy: ${why}` },
+    durationMs: 0,
+  };
 }
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {

@@ -157,7 +157,10 @@ export class TargetsService {
         continue;
       }
       const context = secretContext(target.id);
-      const secretEnvelope = this.secrets.encrypt(this.secrets.decrypt(target.secretEnvelope, context), context);
+      const secretEnvelope = this.secrets.encrypt(
+        this.secrets.decrypt(target.secretEnvelope, context),
+        context,
+      );
       // A new version: every process's cached client is rebuilt from the rewritten value.
       await this.targets.update(target.id, { secretEnvelope, version: target.version + 1 });
       this.clients.forget(target.id);
@@ -212,7 +215,9 @@ export class TargetsService {
     id: string,
     auth: TargetAuthInput,
     current?: ProvisioningTarget,
-  ): Promise<Pick<ProvisioningTarget, 'authType' | 'tokenUrl' | 'clientId' | 'oauthScope' | 'secretEnvelope'>> {
+  ): Promise<
+    Pick<ProvisioningTarget, 'authType' | 'tokenUrl' | 'clientId' | 'oauthScope' | 'secretEnvelope'>
+  > {
     const keep = current && current.authType === auth.type ? current.secretEnvelope : undefined;
     const seal = (secret: string | undefined, name: string): string => {
       if (secret !== undefined) return this.secrets.encrypt(secret, secretContext(id));

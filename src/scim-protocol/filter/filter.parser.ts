@@ -76,7 +76,7 @@ class FilterParser {
 
   expectEnd(): void {
     this.skipSpace();
-    if (this.pos < this.text.length) this.fail(`Unexpected '${this.text[this.pos]}'`);
+    if (this.pos < this.text.length) this.fail('Unexpected character');
   }
 
   private parseAnd(inner: boolean): Filter {
@@ -189,7 +189,7 @@ class FilterParser {
     const names = path.slice(colon + 1).split('.');
     const urnOk = colon === -1 || (colon > 0 && /^[A-Za-z]/.test(path));
     if (!urnOk || names.length > 2 || names.some((n) => !NAME.test(n))) {
-      this.fail(`Invalid attribute path '${path}'`, start);
+      this.fail('Invalid attribute path', start);
     }
     return path;
   }
@@ -207,7 +207,7 @@ class FilterParser {
     const word = this.readWordAt(start);
     const op = word.toLowerCase();
     if (!OPERATOR_WORDS.has(op)) {
-      this.fail(word ? `Unknown operator '${word}'` : 'Expected an operator', start);
+      this.fail(word ? 'Unknown operator' : 'Expected an operator', start);
     }
     this.pos = start + word.length;
     return op as CompareOperator | 'pr';

@@ -41,6 +41,18 @@ describe('parseListQuery', () => {
     });
   });
 
+  it('reads an attribute path with a value filter as its attribute, commas inside the filter included', () => {
+    const params = parseListQuery(
+      {
+        attributes: 'emails[type eq "work"],phoneNumbers[type eq "a,b]" or value co "x"].value, userName',
+        excludedAttributes: 'addresses[type eq "home"]',
+      },
+      limits,
+    );
+    expect(params.attributes).toEqual(['emails', 'phoneNumbers.value', 'userName']);
+    expect(params.excludedAttributes).toEqual(['addresses']);
+  });
+
   it.each([
     [{ startIndex: '0' }, 1, 100],
     [{ startIndex: '-5' }, 1, 100],

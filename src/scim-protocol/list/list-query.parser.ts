@@ -73,9 +73,30 @@ function integer(text: string | undefined, name: string): number | undefined {
   return Number.isSafeInteger(value) ? value : Math.sign(value) * Number.MAX_SAFE_INTEGER;
 }
 
+/**
+ * Comma-separated attribute paths. A path with a value filter (`emails[type eq "work"]`, which some validators send)
+ * is read as its attribute, `emails`: RFC 7644 §3.4.2.5 selects attributes, so the whole attribute is returned.
+ * Commas and brackets inside the filter (even in its quoted strings) do not split the list.
+ */
 function list(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const paths: string[] = [];
+  let current = '';
+  let depth = 0;
+  let quoted = false;
+  const input = text ?? '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (depth > 0) {
+      if (quoted && c === '\\') i++;
+      else if (c === '"') quoted = !quoted;
+      else if (!quoted && c === '[') depth++;
+      else if (!quoted && c === ']') depth--;
+    } else if (c === '[') depth = 1;
+    else if (c === ',') {
+      paths.push(current);
+      current = '';
+    } else current += c;
+  }
+  paths.push(current);
+  return paths.map((s) => s.trim()).filter((s) => s !== '');
 }

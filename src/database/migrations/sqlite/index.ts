@@ -6,6 +6,8 @@ import { CreateProvisioningTables1795327648434 } from './1795327648434-create-pr
 import { AddUserEmploymentDates1795333229320 } from './1795333229320-add-user-employment-dates';
 import { AddAssignments1796379722799 } from './1796379722799-add-assignments';
 import { AddProvisioningTotals1796382707154 } from './1796382707154-add-provisioning-totals';
+import { AddImportJobSubmitter1796385182588 } from './1796385182588-add-import-job-submitter';
+import { AddTokenLifecycle1796385361665 } from './1796385361665-add-token-lifecycle';
 
 /** Applied in this order; each file has a twin of the same name in ../mysql (checked in CI). */
 export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
@@ -17,4 +19,6 @@ export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
   AddUserEmploymentDates1795333229320,
   AddAssignments1796379722799,
   AddProvisioningTotals1796382707154,
+  AddImportJobSubmitter1796385182588,
+  AddTokenLifecycle1796385361665,
 ];

@@ -1,13 +1,18 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsIn,
+  IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
+  Min,
+  ValidateIf,
 } from 'class-validator';
 import {
   PATCH_RESPONSES,
@@ -16,7 +21,33 @@ import {
   type TokenScope,
 } from '../../../auth/api-token.entity';
 
-export class CreateTokenDto {
+/** Expiry and rate limit, shared by creation and change; `null` clears either. */
+export class TokenSettingsDto {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    description: 'After this the token is refused (401); null: it never expires',
+  })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsISO8601({ strict: true })
+  expiresAt?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    minimum: 1,
+    description:
+      'Requests a minute this token may make (per gateway process), then 429 with Retry-After; null: no limit',
+  })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  rateLimitPerMinute?: number | null;
+}
+
+export class CreateTokenDto extends TokenSettingsDto {
   @ApiProperty({ example: 'workday-prod' })
   @IsString()
   @Length(1, 100)
@@ -39,4 +70,17 @@ export class CreateTokenDto {
   @IsOptional()
   @IsIn(PATCH_RESPONSES)
   patchResponse?: PatchResponse;
+}
+
+export class RotateTokenDto {
+  @ApiPropertyOptional({
+    default: 0,
+    maximum: 2_592_000,
+    description: 'How long the previous secret keeps working, in seconds (0: not at all)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2_592_000)
+  graceSeconds?: number;
 }
