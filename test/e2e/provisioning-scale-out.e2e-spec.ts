@@ -1,10 +1,12 @@
-import { createConnection } from 'mysql2/promise';
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
-import { buildGateway, GatewayChild, startGatewayChild } from '../support/gateway-child';
+import {
+  buildGateway,
+  ChildDatabase,
+  createChildDatabase,
+  GatewayChild,
+  startGatewayChild,
+} from '../support/gateway-child';
 import { USER_SCHEMAS, waitFor } from '../support/provisioning-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
 import { JobLeaseRepository } from '../../src/database/job-lease.repository';
@@ -51,55 +53,35 @@ describe('provisioning: job leases', () => {
 });
 
 /**
- * Two gateway processes on one MySQL/MariaDB database share the work through leases: every user is created once.
- * It needs a MySQL server, so it is registered only when TEST_DATABASE_URL is set (CI runs the suite on MariaDB
- * too); on SQLite one process owns the database file and the scenario does not exist.
+ * Two gateway processes on one MySQL/MariaDB database share the work through leases: every user is created once,
+ * and when one process is killed the other takes its claims over within seconds. It needs a MySQL server, so it is
+ * registered only when TEST_DATABASE_URL is set (CI runs the suite on MariaDB too); on SQLite one process owns the
+ * database file and the scenario does not exist. The target takes duplicates: a second create would be a second user.
  */
 if (serverUrl)
   describe('provisioning: two processes on one MySQL database', () => {
     let target: FakeScimTarget;
-    const gateways: GatewayChild[] = [];
-    const name = `gw_scale_${randomBytes(4).toString('hex')}`;
-    const dataDirs: string[] = [];
-    const admin = () => {
-      const u = new URL(serverUrl);
-      return createConnection({
-        host: u.hostname,
-        port: Number(u.port || 3306),
-        user: decodeURIComponent(u.username),
-        password: decodeURIComponent(u.password),
-      });
-    };
+    let db: ChildDatabase;
+    let gateways: GatewayChild[] = [];
 
-    beforeAll(async () => {
-      buildGateway();
-      target = await startFakeScimTarget();
-      const conn = await admin();
-      await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-      await conn.end();
-    }, 120_000);
+    beforeAll(() => buildGateway(), 120_000);
 
-    afterAll(async () => {
-      await Promise.all(gateways.map((g) => g.stop()));
+    beforeEach(async () => {
+      target = await startFakeScimTarget({ acceptDuplicates: true });
+      db = await createChildDatabase('gw_scale');
+      // One after the other: the first applies the migrations.
+      gateways = [];
+      for (let i = 0; i < 2; i++)
+        gateways.push(await startGatewayChild({ ...db.env, DATA_DIR: db.ownDataDir() }));
+    }, 60_000);
+
+    afterEach(async () => {
+      await Promise.all(gateways.map((g) => g.stop('SIGKILL')));
       await target?.close();
-      const conn = await admin();
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-      for (const d of dataDirs) fs.rmSync(d, { recursive: true, force: true });
+      await db?.drop();
     });
 
-    it('creates every user exactly once while both processes deliver', async () => {
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      const secretKey = randomBytes(32).toString('base64');
-      for (let i = 0; i < 2; i++) {
-        const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-scale-'));
-        dataDirs.push(dataDir);
-        // One after the other: the first applies the migrations.
-        gateways.push(
-          await startGatewayChild({ DATA_DIR: dataDir, DATABASE_URL: url.toString(), SECRET_KEY: secretKey }),
-        );
-      }
+    const registerShared = async () => {
       const reg = await gateways[0].admin('post', '/targets', {
         name: 'shared',
         scope: 'all',
@@ -109,6 +91,21 @@ if (serverUrl)
         requestsPerSecond: 1000,
       });
       expect(reg.status).toBe(201);
+      return reg.body.id as string;
+    };
+    /** Every POST the target saw, whatever it answered, by userName. */
+    const postsByUserName = () => {
+      const counts = new Map<string, number>();
+      for (const r of target.requests)
+        if (r.method === 'POST' && r.path === '/Users') {
+          const userName = (r.body as { userName: string }).userName;
+          counts.set(userName, (counts.get(userName) ?? 0) + 1);
+        }
+      return counts;
+    };
+
+    it('creates every user exactly once while both processes deliver', async () => {
+      const targetId = await registerShared();
       target.slow(5);
       await Promise.all(
         Array.from({ length: USERS }, async (_, i) => {
@@ -124,9 +121,64 @@ if (serverUrl)
       await new Promise((r) => setTimeout(r, 500));
       const posts = target.requests.filter((r) => r.method === 'POST' && r.path === '/Users');
       expect(posts).toHaveLength(USERS);
+      expect(target.users()).toHaveLength(USERS);
       expect(new Set(target.users().map((u) => u.userName)).size).toBe(USERS);
       // Both processes took part: each one's status endpoint reads the shared state.
-      const status = await gateways[1].admin('get', `/targets/${reg.body.id as string}/status`);
+      const status = await gateways[1].admin('get', `/targets/${targetId}/status`);
       expect(status.body.pending).toMatchObject({ objects: 0 });
     }, 120_000);
+
+    it("takes a killed process's claims over within 15 s, and still creates every user once", async () => {
+      const targetId = await registerShared();
+      const [doomed, survivor] = gateways;
+      const conn = await createConnection(db.env.DATABASE_URL);
+      try {
+        // Slow lookups keep claims held; creates are answered at once, so every POST recorded was acted on.
+        target.slow(150, { method: 'GET' });
+        const res = await doomed.scim('post', '/Bulk', {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+          Operations: Array.from({ length: USERS }, (_, i) => ({
+            method: 'POST',
+            path: '/Users',
+            bulkId: `u${i}`,
+            data: { schemas: USER_SCHEMAS, userName: `takeover${i}@example.com`, active: true },
+          })),
+        });
+        expect(res.status).toBe(200);
+        // Rows leased by the doomed process: its owner id is host:pid:random, and each claim's token extends it.
+        const ownedByDoomed = `%:${doomed.process.pid}:%`;
+        const heldByDoomed = async () => {
+          const [rows] = await conn.query<RowDataPacket[]>(
+            'SELECT object_id FROM provisioned_object WHERE lease_owner LIKE ?',
+            [ownedByDoomed],
+          );
+          return rows.map((r) => r.object_id as string);
+        };
+        await waitFor('the doomed process holding claims', async () => (await heldByDoomed()).length >= 8);
+        await doomed.stop('SIGKILL');
+        const killedAt = Date.now();
+        const orphans = await heldByDoomed();
+        expect(orphans.length).toBeGreaterThan(0);
+
+        await waitFor(
+          'no claim of the killed process left',
+          async () => (await heldByDoomed()).length === 0,
+          20_000,
+        );
+        const takeoverMs = Date.now() - killedAt;
+        expect(takeoverMs).toBeLessThanOrEqual(15_000);
+
+        await waitFor('every user delivered', () => target.users().length >= USERS, 30_000);
+        await waitFor('nothing pending', async () => {
+          const status = await survivor.admin('get', `/targets/${targetId}/status`);
+          return (status.body.pending as { objects: number }).objects === 0;
+        });
+        const posts = postsByUserName();
+        expect(posts.size).toBe(USERS);
+        expect([...posts.values()].every((n) => n === 1)).toBe(true);
+        expect(target.users()).toHaveLength(USERS);
+      } finally {
+        await conn.end();
+      }
+    }, 90_000);
   });

@@ -28,6 +28,11 @@ export interface FakeScimTargetOptions {
   recordRequests?: boolean;
   /** Default page size of list responses (default 100). */
   pageSize?: number;
+  /**
+   * Accept a second user with a taken userName (or group with a taken displayName) as a new resource (201) instead
+   * of answering 409: for tests that prove the gateway creates each object once, which a 409 would otherwise hide.
+   */
+  acceptDuplicates?: boolean;
 }
 
 export interface RecordedRequest {
@@ -91,7 +96,7 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
   const timers = new Set<NodeJS.Timeout>();
   let bearerToken = options.bearerToken;
   let origin = '';
-  const store = new FakeResourceStore(() => origin + basePath);
+  const store = new FakeResourceStore(() => origin + basePath, options.acceptDuplicates ?? false);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {

@@ -1,6 +1,10 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { createServer } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import { ADMIN_TOKEN, SCIM_TOKEN } from './test-app';
 
 const root = path.resolve(__dirname, '../..');
@@ -26,6 +30,60 @@ export function freePort(): Promise<number> {
     });
     srv.on('error', reject);
   });
+}
+
+/** A database for gateway processes, on the engine under test; every process started with `env` shares it. */
+export interface ChildDatabase {
+  engine: 'sqlite' | 'mysql';
+  /** DATA_DIR (the SQLite file's folder), DATABASE_URL on MySQL, and one SECRET_KEY for every process. */
+  env: Record<string, string>;
+  /** A DATA_DIR of its own for a second process on the same MySQL database. */
+  ownDataDir(): string;
+  /** Removes the database and the data folders. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database like `startTestApp`'s: a temporary SQLite folder, or, when TEST_DATABASE_URL is set (the MariaDB
+ * pass), a new database on that server, so that the children run on the engine under test.
+ */
+export async function createChildDatabase(prefix = 'gw_child'): Promise<ChildDatabase> {
+  const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-child-'))];
+  const ownDataDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-child-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const removeDirs = () => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  };
+  const env = { DATA_DIR: dirs[0], SECRET_KEY: randomBytes(32).toString('base64') };
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) return { engine: 'sqlite', env, ownDataDir, drop: () => Promise.resolve(removeDirs()) };
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const server = new URL(serverUrl);
+  const admin = async (sql: string) => {
+    const conn = await createConnection({
+      host: server.hostname,
+      port: Number(server.port || 3306),
+      user: decodeURIComponent(server.username),
+      password: decodeURIComponent(server.password),
+    });
+    await conn.query(sql);
+    await conn.end();
+  };
+  await admin(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    engine: 'mysql',
+    env: { ...env, DATABASE_URL: url.toString() },
+    ownDataDir,
+    drop: async () => {
+      await admin(`DROP DATABASE IF EXISTS \`${name}\``);
+      removeDirs();
+    },
+  };
 }
 
 export interface GatewayChild {

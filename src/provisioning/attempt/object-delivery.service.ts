@@ -18,7 +18,6 @@ const MAX_ATTEMPTS = 12;
 const BACKOFF = { baseMs: 500, capMs: 5 * 60_000 };
 /** A group woken by a new member waits this long for more of them, so an initial sync does not resend it per member. */
 const GROUP_SETTLE_MS = 1_000;
-const ON_DEMAND_LEASE_MS = 60_000;
 /** Provision on demand waits at most this long for the engine to finish the same object. */
 const ON_DEMAND_WAIT_MS = 1_500;
 
@@ -161,7 +160,7 @@ export class ObjectDelivery {
     const deadline = Date.now() + ON_DEMAND_WAIT_MS;
     for (;;) {
       const now = this.clock.now();
-      const row = await this.queue.claimOne(key, token, now, new Date(now.getTime() + ON_DEMAND_LEASE_MS));
+      const row = await this.queue.claimOne(key, token, now);
       if (row) {
         const report = await this.deliver(target, { ...row, reconcile: false, attempts: 0 }, token);
         if (!report)

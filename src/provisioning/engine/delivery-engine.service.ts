@@ -8,13 +8,12 @@ import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetsRepository } from '../targets/targets.repository';
 import { AssignmentFanOut } from '../queue/assignment-fan-out.service';
 import { JournalFanOut } from '../queue/journal-fan-out.service';
-import { isNewInTarget, ObjectDelivery } from '../attempt/object-delivery.service';
+import { BatchReads, isNewInTarget, ObjectDelivery } from '../attempt/object-delivery.service';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ReconciliationService } from '../sync/reconciliation.service';
 import { TargetHealthService } from '../targets/target-health.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 
-const LEASE_MS = 5 * 60_000;
 const PROBE_HOLD_MS = 60_000;
 const SWEEP_MS = 30_000;
 
@@ -50,7 +49,8 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.provisioning.engineEnabled) return;
-    // SQLite serves one process: leases left by a killed predecessor are void. MySQL leases expire instead.
+    // SQLite serves one process: leases left by a killed predecessor are void. On MySQL they run out within LEASE_MS
+    // of the kill (nobody renews them), and this process or another takes them then.
     if (this.config.database.engine === 'sqlite') await this.queue.releaseAllLeases();
     this.schedule();
   }
@@ -135,13 +135,21 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     this.adjustInFlight(target.id, slots);
     let rows: ProvisionedObject[] = [];
     try {
-      rows = await this.queue.claim(target.id, token, slots, now, new Date(now.getTime() + LEASE_MS));
+      rows = await this.queue.claim(target.id, token, slots, now);
     } finally {
       this.adjustInFlight(target.id, rows.length - slots);
     }
     if (rows.length === 0) return;
     if (mode === 'probe') this.health.deferProbe(target.id, PROBE_HOLD_MS);
-    const reads = await this.delivery.readBatch(target.id, rows);
+    let reads: BatchReads;
+    try {
+      reads = await this.delivery.readBatch(target.id, rows);
+    } catch (err) {
+      // Nothing was sent: give the rows back at once instead of holding (and renewing) them with no attempt running.
+      this.adjustInFlight(target.id, -rows.length);
+      await this.queue.abandon(target.id, rows, token).catch(() => undefined);
+      throw err;
+    }
     // `concurrency` requests in flight at once; a few more claimed so that the next one starts without a DB round trip.
     const work = [...rows];
     const newInTarget: string[] = [];

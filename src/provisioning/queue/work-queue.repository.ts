@@ -1,10 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { chunks, placeholders } from '../../common/chunks';
+import { CLOCK, Clock } from '../../common/clock';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { execute } from '../../database/sql';
 import { MicroBatcher } from '../../common/micro-batcher';
+import { HeldLeases, LEASE_MS } from './held-leases';
 import { ProvisionedObject, ProvisionedStatus } from './provisioned-object.entity';
 
 export interface WorkItem {
@@ -77,8 +79,9 @@ const COLUMNS =
 
 /**
  * The per-target work queue, in `provisioned_object`: enqueue is an upsert (many changes to one object collapse into
- * one pending row), claims are conditional updates with a lease (safe across processes), and a completion clears
- * `pending` only when no newer work arrived while the object was being sent.
+ * one pending row), claims are conditional updates with a short lease (safe across processes) that this process
+ * renews until the completion is written (`HeldLeases`), and a completion clears `pending` only when no newer work
+ * arrived while the object was being sent.
  */
 @Injectable()
 export class WorkQueueRepository {
@@ -86,12 +89,20 @@ export class WorkQueueRepository {
   private readonly mysql: boolean;
   /** Completions arrive one per delivered object, hundreds a second: they share statements. */
   private readonly completions: MicroBatcher<Completion>;
+  private readonly held: HeldLeases;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.mysql = dataSource.options.type !== 'better-sqlite3';
+    this.held = new HeldLeases(
+      (targetId, objectIds, tokens) => this.renewLeases(targetId, objectIds, tokens),
+      (err) => this.logger.warn({ msg: 'renewing leases failed', error: String(err) }),
+      (targetId, objectIds) =>
+        this.logger.error({ msg: 'claims held too long, no longer renewed', targetId, objectIds }),
+    );
     this.completions = new MicroBatcher<Completion>(
       (items) => this.writeCompletions(items),
       (item) => this.writeCompletions([item]),
@@ -165,46 +176,43 @@ export class WorkQueueRepository {
     await this.tx.run((m) => this.enqueue(m, targetId, items, { now, notBefore }));
   }
 
-  /** Claims up to `limit` due items for `owner` until `leaseUntil`; a lease another process holds is respected. */
-  async claim(
-    targetId: string,
-    owner: string,
-    limit: number,
-    now: Date,
-    leaseUntil: Date,
-  ): Promise<ProvisionedObject[]> {
+  /**
+   * Claims up to `limit` due items for `owner` (a claim's token) for LEASE_MS, renewed while this process holds them;
+   * a lease another process holds is respected, and so is one of ours that ran out while we still hold the row.
+   */
+  async claim(targetId: string, owner: string, limit: number, now: Date): Promise<ProvisionedObject[]> {
     const nowText = toDbDateText(now);
-    const candidates = await this.dataSource.query<{ object_id: string }[]>(
-      `SELECT object_id FROM provisioned_object
+    const candidates = await this.dataSource.query<{ object_type: 'User' | 'Group'; object_id: string }[]>(
+      `SELECT object_type, object_id FROM provisioned_object
         WHERE target_id = ? AND pending = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
           AND (lease_until IS NULL OR lease_until < ?)
         LIMIT ?`,
       [targetId, nowText, nowText, limit],
     );
-    if (candidates.length === 0) return [];
-    const ids = candidates.map((c) => c.object_id);
+    const ids = candidates
+      .filter((c) => !this.held.holds(targetId, c.object_type, c.object_id))
+      .map((c) => c.object_id);
+    if (ids.length === 0) return [];
     const claimed = await this.write(
       `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
         WHERE target_id = ? AND object_id IN (${ids.map(() => '?').join(',')}) AND pending = 1
           AND (lease_until IS NULL OR lease_until < ?)`,
-      [owner, toDbDateText(leaseUntil), targetId, ...ids, nowText],
+      [owner, toDbDateText(new Date(now.getTime() + LEASE_MS)), targetId, ...ids, nowText],
     );
     if (claimed === 0) return [];
-    return this.dataSource.manager.find(ProvisionedObject, {
+    const rows = await this.dataSource.manager.find(ProvisionedObject, {
       where: { targetId, objectId: In(ids), leaseOwner: owner },
     });
+    this.hold(targetId, rows, owner);
+    return rows;
   }
 
   /**
    * Leases one object (provision on demand), creating its row when the engine never saw it: the engine cannot send
-   * it at the same time. Null while another owner holds it.
+   * it at the same time. Null while another owner, or another claim of this process, holds it.
    */
-  async claimOne(
-    key: ObjectKey,
-    owner: string,
-    now: Date,
-    leaseUntil: Date,
-  ): Promise<ProvisionedObject | null> {
+  async claimOne(key: ObjectKey, owner: string, now: Date): Promise<ProvisionedObject | null> {
+    if (this.held.holds(key.targetId, key.objectType, key.objectId)) return null;
     const nowText = toDbDateText(now);
     const claimed = await this.tx.run(async (m) => {
       await m.query(
@@ -217,12 +225,53 @@ export class WorkQueueRepository {
         m,
         `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
           WHERE target_id = ? AND object_type = ? AND object_id = ? AND (lease_until IS NULL OR lease_until < ?)`,
-        [owner, toDbDateText(leaseUntil), key.targetId, key.objectType, key.objectId, nowText],
+        [
+          owner,
+          toDbDateText(new Date(now.getTime() + LEASE_MS)),
+          key.targetId,
+          key.objectType,
+          key.objectId,
+          nowText,
+        ],
       );
     });
-    return claimed === 0
-      ? null
-      : this.dataSource.manager.findOneBy(ProvisionedObject, { ...key, leaseOwner: owner });
+    if (claimed === 0) return null;
+    const row = await this.dataSource.manager.findOneBy(ProvisionedObject, { ...key, leaseOwner: owner });
+    if (row) this.hold(key.targetId, [row], owner);
+    return row;
+  }
+
+  private hold(targetId: string, rows: ProvisionedObject[], token: string): void {
+    this.held.hold(
+      targetId,
+      rows.map((r) => ({ objectType: r.objectType, objectId: r.objectId, token })),
+    );
+  }
+
+  /** Gives back rows claimed under `owner` without an attempt (the batch could not start): due again at once. */
+  async abandon(targetId: string, rows: ProvisionedObject[], owner: string): Promise<void> {
+    for (const r of rows) this.held.release(targetId, r.objectType, r.objectId, owner);
+    for (const chunk of chunks(
+      rows.map((r) => r.objectId),
+      500,
+    ))
+      await this.write(
+        `UPDATE provisioned_object SET lease_owner = NULL, lease_until = NULL
+          WHERE target_id = ? AND object_id IN (${placeholders(chunk.length)}) AND lease_owner = ?`,
+        [targetId, ...chunk, owner],
+      );
+  }
+
+  /** Extends the leases this process holds; a row whose lease another process has taken meanwhile is left alone. */
+  private async renewLeases(targetId: string, objectIds: string[], tokens: string[]): Promise<void> {
+    const until = toDbDateText(new Date(this.clock.now().getTime() + LEASE_MS));
+    for (const chunk of chunks(objectIds, 500))
+      await this.write(
+        `UPDATE provisioned_object SET lease_until = ?
+          WHERE target_id = ? AND object_id IN (${placeholders(chunk.length)})
+            AND lease_owner IN (${placeholders(tokens.length)})`,
+        [until, targetId, ...chunk, ...tokens],
+      );
   }
 
   private write(sql: string, params: unknown[]): Promise<number> {
@@ -300,8 +349,18 @@ export class WorkQueueRepository {
    * that arrived meanwhile keeps the row pending, with the schedule it was enqueued with. Completions issued in one
    * turn of the event loop are written by one statement.
    */
-  complete(key: ObjectKey, outcome: ObjectOutcome, at: Date, lease: { owner: string; generation: number }) {
-    return this.completions.add({ key, outcome, at, lease });
+  async complete(
+    key: ObjectKey,
+    outcome: ObjectOutcome,
+    at: Date,
+    lease: { owner: string; generation: number },
+  ): Promise<void> {
+    try {
+      await this.completions.add({ key, outcome, at, lease });
+    } finally {
+      // Written or not, the attempt is over: a completion that failed leaves the lease to run out and the row pending.
+      this.held.release(key.targetId, key.objectType, key.objectId, lease.owner);
+    }
   }
 
   /** One UPDATE joined to the completions as a derived table (`UPDATE … JOIN` on MySQL, `UPDATE … FROM` on SQLite). */

@@ -2,6 +2,8 @@
  * In-memory Users and Groups for the fake target, with the uniqueness rules Entra expects of an app
  * (userName case-insensitively unique, group displayName unique: 409 uniqueness, RFC 7644 §3.3) and indexes on
  * the attributes Entra matches on, so that a 100,000-user benchmark does not scan on every lookup.
+ * `acceptDuplicates`: no uniqueness at all, as in an app that does not check: a second create of the same userName
+ * is a second resource, so a test sees every duplicate the gateway creates instead of a 409 that hides it.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -34,7 +36,10 @@ export class FakeResourceStore {
     Groups: new Map(),
   };
 
-  constructor(private readonly locationBase: () => string) {}
+  constructor(
+    private readonly locationBase: () => string,
+    private readonly acceptDuplicates = false,
+  ) {}
 
   all(kind: ResourceKind): JsonObject[] {
     return [...this.docs[kind].values()].map((d) => structuredClone(d));
@@ -153,6 +158,7 @@ export class FakeResourceStore {
   }
 
   private assertUnique(kind: ResourceKind, doc: JsonObject, selfId?: string): void {
+    if (this.acceptDuplicates) return;
     const attr = UNIQUE_ATTR[kind];
     const value = getAttr(doc, attr) as string;
     const holders = this.indexes[kind].get(attr.toLowerCase())?.get(value.toLowerCase());
