@@ -28,7 +28,11 @@ describe('assignments', () => {
   let other: FakeScimTarget;
 
   beforeAll(async () => {
-    [app, other] = await Promise.all([startFakeScimTarget(), startFakeScimTarget()]);
+    // `app` takes duplicates: a user created twice would show as two accounts, not as a 409.
+    [app, other] = await Promise.all([
+      startFakeScimTarget({ acceptDuplicates: true }),
+      startFakeScimTarget(),
+    ]);
     t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
   });
 

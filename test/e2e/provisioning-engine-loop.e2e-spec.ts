@@ -22,7 +22,8 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
   let target: FakeScimTarget;
 
   beforeAll(async () => {
-    target = await startFakeScimTarget();
+    // The target takes duplicates: "created once" counts every POST, and a second create would be a second user.
+    target = await startFakeScimTarget({ acceptDuplicates: true });
     t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
   });
 

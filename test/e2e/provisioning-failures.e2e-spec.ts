@@ -21,7 +21,8 @@ describe('provisioning: failures, retries and quarantine', () => {
       .entries as LogEntry[];
 
   beforeAll(async () => {
-    target = await startFakeScimTarget();
+    // The target takes duplicates: a second create would be a second user, not a 409 that hides it.
+    target = await startFakeScimTarget({ acceptDuplicates: true });
     t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
     targetId = await registerTarget(t, target, { profile: 'rfc', timeoutMs: 400, requestsPerSecond: 1000 });
   });
@@ -48,7 +49,12 @@ describe('provisioning: failures, retries and quarantine', () => {
       reason: 'transient_failure',
       response: { status: 500 },
     });
-    expect(target.requests.filter((r) => r.method === 'POST' && r.status === 201)).toHaveLength(1);
+    // Every POST the target saw for this user, whatever it answered: the two failures and one create.
+    const posts = target.requests.filter(
+      (r) => r.method === 'POST' && (r.body as { userName?: string }).userName === 'five@example.com',
+    );
+    expect(posts.map((r) => r.status)).toEqual([500, 500, 201]);
+    expect(target.users().filter((u) => u.userName === 'five@example.com')).toHaveLength(1);
   });
 
   it('waits as long as Retry-After says after a 429', async () => {
