@@ -5,6 +5,9 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 export const PATCH_RESPONSES = ['resource', 'no-content'] as const;
 /** What a SCIM PATCH answers to this token: 200 with the resource (RFC 7644 §3.5.2), or 204 (some clients expect it). */
 export type PatchResponse = (typeof PATCH_RESPONSES)[number];
+export const UNKNOWN_ATTRIBUTE_CHOICES = ['reject', 'ignore'] as const;
+/** What SCIM writes with this token do with attributes no schema defines: 400 naming them, or drop them. */
+export type UnknownAttributeChoice = (typeof UNKNOWN_ATTRIBUTE_CHOICES)[number];
 
 /** A bearer token. Only the SHA-256 of the secret is stored; the secret is shown once, at creation. */
 @Entity('api_token')
@@ -25,6 +28,9 @@ export class ApiToken {
 
   @Column({ name: 'patch_response', type: 'varchar', length: 16, default: 'resource' })
   patchResponse!: PatchResponse;
+
+  @Column({ name: 'unknown_attributes', type: 'varchar', length: 16, default: 'reject' })
+  unknownAttributes!: UnknownAttributeChoice;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;

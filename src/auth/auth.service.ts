@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
-import { ApiToken, PatchResponse, TokenScope } from './api-token.entity';
+import { ApiToken, PatchResponse, TokenScope, UnknownAttributeChoice } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
 
 export interface AuthenticatedToken {
@@ -11,6 +11,7 @@ export interface AuthenticatedToken {
   scopes: TokenScope[];
   patchResponse: PatchResponse;
   rateLimitPerMinute: number | null;
+  unknownAttributes: UnknownAttributeChoice;
 }
 
 export interface TokenView extends AuthenticatedToken {
@@ -27,6 +28,7 @@ export interface TokenOptions {
   patchResponse?: PatchResponse;
   expiresAt?: Date | null;
   rateLimitPerMinute?: number | null;
+  unknownAttributes?: UnknownAttributeChoice;
 }
 
 export interface IssuedToken extends TokenView {
@@ -65,6 +67,7 @@ export class AuthService {
       tokenHash: hashToken(token),
       scopes: [...new Set(scopes)].sort().join(','),
       patchResponse: options.patchResponse ?? 'resource',
+      unknownAttributes: options.unknownAttributes ?? 'reject',
       createdAt: now,
       lastUsedAt: null,
       expiresAt: options.expiresAt ?? null,
@@ -76,10 +79,13 @@ export class AuthService {
     return { ...toView(row), token };
   }
 
-  /** Expiry and rate limit (null clears either); takes effect within the verification cache's 5 s. */
+  /**
+   * Expiry, rate limit (null clears either) and unknown attributes; at once in this process, in others within the
+   * verification cache's 5 s.
+   */
   async changeToken(
     id: string,
-    changes: { expiresAt?: Date | null; rateLimitPerMinute?: number | null },
+    changes: Pick<TokenOptions, 'expiresAt' | 'rateLimitPerMinute' | 'unknownAttributes'>,
   ): Promise<TokenView> {
     const row = await this.requireToken(id);
     if (changes.expiresAt && changes.expiresAt <= this.clock.now())
@@ -89,6 +95,7 @@ export class AuthService {
     await this.tokens.update(id, {
       expiresAt: next.expiresAt,
       rateLimitPerMinute: next.rateLimitPerMinute,
+      unknownAttributes: next.unknownAttributes,
     });
     this.forget(row);
     return toView(next);
@@ -173,6 +180,7 @@ export class AuthService {
       scopes: token.scopes,
       patchResponse: token.patchResponse,
       rateLimitPerMinute: token.rateLimitPerMinute,
+      unknownAttributes: token.unknownAttributes,
     };
   }
 
@@ -200,6 +208,7 @@ function toView(row: ApiToken): TokenView {
     scopes: row.scopes.split(',').filter(Boolean) as TokenScope[],
     patchResponse: row.patchResponse,
     rateLimitPerMinute: row.rateLimitPerMinute,
+    unknownAttributes: row.unknownAttributes,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt ? row.lastUsedAt.toISOString() : null,
     expiresAt: row.expiresAt ? row.expiresAt.toISOString() : null,

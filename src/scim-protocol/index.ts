@@ -14,6 +14,7 @@ export {
   type GroupMemberInput,
 } from './schema/resource.normalizer';
 export { coerceAttributeValue, coerceBoolean } from './schema/attribute-value.coercer';
+export type { UnknownAttributes, UnknownAttributeOptions } from './schema/unknown-attributes';
 export { normalizeDateTime, isoToSqlDateTime } from './schema/date-time.util';
 export * from './filter/filter.ast';
 export { parseFilter, parsePatchPath, MAX_FILTER_LENGTH } from './filter/filter.parser';

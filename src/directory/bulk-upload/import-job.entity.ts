@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { UnknownAttributes } from '../../scim-protocol';
 
 export const IMPORT_JOB_STATUSES = ['queued', 'running', 'completed'] as const;
 export type ImportJobStatus = (typeof IMPORT_JOB_STATUSES)[number];
@@ -22,6 +23,10 @@ export class ImportJob {
   /** The attribute records are matched on (IMPORT_MATCH_ATTRIBUTE at the time of the request). */
   @Column({ name: 'match_attribute', type: 'varchar', length: 32 })
   matchAttribute!: string;
+
+  /** The submitting token's choice for attributes no schema defines, at the time of the request. */
+  @Column({ name: 'unknown_attributes', type: 'varchar', length: 16, default: 'reject' })
+  unknownAttributes!: UnknownAttributes;
 
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId!: string | null;

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import type { UnknownAttributes } from '../../scim-protocol';
 import { ImportWorker } from './import-worker';
 import { ImportJobView, ImportsService } from './imports.service';
 
 /**
- * What an import needs of the request that submitted it: the journal's request id, the SCIM base URL, and the token
- * (the job is readable by that token and admin tokens only).
+ * What an import needs of the request that submitted it: the journal's request id, the SCIM base URL, the token
+ * (the job is readable by that token and admin tokens only) and that token's choice for unknown attributes.
  */
 export interface ImportRequestContext {
   requestId: string | null;
   baseUrl: string;
   tokenId: string;
+  unknownAttributes: UnknownAttributes;
 }
 
 /** Accepts a /bulkUpload request: stores it, then hands it to the worker or, for `?sync=true`, runs it now. */

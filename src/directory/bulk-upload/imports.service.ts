@@ -13,6 +13,7 @@ import {
   ENTERPRISE_USER_SCHEMA,
   normalizeResource,
   SchemaRegistry,
+  type UnknownAttributes,
 } from '../../scim-protocol';
 import { isPlainObject } from '../../scim-protocol/json-value.util';
 import { ImportJob } from './import-job.entity';
@@ -52,6 +53,7 @@ export interface ImportReader {
 /** What a job keeps of the request that submitted it. */
 export interface ImportSubmission extends RequestContext {
   tokenId: string;
+  unknownAttributes: UnknownAttributes;
 }
 
 type Outcome = {
@@ -89,6 +91,7 @@ export class ImportsService {
       status: 'queued',
       recordCount: operations.length,
       matchAttribute: this.config.imports.matchAttribute,
+      unknownAttributes: ctx.unknownAttributes,
       requestId: ctx.requestId,
       submittedByTokenId: ctx.tokenId,
       leaseOwner: null,
@@ -196,12 +199,12 @@ export class ImportsService {
     const build = (base: ScimDocument | null): ScimDocument => {
       const merged = base ? mergePartialRecord(base, data, this.registry) : { ...data };
       if (manager.present) setManager(merged, managerUser?.id ?? null);
-      return normalizeResource(
-        this.registry,
-        'User',
-        merged,
-        base ? { mode: 'replace', existing: base } : { mode: 'create' },
-      ).doc;
+      return normalizeResource(this.registry, 'User', merged, {
+        ...(base ? { mode: 'replace', existing: base } : { mode: 'create' }),
+        unknownAttributes: job.unknownAttributes,
+        // By path only: a record's values are HR data.
+        onIgnored: (path) => this.logger.debug({ msg: 'unknown attribute ignored', jobId: job.id, path }),
+      }).doc;
     };
 
     const existing = await this.users.findUserByKey(key, matchValue);

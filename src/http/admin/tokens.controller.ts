@@ -22,6 +22,7 @@ export class TokensController {
       patchResponse: dto.patchResponse,
       expiresAt: dateOrNull(dto.expiresAt),
       rateLimitPerMinute: dto.rateLimitPerMinute,
+      unknownAttributes: dto.unknownAttributes,
     });
   }
 
@@ -30,12 +31,13 @@ export class TokensController {
     return this.auth.listTokens();
   }
 
-  /** Expiry and rate limit; `null` clears either. */
+  /** Expiry, rate limit (`null` clears either) and unknown attributes. */
   @Patch(':id')
   change(@Id() id: string, @Body() dto: TokenSettingsDto): Promise<TokenView> {
     return this.auth.changeToken(id, {
       expiresAt: dateOrNull(dto.expiresAt),
       rateLimitPerMinute: dto.rateLimitPerMinute,
+      unknownAttributes: dto.unknownAttributes,
     });
   }
 

@@ -10,7 +10,7 @@ import {
   projectResource,
   SchemaRegistry,
 } from '../../scim-protocol';
-import type { ScimRequestContext } from './scim-request';
+import { unknownAttributeOptions, type ScimRequestContext } from './scim-request';
 import { toScimGroup, ifMatchVersions } from './scim-wire';
 
 type Wire = Record<string, unknown>;
@@ -25,7 +25,10 @@ export class ScimGroupsService {
   ) {}
 
   async createGroup(body: unknown, ctx: ScimRequestContext): Promise<Wire> {
-    const { doc, members = [] } = normalizeResource(this.registry, 'Group', body, { mode: 'create' });
+    const { doc, members = [] } = normalizeResource(this.registry, 'Group', body, {
+      mode: 'create',
+      ...unknownAttributeOptions(ctx),
+    });
     const stored = await this.groups.createGroup(doc, members, ctx);
     return this.toWire(stored, ctx, true);
   }
@@ -65,6 +68,7 @@ export class ScimGroupsService {
         const { doc, members = [] } = normalizeResource(this.registry, 'Group', body, {
           mode: 'replace',
           existing: current.doc,
+          ...unknownAttributeOptions(ctx),
         });
         return { doc, membership: { add: members, remove: [], removeAll: true } };
       },
@@ -79,13 +83,21 @@ export class ScimGroupsService {
     const ifMatch = ifMatchVersions(ctx.ifMatch);
     const members = ifMatch
       ? undefined
-      : membershipOnlyPatch(body, { registry: this.registry, resourceType: 'Group' });
+      : membershipOnlyPatch(body, {
+          registry: this.registry,
+          resourceType: 'Group',
+          ...unknownAttributeOptions(ctx),
+        });
     if (members && !members.removeAll)
       return this.toWire(await this.groups.changeMembers(id, members, ctx), ctx, false);
     const stored = await this.groups.modifyGroup(
       id,
       (current) => {
-        const result = applyPatch(current.doc, body, { registry: this.registry, resourceType: 'Group' });
+        const result = applyPatch(current.doc, body, {
+          registry: this.registry,
+          resourceType: 'Group',
+          ...unknownAttributeOptions(ctx),
+        });
         return { doc: result.doc, membership: result.membership };
       },
       { ifMatch },

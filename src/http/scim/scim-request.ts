@@ -1,5 +1,7 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedToken } from '../../auth/auth.service';
+import type { UnknownAttributeOptions, UnknownAttributes } from '../../scim-protocol';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,18 +10,33 @@ declare module 'fastify' {
   }
 }
 
-/** What a SCIM handler needs of its request: the id for the journal and the base for `meta.location`. */
+/**
+ * What a SCIM handler needs of its request: the id for the journal, the base for `meta.location`, and the calling
+ * token's choice for attributes no schema defines.
+ */
 export interface ScimRequestContext {
   requestId: string | null;
   baseUrl: string;
   ifMatch?: string;
+  unknownAttributes: UnknownAttributes;
 }
 
 export const ScimCtx = createParamDecorator((_data: unknown, ctx: ExecutionContext): ScimRequestContext => {
-  const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const req = ctx.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedToken }>();
   return {
     requestId: req.id,
     baseUrl: `${req.server.scimPublicUrl ?? `${req.protocol}://${req.host || 'localhost'}`}/scim/v2`,
     ifMatch: req.headers['if-match'],
+    unknownAttributes: req.user?.unknownAttributes ?? 'reject',
   };
 });
+
+const logger = new Logger('UnknownAttributes');
+
+/** The token's choice as the SCIM library takes it; each attribute dropped is logged by its path, never its value. */
+export function unknownAttributeOptions(ctx: ScimRequestContext): UnknownAttributeOptions {
+  return {
+    unknownAttributes: ctx.unknownAttributes,
+    onIgnored: (path) => logger.debug({ msg: 'unknown attribute ignored', requestId: ctx.requestId, path }),
+  };
+}

@@ -9,7 +9,7 @@ import {
   projectResource,
   SchemaRegistry,
 } from '../../scim-protocol';
-import type { ScimRequestContext } from './scim-request';
+import { unknownAttributeOptions, type ScimRequestContext } from './scim-request';
 import { toScimUser, ifMatchVersions } from './scim-wire';
 
 type Wire = Record<string, unknown>;
@@ -24,7 +24,10 @@ export class ScimUsersService {
   ) {}
 
   async createUser(body: unknown, ctx: ScimRequestContext): Promise<Wire> {
-    const { doc } = normalizeResource(this.registry, 'User', body, { mode: 'create' });
+    const { doc } = normalizeResource(this.registry, 'User', body, {
+      mode: 'create',
+      ...unknownAttributeOptions(ctx),
+    });
     return toScimUser(await this.users.createUser(doc, ctx), [], ctx.baseUrl);
   }
 
@@ -59,7 +62,11 @@ export class ScimUsersService {
     const stored = await this.users.modifyUser(
       id,
       (current) => ({
-        doc: normalizeResource(this.registry, 'User', body, { mode: 'replace', existing: current.doc }).doc,
+        doc: normalizeResource(this.registry, 'User', body, {
+          mode: 'replace',
+          existing: current.doc,
+          ...unknownAttributeOptions(ctx),
+        }).doc,
         kind: 'replaced',
       }),
       { ifMatch: ifMatchVersions(ctx.ifMatch) },
@@ -73,7 +80,11 @@ export class ScimUsersService {
     const stored = await this.users.modifyUser(
       id,
       (current) => {
-        const result = applyPatch(current.doc, body, { registry: this.registry, resourceType: 'User' });
+        const result = applyPatch(current.doc, body, {
+          registry: this.registry,
+          resourceType: 'User',
+          ...unknownAttributeOptions(ctx),
+        });
         return { doc: result.doc, kind: 'patched', detail: { paths: result.changedPaths.slice(0, 50) } };
       },
       { ifMatch: ifMatchVersions(ctx.ifMatch) },

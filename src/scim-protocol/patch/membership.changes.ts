@@ -2,6 +2,7 @@ import { InvalidRequestError } from '../../common/errors';
 import type { Filter } from '../filter/filter.ast';
 import { isPlainObject } from '../json-value.util';
 import { normalizeMembers, type GroupMemberInput } from '../schema/resource.normalizer';
+import type { UnknownAttributeOptions } from '../schema/unknown-attributes';
 import type { MembershipDelta, PatchOperation } from './patch.types';
 
 /** Folds member operations, in order, into one delta; a group's members are never loaded (peer-issues.md item 10). */
@@ -10,12 +11,14 @@ export class MembershipChanges {
   private readonly added = new Map<string, GroupMemberInput>();
   private readonly removed = new Set<string>();
 
+  constructor(private readonly options?: UnknownAttributeOptions) {}
+
   apply(operation: PatchOperation, filter: Filter | undefined): void {
     if (operation.op === 'add' || operation.op === 'replace') {
       if (filter)
         throw new InvalidRequestError("'members' can only be added as a list of values", 'invalidPath');
       if (operation.op === 'replace') this.clear();
-      for (const member of normalizeMembers(operation.value)) {
+      for (const member of normalizeMembers(operation.value, this.options)) {
         this.removed.delete(member.value);
         this.added.set(member.value, { value: member.value, ...(member.type ? { type: member.type } : {}) });
       }

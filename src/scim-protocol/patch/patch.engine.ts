@@ -4,13 +4,14 @@ import { parsePatchPath } from '../filter/filter.parser';
 import { cloneJson, isPlainObject, jsonEqual } from '../json-value.util';
 import { coerceAttributeValue } from '../schema/attribute-value.coercer';
 import { normalizeResource } from '../schema/resource.normalizer';
-import type { SchemaRegistry } from '../schema/schema.registry';
+import type { PathResolution, SchemaRegistry } from '../schema/schema.registry';
 import {
   CORE_GROUP_SCHEMA,
   type AttributeDefinition,
   type ResolvedAttribute,
   type ScimDocument,
 } from '../schema/schema.types';
+import { dropUnknownAttribute, type UnknownAttributeOptions } from '../schema/unknown-attributes';
 import { MembershipChanges } from './membership.changes';
 import {
   elementMatcher,
@@ -22,10 +23,13 @@ import {
 import { parsePatchRequest } from './patch-request.parser';
 import type { MembershipDelta, PatchOperation, PatchResult } from './patch.types';
 
-export interface PatchOptions {
+export interface PatchOptions extends UnknownAttributeOptions {
   registry: SchemaRegistry;
   resourceType: string;
 }
+
+/** What `coerce` returns when the value held only unknown attributes, all dropped: the operation does nothing. */
+const NOTHING_KNOWN = Symbol('nothing known');
 
 interface Target {
   resolved: ResolvedAttribute;
@@ -39,6 +43,8 @@ interface Target {
  * passes the same validation as a PUT (`normalizeResource` in replace mode, so `immutable` holds too).
  * Entra's quirks are accepted: capitalised ops, "True"/"False", path-less values keyed by dotted or URN paths,
  * `manager` as a string, filtered add/replace that creates the missing entry, members removed by value.
+ * Under `unknownAttributes: 'ignore'`, an operation on an unknown path, and unknown attributes in a value, are
+ * dropped; a value filter naming an unknown attribute is still an error.
  */
 export function applyPatch(doc: ScimDocument, request: unknown, options: PatchOptions): PatchResult {
   const engine = new PatchEngine(cloneJson(doc), options);
@@ -46,6 +52,8 @@ export function applyPatch(doc: ScimDocument, request: unknown, options: PatchOp
   const result = normalizeResource(options.registry, options.resourceType, engine.doc, {
     mode: 'replace',
     existing: doc,
+    unknownAttributes: options.unknownAttributes,
+    onIgnored: options.onIgnored,
   });
   const membership = engine.members.delta();
   const changedPaths = changedAttributes(options.registry, options.resourceType, doc, result.doc);
@@ -68,19 +76,22 @@ export function membershipOnlyPatch(request: unknown, options: PatchOptions): Me
 }
 
 class PatchEngine {
-  readonly members = new MembershipChanges();
+  readonly members: MembershipChanges;
 
   constructor(
     readonly doc: ScimDocument,
     private readonly options: PatchOptions,
-  ) {}
+  ) {
+    this.members = new MembershipChanges(options);
+  }
 
   apply(operation: PatchOperation, fromValue: boolean): void {
     if (operation.path === undefined) return this.applyPathless(operation);
     const { registry, resourceType } = this.options;
     const schema = registry.schemaOf(resourceType, operation.path);
     if (schema) return this.applySchema(operation, schema.id);
-    const target = this.resolveTarget(operation.path);
+    const target = this.resolveTarget(operation.path, fromValue);
+    if (!target) return;
     const { resolved } = target;
     const definition = target.sub ?? resolved.subAttribute ?? resolved.attribute;
     if (resolved.attribute.mutability === 'readOnly' || definition.mutability === 'readOnly') {
@@ -103,17 +114,20 @@ class PatchEngine {
   /** Whether the operation's path is a Group's `members`, whole or filtered (never a sub-attribute). */
   namesMembersOnly(operation: PatchOperation): boolean {
     if (operation.path === undefined) return false;
+    let parsed;
     try {
-      const { resolved, sub } = this.resolveTarget(operation.path);
-      return (
-        resolved.schema === CORE_GROUP_SCHEMA &&
-        resolved.attribute.name === 'members' &&
-        !resolved.subAttribute &&
-        !sub
-      );
+      parsed = parsePatchPath(operation.path);
     } catch {
       return false; // applyPatch reports it
     }
+    const result = this.options.registry.tryResolvePath(this.options.resourceType, parsed.path);
+    return (
+      result.ok &&
+      result.value.schema === CORE_GROUP_SCHEMA &&
+      result.value.attribute.name === 'members' &&
+      !result.value.subAttribute &&
+      parsed.subAttribute === undefined
+    );
   }
 
   /** RFC 7644 §3.5.2.1/3: no path means the value holds attributes; keys may be dotted or URN-qualified. */
@@ -145,17 +159,23 @@ class PatchEngine {
     }
   }
 
-  private resolveTarget(path: string): Target {
+  /** The operation's target; undefined when its path is unknown and unknown attributes are ignored. */
+  private resolveTarget(path: string, fromValue: boolean): Target | undefined {
     const { registry, resourceType } = this.options;
     let parsed;
     try {
       parsed = parsePatchPath(path);
     } catch (error) {
-      if (error instanceof InvalidFilterError)
-        throw new InvalidRequestError(`Invalid path: ${error.message}`, 'invalidPath');
-      throw error;
+      if (!(error instanceof InvalidFilterError)) throw error;
+      const invalid = () => new InvalidRequestError(`Invalid path: ${error.message}`, 'invalidPath');
+      // A key of a path-less value is a name, not a path: one that is not even a name is not a known attribute.
+      if (!fromValue) throw invalid();
+      dropUnknownAttribute(this.options, path, invalid);
+      return undefined;
     }
-    const resolved = registry.resolvePath(resourceType, parsed.path);
+    const found = registry.tryResolvePath(resourceType, parsed.path);
+    if (!found.ok) return this.unknownTarget(found, parsed.path);
+    const resolved = found.value;
     if (!parsed.filter) return { resolved };
     if (resolved.subAttribute || resolved.attribute.type !== 'complex' || !resolved.attribute.multiValued) {
       throw new InvalidRequestError(
@@ -165,8 +185,16 @@ class PatchEngine {
     }
     if (parsed.subAttribute === undefined) return { resolved, filter: parsed.filter };
     const sub = registry.tryResolveSubAttribute(resolved, parsed.subAttribute);
-    if (!sub.ok) throw new InvalidRequestError(sub.reason, 'invalidPath');
+    if (!sub.ok) return this.unknownTarget(sub, `${resolved.path}.${parsed.subAttribute}`);
     return { resolved, filter: parsed.filter, sub: sub.value.subAttribute };
+  }
+
+  /** `path` is the attribute part only: a value filter may hold a value, which is never reported. */
+  private unknownTarget(failure: Extract<PathResolution, { ok: false }>, path: string): undefined {
+    const error = () => new InvalidRequestError(failure.reason, 'invalidPath');
+    if (!failure.unknown) throw error();
+    dropUnknownAttribute(this.options, path, error);
+    return undefined;
   }
 
   /** The object holding the attribute: the document, or the extension's object under its URN. */
@@ -180,15 +208,27 @@ class PatchEngine {
     return created;
   }
 
-  /** canonicalValues bind custom extensions only (RFC 7643 §2.3.1 leaves the core ones advisory). */
+  /**
+   * canonicalValues bind custom extensions only (RFC 7643 §2.3.1 leaves the core ones advisory). NOTHING_KNOWN
+   * when every attribute of the value was unknown and dropped: "no value" would otherwise clear the attribute.
+   */
   private coerce(
     resolved: ResolvedAttribute,
     definition: AttributeDefinition,
     value: unknown,
     path: string,
   ): unknown {
-    const enforceCanonicalValues = !this.options.registry.isBuiltIn(resolved.schema);
-    return coerceAttributeValue(definition, value, path, { enforceCanonicalValues });
+    const { registry, unknownAttributes, onIgnored } = this.options;
+    let dropped = 0;
+    const coerced = coerceAttributeValue(definition, value, path, {
+      enforceCanonicalValues: !registry.isBuiltIn(resolved.schema),
+      unknownAttributes,
+      onIgnored: (ignored) => {
+        dropped++;
+        onIgnored?.(ignored);
+      },
+    });
+    return coerced === undefined && dropped > 0 ? NOTHING_KNOWN : coerced;
   }
 
   private set(resolved: ResolvedAttribute, op: 'add' | 'replace', raw: unknown): void {
@@ -208,6 +248,7 @@ class PatchEngine {
       return;
     }
     const value = this.coerce(resolved, attribute, raw, resolved.path);
+    if (value === NOTHING_KNOWN) return;
     if (value === undefined) {
       delete holder[name];
     } else if (attribute.multiValued && op === 'add') {
@@ -273,6 +314,7 @@ class PatchEngine {
     }
     const element = { ...resolved.attribute, multiValued: false };
     const value = this.coerce(resolved, sub ?? element, operation.value, path);
+    if (value === NOTHING_KNOWN) return;
     if (selected.length === 0) {
       // Entra adds/replaces `emails[type eq "work"].value` on users that have no work email yet.
       const template = templateFromFilter(registry, resolved, filter!);

@@ -2,8 +2,9 @@ import { InvalidRequestError } from '../../common/errors';
 import { isPlainObject } from '../json-value.util';
 import { normalizeDateTime } from './date-time.util';
 import type { AttributeDefinition } from './schema.types';
+import { dropUnknownAttribute, type UnknownAttributeOptions } from './unknown-attributes';
 
-export interface CoerceOptions {
+export interface CoerceOptions extends UnknownAttributeOptions {
   /** Enforce canonicalValues (custom extensions only; for core schemas they are advisory, RFC 7643 §2.3.1). */
   enforceCanonicalValues: boolean;
 }
@@ -126,7 +127,12 @@ function coerceComplex(
   for (const [key, value] of Object.entries(input)) {
     const sub = subAttributes.find((s) => s.name.toLowerCase() === key.toLowerCase());
     if (!sub) {
-      throw new InvalidRequestError(`Unknown attribute '${path}.${key}'`, 'invalidSyntax');
+      dropUnknownAttribute(
+        options,
+        `${path}.${key}`,
+        () => new InvalidRequestError(`Unknown attribute '${path}.${key}'`, 'invalidSyntax'),
+      );
+      continue;
     }
     if (given.has(sub)) {
       throw new InvalidRequestError(

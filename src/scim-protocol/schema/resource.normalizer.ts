@@ -10,8 +10,9 @@ import {
   type SchemaDefinition,
   type ScimDocument,
 } from './schema.types';
+import { dropUnknownAttribute, type UnknownAttributeOptions } from './unknown-attributes';
 
-export interface NormalizeOptions {
+export interface NormalizeOptions extends UnknownAttributeOptions {
   /** `create` (POST) or `replace` (PUT, and the result of a PATCH). */
   mode: 'create' | 'replace';
   /** The stored document, in `replace` mode, to enforce `immutable` (RFC 7643 §7). */
@@ -40,7 +41,8 @@ interface Assignment {
  * Validates a SCIM resource body and returns the canonical document (RFC 7643 §2-§4, RFC 7644 §3.3/§3.5.1):
  * canonical attribute names, extension attributes under their URN key, `schemas` recomputed, readOnly and
  * writeOnly attributes dropped. Unknown schema URIs listed in `schemas` are ignored (Entra adds its own, §2.9);
- * data under an unregistered extension URN is rejected so that nothing is silently lost.
+ * an unknown attribute, or data under an unregistered extension URN, is rejected so that nothing is silently
+ * lost, unless `unknownAttributes: 'ignore'` asks for it to be dropped.
  */
 export function normalizeResource(
   registry: SchemaRegistry,
@@ -63,15 +65,17 @@ export function normalizeResource(
       if (!isPlainObject(value))
         throw new InvalidRequestError(`'${schema.id}' must be an object`, 'invalidSyntax');
       for (const [inner, innerValue] of Object.entries(value)) {
-        assign(assignments, resolveKey(registry, resourceType, `${schema.id}:${inner}`), innerValue);
+        const resolved = resolveKey(registry, resourceType, `${schema.id}:${inner}`, options);
+        if (resolved) assign(assignments, resolved, innerValue);
       }
       continue;
     }
-    const resolved = resolveKey(registry, resourceType, key);
+    const resolved = resolveKey(registry, resourceType, key, options);
+    if (!resolved) continue;
     if (core.id === CORE_GROUP_SCHEMA && !resolved.extension && resolved.attribute.name === 'members') {
       if (resolved.subAttribute)
         throw new InvalidRequestError(`Attribute '${key}' is not valid here`, 'invalidSyntax');
-      members = normalizeMembers(value);
+      members = normalizeMembers(value, options);
       continue;
     }
     assign(assignments, resolved, value);
@@ -84,6 +88,8 @@ export function normalizeResource(
     if (attribute.mutability === 'readOnly' || attribute.returned === 'never') continue;
     const coerced = coerceAttributeValue(attribute, value, resolved.path, {
       enforceCanonicalValues: !registry.isBuiltIn(resolved.schema),
+      unknownAttributes: options.unknownAttributes,
+      onIgnored: options.onIgnored,
     });
     if (coerced !== undefined) values.set(key, coerced);
   }
@@ -108,12 +114,21 @@ function checkSchemasList(body: Record<string, unknown>, core: SchemaDefinition)
   }
 }
 
-function resolveKey(registry: SchemaRegistry, resourceType: string, key: string): ResolvedAttribute {
+/** The attribute a body key names; undefined when it is unknown and the caller ignores unknown attributes. */
+function resolveKey(
+  registry: SchemaRegistry,
+  resourceType: string,
+  key: string,
+  options: UnknownAttributeOptions,
+): ResolvedAttribute | undefined {
   const result = registry.tryResolvePath(resourceType, key);
   if (result.ok) return result.value;
   // A URN we do not serve: the client's data would be lost, so say so (RFC 7644 §3.12 invalidValue).
   const scimType = /^urn:/i.test(key) ? 'invalidValue' : 'invalidSyntax';
-  throw new InvalidRequestError(result.reason, scimType);
+  const error = () => new InvalidRequestError(result.reason, scimType);
+  if (!result.unknown) throw error();
+  dropUnknownAttribute(options, key, error);
+  return undefined;
 }
 
 function assign(assignments: Map<string, Assignment>, resolved: ResolvedAttribute, value: unknown): void {
@@ -231,17 +246,17 @@ function checkImmutable(
 }
 
 /** RFC 7643 §4.2 members; a bare id string is read as `{value}`. Repeated ids collapse to the first. */
-export function normalizeMembers(raw: unknown): GroupMemberInput[] {
+export function normalizeMembers(raw: unknown, options?: UnknownAttributeOptions): GroupMemberInput[] {
   if (raw === null || raw === undefined) return [];
   const out = new Map<string, GroupMemberInput>();
   for (const item of Array.isArray(raw) ? raw : [raw]) {
-    const member = normalizeMember(item);
+    const member = normalizeMember(item, options);
     if (!out.has(member.value)) out.set(member.value, member);
   }
   return [...out.values()];
 }
 
-function normalizeMember(raw: unknown): GroupMemberInput {
+function normalizeMember(raw: unknown, options: UnknownAttributeOptions | undefined): GroupMemberInput {
   const input = typeof raw === 'string' ? { value: raw } : raw;
   if (!isPlainObject(input))
     throw new InvalidRequestError("Attribute 'members' must hold objects", 'invalidValue');
@@ -276,7 +291,11 @@ function normalizeMember(raw: unknown): GroupMemberInput {
         // Derived from the id by the server; Entra sends `"$ref": null` (§2.13).
         break;
       default:
-        throw new InvalidRequestError(`Unknown attribute 'members.${key}'`, 'invalidSyntax');
+        dropUnknownAttribute(
+          options,
+          `members.${key}`,
+          () => new InvalidRequestError(`Unknown attribute 'members.${key}'`, 'invalidSyntax'),
+        );
     }
   }
   if (member.value === undefined)

@@ -12,7 +12,9 @@ import type {
   SchemaDefinition,
 } from './schema.types';
 
-export type PathResolution = { ok: true; value: ResolvedAttribute } | { ok: false; reason: string };
+/** A failure is `unknown` when no schema of the resource type defines the path (not when it is ambiguous). */
+export type PathResolution =
+  { ok: true; value: ResolvedAttribute } | { ok: false; reason: string; unknown?: true };
 
 const BUILT_IN_SCHEMAS = [
   CORE_USER_SCHEMA_DEFINITION,
@@ -135,7 +137,7 @@ export class SchemaRegistry {
     const { schema, rest } = split;
     const names = rest.split('.');
     if (names.length > 2 || names.some((n) => !ATTRIBUTE_NAME.test(n))) {
-      return { ok: false, reason: `Attribute path '${path}' is not valid` };
+      return { ok: false, reason: `Attribute path '${path}' is not valid`, unknown: true };
     }
     const core = this.coreSchema(type.name);
     let owner: SchemaDefinition | undefined;
@@ -159,13 +161,14 @@ export class SchemaRegistry {
         attribute = owner && findByName(owner.attributes, names[0]);
       }
     }
-    if (!owner || !attribute) return { ok: false, reason: `Unknown attribute '${path}'` };
+    if (!owner || !attribute) return { ok: false, reason: `Unknown attribute '${path}'`, unknown: true };
     return this.finish(owner, owner !== core, attribute, names[1], path);
   }
 
   /** Resolves a sub-attribute of an already resolved complex attribute (value filters: `emails[type eq …]`). */
   tryResolveSubAttribute(parent: ResolvedAttribute, name: string): PathResolution {
-    if (parent.subAttribute) return { ok: false, reason: `'${parent.path}' has no sub-attributes` };
+    if (parent.subAttribute)
+      return { ok: false, reason: `'${parent.path}' has no sub-attributes`, unknown: true };
     const schema = this.requireSchema(parent.schema);
     return this.finish(schema, parent.extension, parent.attribute, name, `${parent.path}.${name}`);
   }
@@ -192,7 +195,7 @@ export class SchemaRegistry {
       };
     }
     const subAttribute = findByName(attribute.subAttributes, subName);
-    if (!subAttribute) return { ok: false, reason: `Unknown attribute '${original}'` };
+    if (!subAttribute) return { ok: false, reason: `Unknown attribute '${original}'`, unknown: true };
     return {
       ok: true,
       value: {
@@ -210,7 +213,7 @@ export class SchemaRegistry {
   private splitUrn(
     type: ResourceTypeDefinition,
     path: string,
-  ): { ok: true; schema?: SchemaDefinition; rest: string } | { ok: false; reason: string } {
+  ): { ok: true; schema?: SchemaDefinition; rest: string } | { ok: false; reason: string; unknown?: true } {
     if (!/^urn:/i.test(path)) return { ok: true, rest: path };
     const lower = path.toLowerCase();
     const candidates = [type.schema, ...type.schemaExtensions.map((e) => e.schema)]
@@ -219,11 +222,9 @@ export class SchemaRegistry {
       .sort((a, b) => b.id.length - a.id.length);
     const schema = candidates[0];
     if (!schema) {
-      const known = this.schemaOf(type.name, path);
-      return {
-        ok: false,
-        reason: known ? `'${path}' names a schema, not an attribute` : `Unknown schema in '${path}'`,
-      };
+      return this.schemaOf(type.name, path)
+        ? { ok: false, reason: `'${path}' names a schema, not an attribute` }
+        : { ok: false, reason: `Unknown schema in '${path}'`, unknown: true };
     }
     return { ok: true, schema, rest: path.slice(schema.id.length + 1) };
   }

@@ -8,6 +8,7 @@ import { AddAssignments1796379722799 } from './1796379722799-add-assignments';
 import { AddProvisioningTotals1796382707154 } from './1796382707154-add-provisioning-totals';
 import { AddImportJobSubmitter1796385182588 } from './1796385182588-add-import-job-submitter';
 import { AddTokenLifecycle1796385361665 } from './1796385361665-add-token-lifecycle';
+import { AddTokenUnknownAttributes1796392804047 } from './1796392804047-add-token-unknown-attributes';
 
 /** Applied in this order; each file has a twin of the same name in ../mysql (checked in CI). */
 export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
@@ -21,4 +22,5 @@ export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
   AddProvisioningTotals1796382707154,
   AddImportJobSubmitter1796385182588,
   AddTokenLifecycle1796385361665,
+  AddTokenUnknownAttributes1796392804047,
 ];

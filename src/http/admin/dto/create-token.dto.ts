@@ -17,11 +17,13 @@ import {
 import {
   PATCH_RESPONSES,
   TOKEN_SCOPES,
+  UNKNOWN_ATTRIBUTE_CHOICES,
   type PatchResponse,
   type TokenScope,
+  type UnknownAttributeChoice,
 } from '../../../auth/api-token.entity';
 
-/** Expiry and rate limit, shared by creation and change; `null` clears either. */
+/** Expiry, rate limit and unknown attributes, shared by creation and change; `null` clears the first two. */
 export class TokenSettingsDto {
   @ApiPropertyOptional({
     format: 'date-time',
@@ -45,6 +47,18 @@ export class TokenSettingsDto {
   @Min(1)
   @Max(1_000_000)
   rateLimitPerMinute?: number | null;
+
+  @ApiPropertyOptional({
+    enum: UNKNOWN_ATTRIBUTE_CHOICES,
+    default: 'reject',
+    description:
+      'What SCIM writes with this token do with attributes no schema defines: reject (400 naming the attribute) ' +
+      'or ignore (dropped, not stored; the rest of the request is processed)',
+  })
+  // Not nullable: `null` is refused rather than read as the default.
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsIn(UNKNOWN_ATTRIBUTE_CHOICES)
+  unknownAttributes?: UnknownAttributeChoice;
 }
 
 export class CreateTokenDto extends TokenSettingsDto {
