@@ -8,6 +8,7 @@ import { TokenRateLimits, UNLIMITED } from './auth/token-rate-limits';
 import { RateLimitedError } from './common/errors';
 import { Clock } from './common/clock';
 import { accessLog } from './http/pipeline/access-log';
+import { answerClientError, sendRouterError } from './http/pipeline/framework-errors';
 import { acceptJsonBodies } from './http/pipeline/json-body';
 import { echoRequestId, requestIdOf } from './http/pipeline/request-id';
 import { AppConfig, LOG_LEVELS } from './config/app-config';
@@ -96,6 +97,8 @@ export async function createApp(
     // As Express routed: case-insensitive, a trailing slash ignored. Schema URNs in /Schemas/:id may be
     // longer than find-my-way's default of 100 characters per parameter.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 1024 },
+    frameworkErrors: sendRouterError,
+    clientErrorHandler: answerClientError,
     // No Nest middleware: the pipeline is Fastify hooks, so @fastify/middie stays out of every request.
     skipMiddie: true,
   });

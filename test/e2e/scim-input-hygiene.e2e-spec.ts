@@ -236,6 +236,38 @@ describe('SCIM input refused whole: nesting depth, unsafe names, empty search fi
     });
   });
 
+  // Found by the fuzz (test/fuzz): Fastify's router and Node's HTTP parser answered these in their own JSON.
+  describe('a URL refused before any route runs', () => {
+    const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+    it.each([
+      ['a malformed percent-escape', () => `/Users/%zz`, 400],
+      ['an id longer than the router takes', () => `/Users/${'x'.repeat(1100)}`, 414],
+      [
+        'a filter past the 16 KB request line',
+        () => `/Users?filter=${'userName%20pr%20or%20'.repeat(1000)}`,
+        431,
+      ],
+    ])('answers %s with a SCIM error', async (_what, path, status) => {
+      const res = await t.scim('get', path()).expect(status);
+      expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
+      expect(JSON.parse(res.text)).toMatchObject({
+        schemas: [ERROR],
+        status: String(status),
+        detail: expect.any(String),
+      });
+    });
+
+    it('keeps plain JSON errors on the admin surface', async () => {
+      const res = await t.admin('get', `/targets/%zz`).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'INVALID_REQUEST' });
+      expect(res.body.schemas).toBeUndefined();
+      const long = await t.admin('get', `/targets?x=${'y'.repeat(17_000)}`).expect(431);
+      expect(JSON.parse(long.text)).toMatchObject({ statusCode: 431 });
+      expect(long.text).not.toContain(ERROR);
+    });
+  });
+
   it('never echoes a value of a bad request in the error detail', async () => {
     const SECRET = 'Sup3rS3cret-d41d8cd9';
     const bulk = (Operations: unknown[]) => t.scim('post', '/Bulk').send({ schemas: [BULK], Operations });

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { TransactionRunner } from '../../database/transaction-runner';
 import type { ScimDocument, StoredResource } from '../directory.types';
 import { UsersService } from '../users/users.service';
+import { MAX_DOCUMENT_BYTES } from '../write-guard';
 import {
   BULK_REQUEST_SCHEMA,
   ENTERPRISE_USER_SCHEMA,
@@ -100,20 +101,28 @@ export class ImportsService {
       startedAt: null,
       finishedAt: null,
     };
-    const records: ImportRecord[] = operations.map((op, seq) => ({
-      jobId: job.id,
-      seq,
-      bulkId:
-        isPlainObject(op) && (typeof op.bulkId === 'string' || typeof op.bulkId === 'number')
-          ? String(op.bulkId).slice(0, 255)
+    const records: ImportRecord[] = operations.map((op, seq) => {
+      const payload = JSON.stringify(op);
+      // The payload column is a MySQL TEXT: a record it cannot hold fails now, as its own outcome (not the request's).
+      const bytes = Buffer.byteLength(payload, 'utf8');
+      const tooLarge = bytes > MAX_DOCUMENT_BYTES;
+      return {
+        jobId: job.id,
+        seq,
+        bulkId:
+          isPlainObject(op) && (typeof op.bulkId === 'string' || typeof op.bulkId === 'number')
+            ? String(op.bulkId).slice(0, 255)
+            : null,
+        matchValue: null,
+        payload: tooLarge ? null : payload,
+        status: tooLarge ? 'failed' : 'pending',
+        reason: tooLarge
+          ? `The record is too large to store (${bytes} bytes, at most ${MAX_DOCUMENT_BYTES})`
           : null,
-      matchValue: null,
-      payload: JSON.stringify(op),
-      status: 'pending',
-      reason: null,
-      userId: null,
-      processedAt: null,
-    }));
+        userId: null,
+        processedAt: tooLarge ? now : null,
+      };
+    });
     await this.tx.run((manager) => this.jobs.insertJob(manager, job, records));
     return job;
   }

@@ -12,7 +12,7 @@ import { pathOf } from './access-log';
 import { allowedMethodsFor, MethodNotAllowedError } from './method-not-allowed';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
-const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 interface NormalizedError {
   status: number;
