@@ -12,9 +12,11 @@ import { IncomingMessage, Server, ServerResponse, STATUS_CODES, createServer } f
 import { AddressInfo, Socket } from 'node:net';
 import { FaultPlan, FaultScope, InjectedResponse } from './fake-scim-target/fake-target.faults';
 import { FakeScimError, FilterNode, JsonObject, parseFilter } from './fake-scim-target/fake-target.filter';
+import type { PatchQuirks } from './fake-scim-target/fake-target.patch';
 import { FakeResourceStore, ResourceKind } from './fake-scim-target/fake-target.store';
 
 export type { FaultScope, InjectedResponse } from './fake-scim-target/fake-target.faults';
+export type { PatchQuirks } from './fake-scim-target/fake-target.patch';
 
 export interface FakeScimTargetOptions {
   port?: number;
@@ -33,6 +35,11 @@ export interface FakeScimTargetOptions {
    * of answering 409: for tests that prove the gateway creates each object once, which a 409 would otherwise hide.
    */
   acceptDuplicates?: boolean;
+  /**
+   * PATCH mistakes of real apps that still answer 200 with the resource: drop capitalised ops ("Replace"), or store
+   * an extension URN path (`urn:…:User:department`) under that literal name instead of in the extension.
+   */
+  patchQuirks?: PatchQuirks;
 }
 
 export interface RecordedRequest {
@@ -96,7 +103,11 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
   const timers = new Set<NodeJS.Timeout>();
   let bearerToken = options.bearerToken;
   let origin = '';
-  const store = new FakeResourceStore(() => origin + basePath, options.acceptDuplicates ?? false);
+  const store = new FakeResourceStore(
+    () => origin + basePath,
+    options.acceptDuplicates ?? false,
+    options.patchQuirks,
+  );
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {

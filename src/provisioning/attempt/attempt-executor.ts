@@ -74,6 +74,7 @@ export class AttemptExecutor {
       status: row.status,
       lastSent: row.lastSent,
       lastSentHash: row.lastSentHash,
+      ignored: row.ignoredChanges,
       nowInTarget: false,
     };
     const prepared = await this.prepare(target, row, known, exchange, reads);
@@ -179,7 +180,12 @@ export class AttemptExecutor {
       matching: mapped?.matching ?? [],
       known,
       reconcile: row.reconcile,
-      target: { profile: target.profile, updateStyle: target.updateStyle },
+      target: {
+        profile: target.profile,
+        updateStyle: target.updateStyle,
+        verifyUpdates: target.verifyUpdates,
+      },
+      now: now.toISOString(),
     };
     return { input: { ...plan, members: await this.memberState(key, plan) }, waitingFor };
   }
@@ -194,7 +200,10 @@ export class AttemptExecutor {
         exchange.steps.push(effect.step);
         next = plan.next();
       } else if (effect.kind === 'note') {
-        exchange.unchanged(effect.detail);
+        exchange.unchanged(effect.reason, effect.detail);
+        next = plan.next();
+      } else if (effect.kind === 'warning') {
+        exchange.warn(effect.action, effect.reason, effect.detail);
         next = plan.next();
       } else {
         const sent = await exchange.send(effect.request);
@@ -338,6 +347,7 @@ function outcomeOf(
     status: known.status,
     lastSent: known.lastSent,
     lastSentHash: known.lastSentHash,
+    ignoredChanges: known.ignored,
     lastResult,
     lastError: null,
     waitingFor,

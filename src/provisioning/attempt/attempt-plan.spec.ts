@@ -41,6 +41,7 @@ const NOTHING: KnownState = {
   status: 'none',
   lastSent: null,
   lastSentHash: null,
+  ignored: null,
   nowInTarget: false,
 };
 const inTarget = (id: string, lastSent: Record<string, unknown> | null): KnownState => ({
@@ -48,6 +49,7 @@ const inTarget = (id: string, lastSent: Record<string, unknown> | null): KnownSt
   status: 'active',
   lastSent: lastSent && JSON.stringify(lastSent),
   lastSentHash: lastSent && hashAttributes(lastSent),
+  ignored: null,
   nowInTarget: false,
 });
 
@@ -59,7 +61,8 @@ function input(overrides: Partial<PlanInput>): PlanInput {
     matching: [{ targetAttribute: 'userName', value: 'ann@example.com' }],
     known: NOTHING,
     reconcile: false,
-    target: { profile: 'rfc', updateStyle: 'PATCH' },
+    target: { profile: 'rfc', updateStyle: 'PATCH', verifyUpdates: false },
+    now: '2026-12-04T10:00:00.000Z',
     ...overrides,
   };
 }
@@ -122,6 +125,7 @@ describe('planAttempt: joiner', () => {
       status: 'active',
       lastSent: JSON.stringify(flat),
       lastSentHash: hashAttributes(flat),
+      ignored: null,
       nowInTarget: true,
     });
   });
@@ -256,7 +260,7 @@ describe('planAttempt: mover', () => {
 
   it("speaks Entra's shapes with the entra profile", () => {
     const { sent } = run(
-      update({ target: { profile: 'entra', updateStyle: 'PATCH' } }),
+      update({ target: { profile: 'entra', updateStyle: 'PATCH', verifyUpdates: false } }),
       script(ok(undefined, 204)),
     );
     expect((sent[0].body as { Operations: unknown[] }).Operations).toEqual([
@@ -267,7 +271,7 @@ describe('planAttempt: mover', () => {
 
   it('PUTs the whole user when the target updates by PUT', () => {
     const { sent } = run(
-      update({ target: { profile: 'rfc', updateStyle: 'PUT' } }),
+      update({ target: { profile: 'rfc', updateStyle: 'PUT', verifyUpdates: false } }),
       script(ok({ id: 't-1', userName: 'ann@example.com' })),
     );
     expect(sent).toEqual([
@@ -395,6 +399,7 @@ describe('planAttempt: leaver', () => {
         status: 'deleted',
         lastSent: null,
         lastSentHash: null,
+        ignored: null,
         nowInTarget: false,
       },
       members: 'forget',
@@ -445,6 +450,129 @@ describe('planAttempt: group members', () => {
       script(),
     );
     expect(done(result).members).toBeUndefined();
+  });
+});
+
+describe('planAttempt: changes the target did not keep', () => {
+  const DEPT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department';
+  const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+  const desired = { userName: 'ann@example.com', title: 'Lead', [ENT]: { department: 'Ops' } };
+  const sentBefore = flattenResource(desired);
+  const holding = (title: string, department: string, extra: Record<string, unknown> = {}) =>
+    ok({ id: 't-1', userName: 'ann@example.com', title, [ENT]: { department }, ...extra });
+  const reconcile = (overrides: Partial<PlanInput> = {}) =>
+    input({
+      decision: { kind: 'update' },
+      desired,
+      known: inTarget('t-1', sentBefore),
+      reconcile: true,
+      target: { profile: 'entra', updateStyle: 'PATCH', verifyUpdates: false },
+      ...overrides,
+    });
+  const warnings = (effects: PlanEffect[]) => effects.filter((e) => e.kind === 'warning');
+  const ignoredOf = (result: PlanResult) =>
+    JSON.parse(done(result).known.ignored ?? '{}') as Record<string, unknown>;
+
+  it('sends a value the target does not hold once more, reads it back, and warns of what it did not keep', () => {
+    const { sent, effects, result } = run(
+      reconcile(),
+      script(holding('Dev', 'Sales'), ok(undefined, 200), holding('Dev', 'Sales')),
+    );
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'PATCH', 'GET']);
+    expect(warnings(effects)).toEqual([
+      expect.objectContaining({ action: 'Update', reason: 'target_ignored_change' }),
+    ]);
+    const [warning] = warnings(effects);
+    expect(warning.detail).toContain(`title, ${DEPT}: the target answers 2xx to capitalised PATCH ops`);
+    expect(ignoredOf(result)).toEqual({
+      title: expect.objectContaining({ cause: 'capitalised_ops', sentWith: 'entra/PATCH' }),
+      [DEPT]: expect.objectContaining({ cause: 'capitalised_ops', seenAt: '2026-12-04T10:00:00.000Z' }),
+    });
+  });
+
+  it('names an extension path stored under its own name, beside a core attribute the target kept', () => {
+    const misplaced = holding('Lead', 'Sales', { [DEPT]: 'Ops' });
+    const { effects, result } = run(
+      reconcile(),
+      script(holding('Dev', 'Sales'), ok(undefined, 200), misplaced),
+    );
+    const [warning] = warnings(effects);
+    expect(warning.detail).toContain(`${DEPT}: the target does not store PATCH paths into an extension`);
+    expect(warning.detail).not.toContain('title');
+    expect(Object.keys(ignoredOf(result))).toEqual([DEPT]);
+  });
+
+  it('repairs drift without a warning when the value sent again is kept', () => {
+    const { sent, effects, result } = run(
+      reconcile(),
+      script(holding('Dev', 'Ops'), ok(undefined, 200), holding('Lead', 'Ops')),
+    );
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'PATCH', 'GET']);
+    expect(warnings(effects)).toEqual([]);
+    expect(done(result).known.ignored).toBeNull();
+  });
+
+  it('does not send again a value the target did not keep under the same settings, and says so', () => {
+    const first = run(
+      reconcile(),
+      script(holding('Dev', 'Sales'), ok(undefined, 200), holding('Dev', 'Sales')),
+    );
+    const known = done(first.result).known;
+    const { sent, effects, result } = run(reconcile({ known }), script(holding('Dev', 'Sales')));
+    expect(sent.map((r) => r.method)).toEqual(['GET']);
+    expect(notes(effects)).toEqual([
+      expect.objectContaining({
+        reason: 'ignored_change_not_resent',
+        detail: expect.stringContaining('title'),
+      }),
+    ]);
+    expect(Object.keys(ignoredOf(result)).sort()).toEqual(['title', DEPT].sort());
+  });
+
+  it('sends them again, once, under another profile, and forgets them when they are kept', () => {
+    const first = run(
+      reconcile(),
+      script(holding('Dev', 'Sales'), ok(undefined, 200), holding('Dev', 'Sales')),
+    );
+    const { sent, effects, result } = run(
+      reconcile({
+        known: done(first.result).known,
+        target: { profile: 'rfc', updateStyle: 'PATCH', verifyUpdates: false },
+      }),
+      script(holding('Dev', 'Sales'), ok(undefined, 200), holding('Lead', 'Ops')),
+    );
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'PATCH', 'GET']);
+    expect(warnings(effects)).toEqual([]);
+    expect(done(result).known.ignored).toBeNull();
+  });
+
+  it('still sends a new value of another attribute, leaving the ignored one out', () => {
+    const first = run(
+      reconcile(),
+      script(holding('Dev', 'Sales'), ok(undefined, 200), holding('Dev', 'Sales')),
+    );
+    const known = done(first.result).known;
+    const { sent } = run(
+      reconcile({ known, reconcile: false, desired: { ...desired, nickName: 'annie' } }),
+      script(ok(undefined, 200)),
+    );
+    expect(sent).toHaveLength(1);
+    expect((sent[0].body as { Operations: unknown[] }).Operations).toEqual([
+      { op: 'Replace', value: { nickName: 'annie' } },
+    ]);
+  });
+
+  it('with verifyUpdates reads back every update, not only at reconciliation', () => {
+    const { sent, effects } = run(
+      reconcile({
+        reconcile: false,
+        known: inTarget('t-1', { userName: 'ann@example.com', title: 'Dev', [DEPT]: 'Ops' }),
+        target: { profile: 'entra', updateStyle: 'PATCH', verifyUpdates: true },
+      }),
+      script(ok(undefined, 200), holding('Dev', 'Ops')),
+    );
+    expect(sent.map((r) => r.method)).toEqual(['PATCH', 'GET']);
+    expect(warnings(effects)).toHaveLength(1);
   });
 });
 

@@ -17,6 +17,19 @@ import { eqFilter } from '../client/scim-filter.util';
 import type { LogAction } from '../logs/provisioning-log.entity';
 import type { ProvisionedStatus } from '../queue/provisioned-object.entity';
 import type { ProvisioningStep } from './attempt.types';
+import {
+  carryIgnored,
+  causeOf,
+  describeIgnored,
+  IgnoredCause,
+  IgnoredChanges,
+  notHeld,
+  parseIgnored,
+  serializeIgnored,
+  settingsKey,
+  sortUnkept,
+  valueHash,
+} from './ignored-changes';
 import type { Decision } from './lifecycle-decision';
 import {
   attributeOps,
@@ -50,6 +63,8 @@ export interface KnownState {
   /** The flat attributes last sent, as JSON: what the next difference is taken from. */
   lastSent: string | null;
   lastSentHash: string | null;
+  /** Changes the target acknowledged but did not keep (`IgnoredChanges` as JSON); null when none. */
+  ignored: string | null;
   /** Created, adopted or written by this attempt. */
   nowInTarget: boolean;
 }
@@ -71,9 +86,12 @@ export interface PlanInput {
   known: KnownState;
   /** Compare with the target's resource rather than with what was last sent. */
   reconcile: boolean;
-  target: { profile: Profile; updateStyle: 'PATCH' | 'PUT' };
+  /** `verifyUpdates`: read the resource back after an update and compare what was just set. */
+  target: { profile: Profile; updateStyle: 'PATCH' | 'PUT'; verifyUpdates: boolean };
   /** Groups whose payload has members. */
   members?: MemberState;
+  /** The attempt's time (ISO 8601), recorded with a change the target did not keep. */
+  now: string;
 }
 
 export type PlanEffect =
@@ -81,7 +99,9 @@ export type PlanEffect =
   | { kind: 'send'; request: PlannedRequest; known: KnownState }
   | { kind: 'step'; step: ProvisioningStep }
   /** A log entry in its place among the requests' entries (the last entry is the attempt's verdict). */
-  | { kind: 'note'; reason: 'no_change'; detail: string };
+  | { kind: 'note'; reason: 'no_change' | 'ignored_change_not_resent'; detail: string }
+  /** A Warning entry: the target answered 2xx to a change it did not keep. */
+  | { kind: 'warning'; action: LogAction; reason: 'target_ignored_change'; detail: string };
 
 export type PlanResult =
   | { kind: 'done'; known: KnownState; members?: { added: string[]; removed: string[] } | 'forget' }
@@ -197,7 +217,8 @@ function* adopt(input: PlanInput, known: KnownState, found: ScimResource): Plan 
 function* updateObject(input: PlanInput, leaver?: { reason: string; why: string }): Plan {
   const disabling = leaver !== undefined;
   const known = input.known;
-  let previous = known.lastSent ? (JSON.parse(known.lastSent) as FlatAttributes) : null;
+  const lastSent = known.lastSent ? (JSON.parse(known.lastSent) as FlatAttributes) : null;
+  let previous = lastSent;
   let onlyDesired = false;
   if (input.reconcile || previous === null) {
     const r = yield send(known, {
@@ -211,58 +232,143 @@ function* updateObject(input: PlanInput, leaver?: { reason: string; why: string 
     previous = flattenResource(r.body as ScimResource);
     onlyDesired = true;
   }
-  const after = yield* sendDiff(input, known, previous, { onlyDesired, leaver });
+  // Reconciling, a value sent successfully before that the target does not hold is drift, or a change it did not keep.
+  const sentBefore = input.reconcile ? lastSent : null;
+  const after = yield* sendDiff(input, known, previous, { onlyDesired, leaver, sentBefore });
   if (after === 'gone') return yield* lost(known);
   return disabling ? { kind: 'done', known: after } : yield* syncMembers(input, after);
 }
 
 function* lost(known: KnownState): Plan {
   yield step('matching', 'warning', `the target no longer has ${known.targetObjectId}`);
-  return { kind: 'lost', known: { ...known, targetObjectId: null, status: 'none', lastSent: null } };
+  return {
+    kind: 'lost',
+    known: { ...known, targetObjectId: null, status: 'none', lastSent: null, ignored: null },
+  };
 }
 
+/**
+ * Sends what differs from `previous`: the target's resource when `onlyDesired`, else what was last sent. With
+ * `sentBefore` (reconciling), a value sent successfully before that the target does not hold is sent once more and
+ * read back, unless the target did not keep that same value under the same settings already (no resend every cycle).
+ */
 function* sendDiff(
   input: PlanInput,
   known: KnownState,
   previous: FlatAttributes,
-  opts: { onlyDesired: boolean; leaver?: { reason: string; why: string }; adopted?: boolean },
+  opts: {
+    onlyDesired: boolean;
+    leaver?: { reason: string; why: string };
+    adopted?: boolean;
+    sentBefore?: FlatAttributes | null;
+  },
 ): Plan<KnownState | 'gone'> {
   const id = known.targetObjectId!;
   const desiredFlat = flattenResource(withoutMembers(input.desired));
-  const diff = diffAttributes(previous, desiredFlat, { onlyDesired: opts.onlyDesired });
+  const full = diffAttributes(previous, desiredFlat, { onlyDesired: opts.onlyDesired });
   const status = opts.leaver || desiredFlat.active === false ? 'disabled' : 'active';
+  const ignored = parseIgnored(known.ignored);
+  const { unkept, heldBack } = sortUnkept(full, desiredFlat, opts.sentBefore ?? null, ignored, input.target);
+  const diff = { ...full, changed: full.changed.filter(([p]) => !heldBack.includes(p)) };
+  const isPut = input.target.updateStyle === 'PUT' && input.objectType === 'User';
+  const carried = carryIgnored(ignored, {
+    desired: desiredFlat,
+    stillDiffering: opts.onlyDesired ? full.changed.map(([p]) => p) : undefined,
+    sentNow:
+      isPut && !isEmptyDiff(diff)
+        ? Object.keys(desiredFlat)
+        : [...diff.changed.map(([p]) => p), ...diff.removed],
+    heldBack,
+    now: input.now,
+  });
+  const heldBackWords =
+    `${heldBack.join(', ')}: the target did not keep the same value before; not sent again until the value or ` +
+    "the target's profile or updateStyle changes";
+
   if (isEmptyDiff(diff)) {
-    const unchanged = sent(id, desiredFlat, status);
+    const unchanged = sent(id, desiredFlat, status, serializeIgnored(carried));
+    if (heldBack.length > 0) {
+      yield { kind: 'note', reason: 'ignored_change_not_resent', detail: heldBackWords };
+      return unchanged;
+    }
     const detail = opts.adopted ? `matched ${id}; already in sync` : 'the target already has these values';
     yield { kind: 'note', reason: 'no_change', detail };
     return unchanged;
   }
+  if (heldBack.length > 0) yield step('processing', 'warning', heldBackWords);
   const logAs: LogAction =
     status === 'disabled' && diff.changed.some(([p]) => p.toLowerCase() === 'active') ? 'Disable' : 'Update';
   const path = resourcePath(input, id);
   const logged =
     logAs === 'Disable' && opts.leaver ? { reason: opts.leaver.reason, detail: opts.leaver.why } : {};
-  const request: PlannedRequest =
-    input.target.updateStyle === 'PUT' && input.objectType === 'User'
-      ? {
-          method: 'PUT',
-          path,
-          body: withoutMembers(input.desired),
-          logAs,
-          ...logged,
-          tolerate: [404],
-          expect: 'resource',
-        }
-      : {
-          method: 'PATCH',
-          path,
-          body: patchBody(attributeOps(diff, input.target.profile)),
-          logAs,
-          ...logged,
-          tolerate: [404],
-        };
+  const request: PlannedRequest = isPut
+    ? {
+        method: 'PUT',
+        path,
+        body: withoutMembers(input.desired),
+        logAs,
+        ...logged,
+        tolerate: [404],
+        expect: 'resource',
+      }
+    : {
+        method: 'PATCH',
+        path,
+        body: patchBody(attributeOps(diff, input.target.profile)),
+        logAs,
+        ...logged,
+        tolerate: [404],
+      };
   const r = yield send(known, request);
-  return r.ok ? sent(id, desiredFlat, status) : 'gone';
+  if (!r.ok) return 'gone';
+  const written = sent(id, desiredFlat, status, serializeIgnored(carried));
+  // Read back what was just set (the target's setting), or what was sent again because it had not stuck.
+  const check = input.target.verifyUpdates ? diff.changed.map(([p]) => p) : unkept;
+  if (check.length === 0) return written;
+  return yield* readBack(input, written, { request, check, desired: desiredFlat, carried });
+}
+
+/** GETs the resource just written; what it does not hold of `check` becomes a Warning and is remembered. */
+function* readBack(
+  input: PlanInput,
+  written: KnownState,
+  w: { request: PlannedRequest; check: string[]; desired: FlatAttributes; carried: IgnoredChanges },
+): Plan<KnownState | 'gone'> {
+  const back = yield send(written, {
+    method: 'GET',
+    path: w.request.path,
+    query: input.objectType === 'Group' ? { excludedAttributes: 'members' } : undefined,
+    tolerate: [404],
+    expect: 'resource',
+  });
+  if (!back.ok) return 'gone';
+  const resource = back.body as ScimResource;
+  const notKept = notHeld(flattenResource(resource), w.desired, w.check);
+  if (notKept.length === 0) return written;
+  const context = {
+    method: w.request.method as 'PATCH' | 'PUT',
+    profile: input.target.profile,
+    kept: w.check.filter((p) => !notKept.includes(p)),
+    resourceKeys: Object.keys(resource),
+  };
+  const found: Record<string, IgnoredCause> = {};
+  const ignored = { ...w.carried };
+  for (const p of notKept) {
+    found[p] = causeOf(p, context);
+    ignored[p] = {
+      hash: valueHash(w.desired[p]),
+      cause: found[p],
+      sentWith: settingsKey(input.target),
+      seenAt: input.now,
+    };
+  }
+  yield {
+    kind: 'warning',
+    action: w.request.logAs ?? 'Update',
+    reason: 'target_ignored_change',
+    detail: describeIgnored(found),
+  };
+  return { ...written, ignored: serializeIgnored(ignored) };
 }
 
 /** Group membership: only members the target has, in chunks; removals of members it should no longer have. */
@@ -304,6 +410,7 @@ function* deleteObject(input: PlanInput, reason: string, why: string): Plan {
     status: 'deleted',
     lastSent: null,
     lastSentHash: null,
+    ignored: null,
   };
   return { kind: 'done', known: deleted, members: 'forget' };
 }
@@ -324,12 +431,18 @@ const step = (
   description: string,
 ): PlanEffect => ({ kind: 'step', step: { step: name, status, description } });
 
-function sent(targetObjectId: string, flat: FlatAttributes, status: 'active' | 'disabled'): KnownState {
+function sent(
+  targetObjectId: string,
+  flat: FlatAttributes,
+  status: 'active' | 'disabled',
+  ignored: string | null = null,
+): KnownState {
   return {
     targetObjectId,
     status,
     lastSent: JSON.stringify(flat),
     lastSentHash: hashAttributes(flat),
+    ignored,
     nowInTarget: true,
   };
 }

@@ -112,6 +112,7 @@ export class ObjectDelivery {
             status: row.status,
             lastSent: row.lastSent,
             lastSentHash: row.lastSentHash,
+            ignoredChanges: row.ignoredChanges,
             lastResult: 'failure',
             lastError: 'internal error; see the gateway log',
             waitingFor: row.waitingFor,

@@ -25,6 +25,11 @@ describe('flattenResource', () => {
       [`${ENT}:manager`]: { value: 'm1' },
     });
   });
+
+  it('leaves out a URN key with a plain value: not the extension attribute it is named after', () => {
+    const flat = flattenResource({ userName: 'a', [ENT]: { department: 'D' }, [`${ENT}:department`]: 'E' });
+    expect(flat).toEqual({ userName: 'a', [`${ENT}:department`]: 'D' });
+  });
 });
 
 describe('diffAttributes and attributeOps', () => {

@@ -53,13 +53,19 @@ function flattenInto(out: FlatAttributes, prefix: string, key: string, value: un
   out[path] = value;
 }
 
-/** A SCIM document as paths; `members` and read-only attributes are left out (memberships are diffed apart). */
+/**
+ * A SCIM document as paths; `members` and read-only attributes are left out (memberships are diffed apart). A URN
+ * key is an extension's object (RFC 7643 §3.3); a URN key with a plain value is no attribute of any schema (an app
+ * that stored `urn:…:User:department` under that literal name) and is left out, so it never passes for the
+ * extension's attribute.
+ */
 export function flattenResource(doc: Record<string, unknown>): FlatAttributes {
   const out: FlatAttributes = {};
   for (const [key, value] of Object.entries(doc)) {
     if (SKIPPED.has(key)) continue;
-    if (key.toLowerCase().startsWith('urn:') && isObject(value)) {
-      for (const [attr, v] of Object.entries(value)) flattenInto(out, `${key}:`, attr, v);
+    if (key.toLowerCase().startsWith('urn:')) {
+      if (isObject(value))
+        for (const [attr, v] of Object.entries(value)) flattenInto(out, `${key}:`, attr, v);
     } else flattenInto(out, '', key, value);
   }
   return out;

@@ -100,8 +100,13 @@ export class TargetExchange {
     this.log('Skip', 'Skipped', reason, detail);
   }
 
-  unchanged(detail: string): void {
-    this.log('Other', 'Skipped', 'no_change', detail);
+  /** Nothing to send: `no_change`, or only values the target did not keep before. */
+  unchanged(reason: string, detail: string): void {
+    this.log('Other', 'Skipped', reason, detail);
+  }
+
+  warn(action: LogAction, reason: string, detail: string): void {
+    this.log(action, 'Warning', reason, detail);
   }
 
   /** The attempt's verdict is its last log entry; a stop not logged yet (a plan's rejection) is logged here. */

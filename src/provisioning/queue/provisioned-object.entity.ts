@@ -34,6 +34,13 @@ export class ProvisionedObject {
   @Column({ name: 'last_sent_hash', type: 'varchar', length: 64, nullable: true })
   lastSentHash!: string | null;
 
+  /**
+   * Changes the target answered 2xx to but did not keep, per target attribute (`IgnoredChanges` as JSON): the same
+   * value is not sent again until it changes or the target's profile or updateStyle does.
+   */
+  @Column({ name: 'ignored_changes', type: 'text', nullable: true })
+  ignoredChanges!: string | null;
+
   @Column({ name: 'last_result', type: 'varchar', length: 8, nullable: true })
   lastResult!: string | null;
 

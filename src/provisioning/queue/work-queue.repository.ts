@@ -30,6 +30,8 @@ export interface ObjectOutcome {
   status: ProvisionedStatus;
   lastSent: string | null;
   lastSentHash: string | null;
+  /** Changes the target acknowledged but did not keep, as JSON (`IgnoredChanges`); null when none. */
+  ignoredChanges: string | null;
   lastResult: 'success' | 'failure' | 'skipped';
   lastError: string | null;
   waitingFor: string | null;
@@ -48,6 +50,7 @@ const COMPLETION_COPIED = [
   'status',
   'last_sent',
   'last_sent_hash',
+  'ignored_changes',
   'last_result',
   'last_error',
   'waiting_for',
@@ -379,6 +382,7 @@ export class WorkQueueRepository {
         outcome.status,
         outcome.lastSent,
         outcome.lastSentHash,
+        outcome.ignoredChanges,
         outcome.lastResult,
         outcome.lastError?.slice(0, 500) ?? null,
         outcome.waitingFor,
@@ -427,6 +431,23 @@ export class WorkQueueRepository {
         WHERE target_id = ? AND deprovision_hold = 'held'`,
       [toDbDateText(now), targetId],
     );
+  }
+
+  /** Every object's record of changes the target did not keep (JSON), for the status. */
+  async ignoredChanges(targetId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ ignored_changes: string }[]>(
+      'SELECT ignored_changes FROM provisioned_object WHERE target_id = ? AND ignored_changes IS NOT NULL',
+      [targetId],
+    );
+    return rows.map((r) => r.ignored_changes);
+  }
+
+  async hasIgnoredChanges(targetId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      'SELECT 1 FROM provisioned_object WHERE target_id = ? AND ignored_changes IS NOT NULL LIMIT 1',
+      [targetId],
+    );
+    return rows.length > 0;
   }
 
   async countHeld(targetId: string): Promise<number> {

@@ -53,6 +53,10 @@ export class ProvisioningTarget {
   @Column({ name: 'update_style', type: 'varchar', length: 8 })
   updateStyle!: UpdateStyle;
 
+  /** Read a resource back after each update and compare what was just set: some apps answer 2xx and drop it. */
+  @Column({ name: 'verify_updates', type: 'boolean' })
+  verifyUpdates!: boolean;
+
   /** Who is provisioned: assigned users and groups only, or everyone (scoping filters narrow either). */
   @Column({ type: 'varchar', length: 8 })
   scope!: TargetScope;

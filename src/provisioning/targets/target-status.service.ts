@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
+import { IgnoredSummary, parseIgnored, summarizeIgnored } from '../attempt/ignored-changes';
 import { QuarantineState } from '../policy/quarantine-policy';
 import { JournalFanOut } from '../queue/journal-fan-out.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
@@ -26,6 +27,11 @@ export interface TargetStatus {
   };
   /** Disables and deletes held by the accidental-deletion threshold, and why, in words. */
   deletions: { held: number; reason: string | null; threshold: number | null; windowMinutes: number };
+  /**
+   * Changes the target answered 2xx to but did not keep (found by a read-back or a reconciliation): how many objects,
+   * which attributes, the setting that avoids it. Not sent again until the value or that setting changes.
+   */
+  ignoredChanges: IgnoredSummary;
   totals: Record<string, Record<string, number>>;
 }
 
@@ -52,7 +58,7 @@ export class TargetStatusService {
 
   async describeTarget(id: string): Promise<TargetStatus> {
     const target = await this.targetsService.requireTarget(id);
-    const [rt, pending, held, head, lastRequest, lastSuccess, totals] = await Promise.all([
+    const [rt, pending, held, head, lastRequest, lastSuccess, totals, ignored] = await Promise.all([
       this.targets.findRuntime(id),
       this.queue.pendingSummary(id),
       this.queue.countHeld(id),
@@ -60,6 +66,7 @@ export class TargetStatusService {
       this.logs.latest(id, 'request'),
       this.logs.latest(id, 'success'),
       this.logs.totalsByAction(id),
+      this.queue.ignoredChanges(id),
     ]);
     const q = rt?.quarantine ? (JSON.parse(rt.quarantine) as QuarantineState) : null;
     const now = this.clock.now().getTime();
@@ -111,6 +118,7 @@ export class TargetStatusService {
         threshold: target.deletionThreshold,
         windowMinutes: target.deletionWindowMinutes,
       },
+      ignoredChanges: summarizeIgnored(ignored.map(parseIgnored)),
       totals: byAction,
     };
   }

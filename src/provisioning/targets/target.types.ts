@@ -21,6 +21,7 @@ export interface TargetSettingsInput {
   scope?: TargetScope;
   profile?: CompatibilityProfile;
   updateStyle?: UpdateStyle;
+  verifyUpdates?: boolean;
   provisionGroups?: boolean;
   deprovisionAction?: DeprovisionAction;
   skipOutOfScopeDeletions?: boolean;
@@ -49,6 +50,7 @@ export interface TargetView {
   scope: TargetScope;
   profile: CompatibilityProfile;
   updateStyle: UpdateStyle;
+  verifyUpdates: boolean;
   provisionGroups: boolean;
   deprovisionAction: DeprovisionAction;
   skipOutOfScopeDeletions: boolean;
@@ -82,6 +84,7 @@ export function toTargetView(t: ProvisioningTarget): TargetView {
     scope: t.scope,
     profile: t.profile,
     updateStyle: t.updateStyle,
+    verifyUpdates: t.verifyUpdates,
     provisionGroups: t.provisionGroups,
     deprovisionAction: t.deprovisionAction,
     skipOutOfScopeDeletions: t.skipOutOfScopeDeletions,

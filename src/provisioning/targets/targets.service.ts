@@ -13,6 +13,7 @@ import { AssignmentsService } from '../assignments/assignments.service';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { assertTargetUrl, ConnectionVerdict, NetworkPolicy } from '../client';
+import { WorkQueueRepository } from '../queue/work-queue.repository';
 import { SecretBox } from '../secrets/secret-box';
 import { ProvisioningTarget } from './provisioning-target.entity';
 import { secretContext, TargetClients } from './target-clients.service';
@@ -30,6 +31,7 @@ export class TargetsService {
     private readonly assignments: AssignmentsRepository,
     private readonly secrets: SecretBox,
     private readonly policy: NetworkPolicy,
+    private readonly queue: WorkQueueRepository,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -52,6 +54,7 @@ export class TargetsService {
       scope: input.scope ?? 'assigned',
       profile: input.profile ?? 'entra',
       updateStyle: input.updateStyle ?? 'PATCH',
+      verifyUpdates: input.verifyUpdates ?? false,
       provisionGroups: input.provisionGroups ?? true,
       deprovisionAction: input.deprovisionAction ?? 'disable',
       skipOutOfScopeDeletions: input.skipOutOfScopeDeletions ?? false,
@@ -108,6 +111,7 @@ export class TargetsService {
       'scope',
       'profile',
       'updateStyle',
+      'verifyUpdates',
       'provisionGroups',
       'deprovisionAction',
       'skipOutOfScopeDeletions',
@@ -127,7 +131,15 @@ export class TargetsService {
     await this.targets.update(id, changes).catch(rethrowDuplicateName);
     this.clients.forget(id);
     // Who is in scope changed: every object is evaluated again, like a saved mapping (Entra restarts the cycle).
-    if (input.scope !== undefined && input.scope !== current.scope)
+    // Changes the target did not keep are tried once more under a new profile or update style: at once, not at the
+    // next scheduled reconciliation.
+    const sendsDifferently =
+      (input.profile !== undefined && input.profile !== current.profile) ||
+      (input.updateStyle !== undefined && input.updateStyle !== current.updateStyle);
+    if (
+      (input.scope !== undefined && input.scope !== current.scope) ||
+      (sendsDifferently && (await this.queue.hasIgnoredChanges(id)))
+    )
       await this.targets.updateRuntime(id, { reconcileRequested: true, updatedAt: this.clock.now() });
     return this.getTarget(id);
   }

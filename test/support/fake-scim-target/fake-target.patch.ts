@@ -32,8 +32,21 @@ const READ_ONLY = new Set(['id', 'meta', 'schemas']);
 
 type Op = 'add' | 'replace' | 'remove';
 
+/**
+ * How some real apps get PATCH wrong while answering 200: `dropCapitalisedOps` skips operations whose `op` is not
+ * lowercase (Entra's "Add"/"Replace"/"Remove"); `misplaceExtensionPaths` stores a value addressed by an extension
+ * attribute's URN path (`urn:…:User:department`, as a path or as a path-less key) under a top-level attribute of
+ * that literal name instead of inside the extension (a whole extension object is still applied right).
+ */
+export interface PatchQuirks {
+  dropCapitalisedOps?: boolean;
+  misplaceExtensionPaths?: boolean;
+}
+
+const EXTENSION_ATTRIBUTE = /^urn:.+:[^:[\].]+$/i;
+
 /** Applies a PatchOp request body to a copy of `resource` and returns the copy. */
-export function applyPatch(resource: JsonObject, body: unknown): JsonObject {
+export function applyPatch(resource: JsonObject, body: unknown, quirks: PatchQuirks = {}): JsonObject {
   if (!isObject(body) || !Array.isArray(body.schemas) || !body.schemas.includes(PATCH_OP_URN)) {
     throw new FakeScimError(400, 'invalidSyntax', `A PATCH body must list the schema ${PATCH_OP_URN}`);
   }
@@ -49,29 +62,35 @@ export function applyPatch(resource: JsonObject, body: unknown): JsonObject {
     if (op !== 'add' && op !== 'replace' && op !== 'remove') {
       throw new FakeScimError(400, 'invalidSyntax', `Unknown PATCH op ${JSON.stringify(operation.op)}`);
     }
+    if (quirks.dropCapitalisedOps && operation.op !== op) continue;
     const path =
       typeof operation.path === 'string' && operation.path.trim() !== '' ? operation.path : undefined;
-    if (path) {
+    if (path && quirks.misplaceExtensionPaths && EXTENSION_ATTRIBUTE.test(path)) {
+      if (op === 'remove') delete doc[path];
+      else doc[path] = operation.value!;
+    } else if (path) {
       applyAt(doc, parsePath(path), op, operation.value);
     } else if (op === 'remove') {
       throw new FakeScimError(400, 'noTarget', 'A remove operation needs a path (RFC 7644 §3.5.2.2)');
     } else if (!isObject(operation.value)) {
       throw new FakeScimError(400, 'invalidValue', 'A PATCH without a path needs an object value');
     } else {
-      applyPathless(doc, op, operation.value);
+      applyPathless(doc, op, operation.value, quirks);
     }
   }
   return doc;
 }
 
 /** Keys may be plain attributes, dotted sub-attributes, URN-qualified attributes, or a whole extension object. */
-function applyPathless(doc: JsonObject, op: Op, value: JsonObject): void {
+function applyPathless(doc: JsonObject, op: Op, value: JsonObject, quirks: PatchQuirks): void {
   for (const [key, v] of Object.entries(value)) {
     const extensionObject = /^urn:/i.test(key) && isObject(v) && isSchemaUrn(doc, key);
     if (extensionObject) {
       for (const [inner, innerValue] of Object.entries(v)) {
         applyAt(doc, splitAttrName(`${key}:${inner}`), op, innerValue);
       }
+    } else if (quirks.misplaceExtensionPaths && EXTENSION_ATTRIBUTE.test(key)) {
+      doc[key] = v;
     } else {
       applyAt(doc, splitAttrName(key), op, v);
     }

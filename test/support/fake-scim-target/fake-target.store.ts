@@ -14,7 +14,7 @@ import {
   isObject,
   matchesFilter,
 } from './fake-target.filter';
-import { applyPatch } from './fake-target.patch';
+import { applyPatch, PatchQuirks } from './fake-target.patch';
 
 export type ResourceKind = 'Users' | 'Groups';
 
@@ -39,6 +39,7 @@ export class FakeResourceStore {
   constructor(
     private readonly locationBase: () => string,
     private readonly acceptDuplicates = false,
+    private readonly patchQuirks: PatchQuirks = {},
   ) {}
 
   all(kind: ResourceKind): JsonObject[] {
@@ -86,7 +87,7 @@ export class FakeResourceStore {
 
   patch(kind: ResourceKind, id: string, body: unknown): JsonObject {
     const existing = this.get(kind, id);
-    const patched = applyPatch(existing, body);
+    const patched = applyPatch(existing, body, this.patchQuirks);
     this.validated(kind, patched);
     this.assertUnique(kind, patched, id);
     const previous = existing.meta as JsonObject;

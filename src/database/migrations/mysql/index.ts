@@ -9,6 +9,7 @@ import { AddProvisioningTotals1796382707154 } from './1796382707154-add-provisio
 import { AddImportJobSubmitter1796385182588 } from './1796385182588-add-import-job-submitter';
 import { AddTokenLifecycle1796385361665 } from './1796385361665-add-token-lifecycle';
 import { AddTokenUnknownAttributes1796392804047 } from './1796392804047-add-token-unknown-attributes';
+import { AddIgnoredChanges1796393754915 } from './1796393754915-add-ignored-changes';
 
 /** Applied in this order; each file has a twin of the same name in ../sqlite (checked in CI). */
 export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
@@ -23,4 +24,5 @@ export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
   AddImportJobSubmitter1796385182588,
   AddTokenLifecycle1796385361665,
   AddTokenUnknownAttributes1796392804047,
+  AddIgnoredChanges1796393754915,
 ];

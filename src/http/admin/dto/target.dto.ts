@@ -89,6 +89,15 @@ export class TargetSettingsDto {
   @IsIn(UPDATE_STYLES)
   updateStyle?: UpdateStyle;
 
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Read each updated resource back and compare what was just set: a change the target answers 2xx to but does not keep is a Warning at once, not at the next reconciliation',
+  })
+  @IsOptional()
+  @IsBoolean()
+  verifyUpdates?: boolean;
+
   @ApiPropertyOptional({ default: true })
   @IsOptional()
   @IsBoolean()
