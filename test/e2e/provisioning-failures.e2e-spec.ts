@@ -84,6 +84,63 @@ describe('provisioning: failures, retries and quarantine', () => {
     expect(target.users().filter((u) => u.userName === 'slow@example.com')).toHaveLength(1);
   });
 
+  /**
+   * A create that reached the target but whose answer was lost (or whose process was killed before recording it)
+   * leaves the gateway without the account's id. If the user leaves before the retry, the leaver must still reach
+   * the account: a lookup finds it, instead of a skip for "never provisioned" that would leave it active for good.
+   */
+  describe('a leaver whose create may have landed unrecorded', () => {
+    const deactivate = (id: string) =>
+      t
+        .scim('patch', `/Users/${id}`)
+        .send({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'active', value: false }],
+        })
+        .expect(200);
+    const postSeen = (userName: string) =>
+      target.requests.some(
+        (r) => r.method === 'POST' && (r.body as { userName?: string }).userName === userName,
+      );
+
+    it('finds the account the lost answer created and disables it', async () => {
+      target.slow(300, { path: '/Users', method: 'POST' });
+      target.loseAnswers(1, { path: '/Users', method: 'POST' });
+      const id = await createUser(t, 'unanswered@example.com');
+      await waitFor('the create on its way', () => postSeen('unanswered@example.com'));
+      await deactivate(id);
+      await waitFor(
+        'the account disabled',
+        () => byUserName(target, 'unanswered@example.com')?.active === false,
+        15_000,
+      );
+      const entries = await logsOf(id);
+      expect(entries.find((e) => e.action === 'Disable')).toMatchObject({
+        status: 'Success',
+        reason: 'disabled',
+      });
+      expect(target.users().filter((u) => u.userName === 'unanswered@example.com')).toHaveLength(1);
+    });
+
+    it('skips, after the lookup, a leaver whose failed create did not land', async () => {
+      target.slow(300, { path: '/Users', method: 'POST' });
+      target.failNext(1, { status: 502 }, { path: '/Users', method: 'POST' });
+      const id = await createUser(t, 'bounced@example.com');
+      await waitFor('the create on its way', () => postSeen('bounced@example.com'));
+      await deactivate(id);
+      const entries = await waitFor('the skip', async () => {
+        const e = await logsOf(id);
+        return e.some((x) => x.status === 'Skipped') ? e : undefined;
+      });
+      expect(entries.find((e) => e.status === 'Skipped')).toMatchObject({ reason: 'not_active' });
+      const lookups = target.requests.filter(
+        (r) => r.method === 'GET' && (r.query.filter ?? '').includes('bounced@example.com'),
+      );
+      expect(lookups.length).toBeGreaterThanOrEqual(2);
+      expect(byUserName(target, 'bounced@example.com')).toBeUndefined();
+    });
+  });
+
   it('records a 400 as a failure without retrying it in a loop', async () => {
     target.failNext(
       1,

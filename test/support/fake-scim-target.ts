@@ -72,6 +72,8 @@ export interface FakeScimTarget {
   failNext(times: number, response: InjectedResponse, scope?: FaultScope): void;
   failAlways(response: InjectedResponse, scope?: FaultScope): void;
   dropConnections(times: number, scope?: FaultScope): void;
+  /** Carries out the next `times` matching requests, then drops the connection instead of answering. */
+  loseAnswers(times: number, scope?: FaultScope): void;
   /** Delays every matching response by `ms`; `slow(0)` without a scope removes every delay. */
   slow(ms: number, scope?: FaultScope): void;
   clearFaults(): void;
@@ -239,7 +241,7 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;
-    } else if (fault) {
+    } else if (fault?.kind === 'respond') {
       reply = injected(fault.response);
     } else if (path === TOKEN_PATH && !inBase) {
       reply = issueToken(req, entry.body);
@@ -261,6 +263,10 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
       }
     }
     entry.status = reply.status;
+    if (fault?.kind === 'loseAnswer') {
+      req.socket.destroy();
+      return;
+    }
     send(res, reply);
   };
 
@@ -299,6 +305,7 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     failNext: (times, response, scope) => faults.add({ kind: 'respond', response }, times, scope),
     failAlways: (response, scope) => faults.add({ kind: 'respond', response }, Infinity, scope),
     dropConnections: (times, scope) => faults.add({ kind: 'drop' }, times, scope),
+    loseAnswers: (times, scope) => faults.add({ kind: 'loseAnswer' }, times, scope),
     slow: (ms, scope) => faults.slow(ms, scope),
     clearFaults: () => faults.clear(),
     requireBearer: (token) => {

@@ -76,6 +76,8 @@ export class AttemptExecutor {
       lastSentHash: row.lastSentHash,
       ignored: row.ignoredChanges,
       nowInTarget: false,
+      // This claim counts one: more means an earlier one ended unrecorded, or in a failure.
+      inDoubt: row.targetObjectId === null && row.unsettledClaims > 1,
     };
     const prepared = await this.prepare(target, row, known, exchange, reads);
     if (prepared === 'held')
@@ -198,6 +200,9 @@ export class AttemptExecutor {
       const effect = next.value;
       if (effect.kind === 'step') {
         exchange.steps.push(effect.step);
+        next = plan.next();
+      } else if (effect.kind === 'skip') {
+        exchange.skip(effect.reason, effect.detail);
         next = plan.next();
       } else if (effect.kind === 'note') {
         exchange.unchanged(effect.reason, effect.detail);

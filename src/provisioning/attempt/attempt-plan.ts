@@ -30,7 +30,7 @@ import {
   sortUnkept,
   valueHash,
 } from './ignored-changes';
-import type { Decision } from './lifecycle-decision';
+import type { Decision, SkipReason } from './lifecycle-decision';
 import {
   attributeOps,
   diffAttributes,
@@ -67,6 +67,8 @@ export interface KnownState {
   ignored: string | null;
   /** Created, adopted or written by this attempt. */
   nowInTarget: boolean;
+  /** No id, but an earlier attempt may have created it unrecorded (`ProvisionedObject.unsettledClaims`). */
+  inDoubt?: boolean;
 }
 
 /** A group's members in the target, as far as the gateway sent them (directory ids). */
@@ -100,6 +102,8 @@ export type PlanEffect =
   | { kind: 'step'; step: ProvisioningStep }
   /** A log entry in its place among the requests' entries (the last entry is the attempt's verdict). */
   | { kind: 'note'; reason: 'no_change' | 'ignored_change_not_resent'; detail: string }
+  /** The attempt's verdict is a skip after all (a leaver in doubt that the target does not have). */
+  | { kind: 'skip'; reason: SkipReason; detail: string }
   /** A Warning entry: the target answered 2xx to a change it did not keep. */
   | { kind: 'warning'; action: LogAction; reason: 'target_ignored_change'; detail: string };
 
@@ -114,6 +118,24 @@ export type Plan<T = PlanResult> = Generator<PlanEffect, T, ScimResult<unknown>>
 
 export function* planAttempt(input: PlanInput): Plan {
   const { decision } = input;
+  if ((decision.kind === 'delete' || decision.kind === 'disable') && decision.ifAbsent) {
+    // A leaver the target may have although no id was recorded: find it, else it is a skip as for any never sent.
+    const found = yield* lookup(input, input.known);
+    if (found.kind === 'rejected') return found;
+    if (found.kind === 'none') {
+      const { reason, detail } = decision.ifAbsent;
+      yield {
+        kind: 'skip',
+        reason,
+        detail: `${detail} (looked up after an unrecorded attempt: not in the target)`,
+      };
+      return { kind: 'done', known: input.known };
+    }
+    const known: KnownState = { ...input.known, targetObjectId: found.resource.id, status: 'active' };
+    input = { ...input, known, decision: { ...decision, ifAbsent: undefined } };
+    if (decision.kind === 'delete') return yield* deleteObject(input, decision.reason, decision.why);
+    return yield* updateObject(input, decision);
+  }
   if (decision.kind === 'delete') return yield* deleteObject(input, decision.reason, decision.why);
   if (decision.kind === 'create') return yield* createObject(input, input.known);
   return yield* updateObject(input, decision.kind === 'disable' ? decision : undefined);

@@ -64,4 +64,40 @@ describe('decideLifecycle', () => {
       reason: 'groups_not_provisioned',
     });
   });
+
+  it('leaver in doubt (a create may have reached the target unrecorded): the leaver path after a lookup', () => {
+    const doubt = { targetObjectId: null, status: 'none' as const, inDoubt: true };
+    expect(decideLifecycle({ ...base, provisioned: doubt, active: false })).toEqual({
+      kind: 'disable',
+      reason: 'disabled',
+      why: 'disabled in the directory (active false)',
+      ifAbsent: { reason: 'not_active', detail: expect.stringContaining('never provisioned') },
+    });
+    expect(
+      decideLifecycle({
+        ...base,
+        provisioned: doubt,
+        assigned: false,
+        target: { ...base.target, deprovisionAction: 'delete' },
+      }),
+    ).toMatchObject({ kind: 'delete', reason: 'unassigned', ifAbsent: { reason: 'not_provisioned' } });
+    expect(decideLifecycle({ ...base, provisioned: doubt, exists: false })).toMatchObject({
+      kind: 'delete',
+      reason: 'purged',
+      ifAbsent: { reason: 'not_provisioned' },
+    });
+    // Not a leaver: a create looks up first anyway. Known in the target: no doubt to resolve.
+    expect(decideLifecycle({ ...base, provisioned: doubt })).toEqual({ kind: 'create' });
+    expect(
+      decideLifecycle({ ...base, provisioned: { ...inTarget, inDoubt: true }, active: false }),
+    ).not.toHaveProperty('ifAbsent');
+    expect(
+      decideLifecycle({
+        ...base,
+        provisioned: doubt,
+        scope: { inScope: false, reason: 'dept' },
+        target: { ...base.target, skipOutOfScopeDeletions: true },
+      }),
+    ).toMatchObject({ kind: 'skip', reason: 'skip_out_of_scope_deletions' });
+  });
 });

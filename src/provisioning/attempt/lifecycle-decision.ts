@@ -22,8 +22,15 @@ export type Decision =
   | { kind: 'skip'; reason: SkipReason; detail: string }
   | { kind: 'create' }
   | { kind: 'update' }
-  | { kind: 'disable'; reason: LeaverReason; why: string }
-  | { kind: 'delete'; reason: LeaverReason; why: string };
+  | ({ kind: 'disable' | 'delete'; reason: LeaverReason; why: string } & LookUpFirst);
+
+/**
+ * A leaver with no id in the target whose earlier attempt may have created it unrecorded (its process died, or a
+ * create failed after it may have reached the target): look it up first; `ifAbsent` is the skip when it is not there.
+ */
+interface LookUpFirst {
+  ifAbsent?: { reason: SkipReason; detail: string };
+}
 
 export interface DecisionInput {
   objectType: 'User' | 'Group';
@@ -38,8 +45,15 @@ export interface DecisionInput {
   assigned?: boolean;
   scope: { inScope: boolean; reason?: string; failures?: { attribute: string }[] };
   ignoreObject: boolean;
-  /** The target's id for the object and what the engine did last. */
-  provisioned: { targetObjectId: string | null; status: 'none' | 'active' | 'disabled' | 'deleted' };
+  /**
+   * The target's id for the object and what the engine did last. `inDoubt`: no id, but an earlier attempt may have
+   * created the object without its answer being recorded (a process killed mid-attempt, a create that failed).
+   */
+  provisioned: {
+    targetObjectId: string | null;
+    status: 'none' | 'active' | 'disabled' | 'deleted';
+    inDoubt?: boolean;
+  };
   actions: { create: boolean; update: boolean; delete: boolean };
   target: {
     deprovisionAction: 'disable' | 'delete';
@@ -55,30 +69,35 @@ export function decideLifecycle(input: DecisionInput): Decision {
   if (input.objectType === 'Group' && !target.provisionGroups)
     return skip('groups_not_provisioned', 'this target does not provision groups');
   const inTarget = p.targetObjectId !== null && p.status !== 'deleted' && p.status !== 'none';
+  // Maybe in the target: the leaver path runs, after a lookup that may find nothing.
+  const maybe = !inTarget && p.targetObjectId === null && p.inDoubt === true;
 
   if (!input.exists) {
-    if (!inTarget) return skip('not_provisioned', 'purged from the directory; the target never had it');
+    const absent = skip('not_provisioned', 'purged from the directory; the target never had it');
+    if (!inTarget && !maybe) return absent;
     if (!actions.delete)
       return skip(
         'action_disabled',
         'purged from the directory, but Delete is not enabled in the mapping actions',
       );
-    return { kind: 'delete', reason: 'purged', why: 'purged from the directory after the retention window' };
+    const why = 'purged from the directory after the retention window';
+    return { kind: 'delete', reason: 'purged', why, ...lookUpFirst(maybe, absent) };
   }
 
   const leaving = leaverReason(input);
   if (leaving) {
-    if (!inTarget) return neverProvisioned(input, leaving);
+    if (!inTarget && !maybe) return neverProvisioned(input, leaving);
+    const lookUp = lookUpFirst(maybe, neverProvisioned(input, leaving));
     const why = describeLeaver(input, leaving);
     if ((leaving === 'out_of_scope' || leaving === 'unassigned') && target.skipOutOfScopeDeletions)
       return skip('skip_out_of_scope_deletions', `${why}; the target skips out-of-scope deletions`);
     if (target.deprovisionAction === 'delete' || input.objectType === 'Group') {
       if (!actions.delete)
         return skip('action_disabled', `${why}, but Delete is not enabled in the mapping actions`);
-      return { kind: 'delete', reason: leaving, why };
+      return { kind: 'delete', reason: leaving, why, ...lookUp };
     }
     if (!actions.update) return skip('action_disabled', `${why}, but Update is not enabled to disable it`);
-    return { kind: 'disable', reason: leaving, why };
+    return { kind: 'disable', reason: leaving, why, ...lookUp };
   }
 
   if (input.ignoreObject) return skip('ignore_object_flow', 'a mapping expression reached IgnoreObjectFlow');
@@ -88,6 +107,12 @@ export function decideLifecycle(input: DecisionInput): Decision {
   }
   if (!actions.update) return skip('action_disabled', 'Update is not enabled in the mapping actions');
   return { kind: 'update' };
+}
+
+function lookUpFirst(maybe: boolean, absent: Decision): LookUpFirst {
+  return maybe && absent.kind === 'skip'
+    ? { ifAbsent: { reason: absent.reason, detail: absent.detail } }
+    : {};
 }
 
 /** The first leaver path that applies, most definite first. */

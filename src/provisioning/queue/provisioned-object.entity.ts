@@ -71,6 +71,14 @@ export class ProvisionedObject {
   @Column({ type: 'integer' })
   attempts!: number;
 
+  /**
+   * Claims of the row while it had no id in the target, since the last attempt that ended in a success or a skip.
+   * Above 1 while claimed, an earlier attempt may have created the object without its answer being recorded (its
+   * process was killed, or the create failed after it reached the target): a leaver then looks it up first.
+   */
+  @Column({ name: 'unsettled_claims', type: 'integer', default: 0 })
+  unsettledClaims!: number;
+
   @Column({ name: 'next_attempt_at', type: 'datetime', precision: 3, nullable: true })
   nextAttemptAt!: Date | null;
 

@@ -67,6 +67,9 @@ const COMPLETION_COLUMNS = [
   ...COMPLETION_COPIED,
   'at',
 ];
+/** Set by every claim: see `ProvisionedObject.unsettledClaims`. */
+const COUNT_CLAIM =
+  'unsettled_claims = CASE WHEN target_object_id IS NULL THEN unsettled_claims + 1 ELSE 0 END';
 const COMPLETION_ROW = `SELECT ${COMPLETION_COLUMNS.map(() => '?').join(', ')}`;
 
 interface Completion {
@@ -197,7 +200,7 @@ export class WorkQueueRepository {
       .map((c) => c.object_id);
     if (ids.length === 0) return [];
     const claimed = await this.write(
-      `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
+      `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?, ${COUNT_CLAIM}
         WHERE target_id = ? AND object_id IN (${ids.map(() => '?').join(',')}) AND pending = 1
           AND (lease_until IS NULL OR lease_until < ?)`,
       [owner, toDbDateText(new Date(now.getTime() + LEASE_MS)), targetId, ...ids, nowText],
@@ -226,7 +229,7 @@ export class WorkQueueRepository {
       );
       return execute(
         m,
-        `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?
+        `UPDATE provisioned_object SET lease_owner = ?, lease_until = ?, ${COUNT_CLAIM}
           WHERE target_id = ? AND object_type = ? AND object_id = ? AND (lease_until IS NULL OR lease_until < ?)`,
         [
           owner,
@@ -395,6 +398,8 @@ export class WorkQueueRepository {
     const sets = [
       ...COMPLETION_COPIED.map((c) => `${col(c)} = v.${c}`),
       `${col('attempts')} = CASE WHEN v.retry = 1 THEN po.attempts + 1 ELSE 0 END`,
+      // A failure leaves the doubt (a create may have landed); a success or a skip knows where the object stands.
+      `${col('unsettled_claims')} = CASE WHEN v.last_result = 'failure' THEN po.unsettled_claims ELSE 0 END`,
       `${col('reconcile')} = CASE WHEN v.retry = 0 AND po.generation = v.gen THEN 0 ELSE po.reconcile END`,
       `${col('next_attempt_at')} = CASE WHEN v.retry = 1 THEN v.retry_at WHEN po.generation = v.gen THEN NULL
                                   ELSE po.next_attempt_at END`,

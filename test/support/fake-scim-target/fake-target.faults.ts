@@ -16,7 +16,9 @@ export interface InjectedResponse {
   headers?: Record<string, string>;
 }
 
-export type FaultAction = { kind: 'respond'; response: InjectedResponse } | { kind: 'drop' };
+/** `loseAnswer`: the request is carried out, then the connection dropped: the client never learns it worked. */
+export type FaultAction =
+  { kind: 'respond'; response: InjectedResponse } | { kind: 'drop' } | { kind: 'loseAnswer' };
 
 interface Rule {
   action: FaultAction;

@@ -10,6 +10,7 @@ import { AddImportJobSubmitter1796385182588 } from './1796385182588-add-import-j
 import { AddTokenLifecycle1796385361665 } from './1796385361665-add-token-lifecycle';
 import { AddTokenUnknownAttributes1796392804047 } from './1796392804047-add-token-unknown-attributes';
 import { AddIgnoredChanges1796393754915 } from './1796393754915-add-ignored-changes';
+import { AddUnsettledClaims1796394446863 } from './1796394446863-add-unsettled-claims';
 
 /** Applied in this order; each file has a twin of the same name in ../sqlite (checked in CI). */
 export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
@@ -25,4 +26,5 @@ export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
   AddTokenLifecycle1796385361665,
   AddTokenUnknownAttributes1796392804047,
   AddIgnoredChanges1796393754915,
+  AddUnsettledClaims1796394446863,
 ];
