@@ -596,3 +596,44 @@ describe('readResponse', () => {
     expect(readResponse({ method: 'PATCH', path: '/Users/1' }, ok(undefined, 204)).ok).toBe(true);
   });
 });
+
+describe('planAttempt: a leaver in doubt (its create may have landed unrecorded)', () => {
+  const leaver = (kind: 'disable' | 'delete') =>
+    input({
+      decision: {
+        kind,
+        reason: 'disabled',
+        why: 'disabled in the directory (active false)',
+        ifAbsent: { reason: 'not_active', detail: 'disabled in the directory and never provisioned' },
+      },
+      desired: { userName: 'ann@example.com', title: 'Lead', active: false },
+    });
+  const found = { id: 'T1', userName: 'ann@example.com', title: 'Lead', active: true };
+
+  it('looks the account up and disables what it finds', () => {
+    const { sent, result } = run(leaver('disable'), script(list(found), ok(found), ok(undefined, 204)));
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /Users',
+      'GET /Users/T1',
+      'PATCH /Users/T1',
+    ]);
+    expect(sent[2]).toMatchObject({ logAs: 'Disable', reason: 'disabled' });
+    expect(done(result).known).toMatchObject({ targetObjectId: 'T1', status: 'disabled' });
+  });
+
+  it('deletes what it finds when the target deletes leavers', () => {
+    const { sent, result } = run(leaver('delete'), script(list(found), ok(undefined, 204)));
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /Users', 'DELETE /Users/T1']);
+    expect(done(result).known).toMatchObject({ targetObjectId: null, status: 'deleted' });
+  });
+
+  it('skips with the never-provisioned reason when the target does not have it', () => {
+    const { effects, sent, result } = run(leaver('disable'), script(list()));
+    expect(sent.map((r) => r.method)).toEqual(['GET']);
+    expect(effects.find((e) => e.kind === 'skip')).toMatchObject({
+      reason: 'not_active',
+      detail: expect.stringContaining('looked up'),
+    });
+    expect(done(result).known).toEqual(NOTHING);
+  });
+});

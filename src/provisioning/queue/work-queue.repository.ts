@@ -398,8 +398,10 @@ export class WorkQueueRepository {
     const sets = [
       ...COMPLETION_COPIED.map((c) => `${col(c)} = v.${c}`),
       `${col('attempts')} = CASE WHEN v.retry = 1 THEN po.attempts + 1 ELSE 0 END`,
-      // A failure leaves the doubt (a create may have landed); a success or a skip knows where the object stands.
-      `${col('unsettled_claims')} = CASE WHEN v.last_result = 'failure' THEN po.unsettled_claims ELSE 0 END`,
+      // A failure leaves the doubt (a create may have landed), and so does a leaver held at the deletion threshold
+      // (nothing was looked up); a success or another skip knows where the object stands.
+      `${col('unsettled_claims')} = CASE WHEN v.last_result = 'failure' OR v.deprovision_hold = 'held'
+                                   THEN po.unsettled_claims ELSE 0 END`,
       `${col('reconcile')} = CASE WHEN v.retry = 0 AND po.generation = v.gen THEN 0 ELSE po.reconcile END`,
       `${col('next_attempt_at')} = CASE WHEN v.retry = 1 THEN v.retry_at WHEN po.generation = v.gen THEN NULL
                                   ELSE po.next_attempt_at END`,
