@@ -1,4 +1,4 @@
-import { REDACTED, redactBody, redactHeaders, redactRequest } from './request.redactor';
+import { REDACTED, redactBody, redactHeaders, redactRequest, redactResponseText } from './request.redactor';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -98,5 +98,25 @@ describe('redactRequest', () => {
 
   it('redactHeaders masks a bare credential without a scheme', () => {
     expect(redactHeaders({ 'x-api-key': 'k' })).toEqual({ 'x-api-key': REDACTED });
+  });
+});
+
+describe('redactResponseText', () => {
+  it('masks the secret attributes a target echoes back, under any spelling of the key', () => {
+    const echoed = JSON.stringify({ id: '1', userName: 'ann', password: 'p', name: { givenName: 'Ann' } });
+    expect(JSON.parse(redactResponseText(echoed, { secretAttributes: ['name.givenName'] }))).toEqual({
+      id: '1',
+      userName: 'ann',
+      password: REDACTED,
+      name: { givenName: REDACTED },
+    });
+    // An escaped key is the same key once parsed.
+    expect(redactResponseText('{"passw\\u006frd":"p"}')).toBe(`{"password":"${REDACTED}"}`);
+  });
+
+  it('keeps an answer that names no secret attribute as it came, and any non-JSON text', () => {
+    const text = '{ "id": "1",  "userName": "ann" }';
+    expect(redactResponseText(text, { secretAttributes: ['title'] })).toBe(text);
+    expect(redactResponseText('<html>password</html>')).toBe('<html>password</html>');
   });
 });

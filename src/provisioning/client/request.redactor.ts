@@ -71,6 +71,17 @@ export function redactBody(body: unknown, options: RedactOptions = {}): unknown 
 export function redactResponseText(text: string, options: RedactOptions = {}): string {
   const trimmed = text.trimStart();
   if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return text;
+  // Most answers name no secret attribute at all: kept as they are without a parse (one per request sent). A key is
+  // matched by its last segment; an escaped key (`\u…`) is parsed to be sure.
+  const lower = text.toLowerCase();
+  const names = [...ALWAYS_SECRET, ...(options.secretAttributes ?? [])].map((s) =>
+    s
+      .replace(/\[[^\]]*\]/g, '')
+      .toLowerCase()
+      .split(/[.:]/)
+      .pop()!,
+  );
+  if (!lower.includes('\\u') && !names.some((n) => lower.includes(n))) return text;
   try {
     return JSON.stringify(redactBody(JSON.parse(text) as unknown, options));
   } catch {
