@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createConnection } from 'mysql2/promise';
+import { createServerDatabase } from './server-database';
 import { ADMIN_TOKEN, SCIM_TOKEN } from './test-app';
 
 const root = path.resolve(__dirname, '../..');
@@ -58,29 +58,14 @@ export async function createChildDatabase(prefix = 'gw_child'): Promise<ChildDat
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   };
   const env = { DATA_DIR: dirs[0], SECRET_KEY: randomBytes(32).toString('base64') };
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) return { engine: 'sqlite', env, ownDataDir, drop: () => Promise.resolve(removeDirs()) };
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const server = new URL(serverUrl);
-  const admin = async (sql: string) => {
-    const conn = await createConnection({
-      host: server.hostname,
-      port: Number(server.port || 3306),
-      user: decodeURIComponent(server.username),
-      password: decodeURIComponent(server.password),
-    });
-    await conn.query(sql);
-    await conn.end();
-  };
-  await admin(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const database = await createServerDatabase(prefix);
+  if (!database) return { engine: 'sqlite', env, ownDataDir, drop: () => Promise.resolve(removeDirs()) };
   return {
     engine: 'mysql',
-    env: { ...env, DATABASE_URL: url.toString() },
+    env: { ...env, DATABASE_URL: database.url },
     ownDataDir,
     drop: async () => {
-      await admin(`DROP DATABASE IF EXISTS \`${name}\``);
+      await database.drop();
       removeDirs();
     },
   };

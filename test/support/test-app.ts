@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app-config';
+import { createServerDatabase } from './server-database';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const SCIM_TOKEN = 'test-scim-token-0123456789abcdef';
@@ -39,31 +38,9 @@ export async function startTestApp(
   options: { env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-test-'));
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  let databaseUrl: string | undefined;
-  let dropDatabase = async () => {};
-  if (serverUrl) {
-    const name = `gw_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new URL(serverUrl);
-    const connect = () =>
-      createConnection({
-        host: admin.hostname,
-        port: Number(admin.port || 3306),
-        user: decodeURIComponent(admin.username),
-        password: decodeURIComponent(admin.password),
-      });
-    const conn = await connect();
-    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-    await conn.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const c = await connect();
-      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await c.end();
-    };
-  }
+  const database = await createServerDatabase(`gw_test_${process.pid}`);
+  const databaseUrl = database?.url;
+  const dropDatabase = async () => database?.drop();
   const env = {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'error',
