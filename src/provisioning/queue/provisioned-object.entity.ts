@@ -11,6 +11,7 @@ export type ProvisionedStatus = 'none' | 'active' | 'disabled' | 'deleted';
 @Index('ix_provisioned_object_waiting', ['targetId', 'waitingFor'])
 @Index('ix_provisioned_object_object', ['targetId', 'objectId'])
 @Index('ix_provisioned_object_hold', ['targetId', 'deprovisionHold'])
+@Index('ix_provisioned_object_ignored', ['targetId', 'hasIgnoredChanges'])
 export class ProvisionedObject {
   @PrimaryColumn({ name: 'target_id', type: 'varchar', length: 36 })
   targetId!: string;
@@ -40,6 +41,10 @@ export class ProvisionedObject {
    */
   @Column({ name: 'ignored_changes', type: 'text', nullable: true })
   ignoredChanges!: string | null;
+
+  /** `ignored_changes` is set: indexed, so the status finds those rows without reading every object of the target. */
+  @Column({ name: 'has_ignored_changes', type: 'boolean', default: false })
+  hasIgnoredChanges!: boolean;
 
   @Column({ name: 'last_result', type: 'varchar', length: 8, nullable: true })
   lastResult!: string | null;

@@ -406,6 +406,7 @@ export class WorkQueueRepository {
       `${col('next_attempt_at')} = CASE WHEN v.retry = 1 THEN v.retry_at WHEN po.generation = v.gen THEN NULL
                                   ELSE po.next_attempt_at END`,
       `${col('pending')} = CASE WHEN v.retry = 1 THEN 1 WHEN po.generation = v.gen THEN 0 ELSE 1 END`,
+      `${col('has_ignored_changes')} = CASE WHEN v.ignored_changes IS NULL THEN 0 ELSE 1 END`,
       `${col('lease_owner')} = NULL`,
       `${col('lease_until')} = NULL`,
       `${col('updated_at')} = v.at`,
@@ -443,7 +444,7 @@ export class WorkQueueRepository {
   /** Every object's record of changes the target did not keep (JSON), for the status. */
   async ignoredChanges(targetId: string): Promise<string[]> {
     const rows = await this.dataSource.query<{ ignored_changes: string }[]>(
-      'SELECT ignored_changes FROM provisioned_object WHERE target_id = ? AND ignored_changes IS NOT NULL',
+      'SELECT ignored_changes FROM provisioned_object WHERE target_id = ? AND has_ignored_changes = 1',
       [targetId],
     );
     return rows.map((r) => r.ignored_changes);
@@ -451,7 +452,7 @@ export class WorkQueueRepository {
 
   async hasIgnoredChanges(targetId: string): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
-      'SELECT 1 FROM provisioned_object WHERE target_id = ? AND ignored_changes IS NOT NULL LIMIT 1',
+      'SELECT 1 FROM provisioned_object WHERE target_id = ? AND has_ignored_changes = 1 LIMIT 1',
       [targetId],
     );
     return rows.length > 0;

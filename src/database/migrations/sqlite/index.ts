@@ -11,6 +11,7 @@ import { AddTokenLifecycle1796385361665 } from './1796385361665-add-token-lifecy
 import { AddTokenUnknownAttributes1796392804047 } from './1796392804047-add-token-unknown-attributes';
 import { AddIgnoredChanges1796393754915 } from './1796393754915-add-ignored-changes';
 import { AddUnsettledClaims1796394446863 } from './1796394446863-add-unsettled-claims';
+import { IndexIgnoredChanges1796400240171 } from './1796400240171-index-ignored-changes';
 
 /** Applied in this order; each file has a twin of the same name in ../mysql (checked in CI). */
 export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
@@ -27,4 +28,5 @@ export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
   AddTokenUnknownAttributes1796392804047,
   AddIgnoredChanges1796393754915,
   AddUnsettledClaims1796394446863,
+  IndexIgnoredChanges1796400240171,
 ];
