@@ -9,6 +9,8 @@ const path = require('node:path');
 const { startGateway } = require('./bench/gateway-process');
 const { benchScim, benchBigGroup, benchBulk } = require('./bench/scim.bench');
 const { benchProvisioning } = require('./bench/provisioning.bench');
+const { benchJournalPrune } = require('./bench/journal-prune.bench');
+const { benchLogExport } = require('./bench/log-export.bench');
 
 const USERS = Number(process.env.BENCH_USERS || 100000);
 const root = path.join(__dirname, '..');
@@ -44,6 +46,53 @@ async function benchEngine(label, engine) {
   await phase(label, 'SCIM load, queries and writes', () => benchScimPhase(label, engine));
   await phase(label, '/Bulk', () => benchBulkPhase(label, engine));
   await phase(label, 'provisioning', () => benchProvisioningPhase(label, engine));
+  await phase(label, 'journal retention', () => benchJournalPrunePhase(label, engine));
+  await phase(label, 'provisioning log export', async () => {
+    const entries = Number(process.env.BENCH_LOG_ENTRIES || 100000);
+    const e = await benchLogExport(startGateway, engine, { entries });
+    const figure = `export of ${entries.toLocaleString('en')} log entries`;
+    const complete = e.rows === entries;
+    record(
+      label,
+      `${figure}: peak RSS rise (CSV, ${e.rows.toLocaleString('en')} rows)`,
+      e.rssRiseMb,
+      'MB',
+      '< 50 MB',
+      complete && e.rssRiseMb < 50,
+    );
+    record(label, `${figure}: duration (${e.megabytes.toFixed(0)} MB)`, e.seconds, 's', '', undefined);
+  });
+}
+
+/** BENCH_JOURNAL_CHANGES (default 10 changes per BENCH_USERS user: 1,000,000) PATCHes through /Bulk, then pruned. */
+async function benchJournalPrunePhase(label, engine) {
+  const changes = Number(process.env.BENCH_JOURNAL_CHANGES || USERS * 10);
+  const j = await benchJournalPrune(startGateway, engine, { changes });
+  record(
+    label,
+    `journal rows after ${changes.toLocaleString('en')} changes consumed by all targets and pruned (${j.rowsBefore.toLocaleString('en')} before, JOURNAL_RETENTION_DAYS=0)`,
+    j.rowsAfter,
+    'rows',
+    'only the retention window remains (here: the newest row)',
+    j.rowsAfter <= 1 && j.rowsBefore >= changes, // every PATCH of the /Bulk requests journaled
+  );
+  record(
+    label,
+    `  (pruning ${j.pruned.toLocaleString('en')} rows, 5,000 per transaction)`,
+    j.pruneSeconds,
+    's',
+    '',
+    undefined,
+  );
+  if (j.fileMbAfter !== undefined)
+    record(
+      label,
+      `  (SQLite file before ${j.fileMbBefore.toFixed(0)} MB; after, ${j.freeMbAfter.toFixed(0)} MB of it free pages new rows reuse)`,
+      j.fileMbAfter,
+      'MB',
+      '',
+      undefined,
+    );
 }
 
 async function benchScimPhase(label, engine) {

@@ -13,11 +13,22 @@ const path = require('node:path');
 
 /** Which top-level folders each may import (besides itself). The composition root (src/*.ts) may import all. */
 const LAYERS = {
-  http: ['auth', 'directory', 'mapping', 'provisioning', 'scim-protocol', 'common', 'config', 'database'],
-  provisioning: ['directory', 'mapping', 'scim-protocol', 'common', 'config', 'database'],
-  mapping: ['scim-protocol', 'common', 'config', 'database'],
-  directory: ['scim-protocol', 'common', 'config', 'database'],
-  auth: ['common', 'config', 'database'],
+  http: [
+    'auth',
+    'directory',
+    'mapping',
+    'provisioning',
+    'audit',
+    'scim-protocol',
+    'common',
+    'config',
+    'database',
+  ],
+  provisioning: ['directory', 'mapping', 'audit', 'scim-protocol', 'common', 'config', 'database'],
+  mapping: ['audit', 'scim-protocol', 'common', 'config', 'database'],
+  directory: ['audit', 'scim-protocol', 'common', 'config', 'database'],
+  auth: ['audit', 'common', 'config', 'database'],
+  audit: ['common', 'config', 'database'],
   'scim-protocol': ['common'],
   database: ['common', 'config'],
   config: ['common'],

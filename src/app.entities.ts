@@ -1,3 +1,4 @@
+import { AdminAuditEntry } from './audit/admin-audit.entity';
 import { AppRoleAssignment } from './provisioning/assignments/app-role-assignment.entity';
 import { AppRole } from './provisioning/assignments/app-role.entity';
 import { AssignmentChange } from './provisioning/assignments/assignment-change.entity';
@@ -19,6 +20,7 @@ import { JobLease } from './database/job-lease.entity';
 import { ProvisioningLog } from './provisioning/logs/provisioning-log.entity';
 import { ProvisioningTarget } from './provisioning/targets/provisioning-target.entity';
 import { TargetRuntime } from './provisioning/targets/target-runtime.entity';
+import { OrphanAccount } from './provisioning/orphans/orphan-account.entity';
 
 /** Every entity of the product, in one list shared by the app, the CLI and the drift check. */
 export const ENTITIES = [
@@ -43,4 +45,6 @@ export const ENTITIES = [
   AssignmentChange,
   DeprovisionEvent,
   ProvisioningTotal,
+  OrphanAccount,
+  AdminAuditEntry,
 ];

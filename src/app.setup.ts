@@ -12,6 +12,7 @@ import { answerClientError, sendRouterError } from './http/pipeline/framework-er
 import { acceptJsonBodies } from './http/pipeline/json-body';
 import { echoRequestId, requestIdOf } from './http/pipeline/request-id';
 import { AppConfig, LOG_LEVELS } from './config/app-config';
+import { serveConsole } from './http/console/console-static';
 import { countInboundRequests } from './provisioning/metrics/inbound-metrics.hook';
 import { ProvisioningMetrics } from './provisioning/metrics/provisioning-metrics';
 import { addScimResponseHooks } from './http/scim/scim-response.hooks';
@@ -114,5 +115,7 @@ export async function createApp(
   );
   configureApp(app, config, logger);
   await limitTokens(app);
+  // The web console (dist/console, built by `npm run build`) on /console.
+  await serveConsole(app);
   return app;
 }

@@ -103,6 +103,9 @@ async function startGateway(engine, extraEnv = {}) {
   return {
     base,
     pid: child.pid,
+    /** Where its SQLite file is (`gateway.sqlite`), and its database URL on MySQL/MariaDB: for figures read in place. */
+    dataDir,
+    databaseUrl: db?.url,
     scimToken: SCIM_TOKEN,
     adminToken: ADMIN_TOKEN,
     peakRssMb: () => peakRssMb(child.pid),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ApiToken } from './api-token.entity';
 
 @Injectable()
@@ -19,8 +19,9 @@ export class ApiTokensRepository {
     return this.repo.findOneBy({ previousTokenHash });
   }
 
-  async update(id: string, changes: Partial<Omit<ApiToken, 'id'>>): Promise<void> {
-    await this.repo.update({ id }, changes);
+  /** In the caller's transaction (the change and its audit entry commit together). */
+  async update(manager: EntityManager, id: string, changes: Partial<Omit<ApiToken, 'id'>>): Promise<void> {
+    await manager.update(ApiToken, { id }, changes);
   }
 
   findById(id: string): Promise<ApiToken | null> {
@@ -35,12 +36,12 @@ export class ApiTokensRepository {
     return this.repo.count();
   }
 
-  async insert(token: ApiToken): Promise<void> {
-    await this.repo.insert(token);
+  async insert(manager: EntityManager, token: ApiToken): Promise<void> {
+    await manager.insert(ApiToken, token);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.repo.delete({ id });
+  async delete(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager.delete(ApiToken, { id });
     return (result.affected ?? 0) > 0;
   }
 

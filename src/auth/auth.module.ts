@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { AuditModule } from '../audit/audit.module';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { AuthService } from './auth.service';
 import { BearerStrategy } from './bearer.strategy';
@@ -9,7 +10,7 @@ import { TokenBootstrapService } from './token-bootstrap.service';
 import { TokenRateLimits } from './token-rate-limits';
 
 @Module({
-  imports: [PassportModule],
+  imports: [PassportModule, AuditModule],
   providers: [
     ApiTokensRepository,
     AuthService,

@@ -1,7 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditWriter } from '../audit/audit.writer';
+import { changedFields } from '../audit/audit-fields';
+import { type AdminActor, SECRET_CHANGED } from '../audit/audit.types';
 import { CLOCK, Clock } from '../common/clock';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
+import { TransactionRunner } from '../database/transaction-runner';
 import { ApiToken, PatchResponse, TokenScope, UnknownAttributeChoice } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
 
@@ -53,10 +57,18 @@ export class AuthService {
 
   constructor(
     private readonly tokens: ApiTokensRepository,
+    private readonly audit: AuditWriter,
+    private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async issueToken(name: string, scopes: TokenScope[], options: TokenOptions = {}): Promise<IssuedToken> {
+  /** `actor`: the admin who issues it, for the audit log; the first start's bootstrap tokens have none. */
+  async issueToken(
+    name: string,
+    scopes: TokenScope[],
+    options: TokenOptions = {},
+    actor?: AdminActor,
+  ): Promise<IssuedToken> {
     const token = options.secret ?? newSecret();
     const now = this.clock.now();
     if (options.expiresAt && options.expiresAt <= now)
@@ -75,7 +87,16 @@ export class AuthService {
       previousValidUntil: null,
       rateLimitPerMinute: options.rateLimitPerMinute ?? null,
     };
-    await this.tokens.insert(row);
+    await this.tx.run(async (m) => {
+      await this.tokens.insert(m, row);
+      if (actor)
+        await this.audit.record(m, actor, {
+          action: 'token.create',
+          objectType: 'token',
+          objectId: row.id,
+          after: auditedToken(row),
+        });
+    });
     return { ...toView(row), token };
   }
 
@@ -86,16 +107,25 @@ export class AuthService {
   async changeToken(
     id: string,
     changes: Pick<TokenOptions, 'expiresAt' | 'rateLimitPerMinute' | 'unknownAttributes'>,
+    actor: AdminActor,
   ): Promise<TokenView> {
     const row = await this.requireToken(id);
     if (changes.expiresAt && changes.expiresAt <= this.clock.now())
       throw new InvalidRequestError('expiresAt must be in the future');
     const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const next: ApiToken = { ...row, ...given };
-    await this.tokens.update(id, {
-      expiresAt: next.expiresAt,
-      rateLimitPerMinute: next.rateLimitPerMinute,
-      unknownAttributes: next.unknownAttributes,
+    await this.tx.run(async (m) => {
+      await this.tokens.update(m, id, {
+        expiresAt: next.expiresAt,
+        rateLimitPerMinute: next.rateLimitPerMinute,
+        unknownAttributes: next.unknownAttributes,
+      });
+      await this.audit.record(m, actor, {
+        action: 'token.update',
+        objectType: 'token',
+        objectId: id,
+        ...changedFields(auditedToken(row), auditedToken(next)),
+      });
     });
     this.forget(row);
     return toView(next);
@@ -105,7 +135,7 @@ export class AuthService {
    * A new secret for the same token (same id, scopes and settings); the old one keeps working for `graceSeconds`
    * (0: not at all), so that a client can switch without a gap. The new secret is in this response only.
    */
-  async rotateToken(id: string, graceSeconds: number): Promise<IssuedToken> {
+  async rotateToken(id: string, graceSeconds: number, actor: AdminActor): Promise<IssuedToken> {
     const row = await this.requireToken(id);
     const token = newSecret();
     const now = this.clock.now();
@@ -115,10 +145,18 @@ export class AuthService {
       previousTokenHash: graceSeconds > 0 ? row.tokenHash : null,
       previousValidUntil: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
     };
-    await this.tokens.update(id, {
-      tokenHash: next.tokenHash,
-      previousTokenHash: next.previousTokenHash,
-      previousValidUntil: next.previousValidUntil,
+    await this.tx.run(async (m) => {
+      await this.tokens.update(m, id, {
+        tokenHash: next.tokenHash,
+        previousTokenHash: next.previousTokenHash,
+        previousValidUntil: next.previousValidUntil,
+      });
+      await this.audit.record(m, actor, {
+        action: 'token.rotate',
+        objectType: 'token',
+        objectId: id,
+        after: { secret: SECRET_CHANGED, previousSecretValidUntil: toView(next).previousSecretValidUntil },
+      });
     });
     this.forget(row);
     return { ...toView(next), token };
@@ -128,9 +166,19 @@ export class AuthService {
     return (await this.tokens.list()).map(toView);
   }
 
-  async revokeToken(id: string): Promise<void> {
-    const row = await this.tokens.findById(id);
-    if (!row || !(await this.tokens.delete(id))) throw new NotFoundError(`Token ${id} not found`);
+  async revokeToken(id: string, actor: AdminActor): Promise<void> {
+    const row = await this.requireToken(id);
+    const revoked = await this.tx.run(async (m) => {
+      if (!(await this.tokens.delete(m, id))) return false;
+      await this.audit.record(m, actor, {
+        action: 'token.revoke',
+        objectType: 'token',
+        objectId: id,
+        before: auditedToken(row),
+      });
+      return true;
+    });
+    if (!revoked) throw new NotFoundError(`Token ${id} not found`);
     this.forget(row);
   }
 
@@ -199,6 +247,19 @@ export class AuthService {
 
 function newSecret(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** What the audit log shows of a token: its settings (the secret and its hashes never). */
+function auditedToken(row: ApiToken) {
+  const { name, scopes, patchResponse, unknownAttributes, rateLimitPerMinute, expiresAt } = row;
+  return {
+    name,
+    scopes,
+    patchResponse,
+    unknownAttributes,
+    rateLimitPerMinute,
+    expiresAt: expiresAt?.toISOString() ?? null,
+  };
 }
 
 function toView(row: ApiToken): TokenView {

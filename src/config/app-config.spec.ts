@@ -78,4 +78,18 @@ describe(loadConfig.name, () => {
     expect(loadConfig({}).mapping.defaultDomain).toBeUndefined();
     expect(() => loadConfig({ DEFAULT_DOMAIN: 'not a domain' })).toThrow(/DEFAULT_DOMAIN/);
   });
+
+  it('reads the journal and import retentions: 7 and 30 days, the journal down to 0, imports at least 1', () => {
+    expect(loadConfig({}).retention).toMatchObject({ journalDays: 7, importDays: 30 });
+    expect(loadConfig({ JOURNAL_RETENTION_DAYS: '0', IMPORT_RETENTION_DAYS: '90' }).retention).toMatchObject({
+      journalDays: 0,
+      importDays: 90,
+    });
+    expect(() => loadConfig({ JOURNAL_RETENTION_DAYS: '-1' })).toThrow(
+      /JOURNAL_RETENTION_DAYS must be an integer/,
+    );
+    expect(() => loadConfig({ IMPORT_RETENTION_DAYS: '0' })).toThrow(
+      /IMPORT_RETENTION_DAYS must be an integer from 1/,
+    );
+  });
 });

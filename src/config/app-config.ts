@@ -23,7 +23,15 @@ export interface AppConfig {
   dataDir: string;
   database: DatabaseConfig;
   scim: { defaultPageSize: number; maxPageSize: number; bodyLimitBytes: number };
-  retention: { softDeleteDays: number };
+  retention: {
+    softDeleteDays: number;
+    /** Journal rows every target has consumed are pruned once older than this (0: as soon as consumed). */
+    journalDays: number;
+    /** Finished /bulkUpload jobs are purged with their records once finished longer ago than this. */
+    importDays: number;
+  };
+  /** The admin audit log: entries older than this are purged (AUDIT_RETENTION_DAYS). */
+  audit: { retentionDays: number };
   /** Entra-style /bulkUpload: the attribute records are matched on (upsert key). */
   imports: { matchAttribute: 'externalId' | 'userName' };
   /** Expression evaluation: the tenant's domain that Entra's `DefaultDomain()` returns. */
@@ -47,6 +55,10 @@ export interface ProvisioningConfig {
   /** Default full-reconciliation interval of a new target. */
   reconcileIntervalMinutes: number;
   logRetentionDays: number;
+  /** Account discovery lists at most this many of a target's users; beyond, the listing is reported incomplete. */
+  orphanScanMaxAccounts: number;
+  /** Joiners are matched against a listing of the target when it holds at most this many accounts (0: never). */
+  matchIndexMaxAccounts: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -188,7 +200,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       migrationsRun: bool('DB_MIGRATIONS_RUN', true),
     },
     scim: { defaultPageSize, maxPageSize, bodyLimitBytes: size('BODY_LIMIT', 1024 * 1024) },
-    retention: { softDeleteDays: int('SOFT_DELETE_RETENTION_DAYS', 30, 0, 3650) },
+    retention: {
+      softDeleteDays: int('SOFT_DELETE_RETENTION_DAYS', 30, 0, 3650),
+      journalDays: int('JOURNAL_RETENTION_DAYS', 7, 0, 3650),
+      importDays: int('IMPORT_RETENTION_DAYS', 30, 1, 3650),
+    },
+    audit: { retentionDays: int('AUDIT_RETENTION_DAYS', 365, 1, 36_500) },
     imports: { matchAttribute },
     mapping: { defaultDomain },
     bootstrap: { adminToken: secret('BOOTSTRAP_ADMIN_TOKEN'), scimToken: secret('BOOTSTRAP_SCIM_TOKEN') },
@@ -201,6 +218,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pollIntervalMs: int('PROVISIONING_POLL_MS', 150, 10, 60_000),
       reconcileIntervalMinutes: int('RECONCILE_INTERVAL_MINUTES', 40, 1, 10_080),
       logRetentionDays: int('PROVISIONING_LOG_RETENTION_DAYS', 30, 1, 3650),
+      orphanScanMaxAccounts: int('ORPHAN_SCAN_MAX_ACCOUNTS', 1_000_000, 0, 100_000_000),
+      matchIndexMaxAccounts: int('MATCH_INDEX_MAX_ACCOUNTS', 250_000, 0, 10_000_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { DirectoryJobs } from './directory.jobs';
 import { GroupsRepository } from './groups/groups.repository';
 import { GroupsService } from './groups/groups.service';
 import { MembershipCoalescer } from './groups/membership-coalescer';
+import { JournalPruner } from './journal/journal.pruner';
 import { JournalReader } from './journal/journal.reader';
+import { DirectoryHistoryReader } from './journal/history.reader';
 import { JournalWriter } from './journal/journal.writer';
 import { SoftDeleteService } from './lifecycle/soft-delete.service';
 import { ListQueryCompiler } from './list/list-query.compiler';
@@ -21,13 +24,15 @@ import { UsersService } from './users/users.service';
  * readers (the journal from a cursor; objects with soft-deleted ones, members and walks, for provisioning).
  */
 @Module({
-  imports: [SchemaRegistryModule],
+  imports: [SchemaRegistryModule, AuditModule],
   providers: [
     UsersRepository,
     GroupsRepository,
     MembershipsRepository,
     JournalWriter,
     JournalReader,
+    JournalPruner,
+    DirectoryHistoryReader,
     ListQueryCompiler,
     UsersService,
     GroupsService,
@@ -45,6 +50,8 @@ import { UsersService } from './users/users.service';
     GroupsService,
     RetentionService,
     JournalReader,
+    JournalPruner,
+    DirectoryHistoryReader,
     DirectoryReader,
   ],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { MappingsRepository } from './mappings.repository';
 import { MappingsService } from './mappings.service';
 
@@ -7,6 +8,7 @@ import { MappingsService } from './mappings.service';
  * the mapping never imports the directory). The provisioning engine uses `compiledFor`.
  */
 @Module({
+  imports: [AuditModule],
   providers: [MappingsRepository, MappingsService],
   exports: [MappingsService],
 })

@@ -22,8 +22,8 @@ export class MappingsRepository {
   }
 
   /** Throws a unique violation when another writer inserted the row first. */
-  async insert(row: TargetMapping): Promise<void> {
-    await this.repo.insert(row);
+  async insert(manager: EntityManager, row: TargetMapping): Promise<void> {
+    await manager.insert(TargetMapping, row);
   }
 
   /** A removed target's mapping set, in the caller's transaction. */
@@ -32,9 +32,13 @@ export class MappingsRepository {
   }
 
   /** False when the stored version is no longer `expectedVersion`. */
-  async updateIfVersion(row: TargetMapping, expectedVersion: number): Promise<boolean> {
+  async updateIfVersion(
+    manager: EntityManager,
+    row: TargetMapping,
+    expectedVersion: number,
+  ): Promise<boolean> {
     const { targetId, ...changes } = row;
-    const result = await this.repo.update({ targetId, version: expectedVersion }, changes);
+    const result = await manager.update(TargetMapping, { targetId, version: expectedVersion }, changes);
     return (result.affected ?? 0) === 1;
   }
 }

@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { changedFields } from '../audit/audit-fields';
+import type { AdminActor, AuditEvent } from '../audit/audit.types';
+import { AuditWriter } from '../audit/audit.writer';
 import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ConflictError, InvalidRequestError } from '../common/errors';
 import { isUniqueViolation } from '../database/db-errors';
+import { TransactionRunner } from '../database/transaction-runner';
 import { SchemaRegistry } from '../scim-protocol';
 import {
   compileExpression,
@@ -58,6 +62,8 @@ export class MappingsService {
   constructor(
     private readonly mappings: MappingsRepository,
     private readonly registry: SchemaRegistry,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditWriter,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -72,8 +78,12 @@ export class MappingsService {
     return row ? (JSON.parse(row.definition) as MappingSet) : defaultMappingSet();
   }
 
-  /** Validates every expression, attribute and scoping clause first; on any problem nothing is written. */
-  async replaceMappingSet(targetId: string, input: MappingSet): Promise<MappingSet> {
+  /**
+   * Validates every expression, attribute and scoping clause first; on any problem nothing is written. The audit
+   * log gets what changed, in the same transaction: `scoping.update` for the scoping filters, `mapping.update`
+   * for the attribute mappings and object actions (and for a save that changed nothing).
+   */
+  async replaceMappingSet(targetId: string, input: MappingSet, actor: AdminActor): Promise<MappingSet> {
     // Through JSON: drops DTO prototypes and undefined keys, so the stored text is exactly what GET returns.
     const definition = JSON.stringify(input);
     const set = JSON.parse(definition) as MappingSet;
@@ -89,7 +99,20 @@ export class MappingsService {
         version: (current?.version ?? 0) + 1,
         updatedAt: this.clock.now(),
       };
-      if (await this.write(row, current)) {
+      const written = await this.tx
+        .run(async (m) => {
+          if (!(await this.write(m, row, current))) return false;
+          const previous = current ? (JSON.parse(current.definition) as MappingSet) : defaultMappingSet();
+          for (const event of mappingChanges(targetId, previous, set))
+            await this.audit.record(m, actor, event);
+          return true;
+        })
+        // Another writer inserted the first set at the same time: read it and try again.
+        .catch((e: unknown) => {
+          if (isUniqueViolation(e)) return false;
+          throw e;
+        });
+      if (written) {
         this.compiled.set(targetId, { version: row.version, compiled });
         return set;
       }
@@ -180,14 +203,31 @@ export class MappingsService {
     };
   }
 
-  private async write(row: TargetMapping, current: TargetMapping | null): Promise<boolean> {
-    if (current) return this.mappings.updateIfVersion(row, current.version);
-    try {
-      await this.mappings.insert(row);
-      return true;
-    } catch (e) {
-      if (isUniqueViolation(e)) return false;
-      throw e;
-    }
+  private async write(
+    manager: EntityManager,
+    row: TargetMapping,
+    current: TargetMapping | null,
+  ): Promise<boolean> {
+    if (current) return this.mappings.updateIfVersion(manager, row, current.version);
+    await this.mappings.insert(manager, row);
+    return true;
   }
+}
+
+/** The audit entries of a saved set: what changed in the scoping filters, and in the rest. */
+function mappingChanges(targetId: string, before: MappingSet, after: MappingSet): AuditEvent[] {
+  const scoping = (s: MappingSet) => ({ users: s.users.scoping, groups: s.groups.scoping });
+  const rest = (s: MappingSet) => ({
+    users: { actions: s.users.actions, attributes: s.users.attributes },
+    groups: { actions: s.groups.actions, attributes: s.groups.attributes },
+  });
+  const object = { objectType: 'mapping', objectId: targetId, targetId } as const;
+  const events: AuditEvent[] = [];
+  const scopingDiff = changedFields(scoping(before), scoping(after));
+  if (Object.keys(scopingDiff.after).length > 0)
+    events.push({ action: 'scoping.update', ...object, ...scopingDiff });
+  const mappingDiff = changedFields(rest(before), rest(after));
+  if (Object.keys(mappingDiff.after).length > 0 || events.length === 0)
+    events.push({ action: 'mapping.update', ...object, ...mappingDiff });
+  return events;
 }

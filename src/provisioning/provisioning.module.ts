@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MappingModule } from '../mapping/mapping.module';
@@ -16,6 +17,7 @@ import { TargetExchanges } from './attempt/target-exchange';
 import { WorkQueueRepository } from './queue/work-queue.repository';
 import { ProvisioningJobs } from './jobs/provisioning.jobs';
 import { ScheduledProvisioningService } from './jobs/scheduled-provisioning.service';
+import { JournalRetentionService } from './jobs/journal-retention.service';
 import { ProvisioningLogRepository } from './logs/provisioning-log.repository';
 import { ProvisioningLogWriter } from './logs/provisioning-log.writer';
 import { ProvisioningLogsService } from './logs/provisioning-logs.service';
@@ -32,6 +34,10 @@ import { AssignmentFanOut } from './queue/assignment-fan-out.service';
 import { ImpactPreviewService } from './sync/impact-preview.service';
 import { MappingTrialsService } from './targets/mapping-trials.service';
 import { TargetsService } from './targets/targets.service';
+import { OrphanActions } from './orphans/orphan-actions.service';
+import { OrphanDiscovery } from './orphans/orphan-discovery.service';
+import { OrphansRepository } from './orphans/orphans.repository';
+import { MatchIndexes } from './sync/match-indexes.service';
 
 /**
  * Outbound provisioning: targets, the journal fan-out and delivery engine, the provisioning log, schedules and
@@ -39,7 +45,7 @@ import { TargetsService } from './targets/targets.service';
  * hand-off).
  */
 @Module({
-  imports: [DirectoryModule, MappingModule],
+  imports: [DirectoryModule, MappingModule, AuditModule],
   providers: [
     {
       provide: SecretBox,
@@ -81,6 +87,11 @@ import { TargetsService } from './targets/targets.service';
     ProvisioningMetrics,
     MetricsService,
     ScheduledProvisioningService,
+    OrphansRepository,
+    MatchIndexes,
+    OrphanDiscovery,
+    OrphanActions,
+    JournalRetentionService,
     ProvisioningJobs,
   ],
   exports: [
@@ -94,6 +105,7 @@ import { TargetsService } from './targets/targets.service';
     DeliveryEngine,
     MetricsService,
     ProvisioningMetrics,
+    OrphanActions,
   ],
 })
 export class ProvisioningModule {}

@@ -61,7 +61,7 @@ describe('first start', () => {
     const again = await start({ DATA_DIR: dataDir });
     expect(again).toMatch(/SCIM gateway is listening/);
     expect(again).not.toMatch(/scgw_/);
-  });
+  }, 60_000);
 
   it('creates the database readable by its owner only', () => {
     const mode = fs.statSync(path.join(dataDir, 'gateway.sqlite')).mode & 0o777;

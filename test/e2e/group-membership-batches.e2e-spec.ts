@@ -2,6 +2,9 @@ import { DataSource } from 'typeorm';
 import { MembershipCoalescer } from '../../src/directory/groups/membership-coalescer';
 import { MembershipsRepository } from '../../src/directory/memberships/memberships.repository';
 import { journal, startTestApp, TestApp } from '../support/test-app';
+import type { Actor } from '../../src/common/request-context';
+
+const TEST_ACTOR: Actor = { kind: 'token', id: 'test-token', name: 'test' };
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -60,7 +63,7 @@ describe('group membership changes written together', () => {
         coalescer.apply(
           groupId,
           { add: [{ value }], remove: [], removeAll: false },
-          { requestId: `join-${i}` },
+          { requestId: `join-${i}`, actor: TEST_ACTOR },
         ),
       ),
     );
@@ -83,7 +86,9 @@ describe('group membership changes written together', () => {
       { add: [{ value: userIds[1] }], remove: [userIds[0]], removeAll: false },
     ];
     await Promise.all(
-      [first, second, third, fourth].map((c, i) => coalescer.apply(groupId, c, { requestId: `r${i}` })),
+      [first, second, third, fourth].map((c, i) =>
+        coalescer.apply(groupId, c, { requestId: `r${i}`, actor: TEST_ACTOR }),
+      ),
     );
     expect(await memberIds(groupId)).toEqual([userIds[1]]);
     const kinds = (await journal(t.dataSource))
@@ -105,22 +110,22 @@ describe('group membership changes written together', () => {
       coalescer.apply(
         groupId,
         { add: [{ value: userIds[2] }], remove: [], removeAll: false },
-        { requestId: 'a' },
+        { requestId: 'a', actor: TEST_ACTOR },
       ),
       coalescer.apply(
         groupId,
         { add: [{ value: userIds[3] }], remove: [], removeAll: false },
-        { requestId: 'b' },
+        { requestId: 'b', actor: TEST_ACTOR },
       ),
       coalescer.apply(
         groupId,
         { add: [{ value: 'no-such-id' }], remove: [], removeAll: false },
-        { requestId: 'c' },
+        { requestId: 'c', actor: TEST_ACTOR },
       ),
       coalescer.apply(
         groupId,
         { add: [{ value: userIds[4] }], remove: [], removeAll: false },
-        { requestId: 'd' },
+        { requestId: 'd', actor: TEST_ACTOR },
       ),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
@@ -168,7 +173,7 @@ describe('group membership changes written together', () => {
       coalescer.apply(
         groupId,
         { add: [{ value: userIds[5] }], remove: [], removeAll: false },
-        { requestId: 'x' },
+        { requestId: 'x', actor: TEST_ACTOR },
       ),
     ).rejects.toThrow(/not found/);
     expect(await memberIds(groupId)).toEqual([]);

@@ -13,9 +13,15 @@ const USERS = 60;
 /**
  * SIGKILL at an arbitrary instant while changes are in flight: after a restart on the same database (on the engine
  * under test) every change is delivered and nothing is created twice (the journal cursor moves only with the work
- * queue; creates look up first). The target takes duplicates, so a second create would show as a second user.
+ * queue; creates look up first, or match against a listing, and an object whose create may have gone unrecorded is
+ * looked up whatever the listing says). The target takes duplicates, so a second create would show as a second user.
+ * Twice: joiners matched by lookups (slow lookups keep requests in flight at the kill), and by a listing of the
+ * target (then slow creates do).
  */
-describe('provisioning: crash safety (SIGKILL)', () => {
+describe.each([
+  ['lookups', { MATCH_INDEX_MAX_ACCOUNTS: '0' }, { method: 'GET' }],
+  ['a listing', {}, { method: 'POST' }],
+])('provisioning: crash safety (SIGKILL), joiners matched by %s', (mode, modeEnv, slowScope) => {
   let target: FakeScimTarget;
   let db: ChildDatabase;
   let gw: GatewayChild | undefined;
@@ -33,20 +39,10 @@ describe('provisioning: crash safety (SIGKILL)', () => {
   });
 
   it('delivers every change exactly once across a kill -9 and a restart', async () => {
-    gw = await startGatewayChild(db.env);
-    const reg = await gw.admin('post', '/targets', {
-      name: 'crash-target',
-      scope: 'all',
-      baseUrl: target.url,
-      auth: { type: 'bearer', token: 'tok-0123456789' },
-      profile: 'rfc',
-      concurrency: 4,
-      requestsPerSecond: 1000,
-    });
-    expect(reg.status).toBe(201);
-    // Slow lookups keep requests in flight when the kill lands. Creates are answered at once: a POST the target
-    // records is one it acted on, even if the gateway dies before reading the answer.
-    target.slow(200, { method: 'GET' });
+    gw = await startGatewayChild({ ...db.env, ...modeEnv });
+    // Slow requests keep others in flight when the kill lands; a create the target acted on is answered 201, even if
+    // the gateway dies before reading the answer.
+    target.slow(200, slowScope);
     const ids: string[] = [];
     for (let i = 0; i < USERS; i++) {
       const res = await gw.scim('post', '/Users', {
@@ -58,6 +54,17 @@ describe('provisioning: crash safety (SIGKILL)', () => {
       expect(res.status).toBe(201);
       ids.push(res.body.id as string);
     }
+    // Registered after the users: its initial sync finds them all waiting, as many joiners as in a real first cycle.
+    const reg = await gw.admin('post', '/targets', {
+      name: 'crash-target',
+      scope: 'all',
+      baseUrl: target.url,
+      auth: { type: 'bearer', token: 'tok-0123456789' },
+      profile: 'rfc',
+      concurrency: 4,
+      requestsPerSecond: 1000,
+    });
+    expect(reg.status).toBe(201);
     await waitFor(
       'some creates in flight',
       () => target.requests.filter((r) => r.method === 'POST').length >= 10,
@@ -76,7 +83,7 @@ describe('provisioning: crash safety (SIGKILL)', () => {
     expect(target.users().length).toBeLessThan(USERS);
 
     target.slow(0);
-    gw = await startGatewayChild(db.env);
+    gw = await startGatewayChild({ ...db.env, ...modeEnv });
     await waitFor(
       'every user with its latest title',
       () => {
@@ -91,9 +98,13 @@ describe('provisioning: crash safety (SIGKILL)', () => {
     );
     const names = target.users().map((u) => u.userName as string);
     expect(new Set(names).size).toBe(USERS);
-    // Every POST the target saw, whatever it answered: one per user.
-    const posts = target.requests.filter((r) => r.method === 'POST' && r.path === '/Users');
+    // Every create the target carried out (it takes duplicates): one per user.
+    const posts = target.requests.filter(
+      (r) => r.method === 'POST' && r.path === '/Users' && r.status === 201,
+    );
     expect(posts).toHaveLength(USERS);
     expect(target.requests.length).toBeGreaterThan(sentBeforeKill);
+    const listed = target.requests.some((r) => r.method === 'GET' && r.path === '/Users' && !r.query.filter);
+    expect(listed).toBe(mode === 'a listing');
   }, 90_000);
 });

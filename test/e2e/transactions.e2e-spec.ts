@@ -9,6 +9,9 @@ import { readFileSync } from 'node:fs';
 import { AppConfig } from '../../src/config/app-config';
 import { APP_CONFIG } from '../../src/config/config.module';
 import { journal, startTestApp, TestApp } from '../support/test-app';
+import type { Actor } from '../../src/common/request-context';
+
+const TEST_ACTOR: Actor = { kind: 'token', id: 'test-token', name: 'test' };
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -199,7 +202,7 @@ describe('transactions', () => {
       doc: { ...current.doc, title },
       kind: 'patched' as const,
     });
-    const ctx = { requestId: 'batch-test' };
+    const ctx = { requestId: 'batch-test', actor: TEST_ACTOR };
     // Issued in one tick, so they are written as one batch.
     const outcomes = await Promise.allSettled([
       users.modifyUser(a.id, retitle('First'), {}, ctx),

@@ -30,6 +30,8 @@ export interface FakeScimTargetOptions {
   recordRequests?: boolean;
   /** Default page size of list responses (default 100). */
   pageSize?: number;
+  /** The most resources one list page holds, whatever `count` asks (as real apps cap it). Default: no cap. */
+  maxPageSize?: number;
   /**
    * Accept a second user with a taken userName (or group with a taken displayName) as a new resource (201) instead
    * of answering 409: for tests that prove the gateway creates each object once, which a 409 would otherwise hide.
@@ -201,7 +203,10 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     const all = store.query(kind, filter);
     // RFC 7644 §3.4.2.4: 1-based startIndex, values below 1 read as 1; count below 0 reads as 0.
     const startIndex = Math.max(1, Number(query.get('startIndex') ?? 1) || 1);
-    const count = Math.max(0, Number(query.get('count') ?? pageSize) || 0);
+    const count = Math.min(
+      options.maxPageSize ?? Infinity,
+      Math.max(0, Number(query.get('count') ?? pageSize) || 0),
+    );
     const page = all.slice(startIndex - 1, startIndex - 1 + count).map((doc) => shape(structuredClone(doc)));
     return {
       status: 200,

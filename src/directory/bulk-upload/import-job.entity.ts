@@ -35,6 +35,10 @@ export class ImportJob {
   @Column({ name: 'submitted_by_token_id', type: 'varchar', length: 36, nullable: true })
   submittedByTokenId!: string | null;
 
+  /** That token's name when it submitted the job (the directory history names it); null on older jobs. */
+  @Column({ name: 'submitted_by_token_name', type: 'varchar', length: 100, nullable: true })
+  submittedByTokenName!: string | null;
+
   /** The process holding the job, and until when: another process takes it over after expiry. */
   @Column({ name: 'lease_owner', type: 'varchar', length: 64, nullable: true })
   leaseOwner!: string | null;

@@ -1,13 +1,18 @@
 import { chunks } from '../../common/chunks';
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource, EntityManager, In, IsNull, LessThan } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { select } from '../../database/sql';
+import { TransactionRunner } from '../../database/transaction-runner';
 import { ImportJob } from './import-job.entity';
 import { ImportRecord, ImportRecordStatus } from './import-record.entity';
 import { PendingManagerReference } from './pending-manager.entity';
 
 @Injectable()
 export class ImportJobsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {}
 
   async insertJob(manager: EntityManager, job: ImportJob, records: ImportRecord[]): Promise<void> {
     await manager.insert(ImportJob, job);
@@ -141,17 +146,22 @@ export class ImportJobsRepository {
       await this.dataSource.manager.delete(PendingManagerReference, { userId: In(userIds) });
   }
 
-  /** Completed jobs older than `before`, with their records, for the retention job. */
-  async purgeFinished(before: Date): Promise<number> {
-    const old = await this.dataSource.manager.find(ImportJob, {
-      select: { id: true },
-      where: { status: 'completed', finishedAt: LessThan(before), leaseOwner: IsNull() },
-      take: 500,
+  /**
+   * Up to `limit` jobs finished before `before` (whatever they ended as: only queued and running jobs have no
+   * `finished_at`), with their records, in one transaction; the retention job calls it until it returns 0.
+   */
+  async purgeFinished(before: Date, limit: number): Promise<number> {
+    return this.tx.run(async (manager) => {
+      const old = await select<{ id: string }>(
+        manager,
+        "SELECT id FROM import_job WHERE status NOT IN ('queued', 'running') AND finished_at < ? AND lease_owner IS NULL ORDER BY finished_at LIMIT ?",
+        [before, limit],
+      );
+      if (old.length === 0) return 0;
+      const ids = old.map((j) => j.id);
+      await manager.delete(ImportRecord, { jobId: In(ids) });
+      await manager.delete(ImportJob, { id: In(ids) });
+      return ids.length;
     });
-    if (old.length === 0) return 0;
-    const ids = old.map((j) => j.id);
-    await this.dataSource.manager.delete(ImportRecord, { jobId: In(ids) });
-    await this.dataSource.manager.delete(ImportJob, { id: In(ids) });
-    return ids.length;
   }
 }

@@ -5,12 +5,13 @@ import { ImportJobView, ImportsService } from './imports.service';
 
 /**
  * What an import needs of the request that submitted it: the journal's request id, the SCIM base URL, the token
- * (the job is readable by that token and admin tokens only) and that token's choice for unknown attributes.
+ * (the job is readable by that token and admin tokens only; the history names it) and that token's choice for unknown attributes.
  */
 export interface ImportRequestContext {
   requestId: string | null;
   baseUrl: string;
   tokenId: string;
+  tokenName: string;
   unknownAttributes: UnknownAttributes;
 }
 

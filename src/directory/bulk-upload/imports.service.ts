@@ -52,8 +52,11 @@ export interface ImportReader {
 }
 
 /** What a job keeps of the request that submitted it. */
-export interface ImportSubmission extends RequestContext {
+export interface ImportSubmission {
+  requestId: string | null;
   tokenId: string;
+  /** Recorded with the job: the directory history names the token behind each change the job makes. */
+  tokenName: string;
   unknownAttributes: UnknownAttributes;
 }
 
@@ -95,6 +98,7 @@ export class ImportsService {
       unknownAttributes: ctx.unknownAttributes,
       requestId: ctx.requestId,
       submittedByTokenId: ctx.tokenId,
+      submittedByTokenName: ctx.tokenName.slice(0, 100),
       leaseOwner: null,
       leaseUntil: null,
       createdAt: now,
@@ -204,7 +208,14 @@ export class ImportsService {
     }
     const manager = takeManagerKey(data);
     const managerUser = manager.key ? await this.users.findUserByKey(key, manager.key) : null;
-    const ctx: RequestContext = { requestId: job.requestId };
+    const ctx: RequestContext = {
+      requestId: job.requestId,
+      actor: {
+        kind: 'import',
+        id: job.id,
+        token: { id: job.submittedByTokenId, name: job.submittedByTokenName },
+      },
+    };
     const build = (base: ScimDocument | null): ScimDocument => {
       const merged = base ? mergePartialRecord(base, data, this.registry) : { ...data };
       if (manager.present) setManager(merged, managerUser?.id ?? null);
@@ -262,7 +273,6 @@ export class ImportsService {
               doc: normalizeResource(this.registry, 'User', doc, { mode: 'replace', existing: current.doc })
                 .doc,
               kind: 'patched',
-              detail: { paths: [`${ENTERPRISE_USER_SCHEMA}:manager`] },
             };
           },
           {},

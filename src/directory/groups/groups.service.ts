@@ -66,7 +66,13 @@ export class GroupsService {
       await this.groups.insert(manager, row);
       await this.journal.append(
         manager,
-        { objectType: 'Group', objectId: row.id, kind: 'created', objectVersion: 1 },
+        {
+          objectType: 'Group',
+          objectId: row.id,
+          kind: 'created',
+          objectVersion: 1,
+          documents: { before: null, after: doc },
+        },
         ctx,
       );
       await this.applyMembership(manager, row.id, 1, { add: resolved, remove: [] }, now, ctx);
@@ -140,7 +146,8 @@ export class GroupsService {
     for (let attempt = 1; ; attempt++) {
       const current = await this.requireLive(id);
       checkPreconditions(pre, current.version);
-      const next = change(toStored(current));
+      const before = toStored(current);
+      const next = change(before);
       const now = this.clock.now();
       const docText = serializeDocument(next.doc, 'Group');
       const docChanged = docText !== current.doc;
@@ -180,6 +187,7 @@ export class GroupsService {
               objectId: id,
               kind: next.membership?.removeAll ? 'replaced' : 'patched',
               objectVersion: version,
+              documents: { before: before.doc, after: next.doc },
             },
             ctx,
           );

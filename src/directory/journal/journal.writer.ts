@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
-import { RequestContext } from '../../common/request-context';
+import { Actor, RequestContext } from '../../common/request-context';
 import { executeDeferred } from '../../database/sql';
 import { chunks } from '../../common/chunks';
+import { SchemaRegistry, type ScimDocument } from '../../scim-protocol';
+import { describeChangedAttributes } from './changed-attributes';
 import { ChangeKind, ChangeObjectType } from './directory-change.entity';
 
 /**
@@ -12,7 +14,7 @@ import { ChangeKind, ChangeObjectType } from './directory-change.entity';
  */
 const IDS_PER_ROW = 1000;
 
-/** Journal rows per INSERT: 7 parameters each stays far below either engine's placeholder limit. */
+/** Journal rows per INSERT: 12 parameters each stays far below either engine's placeholder limit. */
 const ROWS_PER_INSERT = 500;
 
 export interface JournalEntry {
@@ -21,6 +23,11 @@ export interface JournalEntry {
   kind: ChangeKind;
   objectVersion: number;
   detail?: Record<string, unknown>;
+  /**
+   * The document before and after a create (before null), replace or patch: the row records the attributes that
+   * differ. The writer diffs documents the write already holds, so the history costs no extra read.
+   */
+  documents?: { before: ScimDocument | null; after: ScimDocument };
 }
 
 /**
@@ -29,7 +36,10 @@ export interface JournalEntry {
  */
 @Injectable()
 export class JournalWriter {
-  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly registry: SchemaRegistry,
+  ) {}
 
   /** Appends one journal row; callers pass the manager of the write's own transaction. */
   append(manager: EntityManager, entry: JournalEntry, ctx: RequestContext): Promise<void> {
@@ -45,7 +55,7 @@ export class JournalWriter {
     for (const chunk of chunks(entries, ROWS_PER_INSERT)) {
       await executeDeferred(
         manager,
-        `INSERT INTO directory_change (object_type, object_id, kind, object_version, detail, request_id, changed_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO directory_change (object_type, object_id, kind, object_version, detail, request_id, actor_kind, actor_id, actor_name, actor_token_id, changed_attributes, changed_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         chunk.flatMap(({ entry, ctx }) => [
           entry.objectType,
           entry.objectId,
@@ -53,6 +63,15 @@ export class JournalWriter {
           entry.objectVersion,
           entry.detail ? JSON.stringify(entry.detail) : null,
           ctx.requestId,
+          ...actorColumns(ctx.actor),
+          entry.documents
+            ? describeChangedAttributes(
+                this.registry,
+                entry.objectType,
+                entry.documents.before,
+                entry.documents.after,
+              )
+            : null,
           at,
         ]),
       );
@@ -105,5 +124,17 @@ export class JournalWriter {
       manager,
       entries.map((entry) => ({ entry, ctx })),
     );
+  }
+}
+
+/** actor_kind, actor_id, actor_name, actor_token_id. */
+function actorColumns(actor: Actor): [string, string, string | null, string | null] {
+  switch (actor.kind) {
+    case 'token':
+      return ['token', actor.id, actor.name.slice(0, 100), null];
+    case 'import':
+      return ['import', actor.id, actor.token.name?.slice(0, 100) ?? null, actor.token.id];
+    case 'system':
+      return ['system', actor.id, actor.name, null];
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { systemActor } from '../../common/request-context';
 import { JobLeaseRepository } from '../../database/job-lease.repository';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { JournalWriter } from '../journal/journal.writer';
@@ -57,7 +58,7 @@ export class RetentionService {
             await this.journal.append(
               manager,
               { objectType: type, objectId: id, kind: 'purged', objectVersion: 0 },
-              { requestId: null },
+              { requestId: null, actor: systemActor('retention-purge') },
             );
             return true;
           });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { chunks, placeholders } from '../../common/chunks';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
+import { normalizeKey } from '../write-guard';
 
 /** A directory object as the engine sees it, soft-deleted ones included (they must be deprovisioned). */
 export interface DirectoryObject {
@@ -113,6 +114,36 @@ export class DirectoryReader {
         chunk,
       );
       out.push(...rows.map((r) => r.id));
+    }
+    return out;
+  }
+
+  /**
+   * Live users whose userName (case-insensitive, as the directory's uniqueness) or externalId is one of these values:
+   * value → user id. Account discovery uses it to say which target account a directory user could own.
+   */
+  async liveUsersNamed(values: string[]): Promise<Map<string, string>> {
+    const byName = new Map<string, string>();
+    for (const chunk of chunks([...new Set(values.map(normalizeKey))], CHUNK)) {
+      const rows = await this.dataSource.query<{ id: string; user_name_normalized: string }[]>(
+        `SELECT id, user_name_normalized FROM directory_user
+          WHERE user_name_normalized IN (${placeholders(chunk.length)}) AND +deleted_at IS NULL`,
+        chunk,
+      );
+      for (const r of rows) byName.set(r.user_name_normalized, r.id);
+    }
+    const out = new Map<string, string>();
+    for (const v of values) {
+      const id = byName.get(normalizeKey(v));
+      if (id !== undefined) out.set(v, id);
+    }
+    for (const chunk of chunks([...new Set(values.filter((v) => !out.has(v)))], CHUNK)) {
+      const rows = await this.dataSource.query<{ id: string; external_id: string }[]>(
+        `SELECT id, external_id FROM directory_user
+          WHERE external_id IN (${placeholders(chunk.length)}) AND +deleted_at IS NULL`,
+        chunk,
+      );
+      for (const r of rows) out.set(r.external_id, r.id);
     }
     return out;
   }

@@ -1,8 +1,11 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { AdminActor } from '../../audit/audit.types';
+import { AuditWriter } from '../../audit/audit.writer';
 import { CLOCK, Clock } from '../../common/clock';
 import { ConflictError } from '../../common/errors';
 import { isUniqueViolation } from '../../database/db-errors';
+import { TransactionRunner } from '../../database/transaction-runner';
 import { SchemaRegistry, type SchemaDefinition } from '../../scim-protocol';
 import { SchemaExtension } from './schema-extension.entity';
 
@@ -20,6 +23,8 @@ export class SchemaExtensionsService implements OnApplicationBootstrap, OnApplic
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: SchemaRegistry,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditWriter,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -39,16 +44,25 @@ export class SchemaExtensionsService implements OnApplicationBootstrap, OnApplic
   async registerExtension(
     schema: SchemaDefinition,
     resourceType: 'User' | 'Group',
+    actor: AdminActor,
   ): Promise<SchemaDefinition> {
     if (this.registry.schema(schema.id)) throw new ConflictError(`Schema ${schema.id} is already registered`);
     const probe = new SchemaRegistry();
     probe.registerExtension(schema, resourceType);
     try {
-      await this.dataSource.manager.insert(SchemaExtension, {
-        id: schema.id,
-        resourceType,
-        definition: JSON.stringify(schema),
-        createdAt: this.clock.now(),
+      await this.tx.run(async (m) => {
+        await m.insert(SchemaExtension, {
+          id: schema.id,
+          resourceType,
+          definition: JSON.stringify(schema),
+          createdAt: this.clock.now(),
+        });
+        await this.audit.record(m, actor, {
+          action: 'schema.create',
+          objectType: 'schema',
+          objectId: schema.id,
+          after: { resourceType, ...schema },
+        });
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError(`Schema ${schema.id} is already registered`);

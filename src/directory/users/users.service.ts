@@ -28,7 +28,6 @@ import { checkNameCharacters, checkPreconditions, normalizeKey, serializeDocumen
 export type UserChange = (current: StoredResource) => {
   doc: ScimDocument;
   kind: 'replaced' | 'patched';
-  detail?: Record<string, unknown>;
 };
 
 interface Modification {
@@ -102,7 +101,13 @@ export class UsersService {
         await this.users.insert(manager, row);
         await this.journal.append(
           manager,
-          { objectType: 'User', objectId: row.id, kind: 'created', objectVersion: 1 },
+          {
+            objectType: 'User',
+            objectId: row.id,
+            kind: 'created',
+            objectVersion: 1,
+            documents: { before: null, after: doc },
+          },
           ctx,
         );
       })
@@ -180,7 +185,8 @@ export class UsersService {
           const current = users.get(item.id);
           if (!current) throw new NotFoundError(`User ${item.id} not found`);
           checkPreconditions(item.pre, current.version);
-          const next = item.change(toStored(current));
+          const before = toStored(current);
+          const next = item.change(before);
           const row: DirectoryUser = {
             ...current,
             ...deriveUserColumns(next.doc),
@@ -197,7 +203,7 @@ export class UsersService {
               objectId: item.id,
               kind: next.kind,
               objectVersion: row.version,
-              detail: next.detail,
+              documents: { before: before.doc, after: next.doc },
             },
             ctx: item.ctx,
           });

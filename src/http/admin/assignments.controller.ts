@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AdminActor } from '../../audit/audit.types';
 import { Scopes } from '../../auth/scopes.decorator';
 import {
   AppRoleView,
@@ -20,6 +21,7 @@ import {
 import { MappingTargetParams } from './dto/mapping-target.dto';
 import { ImpactPreview, ImpactPreviewService } from '../../provisioning/sync/impact-preview.service';
 import { KnownTargetPipe } from './known-target.pipe';
+import { Actor } from '../pipeline/admin-actor.decorator';
 
 /** The route's target, well-formed and registered (404 otherwise). */
 const Target = () => Param(KnownTargetPipe);
@@ -41,23 +43,28 @@ export class AssignmentsController {
   }
 
   @Post('app-roles')
-  createRole(@Target() { id }: MappingTargetParams, @Body() dto: AppRoleDto): Promise<AppRoleView> {
-    return this.assignments.createRole(id, dto);
+  createRole(
+    @Target() { id }: MappingTargetParams,
+    @Body() dto: AppRoleDto,
+    @Actor() actor: AdminActor,
+  ): Promise<AppRoleView> {
+    return this.assignments.createRole(id, dto, actor);
   }
 
   @Patch('app-roles/:roleId')
   changeRole(
     @Target() { id, roleId }: TargetRoleParams,
     @Body() dto: UpdateAppRoleDto,
+    @Actor() actor: AdminActor,
   ): Promise<AppRoleView> {
-    return this.assignments.changeRole(id, roleId, dto);
+    return this.assignments.changeRole(id, roleId, dto, actor);
   }
 
   /** 409 while assignments use the role. */
   @Delete('app-roles/:roleId')
   @HttpCode(204)
-  deleteRole(@Target() { id, roleId }: TargetRoleParams): Promise<void> {
-    return this.assignments.deleteRole(id, roleId);
+  deleteRole(@Target() { id, roleId }: TargetRoleParams, @Actor() actor: AdminActor): Promise<void> {
+    return this.assignments.deleteRole(id, roleId, actor);
   }
 
   @Get('assignments')
@@ -67,8 +74,12 @@ export class AssignmentsController {
 
   /** 400 naming the principal when it is not a live user or group, or the role not one of the target's. */
   @Post('assignments')
-  assign(@Target() { id }: MappingTargetParams, @Body() dto: AssignDto): Promise<AssignmentView> {
-    return this.assignments.assign(id, dto);
+  assign(
+    @Target() { id }: MappingTargetParams,
+    @Body() dto: AssignDto,
+    @Actor() actor: AdminActor,
+  ): Promise<AssignmentView> {
+    return this.assignments.assign(id, dto, actor);
   }
 
   /** All or nothing: any refused principal answers 400 naming each, and nothing is written. */
@@ -77,8 +88,9 @@ export class AssignmentsController {
   assignMany(
     @Target() { id }: MappingTargetParams,
     @Body() dto: BulkAssignmentDto,
+    @Actor() actor: AdminActor,
   ): Promise<{ assigned: number; alreadyAssigned: number }> {
-    return this.assignments.assignMany(id, dto);
+    return this.assignments.assignMany(id, dto, actor);
   }
 
   @Post('assignments/bulk-remove')
@@ -86,8 +98,9 @@ export class AssignmentsController {
   unassignMany(
     @Target() { id }: MappingTargetParams,
     @Body() dto: BulkAssignmentDto,
+    @Actor() actor: AdminActor,
   ): Promise<{ removed: number }> {
-    return this.assignments.unassignMany(id, dto);
+    return this.assignments.unassignMany(id, dto, actor);
   }
 
   /**
@@ -102,7 +115,10 @@ export class AssignmentsController {
 
   @Delete('assignments/:assignmentId')
   @HttpCode(204)
-  unassign(@Target() { id, assignmentId }: TargetAssignmentParams): Promise<void> {
-    return this.assignments.unassign(id, assignmentId);
+  unassign(
+    @Target() { id, assignmentId }: TargetAssignmentParams,
+    @Actor() actor: AdminActor,
+  ): Promise<void> {
+    return this.assignments.unassign(id, assignmentId, actor);
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AdminActor } from '../../audit/audit.types';
 import { Scopes } from '../../auth/scopes.decorator';
 import type { MappingSet } from '../../mapping/mapping-set';
 import { MappingsService } from '../../mapping/mappings.service';
@@ -11,6 +12,7 @@ import {
   MappingTrialsService,
 } from '../../provisioning/targets/mapping-trials.service';
 import { KnownTargetPipe } from './known-target.pipe';
+import { Actor } from '../pipeline/admin-actor.decorator';
 
 /** The route's target id, well-formed (the DTO) and registered (404 otherwise). */
 const Target = () => Param(KnownTargetPipe);
@@ -35,8 +37,12 @@ export class MappingsController {
   /** 400 naming each problem (mapping, field, line and column) and nothing saved, or 200 with the saved set. */
   @Put()
   @ApiOkResponse({ type: MappingSetDto })
-  replace(@Target() { id }: MappingTargetParams, @Body() set: MappingSetDto): Promise<MappingSet> {
-    return this.mappings.replaceMappingSet(id, set);
+  replace(
+    @Target() { id }: MappingTargetParams,
+    @Body() set: MappingSetDto,
+    @Actor() actor: AdminActor,
+  ): Promise<MappingSet> {
+    return this.mappings.replaceMappingSet(id, set, actor);
   }
 
   /** The scope verdict and the SCIM payload a create in this target would send; nothing is sent. */

@@ -1,8 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../../auth/scopes.decorator';
 import { LogPage, ProvisioningLogsService } from '../../provisioning/logs/provisioning-logs.service';
-import { ProvisioningLogQueryDto } from './dto/provisioning-log-query.dto';
+import { ProvisioningLogExportQueryDto, ProvisioningLogQueryDto } from './dto/provisioning-log-query.dto';
 
 @ApiTags('provisioning-logs')
 @ApiBearerAuth()
@@ -15,5 +15,16 @@ export class ProvisioningLogsController {
   @Get()
   search(@Query() query: ProvisioningLogQueryDto): Promise<LogPage> {
     return this.logs.searchLogs(query);
+  }
+
+  /** Every entry the filters select, newest first, streamed as a CSV or JSON download. */
+  @Get('export')
+  @ApiProduces('text/csv', 'application/json')
+  async export(@Query() { format, ...filter }: ProvisioningLogExportQueryDto): Promise<StreamableFile> {
+    const file = await this.logs.exportLogs(filter, format);
+    return new StreamableFile(file.stream, {
+      type: file.contentType,
+      disposition: `attachment; filename="${file.filename}"`,
+    });
   }
 }

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AdminActor } from '../../audit/audit.types';
 import { Scopes } from '../../auth/scopes.decorator';
 import { SchemaExtensionsService } from '../../directory/schema-extensions/schema-extensions.service';
 import type { AttributeDefinition, SchemaDefinition } from '../../scim-protocol';
+import { Actor } from '../pipeline/admin-actor.decorator';
 import { RegisterSchemaDto, SchemaAttributeDto } from './dto/register-schema.dto';
 
 @ApiTags('schemas')
@@ -14,8 +16,8 @@ export class SchemasController {
 
   /** Registers a custom extension: from then on in /Schemas and /ResourceTypes, checked on write, filterable. */
   @Post()
-  register(@Body() dto: RegisterSchemaDto): Promise<SchemaDefinition> {
-    return this.extensions.registerExtension(toSchemaDefinition(dto), dto.resourceType ?? 'User');
+  register(@Body() dto: RegisterSchemaDto, @Actor() actor: AdminActor): Promise<SchemaDefinition> {
+    return this.extensions.registerExtension(toSchemaDefinition(dto), dto.resourceType ?? 'User', actor);
   }
 
   @Get()

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AdminActor } from '../../audit/audit.types';
 import { Scopes } from '../../auth/scopes.decorator';
 import type { ConnectionVerdict } from '../../provisioning/client';
 import {
@@ -9,6 +10,7 @@ import {
 import { TargetStatus, TargetStatusService } from '../../provisioning/targets/target-status.service';
 import type { TargetView } from '../../provisioning/targets/target.types';
 import { TargetsService } from '../../provisioning/targets/targets.service';
+import { Actor } from '../pipeline/admin-actor.decorator';
 import { CreateTargetDto, ProvisionOnDemandDto, UpdateTargetDto } from './dto/target.dto';
 
 const Id = () => Param('id', new ParseUUIDPipe());
@@ -25,8 +27,8 @@ export class TargetsController {
   ) {}
 
   @Post()
-  register(@Body() dto: CreateTargetDto): Promise<TargetView> {
-    return this.targets.registerTarget(dto);
+  register(@Body() dto: CreateTargetDto, @Actor() actor: AdminActor): Promise<TargetView> {
+    return this.targets.registerTarget(dto, actor);
   }
 
   @Get()
@@ -40,14 +42,14 @@ export class TargetsController {
   }
 
   @Patch(':id')
-  change(@Id() id: string, @Body() dto: UpdateTargetDto): Promise<TargetView> {
-    return this.targets.changeTarget(id, dto);
+  change(@Id() id: string, @Body() dto: UpdateTargetDto, @Actor() actor: AdminActor): Promise<TargetView> {
+    return this.targets.changeTarget(id, dto, actor);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Id() id: string): Promise<void> {
-    return this.targets.removeTarget(id);
+  remove(@Id() id: string, @Actor() actor: AdminActor): Promise<void> {
+    return this.targets.removeTarget(id, actor);
   }
 
   @Post(':id/test-connection')
@@ -58,42 +60,45 @@ export class TargetsController {
 
   @Post(':id/pause')
   @HttpCode(200)
-  pause(@Id() id: string): Promise<TargetView> {
-    return this.targets.pauseTarget(id);
+  pause(@Id() id: string, @Actor() actor: AdminActor): Promise<TargetView> {
+    return this.targets.pauseTarget(id, actor);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
-  resume(@Id() id: string): Promise<TargetView> {
-    return this.targets.resumeTarget(id);
+  resume(@Id() id: string, @Actor() actor: AdminActor): Promise<TargetView> {
+    return this.targets.resumeTarget(id, actor);
   }
 
   /** A full reconciliation now (Entra's "Restart provisioning"). */
   @Post(':id/restart')
   @HttpCode(202)
-  restart(@Id() id: string): Promise<{ reconciliationRequested: true }> {
-    return this.operations.restartTarget(id);
+  restart(@Id() id: string, @Actor() actor: AdminActor): Promise<{ reconciliationRequested: true }> {
+    return this.operations.restartTarget(id, actor);
   }
 
   /** Leave quarantine now and resend failed objects. */
   @Post(':id/retry')
   @HttpCode(200)
-  retry(@Id() id: string): Promise<{ released: boolean; objectsRetried: number }> {
-    return this.operations.retryTarget(id);
+  retry(
+    @Id() id: string,
+    @Actor() actor: AdminActor,
+  ): Promise<{ released: boolean; objectsRetried: number }> {
+    return this.operations.retryTarget(id, actor);
   }
 
   /** Send the disables and deletes the accidental-deletion threshold held. */
   @Post(':id/deletions/release')
   @HttpCode(200)
-  releaseDeletions(@Id() id: string): Promise<{ released: number }> {
-    return this.operations.releaseDeletions(id);
+  releaseDeletions(@Id() id: string, @Actor() actor: AdminActor): Promise<{ released: number }> {
+    return this.operations.releaseDeletions(id, actor);
   }
 
   /** Drop the held disables and deletes: those accounts stay as they are in the target. */
   @Post(':id/deletions/discard')
   @HttpCode(200)
-  discardDeletions(@Id() id: string): Promise<{ discarded: number }> {
-    return this.operations.discardDeletions(id);
+  discardDeletions(@Id() id: string, @Actor() actor: AdminActor): Promise<{ discarded: number }> {
+    return this.operations.discardDeletions(id, actor);
   }
 
   @Post(':id/provision')
@@ -101,8 +106,9 @@ export class TargetsController {
   provision(
     @Id() id: string,
     @Body() dto: ProvisionOnDemandDto,
+    @Actor() actor: AdminActor,
   ): Promise<OnDemandResult & { members?: OnDemandResult[] }> {
-    return this.operations.provisionOnDemand(id, dto);
+    return this.operations.provisionOnDemand(id, dto, actor);
   }
 
   @Get(':id/status')

@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AdminActor } from '../../audit/audit.types';
 import { AuthService, IssuedToken, TokenView } from '../../auth/auth.service';
 import { Scopes } from '../../auth/scopes.decorator';
+import { Actor } from '../pipeline/admin-actor.decorator';
 import { CreateTokenDto, RotateTokenDto, TokenSettingsDto } from './dto/create-token.dto';
 
 const Id = () => Param('id', new ParseUUIDPipe());
@@ -17,13 +19,18 @@ export class TokensController {
 
   /** The secret is in this response and nowhere else, ever. */
   @Post()
-  issue(@Body() dto: CreateTokenDto): Promise<IssuedToken> {
-    return this.auth.issueToken(dto.name, dto.scopes, {
-      patchResponse: dto.patchResponse,
-      expiresAt: dateOrNull(dto.expiresAt),
-      rateLimitPerMinute: dto.rateLimitPerMinute,
-      unknownAttributes: dto.unknownAttributes,
-    });
+  issue(@Body() dto: CreateTokenDto, @Actor() actor: AdminActor): Promise<IssuedToken> {
+    return this.auth.issueToken(
+      dto.name,
+      dto.scopes,
+      {
+        patchResponse: dto.patchResponse,
+        expiresAt: dateOrNull(dto.expiresAt),
+        rateLimitPerMinute: dto.rateLimitPerMinute,
+        unknownAttributes: dto.unknownAttributes,
+      },
+      actor,
+    );
   }
 
   @Get()
@@ -33,24 +40,28 @@ export class TokensController {
 
   /** Expiry, rate limit (`null` clears either) and unknown attributes. */
   @Patch(':id')
-  change(@Id() id: string, @Body() dto: TokenSettingsDto): Promise<TokenView> {
-    return this.auth.changeToken(id, {
-      expiresAt: dateOrNull(dto.expiresAt),
-      rateLimitPerMinute: dto.rateLimitPerMinute,
-      unknownAttributes: dto.unknownAttributes,
-    });
+  change(@Id() id: string, @Body() dto: TokenSettingsDto, @Actor() actor: AdminActor): Promise<TokenView> {
+    return this.auth.changeToken(
+      id,
+      {
+        expiresAt: dateOrNull(dto.expiresAt),
+        rateLimitPerMinute: dto.rateLimitPerMinute,
+        unknownAttributes: dto.unknownAttributes,
+      },
+      actor,
+    );
   }
 
   /** A new secret for the same token, in this response only; the old one works for `graceSeconds` more. */
   @Post(':id/rotate')
   @HttpCode(200)
-  rotate(@Id() id: string, @Body() dto: RotateTokenDto): Promise<IssuedToken> {
-    return this.auth.rotateToken(id, dto.graceSeconds ?? 0);
+  rotate(@Id() id: string, @Body() dto: RotateTokenDto, @Actor() actor: AdminActor): Promise<IssuedToken> {
+    return this.auth.rotateToken(id, dto.graceSeconds ?? 0, actor);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  revoke(@Id() id: string): Promise<void> {
-    return this.auth.revokeToken(id);
+  revoke(@Id() id: string, @Actor() actor: AdminActor): Promise<void> {
+    return this.auth.revokeToken(id, actor);
   }
 }

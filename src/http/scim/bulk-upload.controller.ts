@@ -25,7 +25,11 @@ export class BulkUploadController {
     @Caller() caller: AuthenticatedToken,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.runner.submitImport(body, { ...ctx, tokenId: caller.id }, sync === 'true');
+    const result = await this.runner.submitImport(
+      body,
+      { ...ctx, tokenId: caller.id, tokenName: caller.name },
+      sync === 'true',
+    );
     reply.type(SCIM_CONTENT_TYPE).header('Location', result.location);
     if (sync === 'true') reply.status(200);
     return result.body;

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedToken } from '../../auth/auth.service';
+import type { RequestContext } from '../../common/request-context';
 import type { UnknownAttributeOptions, UnknownAttributes } from '../../scim-protocol';
 
 declare module 'fastify' {
@@ -11,11 +12,10 @@ declare module 'fastify' {
 }
 
 /**
- * What a SCIM handler needs of its request: the id for the journal, the base for `meta.location`, and the calling
- * token's choice for attributes no schema defines.
+ * What a SCIM handler needs of its request: the id and the calling token for the journal, the base for
+ * `meta.location`, and the token's choice for attributes no schema defines.
  */
-export interface ScimRequestContext {
-  requestId: string | null;
+export interface ScimRequestContext extends RequestContext {
   baseUrl: string;
   ifMatch?: string;
   unknownAttributes: UnknownAttributes;
@@ -23,11 +23,14 @@ export interface ScimRequestContext {
 
 export const ScimCtx = createParamDecorator((_data: unknown, ctx: ExecutionContext): ScimRequestContext => {
   const req = ctx.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedToken }>();
+  // Every SCIM route requires a token (the global ScopesGuard sets `request.user`).
+  const token = req.user!;
   return {
     requestId: req.id,
+    actor: { kind: 'token', id: token.id, name: token.name },
     baseUrl: `${req.server.scimPublicUrl ?? `${req.protocol}://${req.host || 'localhost'}`}/scim/v2`,
     ifMatch: req.headers['if-match'],
-    unknownAttributes: req.user?.unknownAttributes ?? 'reject',
+    unknownAttributes: token.unknownAttributes ?? 'reject',
   };
 });
 

@@ -85,7 +85,7 @@ export class ScimUsersService {
           resourceType: 'User',
           ...unknownAttributeOptions(ctx),
         });
-        return { doc: result.doc, kind: 'patched', detail: { paths: result.changedPaths.slice(0, 50) } };
+        return { doc: result.doc, kind: 'patched' };
       },
       { ifMatch: ifMatchVersions(ctx.ifMatch) },
       ctx,

@@ -35,11 +35,12 @@ export class AssignmentsRepository {
   }
 
   async updateRole(
+    manager: EntityManager,
     targetId: string,
     id: string,
     changes: Partial<Pick<AppRole, 'displayName' | 'value' | 'description'>>,
   ): Promise<void> {
-    await this.dataSource.manager.update(AppRole, { targetId, id }, changes);
+    await manager.update(AppRole, { targetId, id }, changes);
   }
 
   async deleteRole(manager: EntityManager, targetId: string, id: string): Promise<void> {

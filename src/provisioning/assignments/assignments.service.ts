@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { changedFields } from '../../audit/audit-fields';
+import type { AdminActor, AuditEvent } from '../../audit/audit.types';
+import { AuditWriter } from '../../audit/audit.writer';
 import { CLOCK, Clock } from '../../common/clock';
 import { AppError, ConflictError, InvalidRequestError, NotFoundError } from '../../common/errors';
 import { isUniqueViolation } from '../../database/db-errors';
@@ -80,6 +83,7 @@ export class AssignmentsService {
     private readonly repo: AssignmentsRepository,
     private readonly directory: DirectoryReader,
     private readonly tx: TransactionRunner,
+    private readonly audit: AuditWriter,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -100,7 +104,7 @@ export class AssignmentsService {
     return (await this.repo.listRoles(targetId)).map(toRoleView);
   }
 
-  async createRole(targetId: string, input: AppRoleInput): Promise<AppRoleView> {
+  async createRole(targetId: string, input: AppRoleInput, actor: AdminActor): Promise<AppRoleView> {
     if (!input.displayName || !input.value)
       throw new InvalidRequestError('displayName and value are required');
     const role: AppRole = {
@@ -112,19 +116,42 @@ export class AssignmentsService {
       isDefault: false,
       createdAt: this.clock.now(),
     };
-    await this.tx.run((m) => this.repo.insertRole(m, role)).catch(rethrowDuplicateValue(input.value));
+    await this.tx
+      .run(async (m) => {
+        await this.repo.insertRole(m, role);
+        await this.audit.record(m, actor, {
+          action: 'approle.create',
+          ...roleObject(role),
+          after: toRoleView(role),
+        });
+      })
+      .catch(rethrowDuplicateValue(input.value));
     return toRoleView(role);
   }
 
   /** A new name or value reaches every user holding the role (a mover: their roles are sent again). */
-  async changeRole(targetId: string, roleId: string, input: AppRoleInput): Promise<AppRoleView> {
+  async changeRole(
+    targetId: string,
+    roleId: string,
+    input: AppRoleInput,
+    actor: AdminActor,
+  ): Promise<AppRoleView> {
     const role = await this.requireRole(targetId, roleId);
     const changes = {
       ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
       ...(input.value !== undefined ? { value: input.value } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
     };
-    await this.repo.updateRole(targetId, roleId, changes).catch(rethrowDuplicateValue(input.value));
+    await this.tx
+      .run(async (m) => {
+        await this.repo.updateRole(m, targetId, roleId, changes);
+        await this.audit.record(m, actor, {
+          action: 'approle.update',
+          ...roleObject(role),
+          ...changedFields(toRoleView(role), toRoleView({ ...role, ...changes })),
+        });
+      })
+      .catch(rethrowDuplicateValue(input.value));
     for (let afterId: string | undefined; ;) {
       const page = await this.repo.listPage(targetId, { roleId, afterId, limit: MAX_PAGE });
       if (page.length === 0) break;
@@ -135,7 +162,7 @@ export class AssignmentsService {
     return toRoleView({ ...role, ...changes });
   }
 
-  async deleteRole(targetId: string, roleId: string): Promise<void> {
+  async deleteRole(targetId: string, roleId: string, actor: AdminActor): Promise<void> {
     const role = await this.requireRole(targetId, roleId);
     if (role.isDefault) throw new InvalidRequestError('The default role cannot be deleted');
     await this.tx.run(async (m) => {
@@ -145,16 +172,30 @@ export class AssignmentsService {
           `Role ${role.displayName} is used by ${used} assignment${used === 1 ? '' : 's'}; remove them first`,
         );
       await this.repo.deleteRole(m, targetId, roleId);
+      await this.audit.record(m, actor, {
+        action: 'approle.delete',
+        ...roleObject(role),
+        before: toRoleView(role),
+      });
     });
   }
 
   async assign(
     targetId: string,
     input: { principalType: PrincipalType; principalId: string; roleId?: string },
+    actor: AdminActor,
   ): Promise<AssignmentView> {
     const roleId = input.roleId ?? DEFAULT_ROLE_ID;
     const principal = { type: input.principalType, id: input.principalId };
-    const [created] = await this.assignPrincipals(targetId, [principal], roleId, { refuseExisting: true });
+    const [created] = await this.assignPrincipals(targetId, [principal], roleId, {
+      refuseExisting: true,
+      actor,
+      audited: ([row]) => ({
+        action: 'assignment.create',
+        ...assignmentObject(row),
+        after: auditedAssignment(row),
+      }),
+    });
     return (await this.views(targetId, [created]))[0];
   }
 
@@ -166,22 +207,40 @@ export class AssignmentsService {
   async assignMany(
     targetId: string,
     input: { principals: Principal[]; roleId?: string },
+    actor: AdminActor,
   ): Promise<{ assigned: number; alreadyAssigned: number }> {
     checkBulkSize(input.principals);
     const roleId = input.roleId ?? DEFAULT_ROLE_ID;
+    const distinct = new Set(input.principals.map((p) => p.id)).size;
+    // One entry with the counts, however many principals (not 10,000 entries).
     const created = await this.assignPrincipals(targetId, input.principals, roleId, {
       refuseExisting: false,
+      actor,
+      audited: (rows) => ({
+        action: 'assignment.bulk_create',
+        ...bulkObject(targetId),
+        after: {
+          roleId,
+          principals: distinct,
+          assigned: rows.length,
+          alreadyAssigned: distinct - rows.length,
+        },
+      }),
     });
-    const distinct = new Set(input.principals.map((p) => p.id)).size;
     return { assigned: created.length, alreadyAssigned: distinct - created.length };
   }
 
-  async unassign(targetId: string, assignmentId: string): Promise<void> {
+  async unassign(targetId: string, assignmentId: string, actor: AdminActor): Promise<void> {
     const row = await this.repo.findAssignment(targetId, assignmentId);
     if (!row) throw new NotFoundError(`Assignment ${assignmentId} not found on target ${targetId}`);
     await this.tx.run(async (m) => {
       await this.repo.deleteAssignments(m, [row.id]);
       await this.repo.recordChanges(m, targetId, [principalOf(row)], this.clock.now());
+      await this.audit.record(m, actor, {
+        action: 'assignment.delete',
+        ...assignmentObject(row),
+        before: auditedAssignment(row),
+      });
     });
   }
 
@@ -189,6 +248,7 @@ export class AssignmentsService {
   async unassignMany(
     targetId: string,
     input: { principals: Principal[]; roleId?: string },
+    actor: AdminActor,
   ): Promise<{ removed: number }> {
     checkBulkSize(input.principals);
     return this.tx.run(async (m) => {
@@ -204,6 +264,15 @@ export class AssignmentsService {
         rows.map((r) => r.id),
       );
       await this.repo.recordChanges(m, targetId, rows.map(principalOf), this.clock.now());
+      await this.audit.record(m, actor, {
+        action: 'assignment.bulk_delete',
+        ...bulkObject(targetId),
+        after: {
+          roleId: input.roleId ?? null,
+          principals: new Set(input.principals.map((p) => p.id)).size,
+          removed: rows.length,
+        },
+      });
       return { removed: rows.length };
     });
   }
@@ -239,7 +308,12 @@ export class AssignmentsService {
     targetId: string,
     principals: Principal[],
     roleId: string,
-    options: { refuseExisting: boolean },
+    options: {
+      refuseExisting: boolean;
+      actor: AdminActor;
+      /** The audit entry of the rows written, recorded with them. */
+      audited: (rows: AppRoleAssignment[]) => AuditEvent;
+    },
   ): Promise<AppRoleAssignment[]> {
     const unique = [...new Map(principals.map((p) => [p.id, p])).values()];
     const role = await this.requireAssignable(targetId, unique, roleId);
@@ -273,6 +347,7 @@ export class AssignmentsService {
           }));
         await this.repo.insertAssignments(m, rows);
         await this.repo.recordChanges(m, targetId, rows.map(principalOf), now);
+        await this.audit.record(m, options.actor, options.audited(rows));
         return rows;
       })
       .catch((err: unknown) => {
@@ -339,6 +414,17 @@ function checkBulkSize(principals: Principal[]): void {
 }
 
 const principalOf = (r: AppRoleAssignment): Principal => ({ type: r.principalType, id: r.principalId });
+
+const roleObject = (r: AppRole) => ({ objectType: 'approle', objectId: r.id, targetId: r.targetId }) as const;
+const assignmentObject = (r: AppRoleAssignment) =>
+  ({ objectType: 'assignment', objectId: r.id, targetId: r.targetId }) as const;
+/** A bulk call changes the target's assignments: its entry is the target's. */
+const bulkObject = (targetId: string) => ({ objectType: 'target', objectId: targetId, targetId }) as const;
+const auditedAssignment = (r: AppRoleAssignment) => ({
+  principalType: r.principalType,
+  principalId: r.principalId,
+  roleId: r.roleId,
+});
 
 function toRoleView(r: AppRole): AppRoleView {
   return {

@@ -24,6 +24,7 @@ import { AttemptReport } from './attempt.types';
 import type { Decision } from './lifecycle-decision';
 import { evaluateObject } from './object-evaluation';
 import { AttemptStop, TargetExchange, TargetExchanges } from './target-exchange';
+import { MatchIndexes } from '../sync/match-indexes.service';
 
 /** What the caller read ahead. `source`: undefined when not read, null when gone. */
 export interface AttemptReads {
@@ -54,6 +55,7 @@ export class AttemptExecutor {
     private readonly memberships: ProvisionedMembershipsRepository,
     private readonly exchanges: TargetExchanges,
     private readonly assignmentScopes: AssignmentScopes,
+    private readonly matchIndexes: MatchIndexes,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -182,6 +184,9 @@ export class AttemptExecutor {
       matching: mapped?.matching ?? [],
       known,
       reconcile: row.reconcile,
+      ...(key.objectType === 'User' && !row.targetObjectId
+        ? { index: this.matchIndexes.current(target) ?? undefined }
+        : {}),
       target: {
         profile: target.profile,
         updateStyle: target.updateStyle,

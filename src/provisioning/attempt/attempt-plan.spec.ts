@@ -8,6 +8,7 @@ import {
   PlanResult,
   readResponse,
 } from './attempt-plan';
+import { MatchIndex } from './match-index';
 import { flattenResource, hashAttributes } from './scim-diff';
 
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -117,6 +118,10 @@ describe('planAttempt: joiner', () => {
         logAs: 'Create',
         tolerate: [409],
         expect: 'resource',
+        modifiedProperties: [
+          { name: 'userName', oldValue: null, newValue: 'ann@example.com' },
+          { name: 'title', oldValue: null, newValue: 'Lead' },
+        ],
       },
     ]);
     const flat = { userName: 'ann@example.com', title: 'Lead' };
@@ -160,6 +165,8 @@ describe('planAttempt: joiner', () => {
       body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Lead' }] },
       logAs: 'Update',
       tolerate: [404],
+      // Adopted: the old values are the target's.
+      modifiedProperties: [{ name: 'title', oldValue: 'Dev', newValue: 'Lead' }],
     });
     expect(done(result).known).toMatchObject({ targetObjectId: 't-7', status: 'active', nowInTarget: true });
   });
@@ -252,6 +259,10 @@ describe('planAttempt: mover', () => {
         },
         logAs: 'Update',
         tolerate: [404],
+        modifiedProperties: [
+          { name: 'title', oldValue: 'Dev', newValue: 'Lead' },
+          { name: 'nickName', oldValue: 'annie', newValue: null },
+        ],
       },
     ]);
     const flat = flattenResource({ userName: 'ann@example.com', title: 'Lead', active: true });
@@ -282,6 +293,11 @@ describe('planAttempt: mover', () => {
         logAs: 'Update',
         tolerate: [404],
         expect: 'resource',
+        // The whole user goes on the wire; what it changes is what the log lists.
+        modifiedProperties: [
+          { name: 'title', oldValue: 'Dev', newValue: 'Lead' },
+          { name: 'nickName', oldValue: 'annie', newValue: null },
+        ],
       },
     ]);
   });
@@ -354,8 +370,44 @@ describe('planAttempt: mover', () => {
       reason: 'unassigned',
       detail: 'left',
       body: { Operations: [{ op: 'replace', path: 'active', value: false }] },
+      modifiedProperties: [{ name: 'active', oldValue: true, newValue: false }],
     });
     expect(done(result).known.status).toBe('disabled');
+  });
+
+  it('lists a multi-valued attribute by its flattened path, old and new as last sent and as sent now', () => {
+    const work = 'emails[type eq "work"].value';
+    const before = { userName: 'ann@example.com', [work]: 'ann@old.example.com', 'name.givenName': 'Ann' };
+    const { sent } = run(
+      update({
+        known: inTarget('t-1', before),
+        desired: {
+          userName: 'ann@example.com',
+          name: { givenName: 'Anne' },
+          emails: [
+            { type: 'work', value: 'ann@new.example.com' },
+            { type: 'home', value: 'ann@home.example.com' },
+          ],
+        },
+      }),
+      script(ok(undefined, 204)),
+    );
+    expect(sent[0].modifiedProperties).toEqual([
+      { name: 'name.givenName', oldValue: 'Ann', newValue: 'Anne' },
+      { name: work, oldValue: 'ann@old.example.com', newValue: 'ann@new.example.com' },
+      { name: 'emails[type eq "home"].value', oldValue: null, newValue: 'ann@home.example.com' },
+    ]);
+  });
+
+  it('takes the old values from the resource read when reconciling (what the target held)', () => {
+    const { sent } = run(
+      update({ reconcile: true }),
+      script(
+        ok({ id: 't-1', userName: 'ann@example.com', title: 'Drifted', active: true }),
+        ok(undefined, 204),
+      ),
+    );
+    expect(sent[1].modifiedProperties).toEqual([{ name: 'title', oldValue: 'Drifted', newValue: 'Lead' }]);
   });
 
   it('states, with each request, what is known if that request fails', () => {
@@ -430,6 +482,11 @@ describe('planAttempt: group members', () => {
     expect(ops[0][0].value).toHaveLength(100);
     expect(ops[1][0].value).toEqual(members.slice(100, 150).map((id) => ({ value: `T${id}` })));
     expect(ops[2]).toEqual([{ op: 'remove', path: 'members[value eq "Told"]' }]);
+    expect(sent.map((r) => r.modifiedProperties)).toEqual([
+      [{ name: 'members', oldValue: null, newValue: members.slice(0, 100).map((id) => `T${id}`) }],
+      [{ name: 'members', oldValue: null, newValue: members.slice(100, 150).map((id) => `T${id}`) }],
+      [{ name: 'members', oldValue: ['Told'], newValue: null }],
+    ]);
     expect(sent.every((r) => r.logAs === 'Update')).toBe(true);
     expect(steps(effects)).toContainEqual({
       step: 'processing',
@@ -635,5 +692,99 @@ describe('planAttempt: a leaver in doubt (its create may have landed unrecorded)
       detail: expect.stringContaining('looked up'),
     });
     expect(done(result).known).toEqual(NOTHING);
+  });
+});
+
+describe('planAttempt: joiners matched against a listing of the target', () => {
+  const listing = (...accounts: { id: string; userName?: string; externalId?: string }[]) => {
+    const index = new MatchIndex(new Date('2026-12-04T09:59:00.000Z'), ['userName', 'externalId']);
+    for (const a of accounts) index.add(a);
+    return index;
+  };
+  const created = ok({ id: 't-new', userName: 'ann@example.com' }, 201);
+  const methods = (sent: PlannedRequest[]) =>
+    sent.map((r) => `${r.method} ${r.path}${r.query?.filter ? ` ${r.query.filter}` : ''}`);
+
+  it('creates at once when no listed account has the value (no lookup)', () => {
+    const { sent, effects, result } = run(
+      input({ index: listing({ id: 't-9', userName: 'bob@example.com' }) }),
+      script(created),
+    );
+    expect(methods(sent)).toEqual(['POST /Users']);
+    expect(done(result).known.targetObjectId).toBe('t-new');
+    expect(steps(effects)[0].description).toMatch(
+      /no match among the 1 accounts listed at 2026-12-04T09:59:00.000Z/,
+    );
+  });
+
+  it('reads the listed account by its id, case aside, and adopts it (never a POST)', () => {
+    const { sent, result } = run(
+      input({ index: listing({ id: 't-7', userName: 'ANN@example.com' }) }),
+      script(ok({ id: 't-7', userName: 'ann@example.com', title: 'Old', active: true }), ok({ id: 't-7' })),
+    );
+    expect(methods(sent)).toEqual(['GET /Users/t-7', 'PATCH /Users/t-7']);
+    expect(done(result).known.targetObjectId).toBe('t-7');
+  });
+
+  it('asks the target when the listed account is gone since the listing (404)', () => {
+    const { sent } = run(
+      input({ index: listing({ id: 't-7', userName: 'ann@example.com' }) }),
+      script(failed(404), list(), created),
+    );
+    expect(methods(sent)).toEqual([
+      'GET /Users/t-7',
+      'GET /Users userName eq "ann@example.com"',
+      'POST /Users',
+    ]);
+  });
+
+  it('asks the target, not the listing, after a 409 and for an object whose create may have gone unrecorded', () => {
+    const after409 = run(
+      input({ index: listing() }),
+      script(failed(409), list({ id: 't-5', userName: 'ann@example.com' }), ok({ id: 't-5' })),
+    );
+    expect(methods(after409.sent).slice(0, 2)).toEqual([
+      'POST /Users',
+      'GET /Users userName eq "ann@example.com"',
+    ]);
+    expect(done(after409.result).known.targetObjectId).toBe('t-5');
+
+    const inDoubt = run(
+      input({ index: listing(), known: { ...NOTHING, inDoubt: true } }),
+      script(list(), created),
+    );
+    expect(methods(inDoubt.sent)).toEqual(['GET /Users userName eq "ann@example.com"', 'POST /Users']);
+  });
+
+  it('refuses to guess between two listed accounts with the value', () => {
+    const { sent, result } = run(
+      input({
+        index: listing({ id: 'a', userName: 'ann@example.com' }, { id: 'b', userName: 'Ann@example.com' }),
+      }),
+      script(),
+    );
+    expect(sent).toEqual([]);
+    expect(result).toMatchObject({ kind: 'rejected', reason: 'multiple_matches' });
+  });
+
+  it('looks up an attribute the listing does not hold, and never uses a listing for groups', () => {
+    const byEmail = run(
+      input({
+        index: listing(),
+        matching: [{ targetAttribute: 'emails[type eq "work"].value', value: 'ann@example.com' }],
+      }),
+      script(list(), created),
+    );
+    expect(methods(byEmail.sent)[0]).toBe('GET /Users emails[type eq "work"].value eq "ann@example.com"');
+    const group = run(
+      input({
+        objectType: 'Group',
+        index: listing(),
+        desired: { displayName: 'Sales' },
+        matching: [{ targetAttribute: 'displayName', value: 'Sales' }],
+      }),
+      script(list(), ok({ id: 'g-1', displayName: 'Sales' }, 201)),
+    );
+    expect(methods(group.sent)[0]).toBe('GET /Groups displayName eq "Sales"');
   });
 });

@@ -31,6 +31,13 @@ import {
   valueHash,
 } from './ignored-changes';
 import type { Decision, SkipReason } from './lifecycle-decision';
+import type { MatchIndex } from './match-index';
+import {
+  ModifiedProperty,
+  propertiesOfCreate,
+  propertiesOfDiff,
+  propertiesOfMembers,
+} from './modified-properties';
 import {
   attributeOps,
   diffAttributes,
@@ -54,6 +61,8 @@ export interface PlannedRequest extends ScimRequest {
   detail?: string;
   /** What a 2xx must carry to be usable: a ListResponse, or a resource with its id. */
   expect?: 'list' | 'resource';
+  /** The attributes a write sets, old and new (the log's modified properties); unset for reads and deletes. */
+  modifiedProperties?: ModifiedProperty[];
 }
 
 /** The object in the target, as the work queue stores it. */
@@ -94,6 +103,8 @@ export interface PlanInput {
   members?: MemberState;
   /** The attempt's time (ISO 8601), recorded with a change the target did not keep. */
   now: string;
+  /** A listing of the target's users to match joiners against instead of looking each one up (users only). */
+  index?: MatchIndex;
 }
 
 export type PlanEffect =
@@ -180,6 +191,7 @@ function* createObject(input: PlanInput, known: KnownState): Plan {
   if (first.kind === 'match') return yield* adopt(input, known, first.resource);
   if (first.kind === 'rejected') return first;
   const body = withoutMembers(input.desired);
+  const flat = flattenResource(body);
   const r = yield send(known, {
     method: 'POST',
     path: `/${collection(input)}`,
@@ -187,11 +199,11 @@ function* createObject(input: PlanInput, known: KnownState): Plan {
     logAs: 'Create',
     tolerate: [409],
     expect: 'resource',
+    modifiedProperties: propertiesOfCreate(flat),
   });
-  if (r.ok)
-    return yield* syncMembers(input, sent((r.body as ScimResource).id, flattenResource(body), 'active'));
+  if (r.ok) return yield* syncMembers(input, sent((r.body as ScimResource).id, flat, 'active'));
   // 409: it exists already (created by someone else, or by us before a crash): look it up and adopt it.
-  const again = yield* lookup(input, known);
+  const again = yield* lookup(input, known, true);
   if (again.kind === 'match') return yield* adopt(input, known, again.resource);
   if (again.kind === 'rejected') return again;
   return rejected(
@@ -204,9 +216,46 @@ function* createObject(input: PlanInput, known: KnownState): Plan {
 type Lookup =
   { kind: 'match'; resource: ScimResource } | { kind: 'none' } | Extract<PlanResult, { kind: 'rejected' }>;
 
-/** Matching attributes by precedence (Entra evaluates them in turn); more than one hit is an error, not a guess. */
-function* lookup(input: PlanInput, known: KnownState): Plan<Lookup> {
+/**
+ * Matching attributes by precedence (Entra evaluates them in turn); more than one hit is an error, not a guess.
+ * With a listing of the target (`input.index`), an attribute it holds is answered from it: no account has the value,
+ * or one has and is read by its id (gone since the listing: asked of the target after all). An object in doubt, and
+ * a lookup after a 409 (`ask`), always ask the target: the listing cannot know what was created after it.
+ */
+function* lookup(input: PlanInput, known: KnownState, ask = false): Plan<Lookup> {
+  const index = input.objectType === 'User' && !ask && !known.inDoubt ? input.index : undefined;
   for (const m of input.matching) {
+    const listed = index?.lookup(m.targetAttribute, m.value);
+    if (listed?.kind === 'ids' && listed.ids.length > 1)
+      return rejected(
+        known,
+        'multiple_matches',
+        `${listed.ids.length} resources in the target's listing have ${m.targetAttribute} "${m.value}"`,
+      );
+    if (listed?.kind === 'ids' && listed.ids.length === 0) {
+      yield step(
+        'matching',
+        'success',
+        `${m.targetAttribute} "${m.value}": no match among the ${index!.size} accounts listed at ${index!.listedAt.toISOString()}`,
+      );
+      continue;
+    }
+    if (listed?.kind === 'ids') {
+      const r = yield send(known, {
+        method: 'GET',
+        path: resourcePath(input, listed.ids[0]),
+        tolerate: [404],
+        expect: 'resource',
+      });
+      if (r.ok) {
+        yield step(
+          'matching',
+          'success',
+          `${m.targetAttribute} "${m.value}": matched ${listed.ids[0]} in the listing`,
+        );
+        return { kind: 'match', resource: r.body as ScimResource };
+      }
+    }
     const filter = eqFilter(m.targetAttribute, m.value);
     const r = yield send(known, {
       method: 'GET',
@@ -321,8 +370,10 @@ function* sendDiff(
   const logAs: LogAction =
     status === 'disabled' && diff.changed.some(([p]) => p.toLowerCase() === 'active') ? 'Disable' : 'Update';
   const path = resourcePath(input, id);
-  const logged =
-    logAs === 'Disable' && opts.leaver ? { reason: opts.leaver.reason, detail: opts.leaver.why } : {};
+  const logged = {
+    ...(logAs === 'Disable' && opts.leaver ? { reason: opts.leaver.reason, detail: opts.leaver.why } : {}),
+    modifiedProperties: propertiesOfDiff(previous, diff),
+  };
   const request: PlannedRequest = isPut
     ? {
         method: 'PUT',
@@ -409,8 +460,11 @@ function* syncMembers(input: PlanInput, known: KnownState): Plan {
     yield step('processing', 'warning', `${missing} member(s) not in the target yet; added once they are`);
   const path = resourcePath(input, known.targetObjectId!);
   const targetIdsOf = (ids: string[]) => ids.map((id) => targetIds.get(id)!);
-  for (const ops of memberOps(targetIdsOf(add), targetIdsOf(remove), input.target.profile))
-    yield send(known, { method: 'PATCH', path, body: patchBody(ops), logAs: 'Update' });
+  for (const ops of memberOps(targetIdsOf(add), targetIdsOf(remove), input.target.profile)) {
+    const { added, removed } = membersOf(ops);
+    const modifiedProperties = propertiesOfMembers(added, removed);
+    yield send(known, { method: 'PATCH', path, body: patchBody(ops), logAs: 'Update', modifiedProperties });
+  }
   // Members the target no longer has are no longer sent either.
   const gone = changes.removed.filter((id) => !targetIds.has(id));
   return { kind: 'done', known, members: { added: add, removed: [...remove, ...gone] } };
@@ -435,6 +489,20 @@ function* deleteObject(input: PlanInput, reason: string, why: string): Plan {
     ignored: null,
   };
   return { kind: 'done', known: deleted, members: 'forget' };
+}
+
+/** The target ids a membership request adds and removes, read from its operations (`memberOps`'s shapes). */
+function membersOf(ops: ScimPatchOperation[]): { added: string[]; removed: string[] } {
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const op of ops) {
+    const values = Array.isArray(op.value) ? (op.value as { value: string }[]).map((m) => m.value) : [];
+    const filtered = /^members\[value eq (".*")\]$/.exec(op.path ?? '');
+    const ids = filtered ? [JSON.parse(filtered[1]) as string] : values;
+    if (op.op.toLowerCase() === 'add') added.push(...ids);
+    else removed.push(...ids);
+  }
+  return { added, removed };
 }
 
 const collection = (input: PlanInput) => (input.objectType === 'User' ? 'Users' : 'Groups');

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
-import { redactBody, redactResponseText, ScimRequest, ScimResult } from '../client';
+import { isSecretAttribute, redactBody, redactResponseText, ScimRequest, ScimResult } from '../client';
 import { LogAction, LogStatus } from '../logs/provisioning-log.entity';
 import { ProvisioningLogWriter } from '../logs/provisioning-log.writer';
 import { ProvisioningMetrics } from '../metrics/provisioning-metrics';
@@ -11,6 +11,7 @@ import { TargetClients } from '../targets/target-clients.service';
 import { TargetHealthService } from '../targets/target-health.service';
 import { PlannedRequest, readResponse } from './attempt-plan';
 import { AttemptReport, ProvisioningStep } from './attempt.types';
+import { loggedProperties, ModifiedProperty } from './modified-properties';
 
 const EXCERPT = 2000;
 
@@ -82,7 +83,7 @@ export class TargetExchange {
     });
     if (outcome === 'success') {
       if (request.logAs)
-        this.log(request.logAs, 'Success', request.reason ?? null, request.detail ?? null, shown, r);
+        this.log(request.logAs, 'Success', request.reason ?? null, request.detail ?? null, shown, r, request);
       return { result: r };
     }
     const retryable = outcome === 'retryable';
@@ -92,7 +93,7 @@ export class TargetExchange {
       message: r.error?.message ?? `HTTP ${r.status}`,
       retryAfterMs: r.retryAfterMs,
     };
-    this.log(request.logAs ?? 'Other', 'Failure', stop.reason, stop.message, shown, r);
+    this.log(request.logAs ?? 'Other', 'Failure', stop.reason, stop.message, shown, r, request);
     return { stop };
   }
 
@@ -151,6 +152,7 @@ export class TargetExchange {
     detail: string | null,
     request?: ScimRequest,
     r?: ScimResult<unknown>,
+    changes?: { modifiedProperties?: ModifiedProperty[] },
   ): void {
     this.last = { action, status, reason, detail };
     this.deps.metrics.countDelivery(this.target.name, action, status);
@@ -165,6 +167,9 @@ export class TargetExchange {
       reason,
       detail: detail?.slice(0, 1000) ?? null,
       request: request ? JSON.stringify(request) : null,
+      modifiedProperties: loggedProperties(changes?.modifiedProperties, (name) =>
+        isSecretAttribute(name, { secretAttributes: this.sensitive }),
+      ),
       responseStatus: r ? r.status || null : null,
       responseExcerpt: r
         ? (this.shownText(r.text) || r.error?.message || '').slice(0, EXCERPT) || null

@@ -2,9 +2,18 @@ export { ScimClient } from './scim-client';
 export * from './scim-client.types';
 export { judgeConnection } from './connection.tester';
 export type { ConnectionVerdict, ConnectionVerdictCode } from './connection.tester';
-export { REDACTED, redactBody, redactHeaders, redactRequest, redactResponseText } from './request.redactor';
+export {
+  isSecretAttribute,
+  REDACTED,
+  redactBody,
+  redactHeaders,
+  redactRequest,
+  redactResponseText,
+} from './request.redactor';
 export type { LoggableRequest, RedactOptions } from './request.redactor';
 export { parseRetryAfterMs } from './retry-after.parser';
 export { andFilter, eqFilter } from './scim-filter.util';
 export { assertTargetUrl, isLoopbackHost } from './target-url.validator';
 export { NetworkPolicy } from './network-policy';
+export { accountPages } from './account-pages';
+export type { AccountPage, AccountPagesOptions, TargetAccount } from './account-pages';

@@ -51,8 +51,12 @@ const ranges = (entries: typeof NEVER): Range[] =>
 const NEVER_RANGES = ranges(NEVER);
 const INTERNAL_RANGES = ranges(INTERNAL);
 
+/** Verdicts remembered per address: the policy never changes in a process, and BlockList.check is not cheap. */
+const VERDICTS_KEPT = 1024;
+
 export class NetworkPolicy {
   private readonly allowed = new BlockList();
+  private readonly verdicts = new Map<string, string | null>();
   /** For http(s).request: every resolved address is checked, and a name that resolves to a refused one fails. */
   readonly lookup: LookupFunction;
 
@@ -68,6 +72,15 @@ export class NetworkPolicy {
 
   /** Why the gateway may not connect to `address` (an IP literal), or null when it may. */
   refusal(address: string): string | null {
+    const known = this.verdicts.get(address);
+    if (known !== undefined) return known;
+    const verdict = this.judge(address);
+    if (this.verdicts.size >= VERDICTS_KEPT) this.verdicts.clear();
+    this.verdicts.set(address, verdict);
+    return verdict;
+  }
+
+  private judge(address: string): string | null {
     const ip = unmapped(address);
     const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
     for (const r of NEVER_RANGES)

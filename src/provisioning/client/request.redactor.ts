@@ -64,6 +64,11 @@ export function redactBody(body: unknown, options: RedactOptions = {}): unknown 
   return walk(body, '', isSecret);
 }
 
+/** Whether an attribute path (`nickName`, `emails[type eq "work"].value`) is masked in the log, `password` included. */
+export function isSecretAttribute(path: string, options: RedactOptions = {}): boolean {
+  return secretMatcher([...ALWAYS_SECRET, ...(options.secretAttributes ?? [])])(path);
+}
+
 /**
  * A target's answer as the log keeps it: a JSON body with the same attributes masked (a target echoes the values it
  * was sent, Redact()ed ones included); any other text as it is.

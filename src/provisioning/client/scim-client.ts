@@ -88,6 +88,10 @@ export class ScimClient {
   findUsers(filter: string, options: ListOptions = {}) {
     return this.find('Users', filter, options);
   }
+  /** One page of every user the target holds (no filter): `startIndex` is 1-based (RFC 7644 §3.4.2.4). */
+  listUsers(options: ListOptions = {}) {
+    return this.find('Users', undefined, options);
+  }
   createUser(doc: Record<string, unknown>) {
     return this.write('POST', '/Users', doc);
   }
@@ -136,7 +140,7 @@ export class ScimClient {
     this.transport.close();
   }
 
-  private async find(kind: Kind, filter: string, options: ListOptions) {
+  private async find(kind: Kind, filter: string | undefined, options: ListOptions) {
     const result = await this.request<unknown>({
       method: 'GET',
       path: `/${kind}`,

@@ -11,6 +11,8 @@ import { JournalFanOut } from '../queue/journal-fan-out.service';
 import { BatchReads, isNewInTarget, ObjectDelivery } from '../attempt/object-delivery.service';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ReconciliationService } from '../sync/reconciliation.service';
+import { OrphanDiscovery } from '../orphans/orphan-discovery.service';
+import { MatchIndexes } from '../sync/match-indexes.service';
 import { TargetHealthService } from '../targets/target-health.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 
@@ -33,6 +35,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private readonly inFlight = new Map<string, number>();
   private readonly deliveries = new Set<Promise<void>>();
   private readonly reconciling = new Set<string>();
+  private readonly discovering = new Set<string>();
   private readonly lastSweep = new Map<string, number>();
 
   constructor(
@@ -42,6 +45,8 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     private readonly queue: WorkQueueRepository,
     private readonly delivery: ObjectDelivery,
     private readonly reconciliation: ReconciliationService,
+    private readonly discovery: OrphanDiscovery,
+    private readonly matchIndexes: MatchIndexes,
     private readonly health: TargetHealthService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -98,6 +103,8 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       if (rt.journalCursor < head) for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id)) > 0; i++);
       await this.assignmentFanOut.fanOut(target.id);
       if (rt.reconcileRequested && !this.reconciling.has(target.id)) this.startReconciliation(target.id);
+      if (rt.orphanScanRequested && !target.paused && !this.discovering.has(target.id))
+        this.startDiscovery(target.id);
       await this.sweepStranded(target.id);
       if (!target.paused) await this.claimAndDeliver(target);
     }
@@ -123,9 +130,21 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       .finally(() => this.reconciling.delete(targetId));
   }
 
+  /** Account discovery runs beside the deliveries (a listing of a large target takes a while). */
+  private startDiscovery(targetId: string): void {
+    this.discovering.add(targetId);
+    void this.discovery
+      .scanIfDue(targetId)
+      .catch((err: unknown) =>
+        this.logger.error({ msg: 'account discovery failed', targetId, error: String(err) }),
+      )
+      .finally(() => this.discovering.delete(targetId));
+  }
+
   private async claimAndDeliver(target: ProvisioningTarget): Promise<void> {
     const mode = this.health.mayDeliver(target.id);
     if (mode === 'none') return;
+    if (this.matchIndexes.building(target.id)) return;
     const busy = this.inFlight.get(target.id) ?? 0;
     const slots = (mode === 'probe' ? 1 : target.concurrency * 8) - busy;
     if (slots <= 0 || (mode === 'probe' && busy > 0)) return;
@@ -140,6 +159,13 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       this.adjustInFlight(target.id, rows.length - slots);
     }
     if (rows.length === 0) return;
+    // Many joiners: they wait for one listing of the target and are matched against it, rather than a lookup each.
+    const joiners = rows.filter((r) => r.objectType === 'User' && !r.targetObjectId).length;
+    if (this.matchIndexes.consider(target, joiners)) {
+      this.adjustInFlight(target.id, -rows.length);
+      await this.queue.abandon(target.id, rows, token);
+      return;
+    }
     if (mode === 'probe') this.health.deferProbe(target.id, PROBE_HOLD_MS);
     let reads: BatchReads;
     try {

@@ -47,6 +47,13 @@ export class ProvisioningLog {
   @Column({ type: 'text', nullable: true })
   request!: string | null;
 
+  /**
+   * JSON [{name, oldValue, newValue}]: the attributes a write set (Entra's Modified properties), masked like the
+   * request, at most 100 properties, values cut at 500 characters, 16,000 characters in all.
+   */
+  @Column({ name: 'modified_properties', type: 'text', nullable: true })
+  modifiedProperties!: string | null;
+
   @Column({ name: 'response_status', type: 'integer', nullable: true })
   responseStatus!: number | null;
 

@@ -11,10 +11,17 @@ export type LogEntryInput = Omit<ProvisioningLog, 'id'>;
 const ROWS_PER_INSERT = 100;
 const LOG_COLUMNS =
   'target_id, object_type, object_id, target_object_id, change_seq, action, status, reason, detail, request, ' +
-  'response_status, response_excerpt, duration_ms, attempt, request_id, created_at';
+  'modified_properties, response_status, response_excerpt, duration_ms, attempt, request_id, created_at';
 const LOG_ROW = `(${LOG_COLUMNS.split(',')
   .map(() => '?')
   .join(', ')})`;
+
+const EXPORT_COLUMNS =
+  'id, created_at, target_id, object_type, object_id, change_seq, action, status, reason, detail, request_id, ' +
+  'attempt, response_status, duration_ms, modified_properties';
+
+/** An entry as the download reads it: no request, no response excerpt. */
+export type ExportedLog = Omit<ProvisioningLog, 'targetObjectId' | 'request' | 'responseExcerpt'>;
 
 export interface LogQuery {
   targetId?: string;
@@ -54,6 +61,7 @@ export class ProvisioningLogRepository {
           e.reason,
           e.detail,
           e.request,
+          e.modifiedProperties,
           e.responseStatus,
           e.responseExcerpt,
           e.durationMs,
@@ -101,6 +109,57 @@ export class ProvisioningLogRepository {
     if (q.to) qb.andWhere('l.created_at < :to', { to: toDbDateText(q.to) });
     if (q.before !== undefined) qb.andWhere('l.id < :before', { before: q.before });
     return qb.orderBy('l.id', 'DESC').limit(q.limit).getMany();
+  }
+
+  /**
+   * A page of the download: the list's filters and order, without the request and response it leaves out, as plain
+   * rows (no entities: fewer objects per page). MariaDB 10.11 reads a target's or an object's entries through the
+   * first column of their index only (`ref`), filtering `id` row by row, so each page read every newer entry (54 s
+   * for 100,000 entries); the index hint makes it a range on both columns.
+   */
+  async exportPage(q: LogQuery): Promise<ExportedLog[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      where.push(clause);
+      params.push(value);
+    };
+    if (q.targetId) add('target_id = ?', q.targetId);
+    if (q.objectId) add('object_id = ?', q.objectId);
+    if (q.action) add('action = ?', q.action);
+    if (q.status) add('status = ?', q.status);
+    if (q.from) add('created_at >= ?', toDbDateText(q.from));
+    if (q.to) add('created_at < ?', toDbDateText(q.to));
+    if (q.before !== undefined) add('id < ?', q.before);
+    const mysql = this.dataSource.options.type !== 'better-sqlite3';
+    const index = q.objectId
+      ? 'ix_provisioning_log_object'
+      : q.targetId
+        ? 'ix_provisioning_log_target'
+        : null;
+    const hint = mysql && index ? ` FORCE INDEX (${index})` : '';
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT ${EXPORT_COLUMNS} FROM provisioning_log${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY id DESC LIMIT ?`,
+      [...params, q.limit],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      createdAt: fromDbDate(r.created_at),
+      targetId: r.target_id as string,
+      objectType: r.object_type as string,
+      objectId: r.object_id as string,
+      changeSeq: r.change_seq == null ? null : Number(r.change_seq),
+      action: r.action as LogAction,
+      status: r.status as LogStatus,
+      reason: r.reason as string | null,
+      detail: r.detail as string | null,
+      requestId: r.request_id as string | null,
+      attempt: Number(r.attempt),
+      responseStatus: r.response_status == null ? null : Number(r.response_status),
+      durationMs: Number(r.duration_ms),
+      modifiedProperties: r.modified_properties as string | null,
+    }));
   }
 
   /** Entries to date per action and status (kept by `append`; a read of a few rows, whatever the log's size). */

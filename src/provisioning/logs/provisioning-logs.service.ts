@@ -1,19 +1,39 @@
-import { Injectable } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
 import { InvalidRequestError } from '../../common/errors';
+import type { ModifiedProperty } from '../attempt/modified-properties';
+import { TargetsRepository } from '../targets/targets.repository';
+import { CONTENT_TYPES, ExportFormat, exportFrame, formatRow, LogExportRow } from './log-export.format';
 import { LogAction, LogStatus, ProvisioningLog } from './provisioning-log.entity';
-import { ProvisioningLogRepository } from './provisioning-log.repository';
+import { ExportedLog, LogQuery, ProvisioningLogRepository } from './provisioning-log.repository';
 import { ProvisioningLogWriter } from './provisioning-log.writer';
 
-export interface LogFilter {
+/** The filters the list and the download share. */
+export interface LogFilterBase {
   targetId?: string;
   objectId?: string;
   action?: LogAction;
   status?: LogStatus;
   from?: string;
   to?: string;
+}
+
+export interface LogFilter extends LogFilterBase {
   cursor?: string;
   limit?: number;
 }
+
+export interface LogDownload {
+  stream: Readable;
+  contentType: string;
+  filename: string;
+}
+
+/** Entries read per query while downloading (newest first, keyset on id). */
+const EXPORT_PAGE = 500;
+/** Rows are handed to the response in pieces of about this many characters. */
+const EXPORT_CHUNK = 64 * 1024;
 
 export interface LogPage {
   entries: LogView[];
@@ -37,14 +57,17 @@ export interface LogView {
   durationMs: number;
   attempt: number;
   requestId: string | null;
+  modifiedProperties: ModifiedProperty[];
 }
 
-/** Queries the provisioning log, newest first, with keyset paging. */
+/** Queries the provisioning log, newest first, with keyset paging; and streams it as a download. */
 @Injectable()
 export class ProvisioningLogsService {
   constructor(
     private readonly logs: ProvisioningLogRepository,
     private readonly writer: ProvisioningLogWriter,
+    private readonly targets: TargetsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async searchLogs(filter: LogFilter): Promise<LogPage> {
@@ -55,24 +78,10 @@ export class ProvisioningLogsService {
       if (!Number.isInteger(before) || before < 1)
         throw new InvalidRequestError('cursor is not a cursor this API returned');
     }
-    const date = (v: string | undefined, name: string) => {
-      if (v === undefined) return undefined;
-      const d = new Date(v);
-      if (Number.isNaN(d.getTime())) throw new InvalidRequestError(`${name} must be an ISO 8601 date-time`);
-      return d;
-    };
+    const query = logQuery(filter);
     // Entries still in the write buffer (at most 100 ms old) are included.
     await this.writer.flush();
-    const rows = await this.logs.search({
-      targetId: filter.targetId,
-      objectId: filter.objectId,
-      action: filter.action,
-      status: filter.status,
-      from: date(filter.from, 'from'),
-      to: date(filter.to, 'to'),
-      before,
-      limit: limit + 1,
-    });
+    const rows = await this.logs.search({ ...query, before, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const more = rows.length > limit;
     return {
@@ -80,6 +89,104 @@ export class ProvisioningLogsService {
       nextCursor: more ? Buffer.from(String(page[page.length - 1].id)).toString('base64url') : null,
     };
   }
+
+  /**
+   * Every entry the filters select, newest first, as CSV or a JSON array: read a page at a time as the client
+   * takes the bytes (backpressure), so that the download's size does not count in memory. The filters are checked
+   * here, before anything is sent; a client that goes away ends the reading (the stream is destroyed).
+   */
+  async exportLogs(filter: LogFilterBase, format: ExportFormat): Promise<LogDownload> {
+    const query = logQuery(filter);
+    await this.writer.flush();
+    const names = new Map((await this.targets.list()).map((t) => [t.id, t.name]));
+    const stamp = this.clock.now().toISOString().replace(/[:.]/g, '-');
+    return {
+      stream: Readable.from(this.exportText(query, format, names), { objectMode: false }),
+      contentType: CONTENT_TYPES[format],
+      filename: `provisioning-log-${stamp}.${format}`,
+    };
+  }
+
+  private async *exportText(
+    query: Omit<LogQuery, 'limit'>,
+    format: ExportFormat,
+    names: Map<string, string>,
+  ): AsyncGenerator<string> {
+    const frame = exportFrame(format);
+    let text = frame.head;
+    let first = true;
+    for (let before: number | undefined; ;) {
+      const rows: (ExportedLog | undefined)[] = await this.logs.exportPage({
+        ...query,
+        before,
+        limit: EXPORT_PAGE,
+      });
+      const count = rows.length;
+      before = rows[count - 1]?.id;
+      for (let i = 0; i < count; i++) {
+        const row = rows[i]!;
+        // Let go of each row once written: a page held while the client takes it is promoted out of V8's young
+        // generation, and the old one grows with every page (measured: +70 to +140 MB of RSS over 100,000 entries,
+        // against about 20 MB, the young generation's own growth, when rows are let go).
+        rows[i] = undefined;
+        text += (first ? '' : frame.separator) + formatRow(format, toExportRow(row, names));
+        first = false;
+        if (text.length >= EXPORT_CHUNK) {
+          yield text;
+          text = '';
+        }
+      }
+      if (count < EXPORT_PAGE) break;
+    }
+    yield text + frame.tail;
+  }
+}
+
+/** The filters as a query; a date that is not one, or a range that ends before it starts, names its parameter. */
+function logQuery(filter: LogFilterBase): Omit<LogQuery, 'limit'> {
+  const date = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined;
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw new InvalidRequestError(`${name} must be an ISO 8601 date-time`);
+    return d;
+  };
+  const from = date(filter.from, 'from');
+  const to = date(filter.to, 'to');
+  if (from && to && from.getTime() >= to.getTime())
+    throw new InvalidRequestError('to must be later than from (from is inclusive, to exclusive)');
+  return {
+    targetId: filter.targetId,
+    objectId: filter.objectId,
+    action: filter.action,
+    status: filter.status,
+    from,
+    to,
+  };
+}
+
+function parseProperties(text: string | null): ModifiedProperty[] {
+  return text ? (JSON.parse(text) as ModifiedProperty[]) : [];
+}
+
+function toExportRow(l: ExportedLog, names: Map<string, string>): LogExportRow {
+  return {
+    id: l.id,
+    time: l.createdAt.toISOString(),
+    targetId: l.targetId,
+    targetName: names.get(l.targetId) ?? null,
+    objectType: l.objectType,
+    objectId: l.objectId,
+    changeSeq: l.changeSeq,
+    action: l.action,
+    status: l.status,
+    reason: l.reason,
+    detail: l.detail,
+    requestId: l.requestId,
+    attempt: l.attempt,
+    responseStatus: l.responseStatus,
+    durationMs: l.durationMs,
+    modifiedProperties: l.modifiedProperties ?? '[]',
+  };
 }
 
 function toLogView(l: ProvisioningLog): LogView {
@@ -99,5 +206,6 @@ function toLogView(l: ProvisioningLog): LogView {
     durationMs: l.durationMs,
     attempt: l.attempt,
     requestId: l.requestId,
+    modifiedProperties: parseProperties(l.modifiedProperties),
   };
 }

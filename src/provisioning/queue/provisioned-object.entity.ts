@@ -12,6 +12,7 @@ export type ProvisionedStatus = 'none' | 'active' | 'disabled' | 'deleted';
 @Index('ix_provisioned_object_object', ['targetId', 'objectId'])
 @Index('ix_provisioned_object_hold', ['targetId', 'deprovisionHold'])
 @Index('ix_provisioned_object_ignored', ['targetId', 'hasIgnoredChanges'])
+@Index('ix_provisioned_object_target_object', ['targetId', 'targetObjectId'])
 export class ProvisionedObject {
   @PrimaryColumn({ name: 'target_id', type: 'varchar', length: 36 })
   targetId!: string;

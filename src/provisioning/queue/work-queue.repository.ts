@@ -254,7 +254,10 @@ export class WorkQueueRepository {
     );
   }
 
-  /** Gives back rows claimed under `owner` without an attempt (the batch could not start): due again at once. */
+  /**
+   * Gives back rows claimed under `owner` without an attempt (the batch could not start, or waits for a listing):
+   * due again at once, and the claim is not counted as one that may have created the object (nothing was sent).
+   */
   async abandon(targetId: string, rows: ProvisionedObject[], owner: string): Promise<void> {
     for (const r of rows) this.held.release(targetId, r.objectType, r.objectId, owner);
     for (const chunk of chunks(
@@ -262,7 +265,8 @@ export class WorkQueueRepository {
       500,
     ))
       await this.write(
-        `UPDATE provisioned_object SET lease_owner = NULL, lease_until = NULL
+        `UPDATE provisioned_object SET lease_owner = NULL, lease_until = NULL,
+            unsettled_claims = CASE WHEN target_object_id IS NULL AND unsettled_claims > 0 THEN unsettled_claims - 1 ELSE unsettled_claims END
           WHERE target_id = ? AND object_id IN (${placeholders(chunk.length)}) AND lease_owner = ?`,
         [targetId, ...chunk, owner],
       );
@@ -280,8 +284,9 @@ export class WorkQueueRepository {
       );
   }
 
-  private write(sql: string, params: unknown[]): Promise<number> {
-    return this.tx.run((manager) => execute(manager, sql, params));
+  /** In `manager`'s transaction when given (an operator's action, with its audit entry), else in its own. */
+  private write(sql: string, params: unknown[], manager?: EntityManager): Promise<number> {
+    return manager ? execute(manager, sql, params) : this.tx.run((m) => execute(m, sql, params));
   }
 
   find(key: ObjectKey): Promise<ProvisionedObject | null> {
@@ -422,22 +427,24 @@ export class WorkQueueRepository {
   }
 
   /** Held disables and deletes are sent: due now, past the deletion threshold. Returns how many. */
-  releaseHeld(targetId: string, now: Date): Promise<number> {
+  releaseHeld(targetId: string, now: Date, manager?: EntityManager): Promise<number> {
     const text = toDbDateText(now);
     return this.write(
       `UPDATE provisioned_object SET deprovision_hold = 'released', pending = 1, generation = generation + 1,
               pending_since = ?, attempts = 0, next_attempt_at = NULL, updated_at = ?
         WHERE target_id = ? AND deprovision_hold = 'held'`,
       [text, text, targetId],
+      manager,
     );
   }
 
   /** Held disables and deletes are dropped: the accounts stay as they are in the target. Returns how many. */
-  discardHeld(targetId: string, now: Date): Promise<number> {
+  discardHeld(targetId: string, now: Date, manager?: EntityManager): Promise<number> {
     return this.write(
       `UPDATE provisioned_object SET deprovision_hold = NULL, updated_at = ?
         WHERE target_id = ? AND deprovision_hold = 'held'`,
       [toDbDateText(now), targetId],
+      manager,
     );
   }
 
@@ -507,10 +514,11 @@ export class WorkQueueRepository {
   }
 
   /** The operator's "retry now": failed objects waiting for their backoff go at once. */
-  async retryNow(targetId: string): Promise<number> {
+  async retryNow(targetId: string, manager?: EntityManager): Promise<number> {
     return this.write(
       'UPDATE provisioned_object SET next_attempt_at = NULL, attempts = 0 WHERE target_id = ? AND pending = 1 AND next_attempt_at IS NOT NULL',
       [targetId],
+      manager,
     );
   }
 
@@ -522,12 +530,32 @@ export class WorkQueueRepository {
     );
   }
 
-  async pendingSummary(targetId: string): Promise<{ pending: number; oldest: Date | null }> {
-    const [row] = await this.dataSource.query<{ n: number | string; oldest: unknown }[]>(
-      'SELECT COUNT(*) AS n, MIN(pending_since) AS oldest FROM provisioned_object WHERE target_id = ? AND pending = 1',
+  /** Pending objects, the oldest's time, and how many of them a full reconciliation queued (its cycle's remainder). */
+  async pendingSummary(
+    targetId: string,
+  ): Promise<{ pending: number; oldest: Date | null; reconciling: number }> {
+    const [row] = await this.dataSource.query<
+      { n: number | string; oldest: unknown; r: number | string | null }[]
+    >(
+      'SELECT COUNT(*) AS n, MIN(pending_since) AS oldest, SUM(CASE WHEN reconcile = 1 THEN 1 ELSE 0 END) AS r ' +
+        'FROM provisioned_object WHERE target_id = ? AND pending = 1',
       [targetId],
     );
-    return { pending: Number(row?.n ?? 0), oldest: row?.oldest == null ? null : fromDbDate(row.oldest) };
+    return {
+      pending: Number(row?.n ?? 0),
+      oldest: row?.oldest == null ? null : fromDbDate(row.oldest),
+      reconciling: Number(row?.r ?? 0),
+    };
+  }
+
+  /** Pending users the target has no id for (joiners to match or create), counted up to `cap`. */
+  async countPendingJoiners(targetId: string, cap: number): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number | string }[]>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM provisioned_object
+          WHERE target_id = ? AND pending = 1 AND object_type = 'User' AND target_object_id IS NULL LIMIT ?) AS joiners`,
+      [targetId, cap],
+    );
+    return Number(row?.n ?? 0);
   }
 
   async countByTarget(): Promise<Map<string, number>> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { chunks } from '../../common/chunks';
 import { CLOCK, Clock } from '../../common/clock';
 import type { CompiledMappingSet } from '../../mapping/mapping-set';
@@ -29,8 +30,12 @@ export class ReconciliationService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async requestReconciliation(targetId: string): Promise<void> {
-    await this.targets.updateRuntime(targetId, { reconcileRequested: true, updatedAt: this.clock.now() });
+  async requestReconciliation(targetId: string, manager?: EntityManager): Promise<void> {
+    await this.targets.updateRuntime(
+      targetId,
+      { reconcileRequested: true, updatedAt: this.clock.now() },
+      manager,
+    );
   }
 
   /** Runs when this process wins the pending request; returns the counts queued. */
@@ -68,8 +73,11 @@ export class ReconciliationService {
         after = held[held.length - 1];
       }
     }
+    // Account discovery lists the target once this work is delivered (orphans/): accounts no object holds by then
+    // are orphans.
     await this.targets.updateRuntime(targetId, {
       lastReconcileSummary: JSON.stringify({ startedAt: started.toISOString(), queued: counts }),
+      orphanScanRequested: true,
       updatedAt: this.clock.now(),
     });
     this.logger.log({ msg: 'reconciliation queued', targetId, ...counts });

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
 import {
   initialHealth,
@@ -83,8 +84,9 @@ export class TargetHealthService {
       });
   }
 
-  async release(targetId: string): Promise<void> {
+  /** `manager`: the caller's transaction (an operator's retry, with its audit entry). */
+  async release(targetId: string, manager?: EntityManager): Promise<void> {
     this.health.set(targetId, releaseQuarantine(this.health.get(targetId) ?? initialHealth()));
-    await this.targets.updateRuntime(targetId, { quarantine: null, updatedAt: this.clock.now() });
+    await this.targets.updateRuntime(targetId, { quarantine: null, updatedAt: this.clock.now() }, manager);
   }
 }

@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { AdminActor } from '../../audit/audit.types';
+import { AuditWriter } from '../../audit/audit.writer';
 import { CLOCK, Clock } from '../../common/clock';
+import { TransactionRunner } from '../../database/transaction-runner';
 import { InvalidRequestError, NotFoundError } from '../../common/errors';
 import { ProvisioningLogWriter } from '../logs/provisioning-log.writer';
 import { TargetsService } from './targets.service';
@@ -41,41 +44,56 @@ export class TargetOperationsService {
     private readonly engine: DeliveryEngine,
     private readonly directory: DirectoryReader,
     private readonly logs: ProvisioningLogWriter,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditWriter,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Entra's "Restart provisioning": every object is evaluated again and compared with the target. */
-  async restartTarget(id: string): Promise<{ reconciliationRequested: true }> {
+  async restartTarget(id: string, actor: AdminActor): Promise<{ reconciliationRequested: true }> {
     await this.targetsService.requireTarget(id);
-    await this.reconciliation.requestReconciliation(id);
+    await this.tx.run(async (m) => {
+      await this.reconciliation.requestReconciliation(id, m);
+      await this.audit.record(m, actor, { action: 'target.restart', ...targetObject(id) });
+    });
     return { reconciliationRequested: true };
   }
 
   /** Leave quarantine now and send every failed object again without waiting for its backoff. */
-  async retryTarget(id: string): Promise<{ released: boolean; objectsRetried: number }> {
+  async retryTarget(id: string, actor: AdminActor): Promise<{ released: boolean; objectsRetried: number }> {
     await this.targetsService.requireTarget(id);
     const released =
       this.health.quarantine(id) !== undefined || (await this.targets.findRuntime(id))?.quarantine != null;
-    await this.health.release(id);
-    return { released, objectsRetried: await this.queue.retryNow(id) };
+    return this.tx.run(async (m) => {
+      await this.health.release(id, m);
+      const result = { released, objectsRetried: await this.queue.retryNow(id, m) };
+      await this.audit.record(m, actor, { action: 'target.retry', ...targetObject(id), after: result });
+      return result;
+    });
   }
 
   /** The disables and deletes the deletion threshold held are sent now, past the threshold. */
-  async releaseDeletions(id: string): Promise<{ released: number }> {
+  async releaseDeletions(id: string, actor: AdminActor): Promise<{ released: number }> {
     await this.targetsService.requireTarget(id);
     const now = this.clock.now();
-    const released = await this.queue.releaseHeld(id, now);
-    await this.targets.holdDeletions(id, null, now);
-    return { released };
+    return this.tx.run(async (m) => {
+      const result = { released: await this.queue.releaseHeld(id, now, m) };
+      await this.targets.holdDeletions(id, null, now, m);
+      await this.audit.record(m, actor, { action: 'deletions.release', ...targetObject(id), after: result });
+      return result;
+    });
   }
 
   /** The held disables and deletes are dropped: those accounts stay as they are in the target. */
-  async discardDeletions(id: string): Promise<{ discarded: number }> {
+  async discardDeletions(id: string, actor: AdminActor): Promise<{ discarded: number }> {
     await this.targetsService.requireTarget(id);
     const now = this.clock.now();
-    const discarded = await this.queue.discardHeld(id, now);
-    await this.targets.holdDeletions(id, null, now);
-    return { discarded };
+    return this.tx.run(async (m) => {
+      const result = { discarded: await this.queue.discardHeld(id, now, m) };
+      await this.targets.holdDeletions(id, null, now, m);
+      await this.audit.record(m, actor, { action: 'deletions.discard', ...targetObject(id), after: result });
+      return result;
+    });
   }
 
   /**
@@ -83,6 +101,31 @@ export class TargetOperationsService {
    * up to 5 of its direct members (the ones named, else the first five), each provisioned first and reported apart.
    */
   async provisionOnDemand(
+    id: string,
+    ref: { userId?: string; groupId?: string; memberIds?: string[] },
+    actor: AdminActor,
+  ): Promise<OnDemandResult & { members?: OnDemandResult[] }> {
+    const result = await this.provisionRequested(id, ref);
+    // It sent requests to the app, which no transaction can hold back: recorded once done, with the outcome.
+    await this.tx.run((m) =>
+      this.audit.record(m, actor, {
+        action: 'target.provision',
+        ...targetObject(id),
+        after: {
+          objectType: result.objectType,
+          objectId: result.objectId,
+          action: result.action,
+          status: result.status,
+          ...(result.members
+            ? { members: result.members.map((r) => ({ objectId: r.objectId, status: r.status })) }
+            : {}),
+        },
+      }),
+    );
+    return result;
+  }
+
+  private async provisionRequested(
     id: string,
     ref: { userId?: string; groupId?: string; memberIds?: string[] },
   ): Promise<OnDemandResult & { members?: OnDemandResult[] }> {
@@ -134,3 +177,5 @@ export class TargetOperationsService {
     };
   }
 }
+
+const targetObject = (id: string) => ({ objectType: 'target', objectId: id, targetId: id }) as const;

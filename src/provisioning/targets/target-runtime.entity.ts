@@ -27,6 +27,14 @@ export class TargetRuntime {
   @Column({ name: 'last_reconcile_summary', type: 'text', nullable: true })
   lastReconcileSummary!: string | null;
 
+  /** Account discovery waits for the reconciliation's work to drain, then lists the target (orphans/). */
+  @Column({ name: 'orphan_scan_requested', type: 'boolean', default: false })
+  orphanScanRequested!: boolean;
+
+  /** JSON: when the last listing ran, how far it got, what it found or why it stopped. */
+  @Column({ name: 'last_orphan_scan', type: 'text', nullable: true })
+  lastOrphanScan!: string | null;
+
   /** Set while the accidental-deletion threshold holds disables and deletes: what and why, in words. */
   @Column({ name: 'deletion_hold', type: 'varchar', length: 500, nullable: true })
   deletionHold!: string | null;

@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { IgnoredSummary, parseIgnored, summarizeIgnored } from '../attempt/ignored-changes';
 import { QuarantineState } from '../policy/quarantine-policy';
+import { JournalRetentionService, NeededJournalRow } from '../jobs/journal-retention.service';
 import { JournalFanOut } from '../queue/journal-fan-out.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 import { ProvisioningLogRepository } from '../logs/provisioning-log.repository';
 import { ProvisioningLog } from '../logs/provisioning-log.entity';
 import { TargetsService } from './targets.service';
 import { TargetsRepository } from './targets.repository';
+import { MatchIndexes, type MatchingMode } from '../sync/match-indexes.service';
 
 export interface TargetStatus {
   targetId: string;
@@ -16,7 +20,16 @@ export interface TargetStatus {
   state: 'active' | 'paused' | 'quarantined' | 'disabled';
   reason: string | null;
   quarantine: { since: string; reason: string; nextProbeAt: string; failedProbes: number } | null;
-  pending: { objects: number; oldestAgeSeconds: number | null; journalRowsNotYetQueued: number };
+  /**
+   * `reconciling`: the pending objects a full reconciliation queued and not yet delivered; with the counts it queued
+   * (`reconciliation.summary.queued`), the progress of the current cycle in objects.
+   */
+  pending: {
+    objects: number;
+    oldestAgeSeconds: number | null;
+    journalRowsNotYetQueued: number;
+    reconciling: number;
+  };
   lastRequest: LogSummary | null;
   lastSuccess: LogSummary | null;
   reconciliation: {
@@ -32,6 +45,19 @@ export interface TargetStatus {
    * which attributes, the setting that avoids it. Not sent again until the value or that setting changes.
    */
   ignoredChanges: IgnoredSummary;
+  /**
+   * The change journal as this target consumes it: the oldest row it still needs, kept for it however old (the
+   * journal retention prunes only rows every target has consumed), and a warning once that row is past the retention.
+   */
+  journal: {
+    cursor: number;
+    head: number;
+    oldestNeeded: { seq: number; changedAt: string } | null;
+    retentionDays: number;
+    warning: string | null;
+  };
+  /** How joiners are matched now: against a listing of the target read once, or a lookup each (and why). */
+  matching: MatchingMode;
   totals: Record<string, Record<string, number>>;
 }
 
@@ -44,6 +70,9 @@ interface LogSummary {
   responseStatus: number | null;
 }
 
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
 /** The per-target status page of the admin API. */
 @Injectable()
 export class TargetStatusService {
@@ -53,7 +82,10 @@ export class TargetStatusService {
     private readonly queue: WorkQueueRepository,
     private readonly logs: ProvisioningLogRepository,
     private readonly fanOut: JournalFanOut,
+    private readonly journalRetention: JournalRetentionService,
+    private readonly matchIndexes: MatchIndexes,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async describeTarget(id: string): Promise<TargetStatus> {
@@ -68,6 +100,8 @@ export class TargetStatusService {
       this.logs.totalsByAction(id),
       this.queue.ignoredChanges(id),
     ]);
+    const cursor = rt?.journalCursor ?? head;
+    const oldestNeeded = cursor < head ? await this.journalRetention.oldestNeeded(cursor) : null;
     const q = rt?.quarantine ? (JSON.parse(rt.quarantine) as QuarantineState) : null;
     const now = this.clock.now().getTime();
     const state = !target.enabled ? 'disabled' : target.paused ? 'paused' : q ? 'quarantined' : 'active';
@@ -103,6 +137,7 @@ export class TargetStatusService {
           ? Math.max(0, Math.round((now - pending.oldest.getTime()) / 1000))
           : null,
         journalRowsNotYetQueued: Math.max(0, head - (rt?.journalCursor ?? head)),
+        reconciling: pending.reconciling,
       },
       lastRequest: summarize(lastRequest),
       lastSuccess: summarize(lastSuccess),
@@ -119,9 +154,41 @@ export class TargetStatusService {
         windowMinutes: target.deletionWindowMinutes,
       },
       ignoredChanges: summarizeIgnored(ignored.map(parseIgnored)),
+      journal: {
+        cursor,
+        head,
+        oldestNeeded: oldestNeeded
+          ? { seq: oldestNeeded.seq, changedAt: oldestNeeded.changedAt.toISOString() }
+          : null,
+        retentionDays: this.config.retention.journalDays,
+        warning: journalWarning(oldestNeeded, state, this.config.retention.journalDays, now),
+      },
+      matching: this.matchIndexes.mode(id),
       totals: byAction,
     };
   }
+}
+
+/**
+ * Said once the oldest row a target needs is older than the journal retention (an hour at least, so that a
+ * retention of 0 does not warn of every target's ordinary lag): the journal keeps growing for this target alone.
+ */
+function journalWarning(
+  oldest: NeededJournalRow | null,
+  state: TargetStatus['state'],
+  retentionDays: number,
+  now: number,
+): string | null {
+  if (!oldest || now - oldest.changedAt.getTime() <= Math.max(retentionDays * DAY_MS, HOUR_MS)) return null;
+  const remedy =
+    state === 'disabled'
+      ? 'enable the target, or remove it if it is no longer used'
+      : 'check that the provisioning engine is running and look for errors in its log';
+  return (
+    `This target has not consumed the change journal since ${oldest.changedAt.toISOString()} (row ${oldest.seq}), ` +
+    `longer ago than the journal retention (JOURNAL_RETENTION_DAYS=${retentionDays}): the journal keeps every row ` +
+    `from there on for it and grows until it catches up; ${remedy}.`
+  );
 }
 
 function summarize(l: ProvisioningLog | null): LogSummary | null {

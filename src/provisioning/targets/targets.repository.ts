@@ -9,6 +9,7 @@ import { ProvisioningTarget } from './provisioning-target.entity';
 import { ProvisioningTotal } from '../logs/provisioning-total.entity';
 import { DeprovisionEvent } from './deprovision-event.entity';
 import { TargetRuntime } from './target-runtime.entity';
+import { OrphanAccount } from '../orphans/orphan-account.entity';
 
 /** Storage of targets and their runtime rows. */
 @Injectable()
@@ -39,12 +40,15 @@ export class TargetsRepository {
     await manager.insert(TargetRuntime, runtime);
   }
 
-  async update(id: string, changes: Partial<ProvisioningTarget>): Promise<void> {
-    await this.tx.run((m) => m.update(ProvisioningTarget, { id }, changes));
+  /** In `manager`'s transaction when given (an admin change commits with its audit entry), else in its own. */
+  async update(id: string, changes: Partial<ProvisioningTarget>, manager?: EntityManager): Promise<void> {
+    const write = (m: EntityManager) => m.update(ProvisioningTarget, { id }, changes);
+    await (manager ? write(manager) : this.tx.run(write));
   }
 
-  async updateRuntime(id: string, changes: Partial<TargetRuntime>): Promise<void> {
-    await this.tx.run((m) => m.update(TargetRuntime, { targetId: id }, changes));
+  async updateRuntime(id: string, changes: Partial<TargetRuntime>, manager?: EntityManager): Promise<void> {
+    const write = (m: EntityManager) => m.update(TargetRuntime, { targetId: id }, changes);
+    await (manager ? write(manager) : this.tx.run(write));
   }
 
   /**
@@ -73,8 +77,8 @@ export class TargetsRepository {
   }
 
   /** Says, in words, that the threshold holds disables and deletes; null once they are released or discarded. */
-  async holdDeletions(id: string, reason: string | null, at: Date): Promise<void> {
-    await this.updateRuntime(id, { deletionHold: reason, updatedAt: at });
+  async holdDeletions(id: string, reason: string | null, at: Date, manager?: EntityManager): Promise<void> {
+    await this.updateRuntime(id, { deletionHold: reason, updatedAt: at }, manager);
   }
 
   /** Takes the reconciliation request (conditional: one process wins it). */
@@ -83,6 +87,18 @@ export class TargetsRepository {
       const result = (await m.queryRunner!.query(
         'UPDATE target_runtime SET reconcile_requested = 0, last_reconcile_at = ?, updated_at = ? WHERE target_id = ? AND reconcile_requested = 1',
         [toDbDateText(at), toDbDateText(at), id],
+        true,
+      )) as { affected?: number };
+      return (result.affected ?? 0) > 0;
+    });
+  }
+
+  /** Takes the account-discovery request (conditional: one process wins it). */
+  async takeOrphanScanRequest(id: string, at: Date): Promise<boolean> {
+    return this.tx.run(async (m) => {
+      const result = (await m.queryRunner!.query(
+        'UPDATE target_runtime SET orphan_scan_requested = 0, updated_at = ? WHERE target_id = ? AND orphan_scan_requested = 1',
+        [toDbDateText(at), id],
         true,
       )) as { affected?: number };
       return (result.affected ?? 0) > 0;
@@ -101,6 +117,7 @@ export class TargetsRepository {
     await manager.delete(ProvisioningTotal, { targetId: id });
     await manager.delete(ProvisionedMembership, { targetId: id });
     await manager.delete(ProvisionedObject, { targetId: id });
+    await manager.delete(OrphanAccount, { targetId: id });
     const result = await manager.delete(ProvisioningTarget, { id });
     return (result.affected ?? 0) === 1;
   }

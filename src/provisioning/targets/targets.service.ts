@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { changedFields } from '../../audit/audit-fields';
+import { type AdminActor, SECRET_CHANGED } from '../../audit/audit.types';
+import { AuditWriter } from '../../audit/audit.writer';
 import { CLOCK, Clock } from '../../common/clock';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../../common/errors';
 import { AppConfig } from '../../config/app-config';
@@ -33,12 +36,13 @@ export class TargetsService {
     private readonly policy: NetworkPolicy,
     private readonly queue: WorkQueueRepository,
     private readonly tx: TransactionRunner,
+    private readonly audit: AuditWriter,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A new target starts with a full reconciliation: everything in scope is provisioned (Entra's initial cycle). */
-  async registerTarget(input: TargetInput): Promise<TargetView> {
+  async registerTarget(input: TargetInput, actor: AdminActor): Promise<TargetView> {
     if (!input.name || !input.baseUrl || !input.auth)
       throw new InvalidRequestError('name, baseUrl and auth are required');
     const id = randomUUID();
@@ -80,8 +84,15 @@ export class TargetsService {
           reconcileRequested: true,
           lastReconcileAt: null,
           lastReconcileSummary: null,
+          orphanScanRequested: false,
+          lastOrphanScan: null,
           deletionHold: null,
           updatedAt: now,
+        });
+        await this.audit.record(manager, actor, {
+          action: 'target.create',
+          ...targetObject(id),
+          after: auditedTarget(target),
         });
       })
       .catch(rethrowDuplicateName);
@@ -102,7 +113,11 @@ export class TargetsService {
     return target;
   }
 
-  async changeTarget(id: string, input: TargetInput): Promise<TargetView> {
+  /**
+   * Audited as `target.update` (the settings that changed) and, when a secret is given, as
+   * `target.credentials.replace` (which says "changed", never the secret).
+   */
+  async changeTarget(id: string, input: TargetInput, actor: AdminActor): Promise<TargetView> {
     const current = await this.requireTarget(id);
     const changes: Partial<ProvisioningTarget> = {};
     for (const key of [
@@ -128,7 +143,23 @@ export class TargetsService {
     if (input.auth) Object.assign(changes, await this.authColumns(id, input.auth, current));
     changes.version = current.version + 1;
     changes.updatedAt = this.clock.now();
-    await this.targets.update(id, changes).catch(rethrowDuplicateName);
+    const secretGiven =
+      input.auth !== undefined &&
+      (input.auth.type === 'bearer' ? input.auth.token : input.auth.clientSecret) !== undefined;
+    await this.tx
+      .run(async (m) => {
+        await this.targets.update(id, changes, m);
+        const settings = changedFields(auditedTarget(current), auditedTarget({ ...current, ...changes }));
+        if (Object.keys(settings.after).length > 0 || !secretGiven)
+          await this.audit.record(m, actor, { action: 'target.update', ...targetObject(id), ...settings });
+        if (secretGiven)
+          await this.audit.record(m, actor, {
+            action: 'target.credentials.replace',
+            ...targetObject(id),
+            after: { auth: { type: changes.authType, secret: SECRET_CHANGED } },
+          });
+      })
+      .catch(rethrowDuplicateName);
     this.clients.forget(id);
     // Who is in scope changed: every object is evaluated again, like a saved mapping (Entra restarts the cycle).
     // Changes the target did not keep are tried once more under a new profile or update style: at once, not at the
@@ -144,9 +175,15 @@ export class TargetsService {
     return this.getTarget(id);
   }
 
-  async removeTarget(id: string): Promise<void> {
+  async removeTarget(id: string, actor: AdminActor): Promise<void> {
+    const current = await this.requireTarget(id);
     const removed = await this.tx.run(async (manager) => {
       if (!(await this.targets.remove(manager, id))) return false;
+      await this.audit.record(manager, actor, {
+        action: 'target.delete',
+        ...targetObject(id),
+        before: auditedTarget(current),
+      });
       await this.mappings.removeMappingSet(manager, id);
       await this.assignments.removeTarget(manager, id);
       return true;
@@ -181,12 +218,12 @@ export class TargetsService {
     return { reencrypted, alreadyCurrent, keyId: this.secrets.currentKeyId };
   }
 
-  async pauseTarget(id: string): Promise<TargetView> {
-    return this.setPaused(id, true);
+  async pauseTarget(id: string, actor: AdminActor): Promise<TargetView> {
+    return this.setPaused(id, true, actor);
   }
 
-  async resumeTarget(id: string): Promise<TargetView> {
-    return this.setPaused(id, false);
+  async resumeTarget(id: string, actor: AdminActor): Promise<TargetView> {
+    return this.setPaused(id, false, actor);
   }
 
   /** Entra's Test Connection: a filter on a random userName must answer 200 with an empty list. */
@@ -195,9 +232,17 @@ export class TargetsService {
     return this.clients.connectionFor(target).client.testConnection();
   }
 
-  private async setPaused(id: string, paused: boolean): Promise<TargetView> {
+  private async setPaused(id: string, paused: boolean, actor: AdminActor): Promise<TargetView> {
     const current = await this.requireTarget(id);
-    await this.targets.update(id, { paused, updatedAt: this.clock.now(), version: current.version + 1 });
+    await this.tx.run(async (m) => {
+      await this.targets.update(id, { paused, updatedAt: this.clock.now(), version: current.version + 1 }, m);
+      await this.audit.record(m, actor, {
+        action: paused ? 'target.pause' : 'target.resume',
+        ...targetObject(id),
+        before: { paused: current.paused },
+        after: { paused },
+      });
+    });
     return this.getTarget(id);
   }
 
@@ -257,6 +302,14 @@ export class TargetsService {
       secretEnvelope: seal(auth.clientSecret, 'clientSecret'),
     };
   }
+}
+
+const targetObject = (id: string) => ({ objectType: 'target', objectId: id, targetId: id }) as const;
+
+/** What the audit log shows of a target: its admin view (which holds no secret) without the timestamps. */
+function auditedTarget(t: ProvisioningTarget): Record<string, unknown> {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...settings } = toTargetView(t);
+  return settings;
 }
 
 function rethrowDuplicateName(err: unknown): never {

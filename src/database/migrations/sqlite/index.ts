@@ -12,6 +12,10 @@ import { AddTokenUnknownAttributes1796392804047 } from './1796392804047-add-toke
 import { AddIgnoredChanges1796393754915 } from './1796393754915-add-ignored-changes';
 import { AddUnsettledClaims1796394446863 } from './1796394446863-add-unsettled-claims';
 import { IndexIgnoredChanges1796400240171 } from './1796400240171-index-ignored-changes';
+import { AddDirectoryHistory1796402140400 } from './1796402140400-add-directory-history';
+import { AccountDiscovery1796402146258 } from './1796402146258-account-discovery';
+import { AddModifiedProperties1796402218050 } from './1796402218050-add-modified-properties';
+import { AddAdminAudit1796402234556 } from './1796402234556-add-admin-audit';
 
 /** Applied in this order; each file has a twin of the same name in ../mysql (checked in CI). */
 export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
@@ -29,4 +33,8 @@ export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
   AddIgnoredChanges1796393754915,
   AddUnsettledClaims1796394446863,
   IndexIgnoredChanges1796400240171,
+  AddDirectoryHistory1796402140400,
+  AccountDiscovery1796402146258,
+  AddModifiedProperties1796402218050,
+  AddAdminAudit1796402234556,
 ];

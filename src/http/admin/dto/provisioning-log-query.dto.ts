@@ -1,6 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { EXPORT_FORMATS, type ExportFormat } from '../../../provisioning/logs/log-export.format';
 import {
   LOG_ACTIONS,
   LOG_STATUSES,
@@ -8,7 +9,8 @@ import {
   type LogStatus,
 } from '../../../provisioning/logs/provisioning-log.entity';
 
-export class ProvisioningLogQueryDto {
+/** The filters the list and the download share. */
+export class ProvisioningLogFilterDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsUUID()
@@ -35,11 +37,13 @@ export class ProvisioningLogQueryDto {
   @IsISO8601()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive' })
+  @ApiPropertyOptional({ description: 'ISO 8601, exclusive; later than from' })
   @IsOptional()
   @IsISO8601()
   to?: string;
+}
 
+export class ProvisioningLogQueryDto extends ProvisioningLogFilterDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
@@ -53,4 +57,10 @@ export class ProvisioningLogQueryDto {
   @Min(1)
   @Max(1000)
   limit?: number;
+}
+
+export class ProvisioningLogExportQueryDto extends ProvisioningLogFilterDto {
+  @ApiProperty({ enum: EXPORT_FORMATS, description: 'csv (RFC 4180, with a header row) or json (one array)' })
+  @IsIn(EXPORT_FORMATS)
+  format!: ExportFormat;
 }

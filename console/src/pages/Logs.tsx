@@ -1,0 +1,298 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { get, messageOf, query, request } from '../api';
+import { formatTime, localToIso } from '../format';
+import { usePoll } from '../poll';
+import { navigate, type Location } from '../router';
+import { StatusBadge } from '../components/status';
+import { LogDetail, identityOf } from './LogDetail';
+import { LOG_ACTIONS, LOG_STATUSES, type LogEntry, type LogPage, type Target } from '../types';
+
+const POLL_MS = 2000;
+const PAGE = 50;
+const FILTER_KEYS = ['objectId', 'action', 'status', 'targetId', 'range', 'from', 'to'] as const;
+type Filters = Record<(typeof FILTER_KEYS)[number], string>;
+
+const RANGES: Record<string, { label: string; ms?: number }> = {
+  '': { label: 'Any time' },
+  '1h': { label: 'Last hour', ms: 3_600_000 },
+  '24h': { label: 'Last 24 hours', ms: 86_400_000 },
+  '7d': { label: 'Last 7 days', ms: 7 * 86_400_000 },
+  '30d': { label: 'Last 30 days', ms: 30 * 86_400_000 },
+  custom: { label: 'Custom range' },
+};
+
+function filtersOf(q: URLSearchParams): Filters {
+  const f = {} as Filters;
+  for (const k of FILTER_KEYS) f[k] = q.get(k) ?? '';
+  return f;
+}
+
+/** The API's filter parameters for the form's filters (a preset range becomes `from`, now). */
+function apiFilter(f: Filters): Record<string, string | undefined> {
+  const range = RANGES[f.range];
+  const from =
+    f.range === 'custom'
+      ? localToIso(f.from)
+      : range?.ms
+        ? new Date(Date.now() - range.ms).toISOString()
+        : undefined;
+  return {
+    targetId: f.targetId || undefined,
+    objectId: f.objectId.trim() || undefined,
+    action: f.action || undefined,
+    status: f.status || undefined,
+    from,
+    to: f.range === 'custom' ? localToIso(f.to) : undefined,
+  };
+}
+
+/** Entra's provisioning logs: filters, newest first, live; a row opens its detail. */
+export function Logs({ loc }: { loc: Location }) {
+  const applied = filtersOf(loc.query);
+  const key = FILTER_KEYS.map((k) => applied[k]).join('|');
+  const [draft, setDraft] = useState<Filters>(applied);
+  const [older, setOlder] = useState<LogEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<LogEntry | null>(null);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setDraft(filtersOf(loc.query));
+    setOlder([]);
+    setCursor(undefined);
+    setSelected(null);
+  }, [key]);
+
+  const targets = usePoll(() => get<Target[]>('/targets'), 30_000, 'targets');
+  const names = useMemo(() => new Map((targets.data ?? []).map((t) => [t.id, t.name])), [targets.data]);
+  const live = usePoll(
+    () => get<LogPage>(`/provisioning-logs${query({ ...apiFilter(applied), limit: PAGE })}`),
+    POLL_MS,
+    key,
+  );
+
+  const entries = useMemo(() => {
+    const top = live.data?.entries ?? [];
+    const seen = new Set(top.map((e) => e.id));
+    return [...top, ...older.filter((e) => !seen.has(e.id))];
+  }, [live.data, older]);
+  const nextCursor = cursor === undefined ? (live.data?.nextCursor ?? null) : cursor;
+
+  const loadOlder = async () => {
+    if (!nextCursor) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    try {
+      const page = await get<LogPage>(
+        `/provisioning-logs${query({ ...apiFilter(applied), limit: PAGE, cursor: nextCursor })}`,
+      );
+      setOlder((o) => [...o, ...page.entries]);
+      setCursor(page.nextCursor);
+    } catch (err) {
+      setOlderError(messageOf(err));
+    } finally {
+      setLoadingOlder(false);
+    }
+  };
+
+  const apply = (e: Event) => {
+    e.preventDefault();
+    const params: Record<string, string> = {};
+    for (const k of FILTER_KEYS)
+      if (draft[k] && ((k !== 'from' && k !== 'to') || draft.range === 'custom')) params[k] = draft[k];
+    navigate(`/logs${query(params)}`);
+  };
+
+  const download = async (format: 'csv' | 'json') => {
+    setDownloadError(null);
+    try {
+      const res = await request(
+        'GET',
+        `/provisioning-logs/export${query({ ...apiFilter(applied), format })}`,
+      );
+      const blob = await res.blob();
+      const name =
+        /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ??
+        `provisioning-logs.${format}`;
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setDownloadError(`The download failed: ${messageOf(err)}`);
+    }
+  };
+
+  const field = (k: keyof Filters, value: string) => setDraft((d) => ({ ...d, [k]: value }));
+
+  return (
+    <>
+      <div class="page-head">
+        <h1 tabIndex={-1}>Provisioning logs</h1>
+        <p class="muted">
+          {live.at
+            ? `Updated ${live.at.toLocaleTimeString()} · newest first · refreshes every 2 s`
+            : 'Loading…'}
+        </p>
+      </div>
+      <form class="filters" onSubmit={apply} aria-label="Filters">
+        <div class="field">
+          <label for="f-object">Identity (object id)</label>
+          <input
+            id="f-object"
+            value={draft.objectId}
+            onInput={(e) => field('objectId', e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for="f-action">Action</label>
+          <select id="f-action" value={draft.action} onChange={(e) => field('action', e.currentTarget.value)}>
+            <option value="">All</option>
+            {LOG_ACTIONS.map((a) => (
+              <option key={a}>{a}</option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-status">Status</label>
+          <select id="f-status" value={draft.status} onChange={(e) => field('status', e.currentTarget.value)}>
+            <option value="">All</option>
+            {LOG_STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-target">Target</label>
+          <select
+            id="f-target"
+            value={draft.targetId}
+            onChange={(e) => field('targetId', e.currentTarget.value)}
+          >
+            <option value="">All</option>
+            {(targets.data ?? []).map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-range">Date</label>
+          <select id="f-range" value={draft.range} onChange={(e) => field('range', e.currentTarget.value)}>
+            {Object.entries(RANGES).map(([v, r]) => (
+              <option key={v} value={v}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {draft.range === 'custom' && (
+          <>
+            <div class="field">
+              <label for="f-from">From</label>
+              <input
+                id="f-from"
+                type="datetime-local"
+                value={draft.from}
+                onInput={(e) => field('from', e.currentTarget.value)}
+              />
+            </div>
+            <div class="field">
+              <label for="f-to">To</label>
+              <input
+                id="f-to"
+                type="datetime-local"
+                value={draft.to}
+                onInput={(e) => field('to', e.currentTarget.value)}
+              />
+            </div>
+          </>
+        )}
+        <div class="actions filter-actions">
+          <button type="submit" class="primary">
+            Apply filters
+          </button>
+          <button type="button" onClick={() => navigate('/logs')}>
+            Reset
+          </button>
+          <button type="button" onClick={() => void download('csv')}>
+            Download CSV
+          </button>
+          <button type="button" onClick={() => void download('json')}>
+            Download JSON
+          </button>
+        </div>
+      </form>
+      {(live.error || downloadError) && (
+        <p class="error" role="alert">
+          {live.error ? `Could not refresh: ${live.error}` : downloadError}
+        </p>
+      )}
+      {selected && (
+        <LogDetail
+          entry={selected}
+          targetName={names.get(selected.targetId)}
+          onClose={() => setSelected(null)}
+        />
+      )}
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Provisioning log table">
+        <table class="logs">
+          <caption class="sr-only">Provisioning log entries, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Identity</th>
+              <th scope="col">Action</th>
+              <th scope="col">Status</th>
+              <th scope="col">Target</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id} class={selected?.id === e.id ? 'selected' : undefined} data-entry={e.id}>
+                <td>
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label={`Open the ${e.action} ${e.status} entry of ${identityOf(e)} at ${formatTime(e.time)}`}
+                    onClick={() => setSelected(e)}
+                  >
+                    {formatTime(e.time)}
+                  </button>
+                </td>
+                <td class="identity">{identityOf(e)}</td>
+                <td>{e.action}</td>
+                <td>
+                  <StatusBadge status={e.status} />
+                </td>
+                <td>{names.get(e.targetId) ?? e.targetId}</td>
+                <td class="muted">{e.reason ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {live.data && entries.length === 0 && <p class="empty">No entry matches these filters.</p>}
+      {olderError && (
+        <p class="error" role="alert">
+          {olderError}
+        </p>
+      )}
+      {nextCursor && (
+        <div class="actions">
+          <button type="button" onClick={() => void loadOlder()} disabled={loadingOlder}>
+            {loadingOlder ? 'Loading…' : 'Load older entries'}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,144 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { DirectoryReader } from '../../directory/readers/directory.reader';
+import { accountPages } from '../client';
+import { TargetClients } from '../targets/target-clients.service';
+import { TargetsRepository } from '../targets/targets.repository';
+import { FoundOrphan, OrphansRepository } from './orphans.repository';
+
+/** `count` asked per page of the listing; a target that serves fewer per page is followed at its own size. */
+export const ORPHAN_PAGE_SIZE = 500;
+/** While a reconciliation's work drains, whether it is done is asked at most this often per target. */
+const DRAIN_CHECK_MS = 2_000;
+
+/** What the last listing of a target did, kept on its runtime row and shown by the orphans endpoint. */
+export interface OrphanScanSummary {
+  startedAt: string;
+  finishedAt: string;
+  /** The whole list was read: only then are accounts no longer found removed from the orphans. */
+  complete: boolean;
+  listed: number;
+  /** Accounts a directory object of this target holds. */
+  linked: number;
+  /** Accounts no directory object of this target holds (recorded as orphans). */
+  orphans: number;
+  /** Of those, how many have a directory user of the same userName or externalId (a candidate for a link). */
+  withDirectoryCandidate: number;
+  /** Why it stopped early, in words (a refused listing, the ORPHAN_SCAN_MAX_ACCOUNTS bound). */
+  stoppedBecause?: string;
+}
+
+/**
+ * Account discovery: after a full reconciliation has delivered its work, the target's users are listed a page at a
+ * time and every account that no directory object of this target holds is recorded as an orphan. Nothing is sent
+ * to the target but the listing: an admin decides what to do with each orphan.
+ */
+@Injectable()
+export class OrphanDiscovery {
+  private readonly logger = new Logger('provisioning');
+  private readonly lastDrainCheck = new Map<string, number>();
+
+  constructor(
+    private readonly orphans: OrphansRepository,
+    private readonly targets: TargetsRepository,
+    private readonly clients: TargetClients,
+    private readonly directory: DirectoryReader,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Asks for a listing once the target's reconciliation work is done (the reconciliation asks for one). */
+  async request(targetId: string): Promise<void> {
+    await this.targets.updateRuntime(targetId, { orphanScanRequested: true, updatedAt: this.clock.now() });
+  }
+
+  /**
+   * Runs the requested listing when the reconciliation's work has drained and this process wins the request;
+   * null when it is not time yet.
+   */
+  async scanIfDue(targetId: string): Promise<OrphanScanSummary | null> {
+    const now = this.clock.now().getTime();
+    if ((this.lastDrainCheck.get(targetId) ?? -Infinity) > now - DRAIN_CHECK_MS) return null;
+    this.lastDrainCheck.set(targetId, now);
+    if (await this.orphans.reconcilePending(targetId)) return null;
+    if (!(await this.targets.takeOrphanScanRequest(targetId, this.clock.now()))) return null;
+    return this.scan(targetId);
+  }
+
+  /** Lists the target now (the engine calls it through scanIfDue; tests and the admin's scan may call it directly). */
+  async scan(targetId: string): Promise<OrphanScanSummary | null> {
+    const target = await this.targets.find(targetId);
+    if (!target) return null;
+    const started = this.clock.now();
+    const summary: OrphanScanSummary = {
+      startedAt: started.toISOString(),
+      finishedAt: started.toISOString(),
+      complete: false,
+      listed: 0,
+      linked: 0,
+      orphans: 0,
+      withDirectoryCandidate: 0,
+    };
+    const max = this.config.provisioning.orphanScanMaxAccounts;
+    if (max === 0) summary.stoppedBecause = 'account discovery is off (ORPHAN_SCAN_MAX_ACCOUNTS=0)';
+    else {
+      const { client, limiter } = this.clients.connectionFor(target);
+      summary.complete = true;
+      for await (const page of accountPages(client, {
+        pageSize: ORPHAN_PAGE_SIZE,
+        maxAccounts: max,
+        beforeRequest: () => limiter.take(),
+      })) {
+        if (page.kind === 'failed') {
+          summary.complete = false;
+          summary.stoppedBecause = `the target refused the listing at startIndex ${page.startIndex}: ${page.failure.error.message}`;
+          break;
+        }
+        if (page.kind === 'truncated') {
+          summary.complete = false;
+          summary.stoppedBecause = `stopped after ${max.toLocaleString('en')} accounts (ORPHAN_SCAN_MAX_ACCOUNTS)`;
+          break;
+        }
+        await this.recordPage(targetId, page.accounts, summary);
+      }
+    }
+    // Only a complete listing may say an account is gone; an incomplete one leaves the earlier findings.
+    if (summary.complete) await this.orphans.removeUnseen(targetId, started);
+    summary.finishedAt = this.clock.now().toISOString();
+    await this.targets.updateRuntime(targetId, {
+      lastOrphanScan: JSON.stringify(summary),
+      updatedAt: this.clock.now(),
+    });
+    this.logger.log({ msg: 'account discovery', targetId, ...summary });
+    return summary;
+  }
+
+  private async recordPage(
+    targetId: string,
+    accounts: FoundOrphan['account'][],
+    summary: OrphanScanSummary,
+  ): Promise<void> {
+    summary.listed += accounts.length;
+    const linked = await this.orphans.linkedIds(
+      targetId,
+      accounts.map((a) => a.id),
+    );
+    summary.linked += linked.size;
+    const unlinked = accounts.filter((a) => !linked.has(a.id));
+    if (unlinked.length === 0) return;
+    const names = unlinked.flatMap((a) => [a.userName, a.externalId]).filter((v): v is string => v !== null);
+    const candidates = await this.directory.liveUsersNamed(names);
+    const found = unlinked.map((account) => ({
+      account,
+      directoryUserId:
+        (account.userName !== null ? candidates.get(account.userName) : undefined) ??
+        (account.externalId !== null ? candidates.get(account.externalId) : undefined) ??
+        null,
+    }));
+    summary.orphans += found.length;
+    summary.withDirectoryCandidate += found.filter((f) => f.directoryUserId !== null).length;
+    await this.orphans.record(targetId, found, this.clock.now());
+  }
+}

@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import { test as base, expect, type Page } from '@playwright/test';
+import { startFakeScimTarget, type FakeScimTarget } from '../../support/fake-scim-target';
+import { ADMIN_TOKEN, startGateway, type Gateway } from './gateway';
+
+export { expect };
+
+interface Worker {
+  gateway: Gateway;
+  fakeTarget: FakeScimTarget;
+}
+
+interface PerTest {
+  /** Errors the page printed (console.error, uncaught exceptions, CSP violations); checked after each test. */
+  browserErrors: string[];
+}
+
+/** One gateway and one fake SCIM target per worker; each test gets a page whose browser errors are collected. */
+export const test = base.extend<PerTest, Worker>({
+  gateway: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
+    async ({}, use) => {
+      const gateway = await startGateway();
+      await use(gateway);
+      await gateway.stop();
+    },
+    { scope: 'worker' },
+  ],
+  fakeTarget: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
+    async ({}, use) => {
+      const target = await startFakeScimTarget({ bearerToken: 'fake-target-token-0123' });
+      await use(target);
+      await target.close();
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ gateway }, use) => use(gateway.base),
+  browserErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await use(errors);
+  },
+});
+
+export async function signIn(page: Page, token = ADMIN_TOKEN): Promise<void> {
+  await page.goto('/console');
+  await page.getByLabel('Admin token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+}
+
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.1 A/AA rules on the page as it is; the serious and critical violations, described. Evaluated
+ * through the DevTools protocol, so the page's CSP (no inline script) stays on.
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(`${axeSource};undefined`);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } })
+      .axe;
+    return (await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    })) as {
+      violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
+    };
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+    );
+}

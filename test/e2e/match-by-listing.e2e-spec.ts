@@ -1,0 +1,121 @@
+import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
+import { createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const USERS = 40;
+const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+/**
+ * Match by listing: when many joiners wait for a target, its users are listed once and each joiner is decided from
+ * that listing (create at once, or read the listed account by id and adopt it) instead of one `GET ?filter=` each.
+ * The targets here take duplicates, so a wrong "no match" would show as a second account.
+ */
+describe('matching joiners by a listing of the target', () => {
+  let t: TestApp;
+  const targets: FakeScimTarget[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    for (let i = 0; i < USERS; i++) await createUser(t, `joiner${i}@example.com`);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all(targets.map((x) => x.close()));
+  });
+
+  const start = async (options = {}) => {
+    const target = await startFakeScimTarget({ acceptDuplicates: true, maxPageSize: 3, ...options });
+    targets.push(target);
+    return target;
+  };
+  const allThere = (target: FakeScimTarget) =>
+    waitFor(`${USERS} users in the target`, () => target.users().length >= USERS, 20_000);
+  const lookups = (target: FakeScimTarget) =>
+    target.requests.filter((r) => r.method === 'GET' && r.path === '/Users' && r.query.filter);
+  const listings = (target: FakeScimTarget) =>
+    target.requests.filter((r) => r.method === 'GET' && r.path === '/Users' && !r.query.filter);
+  const creates = (target: FakeScimTarget) =>
+    target.requests.filter((r) => r.method === 'POST' && r.path === '/Users' && r.status === 201);
+  const status = async (id: string) =>
+    (await t.admin('get', `/targets/${id}/status`).expect(200)).body as {
+      matching: { mode: string; accounts?: number; reason: string };
+      pending: { objects: number };
+    };
+
+  it('creates the joiners the listing lacks and adopts the listed ones, without a lookup', async () => {
+    const target = await start();
+    const existing = [0, 1, 2, 3, 4].map(
+      (i) =>
+        target.seed('Users', {
+          schemas: [CORE],
+          userName: `JOINER${i}@example.com`,
+          emails: [{ type: 'work', value: `joiner${i}@example.com`, primary: true }],
+          active: true,
+        }).id as string,
+    );
+    target.seed('Users', { schemas: [CORE], userName: 'someone-else@example.com', active: true });
+    const id = await registerTarget(t, target, { profile: 'rfc' });
+    await waitFor('every joiner in the target', () => target.users().length >= USERS + 1, 20_000);
+    await waitFor('nothing pending', async () => (await status(id)).pending.objects === 0);
+
+    expect(lookups(target)).toEqual([]);
+    // 6 accounts, 3 a page: read once.
+    expect(listings(target).map((r) => r.query.startIndex)).toEqual(['1', '4']);
+    expect(creates(target)).toHaveLength(USERS - existing.length);
+    for (const account of existing)
+      expect(target.requests.filter((r) => r.path === `/Users/${account}`).map((r) => r.method)).toEqual([
+        'GET',
+        'PATCH',
+      ]);
+    const names = target.users().map((u) => (u.userName as string).toLowerCase());
+    expect(new Set(names).size).toBe(USERS + 1);
+    expect((await status(id)).matching).toMatchObject({ mode: 'listing', accounts: 6 });
+  });
+
+  it('never trusts the listing for a create that may have reached the target unrecorded', async () => {
+    const target = await start();
+    // The first create is carried out, and its answer lost: the gateway cannot know it worked.
+    target.loseAnswers(1, { method: 'POST', path: '/Users' });
+    await registerTarget(t, target, { profile: 'rfc' });
+    await allThere(target);
+    await waitFor('the lost create settled', () => lookups(target).length > 0);
+    // The retry looked the user up (the listing predates the create), found it, and did not create it again.
+    expect(lookups(target)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(target.users()).toHaveLength(USERS);
+    expect(creates(target)).toHaveLength(USERS);
+  });
+
+  it('falls back to lookups when the target refuses the listing, and says why', async () => {
+    const target = await start();
+    target.failNext(
+      1,
+      { status: 403, body: { detail: 'a filter is required' } },
+      { path: '/Users', method: 'GET' },
+    );
+    const id = await registerTarget(t, target, { profile: 'rfc' });
+    await allThere(target);
+    expect(lookups(target)).toHaveLength(USERS);
+    expect(creates(target)).toHaveLength(USERS);
+    expect((await status(id)).matching).toMatchObject({
+      mode: 'lookup',
+      reason: expect.stringMatching(/refused the listing: 403/),
+    });
+  });
+
+  it('looks up when listing would cost more requests than the joiners', async () => {
+    // 40 joiners; 150 accounts at 3 a page would be 50 requests.
+    const target = await start();
+    for (let i = 0; i < 150; i++)
+      target.seed('Users', { schemas: [CORE], userName: `other${i}@example.com` });
+    const id = await registerTarget(t, target, { profile: 'rfc' });
+    await allThere(target);
+    await waitFor('all joiners created', () => creates(target).length >= USERS);
+    expect(listings(target)).toHaveLength(1);
+    expect(lookups(target)).toHaveLength(USERS);
+    expect((await status(id)).matching.reason).toMatch(
+      /joiners cost fewer lookups than listing 150 accounts/,
+    );
+  });
+});

@@ -1,0 +1,208 @@
+import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
+import { byUserName, createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+interface OrphanView {
+  targetObjectId: string;
+  userName: string | null;
+  active: boolean | null;
+  state: string;
+  directoryCandidate: { id: string; displayName: string } | null;
+}
+interface OrphanPage {
+  lastScan: {
+    complete: boolean;
+    listed: number;
+    linked: number;
+    orphans: number;
+    stoppedBecause?: string;
+  } | null;
+  counts: { open: number; total: number };
+  orphans: OrphanView[];
+  next: string | null;
+}
+
+/**
+ * Account discovery: after a full reconciliation has delivered its work, the target is listed page by page and the
+ * accounts no directory object holds are recorded; an admin disables, deletes or links them. Nothing is sent to an
+ * orphan unless an admin asks.
+ */
+describe('orphan accounts', () => {
+  let t: TestApp;
+  let app: FakeScimTarget;
+  let targetId: string;
+  const ids: Record<string, string> = {};
+  const account = (userName: string) => byUserName(app, userName)!.id as string;
+
+  beforeAll(async () => {
+    // Two accounts a page at most, whatever the gateway asks: the listing must follow the target's own page size.
+    app = await startFakeScimTarget({ maxPageSize: 2 });
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    for (const name of ['alice', 'dave', 'erin']) ids[name] = await createUser(t, `${name}@example.com`);
+    for (const name of ['alice', 'dave', 'ghost1', 'ghost2', 'ghost3'])
+      app.seed('Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `${name}@example.com`,
+        emails: [{ type: 'work', value: `${name}@example.com`, primary: true }],
+        active: true,
+      });
+    // Only alice is assigned: dave's account matches a directory user that is not in scope.
+    targetId = await registerTarget(t, app, { scope: 'assigned' });
+    await t
+      .admin('post', `/targets/${targetId}/assignments`)
+      .send({ principalType: 'User', principalId: ids.alice })
+      .expect(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await app?.close();
+  });
+
+  const orphans = async (query = '') =>
+    (await t.admin('get', `/targets/${targetId}/orphans${query}`).expect(200)).body as OrphanPage;
+
+  it('lists the target after the initial reconciliation and records the accounts no directory object holds', async () => {
+    const page = await waitFor('the listing after the reconciliation', async () => {
+      const p = await orphans();
+      return p.lastScan ? p : null;
+    });
+    expect(page.lastScan).toMatchObject({ complete: true, listed: 5, linked: 1, orphans: 4 });
+    expect(page.orphans.map((o) => o.userName).sort()).toEqual([
+      'dave@example.com',
+      'ghost1@example.com',
+      'ghost2@example.com',
+      'ghost3@example.com',
+    ]);
+    const dave = page.orphans.find((o) => o.userName === 'dave@example.com')!;
+    expect(dave).toMatchObject({ state: 'open', active: true, directoryCandidate: { id: ids.dave } });
+    expect(page.orphans.filter((o) => o.directoryCandidate === null)).toHaveLength(3);
+    expect((await orphans('?matched=true')).orphans.map((o) => o.userName)).toEqual(['dave@example.com']);
+
+    // Paged at the target's size (2), asked without a filter, for the attributes discovery needs.
+    const listing = app.requests.filter((r) => r.method === 'GET' && r.path === '/Users' && !r.query.filter);
+    expect(listing.map((r) => r.query.startIndex)).toEqual(['1', '3', '5']);
+    expect(listing[0].query.attributes).toBe('userName,externalId,active');
+    // Alice was adopted by the reconciliation; no orphan received anything.
+    const orphanIds = new Set(page.orphans.map((o) => o.targetObjectId));
+    expect(app.requests.filter((r) => r.method !== 'GET' && orphanIds.has(r.path.split('/')[2]))).toEqual([]);
+  });
+
+  it('pages the orphans with a cursor', async () => {
+    const first = await orphans('?limit=3');
+    expect(first.orphans).toHaveLength(3);
+    const second = await orphans(`?limit=3&cursor=${encodeURIComponent(first.next!)}`);
+    expect(second.orphans).toHaveLength(1);
+    expect(second.next).toBeNull();
+    expect(first.counts).toEqual({ open: 4, total: 4 });
+  });
+
+  it('disables and deletes an orphan only when an admin asks', async () => {
+    const ghost1 = account('ghost1@example.com');
+    const disabled = await t.admin('post', `/targets/${targetId}/orphans/${ghost1}/disable`).expect(200);
+    expect(disabled.body).toMatchObject({
+      orphan: { state: 'disabled', active: false },
+      target: { ok: true },
+    });
+    expect(byUserName(app, 'ghost1@example.com')!.active).toBe(false);
+    const patch = app.requests.filter((r) => r.method === 'PATCH' && r.path === `/Users/${ghost1}`);
+    expect(patch).toHaveLength(1);
+
+    const ghost2 = account('ghost2@example.com');
+    const deleted = await t.admin('post', `/targets/${targetId}/orphans/${ghost2}/delete`).expect(200);
+    expect(deleted.body).toMatchObject({ orphan: { state: 'deleted' }, target: { ok: true, status: 204 } });
+    expect(byUserName(app, 'ghost2@example.com')).toBeUndefined();
+  });
+
+  it('links an orphan to a directory user: adopted and updated, never created', async () => {
+    const ghost3 = account('ghost3@example.com');
+    // erin is not assigned: a linked account would be a leaver at once, so the link is refused.
+    const refused = await t
+      .admin('post', `/targets/${targetId}/orphans/${ghost3}/link`)
+      .send({ userId: ids.erin })
+      .expect(409);
+    expect(refused.body.message).toMatch(/not in this target's scope \(not assigned/);
+
+    // Paused, so that assigning erin does not provision her before the link.
+    await t.admin('post', `/targets/${targetId}/pause`).expect(200);
+    await t
+      .admin('post', `/targets/${targetId}/assignments`)
+      .send({ principalType: 'User', principalId: ids.erin })
+      .expect(201);
+    const before = app.requests.length;
+    const linked = await t
+      .admin('post', `/targets/${targetId}/orphans/${ghost3}/link`)
+      .send({ userId: ids.erin })
+      .expect(200);
+    expect(linked.body).toMatchObject({ orphan: { state: 'linked' }, provisioning: { status: 'Success' } });
+    const sent = app.requests.slice(before);
+    expect(sent.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /Users/${ghost3}`,
+      `PATCH /Users/${ghost3}`,
+    ]);
+    expect(app.users().find((u) => u.id === ghost3)!.userName).toBe('erin@example.com');
+
+    // Resumed: erin's queued assignment finds her account by its stored id; still no create.
+    await t.admin('post', `/targets/${targetId}/resume`).expect(200);
+    await waitFor('erin settled', async () => {
+      const [row] = await t.dataSource.query<{ pending: number | boolean; target_object_id: string }[]>(
+        "SELECT pending, target_object_id FROM provisioned_object WHERE target_id = ? AND object_type = 'User' AND object_id = ?",
+        [targetId, ids.erin],
+      );
+      return row && !Number(row.pending) ? row : null;
+    });
+    expect(app.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(app.users().filter((u) => u.userName === 'erin@example.com')).toHaveLength(1);
+
+    // The account is the user's now: linking it again, or linking erin to another account, is a conflict.
+    await t
+      .admin('post', `/targets/${targetId}/orphans/${ghost3}/link`)
+      .send({ userId: ids.erin })
+      .expect(409);
+    const ghost1 = account('ghost1@example.com');
+    const twice = await t
+      .admin('post', `/targets/${targetId}/orphans/${ghost1}/link`)
+      .send({ userId: ids.erin })
+      .expect(409);
+    expect(twice.body.message).toMatch(/already holds an account/);
+  });
+
+  it('a new listing drops what is gone or linked and keeps what is still there', async () => {
+    const scan = await t.admin('post', `/targets/${targetId}/orphans/scan`).expect(200);
+    expect(scan.body).toMatchObject({ complete: true, listed: 4, linked: 2, orphans: 2 });
+    const page = await orphans();
+    const found = page.orphans.map((o) => [o.userName, o.state, o.active]);
+    expect(found.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      ['dave@example.com', 'open', true],
+      ['ghost1@example.com', 'disabled', false],
+    ]);
+  });
+
+  it('an incomplete listing keeps the earlier findings and says why it stopped', async () => {
+    app.failNext(
+      1,
+      { status: 403, body: { detail: 'listing is not allowed' } },
+      { path: '/Users', method: 'GET' },
+    );
+    const scan = await t.admin('post', `/targets/${targetId}/orphans/scan`).expect(200);
+    expect(scan.body.complete).toBe(false);
+    expect(scan.body.stoppedBecause).toMatch(/refused the listing at startIndex 1: 403/);
+    expect((await orphans()).orphans).toHaveLength(2);
+  });
+
+  it('answers bad input with 4xx and changes nothing', async () => {
+    await t.admin('get', '/targets/no-such-target/orphans').expect(404);
+    await t.admin('get', `/targets/${targetId}/orphans?limit=0`).expect(400);
+    const matched = await t.admin('get', `/targets/${targetId}/orphans?matched=maybe`).expect(400);
+    expect(JSON.stringify(matched.body)).toMatch(/matched must be true or false/);
+    await t.admin('post', `/targets/${targetId}/orphans/no-such-account/disable`).expect(404);
+    const ghost1 = account('ghost1@example.com');
+    await t.admin('post', `/targets/${targetId}/orphans/${ghost1}/link`).send({ userId: 'nope' }).expect(400);
+    await t
+      .admin('post', `/targets/${targetId}/orphans/${ghost1}/link`)
+      .send({ userId: '00000000-0000-4000-8000-000000000000' })
+      .expect(404);
+    expect((await orphans()).orphans.map((o) => o.state).sort()).toEqual(['disabled', 'open']);
+  });
+});
