@@ -5,7 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { loadFakeTarget } = require('./provisioning.bench');
+const { api, loadFakeTarget } = require('./provisioning.bench');
 
 const root = path.join(__dirname, '..', '..');
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -14,20 +14,6 @@ const USERS = 100;
 const OPS_PER_BULK = 1000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function api(gw, method, url, body) {
-  const res = await fetch(`${gw.base}${url}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${url.startsWith('/scim') ? gw.scimToken : gw.adminToken}`,
-      'Content-Type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
-  return text ? JSON.parse(text) : {};
-}
 
 /** `changes` PATCH operations over `ids`, 1,000 to a /Bulk request, four requests at a time. */
 function pushChanges(gw, ids, changes) {

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { benchBulk } = require('./scim.bench');
-const { loadFakeTarget } = require('./provisioning.bench');
+const { api, loadFakeTarget } = require('./provisioning.bench');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,17 +59,6 @@ async function sharedDatabase(engine) {
       await d.end();
     },
   };
-}
-
-async function api(gw, method, url, body) {
-  const res = await fetch(`${gw.base}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${gw.adminToken}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
-  return text ? JSON.parse(text) : {};
 }
 
 /**

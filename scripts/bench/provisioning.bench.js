@@ -283,4 +283,4 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
   }
 }
 
-module.exports = { benchProvisioning, loadFakeTarget };
+module.exports = { benchProvisioning, loadFakeTarget, api };
