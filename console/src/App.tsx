@@ -1,16 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { onSignOut, signOut } from './api';
-import { Link, match, navigate, useLocation } from './router';
+import { Link, navigate, useLocation } from './router';
+import { NAV, pageFor } from './routes';
 import { readToken } from './session';
-import { Logs } from './pages/Logs';
-import { Overview } from './pages/Overview';
 import { SignIn } from './pages/SignIn';
-import { TargetPage } from './pages/Target';
-
-const NAV = [
-  { href: '/', label: 'Overview', active: (p: string) => p === '/' || p.startsWith('/targets') },
-  { href: '/logs', label: 'Provisioning logs', active: (p: string) => p.startsWith('/logs') },
-];
 
 export function App() {
   const [signedIn, setSignedIn] = useState(() => readToken() !== null);
@@ -44,20 +37,14 @@ export function App() {
       />
     );
 
-  const target = match('/targets/:id', loc.path);
-  let page;
-  if (loc.path === '/') page = <Overview />;
-  else if (target) page = <TargetPage key={target.id} id={target.id} />;
-  else if (loc.path === '/logs') page = <Logs loc={loc} />;
-  else
-    page = (
-      <>
-        <h1 tabIndex={-1}>Page not found</h1>
-        <p>
-          There is no page at this address. <Link href="/">Go to the overview</Link>.
-        </p>
-      </>
-    );
+  const page = pageFor(loc) ?? (
+    <>
+      <h1 tabIndex={-1}>Page not found</h1>
+      <p>
+        There is no page at this address. <Link href="/">Go to the overview</Link>.
+      </p>
+    </>
+  );
 
   return (
     <>
