@@ -262,6 +262,16 @@ class FilterSqlCompiler {
     const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
     const pattern = op === 'co' ? `%${escaped}%` : op === 'sw' ? `${escaped}%` : `%${escaped}`;
     const escape = this.ctx.dialect === 'sqlite' ? `'\\'` : `'\\\\'`;
+    if (op === 'sw' && this.ctx.dialect === 'sqlite' && value.column?.lowercased) {
+      // SQLite's LIKE uses no index on a column of the BINARY collation; the prefix's range does (MySQL and
+      // MariaDB read a constant LIKE prefix as a range themselves). LIKE still decides, the range only narrows.
+      return this.emit(
+        `(${lhs} >= ? AND ${lhs} < ? AND ${lhs} LIKE ? ESCAPE ${escape})`,
+        text,
+        `${text}\u{10FFFF}`,
+        pattern,
+      );
+    }
     return this.emit(`${lhs} LIKE ? ESCAPE ${escape}`, pattern);
   }
 
@@ -304,7 +314,13 @@ class FilterSqlCompiler {
         column: { lowercased: false },
       };
     };
-    return `EXISTS (SELECT 1 FROM ${identifier(members.table)} AS ${m} WHERE ${m}.${identifier(members.groupColumn)} = ${id} AND ${where(read)})`;
+    const condition = where(read);
+    const table = identifier(members.table);
+    const group = `${m}.${identifier(members.groupColumn)}`;
+    // A condition on the members (`members[value eq "…"]`) reads the membership rows it names through their
+    // index, then the groups by id; without one, each group's own rows are looked at.
+    if (condition === '1 = 1') return `EXISTS (SELECT 1 FROM ${table} AS ${m} WHERE ${group} = ${id})`;
+    return `${id} IN (SELECT ${group} FROM ${table} AS ${m} WHERE ${condition})`;
   }
 }
 

@@ -28,20 +28,20 @@ export interface CompiledListQuery {
 /** Indexed columns per resource type, keyed by canonical attribute path (lowercase). */
 const COLUMNS: Record<ListedType, FilterSqlContext['columns']> = {
   User: {
-    id: { column: 'id', lowercased: false },
-    username: { column: 'user_name_normalized', lowercased: true },
+    id: { column: 'id', lowercased: false, required: true },
+    username: { column: 'user_name_normalized', lowercased: true, required: true },
     externalid: { column: 'external_id', lowercased: false },
     displayname: { column: 'display_name_normalized', lowercased: true },
     active: { column: 'active', lowercased: false },
-    'meta.created': { column: 'created_at', lowercased: false },
-    'meta.lastmodified': { column: 'updated_at', lowercased: false },
+    'meta.created': { column: 'created_at', lowercased: false, required: true },
+    'meta.lastmodified': { column: 'updated_at', lowercased: false, required: true },
   },
   Group: {
-    id: { column: 'id', lowercased: false },
-    displayname: { column: 'display_name_normalized', lowercased: true },
+    id: { column: 'id', lowercased: false, required: true },
+    displayname: { column: 'display_name_normalized', lowercased: true, required: true },
     externalid: { column: 'external_id', lowercased: false },
-    'meta.created': { column: 'created_at', lowercased: false },
-    'meta.lastmodified': { column: 'updated_at', lowercased: false },
+    'meta.created': { column: 'created_at', lowercased: false, required: true },
+    'meta.lastmodified': { column: 'updated_at', lowercased: false, required: true },
   },
 };
 

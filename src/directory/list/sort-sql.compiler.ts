@@ -44,16 +44,20 @@ export function compileSort(
   const doc = `${alias}.${identifier(ctx.docColumn)}`;
   const column = ctx.columns[(implied ? `${path}.value` : path).toLowerCase()];
   let key: string;
+  let required = false;
   if (attribute.multiValued) {
     key = fold(primaryOrFirst(ctx, doc, container, sub, leaf));
   } else if (column) {
     key = `${alias}.${identifier(column.column)}`;
     if (!column.lowercased) key = fold(key);
+    required = column.required === true;
   } else {
     key = fold(
       jsonScalar(ctx.dialect, doc, jsonPathLiteral(sub ? [...container, sub.name] : container), leaf),
     );
   }
+  // A column every live row fills has no missing values to put last, and its index gives the order.
+  if (required) return { sql: `${key} ${direction}, ${id} ${direction}`, params: [] };
   return { sql: `(${key} IS NULL) ASC, ${key} ${direction}, ${id} ${direction}`, params: [] };
 }
 

@@ -14,9 +14,10 @@ export interface FilterSqlContext {
   docColumn: string;
   /**
    * Columns by canonical path, lowercased (`username`, `externalid`, `meta.created`…). Used for single-valued
-   * attributes only. `lowercased: true` means the application stores the value lowercased.
+   * attributes only. `lowercased: true` means the application stores the value lowercased; `required: true`
+   * that every live row has a value (so a sort on it needs no "missing values last" term and can read the index).
    */
-  columns: Record<string, { column: string; lowercased: boolean }>;
+  columns: Record<string, { column: string; lowercased: boolean; required?: boolean }>;
   /** Groups: membership rows, so `members…` filters compile to EXISTS on them. */
   members?: { table: string; groupColumn: string; memberColumn: string; typeColumn: string };
 }
