@@ -59,6 +59,8 @@ export interface ProvisioningConfig {
   orphanScanMaxAccounts: number;
   /** Joiners are matched against a listing of the target when it holds at most this many accounts (0: never). */
   matchIndexMaxAccounts: number;
+  /** A full reconciliation compares users with one listing of the target once it holds this many objects. */
+  reconcileListingMinObjects: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -220,6 +222,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       logRetentionDays: int('PROVISIONING_LOG_RETENTION_DAYS', 30, 1, 3650),
       orphanScanMaxAccounts: int('ORPHAN_SCAN_MAX_ACCOUNTS', 1_000_000, 0, 100_000_000),
       matchIndexMaxAccounts: int('MATCH_INDEX_MAX_ACCOUNTS', 250_000, 0, 10_000_000),
+      reconcileListingMinObjects: int('RECONCILE_LISTING_MIN_OBJECTS', 200, 0, 1_000_000_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -11,6 +11,7 @@ import { ObjectDelivery } from './attempt/object-delivery.service';
 import { AttemptExecutor } from './attempt/attempt-executor';
 import { ProvisionedMembershipsRepository } from './queue/provisioned-memberships.repository';
 import { ReconciliationService } from './sync/reconciliation.service';
+import { ListingComparison } from './sync/listing-comparison';
 import { TargetHealthService } from './targets/target-health.service';
 import { TargetOperationsService } from './targets/target-operations.service';
 import { TargetExchanges } from './attempt/target-exchange';
@@ -74,6 +75,7 @@ import { MatchIndexes } from './sync/match-indexes.service';
     ProvisionedMembershipsRepository,
     JournalFanOut,
     ReconciliationService,
+    ListingComparison,
     TargetHealthService,
     TargetExchanges,
     AttemptExecutor,

@@ -8,7 +8,7 @@ import type { AssignmentScope } from '../assignments/assignment-scope';
 import { AssignmentScopes } from '../assignments/assignment-scopes.service';
 import { ProvisionedMembershipsRepository } from '../queue/provisioned-memberships.repository';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
-import { ObjectKey, ObjectOutcome, WorkQueueRepository } from '../queue/work-queue.repository';
+import { ListedState, ObjectKey, ObjectOutcome, WorkQueueRepository } from '../queue/work-queue.repository';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetsRepository } from '../targets/targets.repository';
 import {
@@ -17,9 +17,11 @@ import {
   MemberState,
   planAttempt,
   PlanInput,
+  PlannedRequest,
   PlanResult,
   wantedMembers,
 } from './attempt-plan';
+import type { ScimResource, ScimResult } from '../client';
 import { AttemptReport } from './attempt.types';
 import type { Decision } from './lifecycle-decision';
 import { evaluateObject } from './object-evaluation';
@@ -114,6 +116,90 @@ export class AttemptExecutor {
       deprovisionHold: row.deprovisionHold === 'released' ? ('released' as const) : null,
     };
     return exchange.report(outcome, result.known.nowInTarget, stop);
+  }
+
+  /**
+   * Reconciling by listing: true when the attempt for this user would send nothing and record nothing new, given
+   * the target's resource as listed (read in place of the attempt's `GET`). Anything else (a change to send, a
+   * leaver, a manager not in the target yet, an attempt pending, a state the gateway has not recorded) is false,
+   * and the user is reconciled the usual way. `managers`: the target ids of the page's managers, read at once.
+   */
+  unchangedAsListed(
+    target: ProvisioningTarget,
+    row: ListedState,
+    listed: ScimResource,
+    reads: Required<AttemptReads>,
+    managers: ReadonlyMap<string, string>,
+  ): boolean {
+    const { compiled, source, assignment } = reads;
+    if (row.pending || row.deprovisionHold || !source) return false;
+    if (row.targetObjectId !== listed.id || (row.status !== 'active' && row.status !== 'disabled'))
+      return false;
+    const known: KnownState = {
+      targetObjectId: row.targetObjectId,
+      status: row.status,
+      lastSent: row.lastSent,
+      lastSentHash: row.lastSentHash,
+      ignored: row.ignoredChanges,
+      nowInTarget: false,
+      inDoubt: false,
+    };
+    const now = this.clock.now();
+    const { mapped, decision, payload } = evaluateObject({
+      compiled,
+      objectType: 'User',
+      source,
+      assignment,
+      target,
+      known,
+      now,
+      ctx: this.mappings.evaluationContext(() => now),
+    });
+    // An update, or a change to an account already disabled (a new disable counts against the threshold).
+    const settles =
+      decision.kind === 'update' || (decision.kind === 'disable' && known.status === 'disabled');
+    if (!settles || !payload) return false;
+    const desired = structuredClone(payload);
+    const ext = desired[ENTERPRISE_USER_SCHEMA] as Record<string, unknown> | undefined;
+    const manager = (ext?.manager as { value?: string } | undefined)?.value;
+    if (ext && manager) {
+      const tid = managers.get(manager);
+      if (!tid) return false;
+      ext.manager = { value: tid };
+    }
+    const plan = planAttempt({
+      objectType: 'User',
+      decision,
+      desired,
+      matching: mapped?.matching ?? [],
+      known,
+      reconcile: true,
+      target: {
+        profile: target.profile,
+        updateStyle: target.updateStyle,
+        verifyUpdates: target.verifyUpdates,
+      },
+      now: now.toISOString(),
+    });
+    let read = false;
+    for (let next = plan.next(); ;) {
+      if (next.done) {
+        const r = next.value;
+        return (
+          r.kind === 'done' &&
+          r.known.lastSentHash === known.lastSentHash &&
+          r.known.status === known.status &&
+          r.known.ignored === known.ignored
+        );
+      }
+      const effect = next.value;
+      if (effect.kind === 'step' || (effect.kind === 'note' && effect.reason === 'no_change'))
+        next = plan.next();
+      else if (effect.kind === 'send' && effect.request.method === 'GET' && !read) {
+        read = true;
+        next = plan.next(listedAnswer(effect.request, listed));
+      } else return false;
+    }
   }
 
   /** Import, scope, map and decide; null when the attempt ends here (skipped, or held at the threshold). */
@@ -378,4 +464,18 @@ function describe(d: Decision): string {
     case 'delete':
       return `leaver: delete (${d.why})`;
   }
+}
+
+/** The listed resource as the answer to the attempt's `GET` of it. */
+function listedAnswer(request: PlannedRequest, listed: ScimResource): ScimResult<unknown> {
+  return {
+    ok: true,
+    method: 'GET',
+    url: request.path,
+    status: 200,
+    headers: {},
+    text: '',
+    durationMs: 0,
+    body: listed,
+  };
 }

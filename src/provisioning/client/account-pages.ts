@@ -18,25 +18,47 @@ export interface AccountPagesOptions {
   beforeRequest?: () => Promise<void>;
 }
 
-export type AccountPage =
+const ATTRIBUTES = ['userName', 'externalId', 'active'];
+
+export type AccountPage = ListingPage<TargetAccount>;
+
+/** A page of whole resources (a reconciliation compares each with what it would send). */
+export type ResourcePage = ListingPage<ScimResource>;
+
+type ListingPage<T> =
   /** `total`: the target's `totalResults`, when it says. */
-  | { kind: 'page'; accounts: TargetAccount[]; total?: number }
+  | { kind: 'page'; accounts: T[]; total?: number }
   /** The target refused or failed a page: nothing more is listed. */
   | { kind: 'failed'; failure: ScimFailure; startIndex: number }
   /** The bound was reached before the end of the list. */
   | { kind: 'truncated' };
-
-const ATTRIBUTES = ['userName', 'externalId', 'active'];
 
 /**
  * Every user the target holds, a page at a time: `GET /Users?startIndex=&count=` (RFC 7644 §3.4.2.4), asking only
  * for the attributes discovery needs. A page shorter than asked is the target's own maximum, not the end: the end is
  * an empty page, or `totalResults` reached. Memory stays one page, however large the target.
  */
-export async function* accountPages(
+export function accountPages(
   client: ScimClient,
   options: AccountPagesOptions,
-): AsyncGenerator<AccountPage> {
+): AsyncGenerator<AccountPage, void, undefined> {
+  return listingPages(client, options, ATTRIBUTES, toAccount);
+}
+
+/** The same listing with every attribute the target returns by default. */
+export function resourcePages(
+  client: ScimClient,
+  options: AccountPagesOptions,
+): AsyncGenerator<ResourcePage, void, undefined> {
+  return listingPages(client, options, undefined, (r) => r);
+}
+
+async function* listingPages<T>(
+  client: ScimClient,
+  options: AccountPagesOptions,
+  attributes: string[] | undefined,
+  toItem: (r: ScimResource) => T,
+): AsyncGenerator<ListingPage<T>, void, undefined> {
   let startIndex = 1;
   let listed = 0;
   for (;;) {
@@ -46,7 +68,7 @@ export async function* accountPages(
     }
     await options.beforeRequest?.();
     const count = Math.min(options.pageSize, options.maxAccounts - listed);
-    const result = await client.listUsers({ startIndex, count, attributes: ATTRIBUTES });
+    const result = await client.listUsers({ startIndex, count, ...(attributes ? { attributes } : {}) });
     if (!result.ok) {
       yield { kind: 'failed', failure: result, startIndex };
       return;
@@ -55,7 +77,7 @@ export async function* accountPages(
     // An id longer than the column (255) could not be acted on by its stored value: such accounts are not recorded.
     const accounts = Resources.filter(
       (r) => typeof r?.id === 'string' && r.id !== '' && r.id.length <= 255,
-    ).map(toAccount);
+    ).map(toItem);
     if (Resources.length === 0) return;
     listed += accounts.length;
     yield { kind: 'page', accounts, ...(typeof totalResults === 'number' ? { total: totalResults } : {}) };

@@ -15,5 +15,5 @@ export { parseRetryAfterMs } from './retry-after.parser';
 export { andFilter, eqFilter } from './scim-filter.util';
 export { assertTargetUrl, isLoopbackHost } from './target-url.validator';
 export { NetworkPolicy } from './network-policy';
-export { accountPages } from './account-pages';
-export type { AccountPage, AccountPagesOptions, TargetAccount } from './account-pages';
+export { accountPages, resourcePages } from './account-pages';
+export type { AccountPage, AccountPagesOptions, ResourcePage, TargetAccount } from './account-pages';

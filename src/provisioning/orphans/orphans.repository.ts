@@ -28,7 +28,7 @@ export class OrphansRepository {
     for (const chunk of chunks(accountIds, CHUNK)) {
       const rows = await this.dataSource.query<{ target_object_id: string }[]>(
         `SELECT target_object_id FROM provisioned_object
-          WHERE target_id = ? AND target_object_id IN (${placeholders(chunk.length)}) AND object_type = 'User'`,
+          WHERE target_id = ? AND target_object_id IN (${placeholders(chunk.length)}) AND +object_type = 'User'`,
         [targetId, ...chunk],
       );
       for (const r of rows) out.add(r.target_object_id);

@@ -18,6 +18,19 @@ export interface WorkItem {
   since: Date;
 }
 
+/** What a reconciliation by listing needs of a provisioned user to compare it with its listed resource. */
+export type ListedState = Pick<
+  ProvisionedObject,
+  | 'objectId'
+  | 'targetObjectId'
+  | 'status'
+  | 'pending'
+  | 'deprovisionHold'
+  | 'lastSent'
+  | 'lastSentHash'
+  | 'ignoredChanges'
+>;
+
 export interface ObjectKey {
   targetId: string;
   objectType: 'User' | 'Group';
@@ -293,6 +306,32 @@ export class WorkQueueRepository {
     return this.dataSource.manager.findOneBy(ProvisionedObject, key);
   }
 
+  /** The state of the target's users holding these target ids (a reconciliation's page of the listing). */
+  async listedStates(targetId: string, targetObjectIds: string[]): Promise<ListedState[]> {
+    const out: ListedState[] = [];
+    for (const chunk of chunks(targetObjectIds, 500)) {
+      const rows = await this.dataSource.query<Record<string, unknown>[]>(
+        `SELECT object_id, target_object_id, status, pending, deprovision_hold, last_sent, last_sent_hash,
+                ignored_changes
+           FROM provisioned_object
+          WHERE target_id = ? AND target_object_id IN (${placeholders(chunk.length)}) AND +object_type = 'User'`,
+        [targetId, ...chunk],
+      );
+      for (const r of rows)
+        out.push({
+          objectId: String(r.object_id),
+          targetObjectId: String(r.target_object_id),
+          status: r.status as ProvisionedObject['status'],
+          pending: Boolean(Number(r.pending)),
+          deprovisionHold: (r.deprovision_hold as ProvisionedObject['deprovisionHold']) ?? null,
+          lastSent: (r.last_sent as string | null) ?? null,
+          lastSentHash: (r.last_sent_hash as string | null) ?? null,
+          ignoredChanges: (r.ignored_changes as string | null) ?? null,
+        });
+    }
+    return out;
+  }
+
   /** Target ids of the given directory objects, for the ones the target has. */
   async targetIds(targetId: string, objectIds: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -500,7 +539,7 @@ export class WorkQueueRepository {
     const rows = await this.dataSource.query<{ waiting_for: string }[]>(
       `SELECT DISTINCT w.waiting_for FROM provisioned_object w
          JOIN provisioned_object m ON m.target_id = w.target_id AND m.object_type = 'User' AND m.object_id = w.waiting_for
-        WHERE w.target_id = ? AND w.waiting_for IS NOT NULL AND m.target_object_id IS NOT NULL
+        WHERE w.target_id = ? AND w.waiting_for > '' AND m.target_object_id IS NOT NULL
           AND m.status IN ('active', 'disabled')`,
       [targetId],
     );
@@ -549,6 +588,16 @@ export class WorkQueueRepository {
   }
 
   /** Pending users the target has no id for (joiners to match or create), counted up to `cap`. */
+  /** How many objects the target holds (a target id recorded), counted up to `cap`. */
+  async countHeldUpTo(targetId: string, cap: number): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number | string }[]>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM provisioned_object
+          WHERE target_id = ? AND target_object_id > '' LIMIT ?) AS held`,
+      [targetId, cap],
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async countPendingJoiners(targetId: string, cap: number): Promise<number> {
     const [row] = await this.dataSource.query<{ n: number | string }[]>(
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM provisioned_object

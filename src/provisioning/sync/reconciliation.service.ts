@@ -8,6 +8,7 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { TargetsRepository } from '../targets/targets.repository';
 import { DirectoryReader } from '../../directory/readers/directory.reader';
 import { WorkItem, WorkQueueRepository } from '../queue/work-queue.repository';
+import { ListingComparison } from './listing-comparison';
 
 const PAGE = 1000;
 
@@ -27,6 +28,7 @@ export class ReconciliationService {
     private readonly queue: WorkQueueRepository,
     private readonly targets: TargetsRepository,
     private readonly tx: TransactionRunner,
+    private readonly listing: ListingComparison,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -45,15 +47,20 @@ export class ReconciliationService {
     const started = this.clock.now();
     if (!(await this.targets.takeReconcileRequest(targetId, started))) return null;
     const counts = { users: 0, groups: 0, goneFromDirectory: 0 };
+    // Users the target's listing already shows as they would be sent are settled without a read each.
+    const target = await this.targets.find(targetId);
+    const compared = target ? await this.listing.compareUsers(target) : null;
+    const settled = compared?.settled ?? new Set<string>();
     for (const type of ['User', 'Group'] as const) {
       for (let after = ''; ;) {
         const ids = await this.directory.liveIds(type, after, PAGE);
         if (ids.length === 0) break;
+        const queued = type === 'User' ? ids.filter((id) => !settled.has(id)) : ids;
         await this.enqueue(
           targetId,
-          ids.map((id) => ({ objectType: type, objectId: id })),
+          queued.map((id) => ({ objectType: type, objectId: id })),
         );
-        counts[type === 'User' ? 'users' : 'groups'] += ids.length;
+        counts[type === 'User' ? 'users' : 'groups'] += queued.length;
         after = ids[ids.length - 1];
       }
     }
@@ -76,11 +83,22 @@ export class ReconciliationService {
     // Account discovery lists the target once this work is delivered (orphans/): accounts no object holds by then
     // are orphans.
     await this.targets.updateRuntime(targetId, {
-      lastReconcileSummary: JSON.stringify({ startedAt: started.toISOString(), queued: counts }),
+      lastReconcileSummary: JSON.stringify({
+        startedAt: started.toISOString(),
+        queued: counts,
+        comparedByListing: compared
+          ? {
+              listed: compared.listed,
+              pages: compared.pages,
+              unchanged: compared.settled.size,
+              durationMs: compared.durationMs,
+            }
+          : null,
+      }),
       orphanScanRequested: true,
       updatedAt: this.clock.now(),
     });
-    this.logger.log({ msg: 'reconciliation queued', targetId, ...counts });
+    this.logger.log({ msg: 'reconciliation queued', targetId, ...counts, unchanged: settled.size });
     return counts;
   }
 

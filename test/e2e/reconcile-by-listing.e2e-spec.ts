@@ -1,0 +1,159 @@
+import { startFakeScimTarget, FakeScimTarget, RecordedRequest } from '../support/fake-scim-target';
+import { byUserName, createUser, ENTERPRISE, registerTarget, waitFor } from '../support/provisioning-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const TOKEN = 'tok-0123456789';
+
+interface Summary {
+  startedAt: string;
+  queued: { users: number; groups: number; goneFromDirectory: number };
+  comparedByListing: { listed: number; pages: number; unchanged: number } | null;
+}
+
+/**
+ * A full reconciliation compares the target's users with one listing of them (a page per request) instead of a
+ * `GET` of each: the users the listing shows as they would be sent are settled without a request, and only those
+ * that differ are queued and repaired the usual way.
+ */
+describe('reconciliation by listing', () => {
+  let t: TestApp;
+  const fakes: FakeScimTarget[] = [];
+
+  beforeAll(async () => {
+    // Small numbers here: a listing is made from the first object the target holds.
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50', RECONCILE_LISTING_MIN_OBJECTS: '1' } });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all(fakes.map((f) => f.close()));
+  });
+
+  const status = async (id: string) =>
+    (await t.admin('get', `/targets/${id}/status`).expect(200)).body as {
+      pending: { objects: number };
+      reconciliation: { requested: boolean; summary: Summary | null };
+    };
+
+  const reconciled = (id: string, since: number) =>
+    waitFor(
+      'the reconciliation done',
+      async () => {
+        const s = await status(id);
+        const summary = s.reconciliation.summary;
+        const done =
+          summary !== null &&
+          Date.parse(summary.startedAt) >= since &&
+          !s.reconciliation.requested &&
+          s.pending.objects === 0;
+        return done ? summary : null;
+      },
+      20_000,
+    );
+
+  const restart = async (id: string, fake: FakeScimTarget) => {
+    const since = Date.now();
+    const before = fake.requests.length;
+    await t.admin('post', `/targets/${id}/restart`).expect(202);
+    const summary = await reconciled(id, since);
+    return { summary, requests: fake.requests.slice(before) };
+  };
+
+  /** Requests to the target's users, without the listings (of the comparison and of account discovery). */
+  const byId = (requests: RecordedRequest[]) => requests.filter((r) => r.path.startsWith('/Users/'));
+  const writes = (requests: RecordedRequest[]) => requests.filter((r) => r.method !== 'GET');
+  const listingPages = (requests: RecordedRequest[]) =>
+    requests.filter(
+      (r) => r.method === 'GET' && r.path === '/Users' && !r.query.filter && !r.query.attributes,
+    );
+
+  /** A target with `n` users in sync (one of them the others' manager, one disabled), its first cycle over. */
+  async function inSync(prefix: string, n: number) {
+    const fake = await startFakeScimTarget({ bearerToken: TOKEN, maxPageSize: 3, acceptDuplicates: true });
+    fakes.push(fake);
+    const boss = await createUser(t, `${prefix}.boss@example.com`, { title: 'Head' });
+    const ids = [boss];
+    for (let i = 1; i < n; i++)
+      ids.push(
+        await createUser(t, `${prefix}.${i}@example.com`, {
+          title: 'Analyst',
+          [ENTERPRISE]: { department: 'Sales', manager: { value: boss } },
+        }),
+      );
+    const id = await registerTarget(t, fake, { scope: 'assigned' });
+    for (const principal of ids)
+      await t
+        .admin('post', `/targets/${id}/assignments`)
+        .send({ principalType: 'User', principalId: principal })
+        .expect(201);
+    await waitFor(`${n} users in the target`, () => fake.users().length === n, 20_000);
+    // One leaver, disabled in the target.
+    await t
+      .scim('patch', `/Users/${ids[n - 1]}`)
+      .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] })
+      .expect(200);
+    await waitFor(
+      'the leaver disabled',
+      () => byUserName(fake, `${prefix}.${n - 1}@example.com`)?.active === false,
+    );
+    await reconciled(id, 0);
+    return { fake, id, ids };
+  }
+
+  it('settles every user the listing shows as it would be sent, with no request of its own', async () => {
+    const { fake, id } = await inSync('calm', 8);
+    const { summary, requests } = await restart(id, fake);
+    expect(byId(requests)).toEqual([]);
+    expect(writes(requests)).toEqual([]);
+    // 8 users, 3 a page: read once.
+    expect(listingPages(requests).map((r) => r.query.startIndex)).toEqual(['1', '4', '7']);
+    expect(summary.comparedByListing).toMatchObject({ listed: 8, pages: 3, unchanged: 8 });
+  });
+
+  it('repairs only what drifted in the app: a changed value is patched back, a deleted account recreated', async () => {
+    const { fake, id } = await inSync('drift', 6);
+    const changed = byUserName(fake, 'drift.2@example.com')!;
+    const deleted = byUserName(fake, 'drift.3@example.com')!;
+    // Someone changes the app directly.
+    const direct = (method: string, path: string, body?: unknown) =>
+      fetch(`${fake.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/scim+json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect(
+      (
+        await direct('PATCH', `/Users/${changed.id as string}`, {
+          schemas: [PATCH_OP],
+          Operations: [{ op: 'replace', path: 'title', value: 'Changed in the app' }],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await direct('DELETE', `/Users/${deleted.id as string}`)).status).toBe(204);
+
+    const { summary, requests } = await restart(id, fake);
+    expect(summary.comparedByListing).toMatchObject({ listed: 5, unchanged: 4 });
+    // The changed one read by itself and patched back; the deleted one read (404) and created again; nobody else.
+    const touched = new Set(byId(requests).map((r) => r.path));
+    expect([...touched].sort()).toEqual(
+      [`/Users/${changed.id as string}`, `/Users/${deleted.id as string}`].sort(),
+    );
+    expect(writes(requests).map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining([`PATCH /Users/${changed.id as string}`, 'POST /Users']),
+    );
+    expect(writes(requests)).toHaveLength(2);
+    expect(byUserName(fake, 'drift.2@example.com')!.title).toBe('Analyst');
+    // Recreated once (the target takes duplicates, so a second create would show).
+    expect(fake.users().filter((u) => u.userName === 'drift.3@example.com')).toHaveLength(1);
+  });
+
+  it('reads each user by itself when the target refuses the listing', async () => {
+    const { fake, id } = await inSync('refused', 5);
+    fake.failNext(1, { status: 403, body: { detail: 'listing not allowed' } }, { path: /^\/Users$/ });
+    const { summary, requests } = await restart(id, fake);
+    expect(summary.comparedByListing).toBeNull();
+    expect(byId(requests).filter((r) => r.method === 'GET')).toHaveLength(5);
+    expect(writes(requests)).toEqual([]);
+  });
+});
