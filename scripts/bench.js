@@ -11,6 +11,7 @@ const { benchScim, benchBigGroup, benchBulk } = require('./bench/scim.bench');
 const { benchProvisioning } = require('./bench/provisioning.bench');
 const { benchJournalPrune } = require('./bench/journal-prune.bench');
 const { benchLogExport } = require('./bench/log-export.bench');
+const { benchReconciliation } = require('./bench/reconciliation.bench');
 
 const USERS = Number(process.env.BENCH_USERS || 100000);
 const root = path.join(__dirname, '..');
@@ -46,6 +47,19 @@ async function benchEngine(label, engine) {
   await phase(label, 'SCIM load, queries and writes', () => benchScimPhase(label, engine));
   await phase(label, '/Bulk', () => benchBulkPhase(label, engine));
   await phase(label, 'provisioning', () => benchProvisioningPhase(label, engine));
+  await phase(label, 'full reconciliation', async () => {
+    const r = await benchReconciliation(startGateway, engine, { users: USERS });
+    record(
+      label,
+      `full reconciliation of ${r.users.toLocaleString('en')} users with nothing to change (${r.unchanged.toLocaleString('en')} settled by the listing, ${r.queued.toLocaleString('en')} queued)`,
+      r.rate,
+      'users/s',
+      '≥ 20,000 users/s',
+      r.rate >= 20000 && r.unchanged === r.users,
+    );
+    record(label, '  (its duration)', r.seconds, 's', '', undefined);
+    record(label, '  (peak RSS of the gateway)', r.peakRssMb, 'MB', '≤ 500 MB', r.peakRssMb <= 500);
+  });
   await phase(label, 'journal retention', () => benchJournalPrunePhase(label, engine));
   await phase(label, 'provisioning log export', async () => {
     const entries = Number(process.env.BENCH_LOG_ENTRIES || 100000);

@@ -20,12 +20,14 @@ export class AssignmentScopes {
     objects: { type: 'User' | 'Group'; id: string }[],
     proposed?: { add: AssignmentGrant[]; removePrincipals: ReadonlySet<string> },
   ): Promise<Map<string, AssignmentScope>> {
-    const userIds = objects.filter((o) => o.type === 'User').map((o) => o.id);
+    // Without any assignment (and none proposed), nobody's groups need reading.
+    const none = !proposed?.add.length && !(await this.repo.hasAssignments(targetId));
+    const userIds = none ? [] : objects.filter((o) => o.type === 'User').map((o) => o.id);
     const groupsOf =
       userIds.length > 0 ? await this.directory.groupsByMember(userIds) : new Map<string, string[]>();
     const principals = [...objects.map((o) => o.id), ...[...groupsOf.values()].flat()];
     const [stored, roles] = await Promise.all([
-      this.repo.forPrincipals(targetId, principals),
+      none ? Promise.resolve([]) : this.repo.forPrincipals(targetId, principals),
       this.repo.listRoles(targetId),
     ]);
     const assignments: AssignmentGrant[] = proposed

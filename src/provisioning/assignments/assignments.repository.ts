@@ -91,6 +91,15 @@ export class AssignmentsRepository {
     return out;
   }
 
+  /** Whether the target has any assignment at all (a target that syncs everyone often has none). */
+  async hasAssignments(targetId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM app_role_assignment WHERE target_id = ? LIMIT 1`,
+      [targetId],
+    );
+    return rows.length > 0;
+  }
+
   /** Whether the target has any group assignment: the journal's membership rows matter only then. */
   async hasGroupAssignments(targetId: string, manager = this.dataSource.manager): Promise<boolean> {
     const rows = await manager.query<unknown[]>(

@@ -1,0 +1,66 @@
+// A full reconciliation with nothing to change: `users` users loaded through /Bulk, synced to a fake target (in the
+// benchmark's process), then `POST restart`; timed from the request to the end of the cycle (nothing left pending),
+// with the status's summary of what the listing settled and the gateway's peak RSS.
+const { benchBulk } = require('./scim.bench');
+const { api, loadFakeTarget } = require('./provisioning.bench');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The status once a reconciliation that started at or after `since` has nothing left pending; its summary. */
+async function reconciled(gw, targetId, since, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await api(gw, 'GET', `/admin/v1/targets/${targetId}/status`);
+    const summary = s.reconciliation.summary;
+    if (
+      summary &&
+      Date.parse(summary.startedAt) >= since &&
+      !s.reconciliation.requested &&
+      s.pending.objects === 0
+    )
+      return summary;
+    if (Date.now() > deadline) throw new Error(`reconciliation not over after ${timeoutMs / 1000} s`);
+    await sleep(50);
+  }
+}
+
+async function benchReconciliation(startGateway, engine, { users }) {
+  const { startFakeScimTarget } = loadFakeTarget();
+  const gw = await startGateway(engine);
+  const target = await startFakeScimTarget({ recordRequests: false });
+  try {
+    const loaded = await benchBulk(gw, { users, perRequest: 50 });
+    if (loaded.created !== users) throw new Error(`${loaded.created} of ${users} users loaded`);
+    const registered = Date.now();
+    const app = await api(gw, 'POST', '/admin/v1/targets', {
+      name: 'reconciled',
+      scope: 'all',
+      baseUrl: target.url,
+      auth: { type: 'bearer', token: 'bench-token-0123456789' },
+      provisionGroups: false,
+      concurrency: 32,
+      requestsPerSecond: 10000,
+    });
+    // The initial sync, and the first reconciliation it ends with.
+    await reconciled(gw, app.id, registered, users * 5);
+    if (target.users().length !== users) throw new Error(`${target.users().length} of ${users} users synced`);
+    const started = Date.now();
+    await api(gw, 'POST', `/admin/v1/targets/${app.id}/restart`);
+    const summary = await reconciled(gw, app.id, started, users * 5);
+    const seconds = (Date.now() - started) / 1000;
+    return {
+      users,
+      seconds,
+      rate: users / seconds,
+      listed: summary.comparedByListing?.listed ?? 0,
+      unchanged: summary.comparedByListing?.unchanged ?? 0,
+      queued: summary.queued.users,
+      peakRssMb: gw.peakRssMb(),
+    };
+  } finally {
+    await target.close();
+    await gw.stop();
+  }
+}
+
+module.exports = { benchReconciliation };
