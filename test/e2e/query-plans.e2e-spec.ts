@@ -1,6 +1,7 @@
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { ScheduledProvisioningService } from '../../src/provisioning/jobs/scheduled-provisioning.service';
 import { JournalRetentionService } from '../../src/provisioning/jobs/journal-retention.service';
+import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.repository';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
 import {
   createUser,
@@ -235,6 +236,9 @@ describe('query plans: no statement reads a whole growing table', () => {
       },
       15_000,
     );
+
+    // What a start on SQLite does to the queue (the leases a killed predecessor left).
+    await t.app.get(WorkQueueRepository).releaseAllLeases([targetId]);
 
     // Scheduled jobs.
     await t.app.get(ScheduledProvisioningService).reevaluateDatedUsers();

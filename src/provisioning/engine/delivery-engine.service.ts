@@ -56,7 +56,8 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     if (!this.config.provisioning.engineEnabled) return;
     // SQLite serves one process: leases left by a killed predecessor are void. On MySQL they run out within LEASE_MS
     // of the kill (nobody renews them), and this process or another takes them then.
-    if (this.config.database.engine === 'sqlite') await this.queue.releaseAllLeases();
+    if (this.config.database.engine === 'sqlite')
+      await this.queue.releaseAllLeases((await this.targets.list()).map((t) => t.id));
     this.schedule();
   }
 

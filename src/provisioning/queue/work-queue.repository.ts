@@ -562,11 +562,15 @@ export class WorkQueueRepository {
   }
 
   /** A process that restarts on SQLite is the only one: leases left by a killed predecessor are void. */
-  async releaseAllLeases(): Promise<void> {
-    await this.write(
-      'UPDATE provisioned_object SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL',
-      [],
-    );
+  async releaseAllLeases(targetIds: string[]): Promise<void> {
+    // The engine's leases are on pending objects: found through the queue index, not by reading every object.
+    // (A lease of provision on demand on an object not pending runs out by itself within LEASE_MS.)
+    for (const targetId of targetIds)
+      await this.write(
+        `UPDATE provisioned_object SET lease_owner = NULL, lease_until = NULL
+          WHERE target_id = ? AND pending = 1 AND lease_owner IS NOT NULL`,
+        [targetId],
+      );
   }
 
   /** Pending objects, the oldest's time, and how many of them a full reconciliation queued (its cycle's remainder). */
