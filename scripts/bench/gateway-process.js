@@ -123,4 +123,37 @@ async function startGateway(engine, extraEnv = {}) {
   };
 }
 
-module.exports = { startGateway };
+/**
+ * A database several gateway processes use one after the other (pass its `env` to startGateway('sqlite', env), which
+ * then creates none of its own): a data directory for SQLite, else a new database on the server.
+ */
+async function sharedDatabase(engine) {
+  if (engine === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-shared-'));
+    return { env: { DATA_DIR: dir }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const { createConnection } = require('mysql2/promise');
+  const u = new URL(engine);
+  const name = `gw_bench_shared_${Date.now()}`;
+  const admin = () =>
+    createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+    });
+  const c = await admin();
+  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await c.end();
+  u.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: u.toString() },
+    drop: async () => {
+      const d = await admin();
+      await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await d.end();
+    },
+  };
+}
+
+module.exports = { startGateway, sharedDatabase };

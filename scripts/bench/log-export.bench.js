@@ -4,10 +4,9 @@
 // runs on a second gateway process on the same database, with provisioning and jobs off: the first one goes on
 // after the sync (the orphan scan lists the target's 100,000 accounts), which is not the download's memory.
 const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const { benchBulk } = require('./scim.bench');
 const { api, loadFakeTarget } = require('./provisioning.bench');
+const { sharedDatabase } = require('./gateway-process');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,36 +28,6 @@ function resetPeak(pid) {
   } catch {
     return false;
   }
-}
-
-/** A database both gateway processes use: a data directory for SQLite, else a new database on the server. */
-async function sharedDatabase(engine) {
-  if (engine === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-log-export-'));
-    return { env: { DATA_DIR: dir }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const { createConnection } = require('mysql2/promise');
-  const u = new URL(engine);
-  const name = `gw_bench_export_${Date.now()}`;
-  const admin = () =>
-    createConnection({
-      host: u.hostname,
-      port: Number(u.port || 3306),
-      user: decodeURIComponent(u.username),
-      password: decodeURIComponent(u.password),
-    });
-  const c = await admin();
-  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await c.end();
-  u.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: u.toString() },
-    drop: async () => {
-      const d = await admin();
-      await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await d.end();
-    },
-  };
 }
 
 /**

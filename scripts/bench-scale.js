@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// npm run bench:scale: how each cost grows with the directory. For each size in BENCH_SCALE_USERS (default
+// 10000,100000; the million-user run is BENCH_SCALE_USERS=1000000) and each engine (SQLite, and MariaDB/MySQL when
+// BENCH_DATABASE_URL is set; BENCH_ENGINES narrows): the users loaded through /Bulk, then the reads a SCIM client
+// and the console make, an initial sync to a new target (a fake target in this process), a full reconciliation
+// with nothing to change, a restart of the gateway on the same database, the database's size and the gateway's
+// peak RSS. Prints one Markdown table (the README's growth table is a copy of it).
+const fs = require('node:fs');
+const path = require('node:path');
+const { startGateway, sharedDatabase } = require('./bench/gateway-process');
+const { benchBulk } = require('./bench/scim.bench');
+const { api, loadFakeTarget } = require('./bench/provisioning.bench');
+
+const SIZES = (process.env.BENCH_SCALE_USERS || '10000,100000').split(',').map(Number);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function scim(gw, url) {
+  const res = await fetch(`${gw.base}/scim/v2${url}`, {
+    headers: { Authorization: `Bearer ${gw.scimToken}` },
+  });
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+  return res.json();
+}
+
+/** p50 of `n` sequential calls, in ms. */
+async function p50(n, call) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await call(i);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function reconciled(gw, targetId, since, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await api(gw, 'GET', `/admin/v1/targets/${targetId}/status`);
+    const summary = s.reconciliation.summary;
+    if (
+      summary &&
+      Date.parse(summary.startedAt) >= since &&
+      !s.reconciliation.requested &&
+      s.pending.objects === 0
+    )
+      return summary;
+    if (Date.now() > deadline) throw new Error(`reconciliation not over after ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+async function databaseMb(engine, db) {
+  if (engine === 'sqlite') {
+    let bytes = 0;
+    for (const f of fs.readdirSync(db.env.DATA_DIR))
+      if (f.startsWith('gateway.sqlite')) bytes += fs.statSync(path.join(db.env.DATA_DIR, f)).size;
+    return bytes / 1e6;
+  }
+  const { createConnection } = require('mysql2/promise');
+  const u = new URL(db.env.DATABASE_URL);
+  const c = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  });
+  try {
+    const [[row]] = await c.query(
+      'SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = ?',
+      [u.pathname.slice(1)],
+    );
+    return Number(row.bytes) / 1e6;
+  } finally {
+    await c.end();
+  }
+}
+
+async function measure(engine, users) {
+  const { startFakeScimTarget } = loadFakeTarget();
+  const db = await sharedDatabase(engine);
+  const target = await startFakeScimTarget({ recordRequests: false });
+  const row = { users };
+  let gw = await startGateway('sqlite', db.env);
+  let peak = 0;
+  try {
+    let t = Date.now();
+    const loaded = await benchBulk(gw, { users, perRequest: 50 });
+    if (loaded.created !== users) throw new Error(`${loaded.created} of ${users} users loaded`);
+    row.loadRate = users / ((Date.now() - t) / 1000);
+
+    // Reads: a page, the lookup every provisioning client sends, a prefix search, a page deep in the list.
+    row.firstPageMs = await p50(50, () => scim(gw, '/Users?count=100'));
+    row.eqMs = await p50(200, (i) =>
+      scim(
+        gw,
+        `/Users?filter=${encodeURIComponent(`userName eq "bulk${(i * 7919) % users}@bench.example.com"`)}`,
+      ),
+    );
+    row.swMs = await p50(50, (i) =>
+      scim(gw, `/Users?filter=${encodeURIComponent(`userName sw "bulk${(i * 31) % 1000}"`)}&count=10`),
+    );
+    row.deepPageMs = await p50(20, () => scim(gw, `/Users?startIndex=${users - 100}&count=100`));
+
+    t = Date.now();
+    const app = await api(gw, 'POST', '/admin/v1/targets', {
+      name: 'scale',
+      scope: 'all',
+      baseUrl: target.url,
+      auth: { type: 'bearer', token: 'bench-token-0123456789' },
+      provisionGroups: false,
+      concurrency: 32,
+      requestsPerSecond: 10000,
+    });
+    await reconciled(gw, app.id, t, users * 10);
+    row.syncRate = users / ((Date.now() - t) / 1000);
+    t = Date.now();
+    await api(gw, 'POST', `/admin/v1/targets/${app.id}/restart`);
+    const summary = await reconciled(gw, app.id, t, users * 10);
+    row.reconcileRate = users / ((Date.now() - t) / 1000);
+    row.settled = summary.comparedByListing?.unchanged ?? 0;
+    peak = Math.max(peak, gw.peakRssMb());
+
+    await gw.stop();
+    t = Date.now();
+    gw = await startGateway('sqlite', db.env);
+    row.startupS = (Date.now() - t) / 1000;
+    row.databaseMb = await databaseMb(engine, db);
+    row.peakRssMb = Math.max(peak, gw.peakRssMb());
+    return row;
+  } finally {
+    await gw.stop();
+    await target.close();
+    await db.drop();
+  }
+}
+
+const fmt = (v, digits = 0) =>
+  Number.isFinite(v)
+    ? v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
+
+async function main() {
+  const engines = [];
+  const wanted = process.env.BENCH_ENGINES?.split(',');
+  if (!wanted || wanted.includes('sqlite')) engines.push(['sqlite', 'sqlite']);
+  const url = process.env.BENCH_DATABASE_URL;
+  if (url && (!wanted || wanted.some((e) => e !== 'sqlite')))
+    engines.push([new URL(url).protocol.slice(0, -1), url]);
+  const lines = [
+    '| engine | users | load (/Bulk) users/s | first page p50 ms | userName eq p50 ms | userName sw p50 ms | page at the end p50 ms | initial sync users/s | reconciliation users/s | restart s | database MB | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [label, engine] of engines)
+    for (const users of SIZES) {
+      console.error(`${label}: ${users.toLocaleString('en')} users…`);
+      try {
+        const r = await measure(engine, users);
+        lines.push(
+          `| ${label} | ${fmt(r.users)} | ${fmt(r.loadRate)} | ${fmt(r.firstPageMs, 1)} | ${fmt(r.eqMs, 1)} | ${fmt(r.swMs, 1)} | ${fmt(r.deepPageMs, 1)} | ${fmt(r.syncRate)} | ${fmt(r.reconcileRate)} | ${fmt(r.startupS, 1)} | ${fmt(r.databaseMb)} | ${fmt(r.peakRssMb)} |`,
+        );
+      } catch (err) {
+        console.error(err);
+        lines.push(`| ${label} | ${fmt(users)} | FAILED: ${String(err.message ?? err).slice(0, 80)} |`);
+      }
+    }
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
