@@ -12,6 +12,7 @@ const { benchProvisioning } = require('./bench/provisioning.bench');
 const { benchJournalPrune } = require('./bench/journal-prune.bench');
 const { benchLogExport } = require('./bench/log-export.bench');
 const { benchReconciliation } = require('./bench/reconciliation.bench');
+const { benchConsole } = require('./console-bench');
 
 const USERS = Number(process.env.BENCH_USERS || 100000);
 const root = path.join(__dirname, '..');
@@ -76,6 +77,13 @@ async function benchEngine(label, engine) {
     );
     record(label, `${figure}: duration (${e.megabytes.toFixed(0)} MB)`, e.seconds, 's', '', undefined);
   });
+  // The web console with 50 targets and a small log; `npm run bench:console` has them with 1,000,000 entries.
+  await phase(label, 'web console', () =>
+    benchConsole(record, label, engine, {
+      entries: Number(process.env.BENCH_CONSOLE_LOG_ENTRIES || 10000),
+      targets: 50,
+    }),
+  );
 }
 
 /** BENCH_JOURNAL_CHANGES (default 10 changes per BENCH_USERS user: 1,000,000) PATCHes through /Bulk, then pruned. */
@@ -184,6 +192,14 @@ async function benchProvisioningPhase(label, engine) {
     'users/s',
     '≥ 2,000 users/s',
     p.syncRate >= 2000,
+  );
+  record(
+    label,
+    `initial sync of ${p.syncUsers.toLocaleString('en')} users to a new target with /Bulk (1,000 operations a request; writes went as ${p.bulkMode} requests)`,
+    p.bulkRate,
+    'users/s',
+    '≥ 20,000 users/s',
+    p.bulkRate >= 20000 && p.bulkMode === 'bulk',
   );
   record(
     label,

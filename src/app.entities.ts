@@ -4,6 +4,7 @@ import { AppRole } from './provisioning/assignments/app-role.entity';
 import { AssignmentChange } from './provisioning/assignments/assignment-change.entity';
 import { DeprovisionEvent } from './provisioning/targets/deprovision-event.entity';
 import { ProvisioningTotal } from './provisioning/logs/provisioning-total.entity';
+import { ProvisioningMinute } from './provisioning/logs/provisioning-minute.entity';
 import { ApiToken } from './auth/api-token.entity';
 import { DirectoryChange } from './directory/journal/directory-change.entity';
 import { DirectoryGroup } from './directory/groups/directory-group.entity';
@@ -45,6 +46,7 @@ export const ENTITIES = [
   AssignmentChange,
   DeprovisionEvent,
   ProvisioningTotal,
+  ProvisioningMinute,
   OrphanAccount,
   AdminAuditEntry,
 ];

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly details: string[] = [],
+    /** The whole JSON body (e.g. `error`, an expression error's `line` and `column`, structured `details`). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -28,15 +30,17 @@ export function signOut(reason: string | null = null): void {
 async function errorOf(res: Response): Promise<ApiError> {
   let message = `${res.status} ${res.statusText}`.trim();
   let details: string[] = [];
+  let raw: Record<string, unknown> = {};
   try {
-    const body = (await res.json()) as { message?: unknown; details?: unknown };
+    const body = (await res.json()) as Record<string, unknown>;
+    if (body && typeof body === 'object') raw = body;
     if (typeof body.message === 'string') message = body.message;
     if (Array.isArray(body.details))
       details = body.details.map((d) => (typeof d === 'string' ? d : JSON.stringify(d)));
   } catch {
     // Not JSON: the status line says it.
   }
-  return new ApiError(res.status, message, details);
+  return new ApiError(res.status, message, details, raw);
 }
 
 /** One call to the admin API with the session's token, or with `token` (sign-in checks it before keeping it). */
@@ -82,6 +86,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body);
 export const patch = <T>(path: string, body?: unknown) => api<T>('PATCH', path, body);
+export const del = <T = void>(path: string) => api<T>('DELETE', path);
 
 /** A query string of the defined, non-empty values. */
 export function query(params: Record<string, string | number | undefined | null>): string {

@@ -1,6 +1,6 @@
 // Provisioning figures of `npm run bench`: initial sync of every user to a fake SCIM target, then HR push → target
 // received latency at a steady 200 changes/s. The fake target is the test one (test/support), compiled on the fly.
-const { execFileSync } = require('node:child_process');
+const { execFileSync, fork } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -9,7 +9,10 @@ const autocannon = require('autocannon');
 const root = path.join(__dirname, '..', '..');
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-function loadFakeTarget() {
+/** The test's fake target compiled to JavaScript once per run; the folder holding `fake-scim-target.js`. */
+let compiled = null;
+function compileFakeTarget() {
+  if (compiled) return compiled;
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-fake-target-'));
   execFileSync(
     process.execPath,
@@ -29,7 +32,44 @@ function loadFakeTarget() {
     ],
     { cwd: root, stdio: 'inherit' },
   );
-  return require(path.join(out, 'fake-scim-target.js'));
+  compiled = out;
+  return out;
+}
+
+function loadFakeTarget() {
+  return require(path.join(compileFakeTarget(), 'fake-scim-target.js'));
+}
+
+/**
+ * A fake target in a process of its own, so that the figure measures the gateway, not this process's event loop
+ * (which also polls and drives the load). `options` as startFakeScimTarget's; `bulk` makes it advertise /Bulk.
+ */
+async function startTargetProcess(options) {
+  const child = fork(__filename, ['--fake-target', compileFakeTarget(), JSON.stringify(options)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m.url));
+    child.once('exit', (code) => reject(new Error(`the fake target process exited with ${code}`)));
+  });
+  return {
+    url,
+    pid: child.pid,
+    close: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+if (require.main === module && process.argv[2] === '--fake-target') {
+  const { startFakeScimTarget } = require(path.join(process.argv[3], 'fake-scim-target.js'));
+  startFakeScimTarget(JSON.parse(process.argv[4])).then((target) => {
+    process.send({ url: target.url });
+    process.on('SIGTERM', () => target.close().then(() => process.exit(0)));
+  });
 }
 
 async function api(gw, method, url, body) {
@@ -90,6 +130,48 @@ function postUsers(gw, prefix, count) {
 async function countUsers(target) {
   const res = await fetch(`${target.url}/Users?count=0`);
   return (await res.json()).totalResults;
+}
+
+/** Polls `target` until it holds `total` users; the seconds since `started`. */
+async function syncedAfter(target, total, started, what) {
+  for (let last = -1, stalled = 0; ;) {
+    const n = await countUsers(target);
+    if (n >= total) return (Date.now() - started) / 1000;
+    stalled = n === last ? stalled + 1 : 0;
+    if (stalled > 240) throw new Error(`${what} stalled at ${n} of ${total} users`);
+    last = n;
+    await sleep(250);
+  }
+}
+
+/**
+ * Initial sync of every user to a new target that advertises /Bulk (1,000 operations, 1 MiB a request), served by a
+ * fake target in its own process: users/s. `GATEWAY_NODE_ARGS=--cpu-prof` profiles the gateway child.
+ */
+async function benchBulkSync(gw, auth, total) {
+  const target = await startTargetProcess({
+    recordRequests: false,
+    bulk: { maxOperations: 1000, maxPayloadSize: 1024 * 1024 },
+  });
+  try {
+    const started = Date.now();
+    const app = await api(gw, 'POST', '/admin/v1/targets', {
+      name: 'initial-sync-bulk',
+      scope: 'all',
+      baseUrl: target.url,
+      auth,
+      provisionGroups: false,
+      concurrency: 32,
+      requestsPerSecond: 10000,
+    });
+    const seconds = await syncedAfter(target, total, started, 'initial sync with /Bulk');
+    const status = await api(gw, 'GET', `/admin/v1/targets/${app.id}/status`);
+    // Done: the later phases measure other targets.
+    await api(gw, 'POST', `/admin/v1/targets/${app.id}/pause`);
+    return { bulkSeconds: seconds, bulkRate: total / seconds, bulkMode: status.bulk.mode };
+  } finally {
+    await target.close();
+  }
 }
 
 /**
@@ -254,15 +336,8 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
       concurrency: 32,
       requestsPerSecond: 10000,
     });
-    for (let last = -1, stalled = 0; ;) {
-      const n = await countUsers(bulk);
-      if (n >= total) break;
-      stalled = n === last ? stalled + 1 : 0;
-      if (stalled > 240) throw new Error(`initial sync stalled at ${n} of ${total} users`);
-      last = n;
-      await sleep(250);
-    }
-    const syncSeconds = (Date.now() - started) / 1000;
+    const syncSeconds = await syncedAfter(bulk, total, started, 'initial sync');
+    const withBulk = await benchBulkSync(gw, auth, total);
     const impactMs = await benchImpact(gw);
     const assignment = await benchAssignment(gw, startFakeScimTarget, auth, total);
     return {
@@ -275,6 +350,7 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
       syncUsers: total,
       syncSeconds,
       syncRate: total / syncSeconds,
+      ...withBulk,
       peakRssMb: gw.peakRssMb(),
     };
   } finally {
@@ -283,4 +359,4 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
   }
 }
 
-module.exports = { benchProvisioning, loadFakeTarget, api };
+module.exports = { benchProvisioning, benchBulkSync, loadFakeTarget, startTargetProcess, api };

@@ -12,6 +12,7 @@ import { SoftDeleteService } from './lifecycle/soft-delete.service';
 import { ListQueryCompiler } from './list/list-query.compiler';
 import { MembershipsRepository } from './memberships/memberships.repository';
 import { DirectoryReader } from './readers/directory.reader';
+import { DirectoryBrowseReader } from './readers/directory-browse.reader';
 import { RetentionService } from './lifecycle/retention.service';
 import { SchemaExtensionsService } from './schema-extensions/schema-extensions.service';
 import { SchemaRegistryModule } from './schema-extensions/schema-registry.module';
@@ -41,6 +42,7 @@ import { UsersService } from './users/users.service';
     SchemaExtensionsService,
     DirectoryJobs,
     DirectoryReader,
+    DirectoryBrowseReader,
     SoftDeleteService,
   ],
   exports: [
@@ -53,6 +55,7 @@ import { UsersService } from './users/users.service';
     JournalPruner,
     DirectoryHistoryReader,
     DirectoryReader,
+    DirectoryBrowseReader,
   ],
 })
 export class DirectoryModule {}

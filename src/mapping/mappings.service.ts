@@ -37,6 +37,8 @@ export interface ExpressionTrial {
   expression: string;
   /** ISO 8601; the clock of Now(), DateDiff(…, Now()) and friends. */
   now?: string;
+  /** Whose attributes the expression may name (a group mapping's are not a user's); `user` by default. */
+  objectType?: 'user' | 'group';
 }
 
 export interface MappingPreview {
@@ -151,9 +153,16 @@ export class MappingsService {
     this.compiled.delete(targetId);
   }
 
-  /** Entra's "provision on demand" without sending: the scope verdict and the create payload for `source`. */
-  async previewMapping(targetId: string, source: MappingSource): Promise<MappingPreview> {
-    const compiled = await this.compiledFor(targetId);
+  /**
+   * Entra's "provision on demand" without sending: the scope verdict and the create payload for `source`, with the
+   * saved set or a `proposed` one (checked as a save would be: 400 naming each problem).
+   */
+  async previewMapping(
+    targetId: string,
+    source: MappingSource,
+    proposed?: MappingSet,
+  ): Promise<MappingPreview> {
+    const compiled = proposed ? this.compileProposal(proposed) : await this.compiledFor(targetId);
     const now = this.clock.now();
     const result = applyMappingSet(compiled, source, {
       phase: 'create',
@@ -169,10 +178,10 @@ export class MappingsService {
     const now = trial.now === undefined ? this.clock.now() : new Date(trial.now);
     const ctx = this.evaluationContext(() => now);
     try {
-      return compileExpression(trial.expression, { objectType: 'user', ...this.catalog() }).evaluate(
-        source,
-        ctx,
-      );
+      return compileExpression(trial.expression, {
+        objectType: trial.objectType ?? 'user',
+        ...this.catalog(),
+      }).evaluate(source, ctx);
     } catch (e) {
       if (e instanceof ExpressionError || e instanceof ExpressionEvaluationError) {
         throw new PositionedExpressionError(e);

@@ -39,6 +39,8 @@ import { OrphanActions } from './orphans/orphan-actions.service';
 import { OrphanDiscovery } from './orphans/orphan-discovery.service';
 import { OrphansRepository } from './orphans/orphans.repository';
 import { MatchIndexes } from './sync/match-indexes.service';
+import { BulkCapabilities } from './targets/bulk-capabilities.service';
+import { ObjectStatesReader } from './targets/object-states.reader';
 
 /**
  * Outbound provisioning: targets, the journal fan-out and delivery engine, the provisioning log, schedules and
@@ -91,10 +93,12 @@ import { MatchIndexes } from './sync/match-indexes.service';
     ScheduledProvisioningService,
     OrphansRepository,
     MatchIndexes,
+    BulkCapabilities,
     OrphanDiscovery,
     OrphanActions,
     JournalRetentionService,
     ProvisioningJobs,
+    ObjectStatesReader,
   ],
   exports: [
     TargetsService,
@@ -108,6 +112,7 @@ import { MatchIndexes } from './sync/match-indexes.service';
     MetricsService,
     ProvisioningMetrics,
     OrphanActions,
+    ObjectStatesReader,
   ],
 })
 export class ProvisioningModule {}

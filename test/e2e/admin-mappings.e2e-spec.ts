@@ -354,6 +354,30 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
       });
     });
 
+    it("checks a group mapping's expression against a group's attributes with objectType group", async () => {
+      const group = await t
+        .admin('post', '/expressions/evaluate')
+        .send({ expression: 'Count([members])', objectType: 'group' })
+        .expect(200);
+      expect(group.body).toEqual({ value: '0', flows: true });
+      // A user has no members, a group no givenName: each is an unknown attribute at its column.
+      const asUser = await t
+        .admin('post', '/expressions/evaluate')
+        .send({ expression: 'Count([members])' })
+        .expect(400);
+      expect(asUser.body).toMatchObject({ error: 'INVALID_EXPRESSION', line: 1, column: 7 });
+      const userAttr = await t
+        .admin('post', '/expressions/evaluate')
+        .send({ expression: 'ToLower([givenName])', objectType: 'group' })
+        .expect(400);
+      expect(userAttr.body).toMatchObject({ error: 'INVALID_EXPRESSION', line: 1, column: 9 });
+      const bad = await t
+        .admin('post', '/expressions/evaluate')
+        .send({ expression: '[displayName]', objectType: 'device' })
+        .expect(400);
+      expect(bad.body.message).toMatch(/objectType/);
+    });
+
     it('refuses a bad request: no expression, a bad date, both user and userId', async () => {
       await t
         .admin('post', '/expressions/evaluate')
@@ -464,6 +488,59 @@ describe('Admin API: attribute mappings, expressions and preview', () => {
         .expect(200);
       expect(res.body.scope.inScope).toBe(true);
       expect(res.body.payload[ENT]).toEqual({ employeeNumber: '1001', department: 'Finance' });
+    });
+
+    it('previews a proposed set instead of the saved one, and saves nothing', async () => {
+      const before = await storedVersion(target.crm);
+      const proposed = defaultMappingSet();
+      proposed.users.scoping = [
+        { clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Finance' }] },
+      ];
+      proposed.users.attributes[2] = {
+        targetAttribute: 'displayName',
+        type: 'Constant',
+        source: 'Proposed',
+        apply: 'Always',
+      };
+      const res = await t
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
+        .send({ userId: financeId, mappings: proposed })
+        .expect(200);
+      expect(res.body.scope).toEqual({ inScope: true, failures: [] });
+      expect(res.body.wouldCreate).toBe(true);
+      expect(res.body.payload.displayName).toBe('Proposed');
+      // The saved set still puts this user out of scope.
+      const saved = await t
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
+        .send({ userId: financeId })
+        .expect(200);
+      expect(saved.body.scope.inScope).toBe(false);
+      expect(saved.body.payload.displayName).toBe('Barbara Jensen');
+      expect(await storedVersion(target.crm)).toBe(before);
+    });
+
+    it('refuses a proposed set with a problem as a save would, naming the mapping, line and column', async () => {
+      const proposed = withUserSource(8, 'Expression', 'Join(" ", [givenName] [surname])');
+      const res = await t
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
+        .send({ userId: financeId, mappings: proposed })
+        .expect(400);
+      expect(res.body.error).toBe('INVALID_MAPPING_SET');
+      expect(res.body.details).toEqual([
+        expect.objectContaining({
+          objectType: 'users',
+          section: 'attributes',
+          index: 8,
+          field: 'source',
+          line: 1,
+          column: 23,
+        }),
+      ]);
+      const shape = await t
+        .admin('post', `/targets/${target.crm}/mappings/preview`)
+        .send({ userId: financeId, mappings: { users: {} } })
+        .expect(400);
+      expect(shape.body.message).toMatch(/mappings/);
     });
 
     it('answers 404 for an unknown user and 400 for a bad request', async () => {

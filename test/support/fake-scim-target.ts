@@ -10,6 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, Server, ServerResponse, STATUS_CODES, createServer } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
+import {
+  BulkSettings,
+  RecordedOperation,
+  serveBulk,
+  serviceProviderConfig,
+} from './fake-scim-target/fake-target.bulk';
 import { FaultPlan, FaultScope, InjectedResponse } from './fake-scim-target/fake-target.faults';
 import { FakeScimError, FilterNode, JsonObject, parseFilter } from './fake-scim-target/fake-target.filter';
 import type { PatchQuirks } from './fake-scim-target/fake-target.patch';
@@ -17,6 +23,7 @@ import { FakeResourceStore, ResourceKind } from './fake-scim-target/fake-target.
 
 export type { FaultScope, InjectedResponse } from './fake-scim-target/fake-target.faults';
 export type { PatchQuirks } from './fake-scim-target/fake-target.patch';
+export type { BulkSettings, RecordedOperation } from './fake-scim-target/fake-target.bulk';
 
 export interface FakeScimTargetOptions {
   port?: number;
@@ -42,6 +49,11 @@ export interface FakeScimTargetOptions {
    * an extension URN path (`urn:…:User:department`) under that literal name instead of in the extension.
    */
   patchQuirks?: PatchQuirks;
+  /**
+   * Serve `/Bulk` (RFC 7644 §3.7) and advertise it in `/ServiceProviderConfig` with these limits; a request over
+   * them is refused with 413. Without it the configuration says `bulk.supported: false` and `/Bulk` answers 501.
+   */
+  bulk?: BulkSettings;
 }
 
 export interface RecordedRequest {
@@ -65,6 +77,8 @@ export interface FakeScimTarget {
   readonly port: number;
   readonly tokenUrl: string;
   readonly requests: RecordedRequest[];
+  /** Every operation of the `/Bulk` requests, in the order carried out (kept when `recordRequests` is on). */
+  readonly operations: RecordedOperation[];
   users(): JsonObject[];
   groups(): JsonObject[];
   /** Stores a resource directly (no request recorded), as if it already existed in the app. */
@@ -73,6 +87,8 @@ export interface FakeScimTarget {
   reset(): void;
   failNext(times: number, response: InjectedResponse, scope?: FaultScope): void;
   failAlways(response: InjectedResponse, scope?: FaultScope): void;
+  /** Answers the next `times` `/Bulk` operations matching `scope` with `response` instead of carrying them out. */
+  failOperations(times: number, response: InjectedResponse, scope?: FaultScope): void;
   dropConnections(times: number, scope?: FaultScope): void;
   /** Carries out the next `times` matching requests, then drops the connection instead of answering. */
   loseAnswers(times: number, scope?: FaultScope): void;
@@ -101,7 +117,9 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
   const pageSize = options.pageSize ?? 100;
   const record = options.recordRequests ?? true;
   const requests: RecordedRequest[] = [];
+  const operations: RecordedOperation[] = [];
   const faults = new FaultPlan();
+  const operationFaults = new FaultPlan();
   const issuedTokens = new Map<string, number>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -237,12 +255,12 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     };
     if (record) requests.push(entry);
 
-    const delay = faults.delayFor(method, path);
+    const delay = faults.delayFor(method, path, entry.body);
     if (delay > 0) await sleep(delay);
     if (res.destroyed) return;
 
     let reply: Reply;
-    const fault = faults.take(method, path);
+    const fault = faults.take(method, path, entry.body);
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;
@@ -261,7 +279,21 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     } else {
       try {
         if (parsed.invalidJson) throw new FakeScimError(400, 'invalidSyntax', 'The body is not valid JSON');
-        reply = route(method, path, url.searchParams, entry.body);
+        if (path === '/ServiceProviderConfig' && method === 'GET')
+          reply = { status: 200, body: serviceProviderConfig(options.bulk, options.maxPageSize ?? 1000) };
+        else if (path === '/Bulk' && method === 'POST')
+          reply = serveBulk(
+            options.bulk,
+            raw,
+            entry.body,
+            (m, p, data) => route(m, p, new URLSearchParams(), data),
+            operationFaults,
+            (op) => {
+              if (record) operations.push(op);
+            },
+            injected,
+          );
+        else reply = route(method, path, url.searchParams, entry.body);
       } catch (err) {
         if (!(err instanceof FakeScimError)) throw err;
         reply = { status: err.status, body: scimError(err.status, err.scimType, err.message) };
@@ -297,6 +329,7 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     port,
     tokenUrl: origin + TOKEN_PATH,
     requests,
+    operations,
     users: () => store.all('Users'),
     groups: () => store.all('Groups'),
     seed: (kind, doc) => store.create(kind, doc),
@@ -304,15 +337,22 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
       bearerToken = options.bearerToken;
       store.clear();
       requests.length = 0;
+      operations.length = 0;
       faults.clear();
+      operationFaults.clear();
       issuedTokens.clear();
     },
     failNext: (times, response, scope) => faults.add({ kind: 'respond', response }, times, scope),
     failAlways: (response, scope) => faults.add({ kind: 'respond', response }, Infinity, scope),
+    failOperations: (times, response, scope) =>
+      operationFaults.add({ kind: 'respond', response }, times, scope),
     dropConnections: (times, scope) => faults.add({ kind: 'drop' }, times, scope),
     loseAnswers: (times, scope) => faults.add({ kind: 'loseAnswer' }, times, scope),
     slow: (ms, scope) => faults.slow(ms, scope),
-    clearFaults: () => faults.clear(),
+    clearFaults: () => {
+      faults.clear();
+      operationFaults.clear();
+    },
     requireBearer: (token) => {
       bearerToken = token;
     },

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatTime, showValue } from '../format';
 import { adviceFor } from '../reasons';
+import { Link } from '../router';
 import { StatusBadge } from '../components/status';
+import { StepList, type Step } from '../components/Steps';
 import type { LogEntry } from '../types';
 
 /** What the log knows of who the entry is about: the name the request sent, else the directory id. */
@@ -18,12 +20,6 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'summary', label: 'Summary' },
   { id: 'troubleshooting', label: 'Troubleshooting' },
 ];
-
-interface Step {
-  name: string;
-  outcome: 'success' | 'failure' | 'skipped' | 'warning';
-  text: string;
-}
 
 /** The entry as Entra's steps: import, decide, request, response. */
 function stepsOf(e: LogEntry): Step[] {
@@ -69,15 +65,16 @@ function stepsOf(e: LogEntry): Step[] {
   return steps;
 }
 
-const OUTCOME_WORDS = { success: 'Succeeded', failure: 'Failed', skipped: 'Skipped', warning: 'Warning' };
-
 export function LogDetail({
   entry,
   targetName,
+  link,
   onClose,
 }: {
   entry: LogEntry;
   targetName?: string;
+  /** The console path that opens this entry (to copy and share). */
+  link?: string;
   onClose: () => void;
 }) {
   const [tab, setTab] = useState<Tab>('steps');
@@ -113,9 +110,16 @@ export function LogDetail({
         <h2 id="detail-h" tabIndex={-1} ref={heading}>
           {entry.action} · {identityOf(entry)} <StatusBadge status={entry.status} />
         </h2>
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
+        <div class="actions tight detail-actions">
+          {link && (
+            <Link href={link} class="button-link" aria-label={`Link to this entry (entry ${entry.id})`}>
+              Link to this entry
+            </Link>
+          )}
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
       </div>
       <div role="tablist" aria-label="Entry details" class="tabs" onKeyDown={onKey}>
         {TABS.map((t) => (
@@ -134,17 +138,7 @@ export function LogDetail({
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel" tabIndex={0}>
-        {tab === 'steps' && (
-          <ol class="steps">
-            {stepsOf(entry).map((s, i) => (
-              <li key={i} class={`step step-${s.outcome}`}>
-                <span class="step-outcome">{OUTCOME_WORDS[s.outcome]}</span>
-                <strong>{s.name}</strong>
-                <span class="step-text">{s.text}</span>
-              </li>
-            ))}
-          </ol>
-        )}
+        {tab === 'steps' && <StepList steps={stepsOf(entry)} />}
         {tab === 'modified' &&
           (props.length === 0 ? (
             <p>This entry changed no property{entry.status === 'Skipped' ? ' (nothing was sent)' : ''}.</p>
@@ -191,9 +185,31 @@ export function LogDetail({
               <dt>Detail</dt>
               <dd>{entry.detail ?? '—'}</dd>
               <dt>Change id</dt>
-              <dd>{entry.changeSeq ?? '—'}</dd>
+              <dd>
+                {entry.changeSeq !== null ? (
+                  <Link
+                    href={`/logs?changeSeq=${entry.changeSeq}`}
+                    aria-label={`Change ${entry.changeSeq}: show every entry of this change`}
+                  >
+                    {entry.changeSeq}
+                  </Link>
+                ) : (
+                  '—'
+                )}
+              </dd>
               <dt>Request id</dt>
-              <dd>{entry.requestId ? <code>{entry.requestId}</code> : '—'}</dd>
+              <dd>
+                {entry.requestId ? (
+                  <Link
+                    href={`/logs?requestId=${encodeURIComponent(entry.requestId)}`}
+                    aria-label={`Request ${entry.requestId}: show every entry of this request`}
+                  >
+                    <code>{entry.requestId}</code>
+                  </Link>
+                ) : (
+                  '—'
+                )}
+              </dd>
               <dt>Attempt</dt>
               <dd>{entry.attempt}</dd>
               <dt>Duration</dt>
@@ -204,13 +220,17 @@ export function LogDetail({
             {entry.request && (
               <>
                 <h3>Request sent</h3>
-                <pre class="code">{JSON.stringify(entry.request, null, 2)}</pre>
+                <pre class="code" tabIndex={0} aria-label="Request sent">
+                  {JSON.stringify(entry.request, null, 2)}
+                </pre>
               </>
             )}
             {entry.response.excerpt && (
               <>
                 <h3>Response (excerpt)</h3>
-                <pre class="code">{entry.response.excerpt}</pre>
+                <pre class="code" tabIndex={0} aria-label="Response (excerpt)">
+                  {entry.response.excerpt}
+                </pre>
               </>
             )}
           </>

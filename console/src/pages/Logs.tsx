@@ -9,7 +9,17 @@ import { LOG_ACTIONS, LOG_STATUSES, type LogEntry, type LogPage, type Target } f
 
 const POLL_MS = 2000;
 const PAGE = 50;
-const FILTER_KEYS = ['objectId', 'action', 'status', 'targetId', 'range', 'from', 'to'] as const;
+const FILTER_KEYS = [
+  'objectId',
+  'action',
+  'status',
+  'targetId',
+  'changeSeq',
+  'requestId',
+  'range',
+  'from',
+  'to',
+] as const;
 type Filters = Record<(typeof FILTER_KEYS)[number], string>;
 
 const RANGES: Record<string, { label: string; ms?: number }> = {
@@ -39,6 +49,8 @@ function apiFilter(f: Filters): Record<string, string | undefined> {
   return {
     targetId: f.targetId || undefined,
     objectId: f.objectId.trim() || undefined,
+    changeSeq: f.changeSeq.trim() || undefined,
+    requestId: f.requestId.trim() || undefined,
     action: f.action || undefined,
     status: f.status || undefined,
     from,
@@ -46,7 +58,44 @@ function apiFilter(f: Filters): Record<string, string | undefined> {
   };
 }
 
-/** Entra's provisioning logs: filters, newest first, live; a row opens its detail. */
+/** The page's URL for these filters, and the entry whose detail is open (`entry`: a link to share). */
+function logsUrl(f: Filters, entry?: number): string {
+  const params: Record<string, string | number> = {};
+  for (const k of FILTER_KEYS)
+    if (f[k] && ((k !== 'from' && k !== 'to') || f.range === 'custom')) params[k] = f[k];
+  if (entry !== undefined) params.entry = entry;
+  return `/logs${query(params)}`;
+}
+
+/** The entry the URL names: from the rows on screen, else read by its id (it may be on no page loaded). */
+function useLinkedEntry(
+  entryParam: string | null,
+  entries: LogEntry[],
+): { entry: LogEntry | null; error: string | null } {
+  const id = entryParam !== null && /^[1-9][0-9]{0,15}$/.test(entryParam) ? Number(entryParam) : null;
+  const onScreen = id === null ? undefined : entries.find((e) => e.id === id);
+  const [fetched, setFetched] = useState<{ id: number; entry: LogEntry | null; error: string | null } | null>(
+    null,
+  );
+  useEffect(() => {
+    if (id === null || onScreen || fetched?.id === id) return;
+    let live = true;
+    get<LogEntry>(`/provisioning-logs/${id}`).then(
+      (entry) => live && setFetched({ id, entry, error: null }),
+      (err: unknown) => live && setFetched({ id, entry: null, error: messageOf(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, !!onScreen]);
+  if (entryParam === null) return { entry: null, error: null };
+  if (id === null) return { entry: null, error: `“${entryParam}” is not a log entry id.` };
+  if (onScreen) return { entry: onScreen, error: null };
+  if (fetched?.id === id) return { entry: fetched.entry, error: fetched.error };
+  return { entry: null, error: null };
+}
+
+/** Entra's provisioning logs: filters, newest first, live; a row opens its detail, which has a URL of its own. */
 export function Logs({ loc }: { loc: Location }) {
   const applied = filtersOf(loc.query);
   const key = FILTER_KEYS.map((k) => applied[k]).join('|');
@@ -55,14 +104,12 @@ export function Logs({ loc }: { loc: Location }) {
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<string | null>(null);
-  const [selected, setSelected] = useState<LogEntry | null>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
 
   useEffect(() => {
     setDraft(filtersOf(loc.query));
     setOlder([]);
     setCursor(undefined);
-    setSelected(null);
   }, [key]);
 
   const targets = usePoll(() => get<Target[]>('/targets'), 30_000, 'targets');
@@ -79,6 +126,10 @@ export function Logs({ loc }: { loc: Location }) {
     return [...top, ...older.filter((e) => !seen.has(e.id))];
   }, [live.data, older]);
   const nextCursor = cursor === undefined ? (live.data?.nextCursor ?? null) : cursor;
+  const linked = useLinkedEntry(loc.query.get('entry'), entries);
+  const selected = linked.entry;
+  const open = (e: LogEntry) => navigate(logsUrl(applied, e.id));
+  const close = () => navigate(logsUrl(applied));
 
   const loadOlder = async () => {
     if (!nextCursor) return;
@@ -99,10 +150,7 @@ export function Logs({ loc }: { loc: Location }) {
 
   const apply = (e: Event) => {
     e.preventDefault();
-    const params: Record<string, string> = {};
-    for (const k of FILTER_KEYS)
-      if (draft[k] && ((k !== 'from' && k !== 'to') || draft.range === 'custom')) params[k] = draft[k];
-    navigate(`/logs${query(params)}`);
+    navigate(logsUrl(draft));
   };
 
   const download = async (format: 'csv' | 'json') => {
@@ -184,6 +232,23 @@ export function Logs({ loc }: { loc: Location }) {
           </select>
         </div>
         <div class="field">
+          <label for="f-change">Change id</label>
+          <input
+            id="f-change"
+            inputMode="numeric"
+            value={draft.changeSeq}
+            onInput={(e) => field('changeSeq', e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for="f-request">Request id</label>
+          <input
+            id="f-request"
+            value={draft.requestId}
+            onInput={(e) => field('requestId', e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
           <label for="f-range">Date</label>
           <select id="f-range" value={draft.range} onChange={(e) => field('range', e.currentTarget.value)}>
             {Object.entries(RANGES).map(([v, r]) => (
@@ -235,11 +300,20 @@ export function Logs({ loc }: { loc: Location }) {
           {live.error ? `Could not refresh: ${live.error}` : downloadError}
         </p>
       )}
+      {linked.error && (
+        <p class="error" role="alert">
+          Could not open the entry: {linked.error}{' '}
+          <button type="button" class="link" onClick={close}>
+            Close
+          </button>
+        </p>
+      )}
       {selected && (
         <LogDetail
           entry={selected}
           targetName={names.get(selected.targetId)}
-          onClose={() => setSelected(null)}
+          link={logsUrl(applied, selected.id)}
+          onClose={close}
         />
       )}
       <div class="table-wrap" tabIndex={0} role="region" aria-label="Provisioning log table">
@@ -263,7 +337,7 @@ export function Logs({ loc }: { loc: Location }) {
                     type="button"
                     class="link"
                     aria-label={`Open the ${e.action} ${e.status} entry of ${identityOf(e)} at ${formatTime(e.time)}`}
-                    onClick={() => setSelected(e)}
+                    onClick={() => open(e)}
                   >
                     {formatTime(e.time)}
                   </button>

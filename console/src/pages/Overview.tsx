@@ -1,20 +1,42 @@
-import { get } from '../api';
+import { get, query } from '../api';
 import { formatDuration, formatTime, plural, relative } from '../format';
 import { usePoll } from '../poll';
 import { Link } from '../router';
+import { DeliveriesChart } from '../components/DeliveriesChart';
 import { Progress, StateBadge, cycleProgress, stateSentence } from '../components/status';
-import type { Target, TargetStatus } from '../types';
+import type { DeliveriesPerMinute, Target, TargetStatus } from '../types';
 
 const POLL_MS = 2000;
+const CHART_MINUTES = 60;
 
-async function loadOverview(): Promise<{ target: Target; status: TargetStatus | null }[]> {
-  const targets = await get<Target[]>('/targets');
-  return Promise.all(
-    targets.map(async (target) => ({
+type Series = DeliveriesPerMinute['targets'][number];
+
+interface Card {
+  target: Target;
+  status: TargetStatus | null;
+  deliveries: Series | null;
+}
+
+/**
+ * Three requests whatever the number of targets: the targets, every target's status at once, and every target's
+ * deliveries per minute. A target registered between them shows without its status until the next refresh.
+ */
+async function loadOverview(): Promise<{ cards: Card[]; chartFrom: string | null }> {
+  const [targets, statuses, deliveries] = await Promise.all([
+    get<Target[]>('/targets'),
+    get<TargetStatus[]>('/targets/status'),
+    get<DeliveriesPerMinute>(`/targets/deliveries${query({ minutes: CHART_MINUTES })}`).catch(() => null),
+  ]);
+  const status = new Map(statuses.map((s) => [s.targetId, s]));
+  const series = new Map((deliveries?.targets ?? []).map((s) => [s.targetId, s]));
+  return {
+    cards: targets.map((target) => ({
       target,
-      status: await get<TargetStatus>(`/targets/${target.id}/status`).catch(() => null),
+      status: status.get(target.id) ?? null,
+      deliveries: series.get(target.id) ?? null,
     })),
-  );
+    chartFrom: deliveries?.from ?? null,
+  };
 }
 
 /** Every target at a glance, refreshed every 2 s. */
@@ -27,28 +49,28 @@ export function Overview() {
         <p class="muted" aria-live="off">
           {at ? `Updated ${at.toLocaleTimeString()} · refreshes every 2 s` : 'Loading…'}
         </p>
+        <Link class="button-link" href="/targets/new">
+          Add a target
+        </Link>
       </div>
       {error && (
         <p class="error" role="alert">
           Could not refresh: {error}
         </p>
       )}
-      {data && data.length === 0 && (
-        <p class="empty">
-          No target yet. Register one with <code>POST /admin/v1/targets</code> (see the API at{' '}
-          <a href="/admin/docs">/admin/docs</a>).
-        </p>
+      {data && data.cards.length === 0 && (
+        <p class="empty">No target yet: add the first app to provision to with “Add a target”.</p>
       )}
       <ul class="cards" aria-label="Targets">
-        {data?.map(({ target, status }) => (
-          <TargetCard key={target.id} target={target} status={status} />
+        {data?.cards.map((card) => (
+          <TargetCard key={card.target.id} {...card} chartFrom={data.chartFrom} />
         ))}
       </ul>
     </>
   );
 }
 
-function TargetCard({ target, status }: { target: Target; status: TargetStatus | null }) {
+function TargetCard({ target, status, deliveries, chartFrom }: Card & { chartFrom: string | null }) {
   const headingId = `target-${target.id}`;
   if (!status)
     return (
@@ -109,6 +131,9 @@ function TargetCard({ target, status }: { target: Target; status: TargetStatus |
             : 'none'}
         </dd>
       </dl>
+      {deliveries && chartFrom && (
+        <DeliveriesChart series={deliveries} from={chartFrom} id={`deliveries-${target.id}`} />
+      )}
     </li>
   );
 }

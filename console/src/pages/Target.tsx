@@ -185,6 +185,15 @@ export function TargetPage({ id }: { id: string }) {
           <Link class="button-link" href={`/logs?targetId=${target.id}`}>
             Provisioning logs
           </Link>
+          <Link class="button-link" href={`/targets/${target.id}/assignments`}>
+            Users and groups
+          </Link>
+          <Link class="button-link" href={`/targets/${target.id}/provision`}>
+            Provision on demand
+          </Link>
+          <Link class="button-link" href={`/targets/${target.id}/mappings`}>
+            Attribute mappings
+          </Link>
         </div>
         <div aria-live="polite">
           {verdict && (

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { SchemaRegistry } from '../../scim-protocol';
+import { SchemaRegistry, type Filter } from '../../scim-protocol';
 import type { ListQuery } from '../directory.types';
 import { compileFilter } from './filter-sql.compiler';
 import { compileSort } from './sort-sql.compiler';
@@ -75,6 +75,21 @@ export class ListQueryCompiler {
         ? { userNameNormalized: where.params[0] }
         : undefined;
     return { where, orderBy, offset: query.offset, limit: query.limit, ...(lookup ? { lookup } : {}) };
+  }
+
+  /**
+   * The filter alone, as a WHERE fragment over the table's alias. `softDeleted`: for rows a soft delete cleared the
+   * userName column of (a rehire may take the name), so userName is read from the document instead.
+   */
+  compileWhere(
+    resourceType: ListedType,
+    filter: Filter,
+    options: { softDeleted?: boolean } = {},
+  ): SqlFragment {
+    const ctx = this.sqlContext(resourceType);
+    if (!options.softDeleted) return compileFilter(filter, ctx);
+    const columns = Object.fromEntries(Object.entries(ctx.columns).filter(([path]) => path !== 'username'));
+    return compileFilter(filter, { ...ctx, columns });
   }
 
   private sqlContext(resourceType: ListedType): FilterSqlContext {

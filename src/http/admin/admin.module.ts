@@ -9,11 +9,14 @@ import { AssignmentsController } from './assignments.controller';
 import { AuditController } from './audit.controller';
 import { ImportsController } from './imports.controller';
 import { DirectoryHistoryController } from './directory-history.controller';
+import { DirectoryBrowser } from './directory-browser.service';
+import { DirectoryController } from './directory.controller';
 import { ExpressionsController } from './expressions.controller';
 import { MappingsController } from './mappings.controller';
 import { ProvisioningLogsController } from './provisioning-logs.controller';
 import { SchemasController } from './schemas.controller';
 import { TargetsController } from './targets.controller';
+import { TargetsOverviewController } from './targets-overview.controller';
 import { TokensController } from './tokens.controller';
 import { OrphansController } from './orphans.controller';
 
@@ -25,6 +28,7 @@ import { OrphansController } from './orphans.controller';
     MappingsController,
     ExpressionsController,
     TargetsController,
+    TargetsOverviewController,
     ProvisioningLogsController,
     SchemasController,
     ImportsController,
@@ -32,6 +36,8 @@ import { OrphansController } from './orphans.controller';
     AuditController,
     DirectoryHistoryController,
     OrphansController,
+    DirectoryController,
   ],
+  providers: [DirectoryBrowser],
 })
 export class AdminModule {}

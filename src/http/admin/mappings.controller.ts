@@ -6,7 +6,7 @@ import type { MappingSet } from '../../mapping/mapping-set';
 import { MappingsService } from '../../mapping/mappings.service';
 import { MappingSetDto } from './dto/mapping-set.dto';
 import { MappingTargetParams } from './dto/mapping-target.dto';
-import { PreviewMappingDto } from './dto/preview-mapping.dto';
+import { PreviewMappingSetDto } from './dto/preview-mapping.dto';
 import {
   type AssignedPreview,
   MappingTrialsService,
@@ -45,10 +45,16 @@ export class MappingsController {
     return this.mappings.replaceMappingSet(id, set, actor);
   }
 
-  /** The scope verdict and the SCIM payload a create in this target would send; nothing is sent. */
+  /**
+   * The scope verdict and the SCIM payload a create in this target would send, with the saved set or the proposed
+   * `mappings`; nothing is sent or saved.
+   */
   @Post('preview')
   @HttpCode(200)
-  preview(@Target() { id }: MappingTargetParams, @Body() dto: PreviewMappingDto): Promise<AssignedPreview> {
+  preview(
+    @Target() { id }: MappingTargetParams,
+    @Body() dto: PreviewMappingSetDto,
+  ): Promise<AssignedPreview> {
     return this.trials.previewForUser(id, dto);
   }
 }

@@ -1,8 +1,12 @@
-import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../../auth/scopes.decorator';
-import { LogPage, ProvisioningLogsService } from '../../provisioning/logs/provisioning-logs.service';
-import { ProvisioningLogExportQueryDto, ProvisioningLogQueryDto } from './dto/provisioning-log-query.dto';
+import { LogPage, LogView, ProvisioningLogsService } from '../../provisioning/logs/provisioning-logs.service';
+import {
+  ProvisioningLogExportQueryDto,
+  ProvisioningLogIdParams,
+  ProvisioningLogQueryDto,
+} from './dto/provisioning-log-query.dto';
 
 @ApiTags('provisioning-logs')
 @ApiBearerAuth()
@@ -26,5 +30,11 @@ export class ProvisioningLogsController {
       type: file.contentType,
       disposition: `attachment; filename="${file.filename}"`,
     });
+  }
+
+  /** One entry (a shareable link to it). */
+  @Get(':id')
+  get(@Param() { id }: ProvisioningLogIdParams): Promise<LogView> {
+    return this.logs.getLog(id);
   }
 }

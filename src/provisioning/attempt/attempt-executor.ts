@@ -25,6 +25,7 @@ import type { ScimResource, ScimResult } from '../client';
 import { AttemptReport } from './attempt.types';
 import type { Decision } from './lifecycle-decision';
 import { evaluateObject } from './object-evaluation';
+import type { BulkSeat } from './bulk-batch';
 import { AttemptStop, TargetExchange, TargetExchanges } from './target-exchange';
 import { MatchIndexes } from '../sync/match-indexes.service';
 
@@ -66,13 +67,15 @@ export class AttemptExecutor {
     row: ProvisionedObject,
     attempt: number,
     reads: AttemptReads = {},
+    seat?: BulkSeat,
   ): Promise<AttemptReport> {
     const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
-    const exchange = this.exchanges.open(target, key, {
-      changeSeq: row.changeSeq,
-      requestId: row.requestId,
-      attempt,
-    });
+    const exchange = this.exchanges.open(
+      target,
+      key,
+      { changeSeq: row.changeSeq, requestId: row.requestId, attempt },
+      seat,
+    );
     const known: KnownState = {
       targetObjectId: row.targetObjectId,
       status: row.status,
@@ -371,10 +374,16 @@ export class AttemptExecutor {
     exchange: TargetExchange,
     payload: MappingResult['payload'],
   ): Promise<{ desired: Record<string, unknown>; waitingFor: string | null }> {
-    const desired = structuredClone(payload) as Record<string, unknown>;
-    const ext = desired[ENTERPRISE_USER_SCHEMA] as Record<string, unknown> | undefined;
-    const manager = (ext?.manager as { value?: string } | undefined)?.value;
-    if (!ext || !manager) return { desired, waitingFor: null };
+    const given = payload as Record<string, unknown>;
+    const manager = (
+      (given[ENTERPRISE_USER_SCHEMA] as Record<string, unknown> | undefined)?.manager as
+        | { value?: string }
+        | undefined
+    )?.value;
+    // The mapping builds a new payload for each evaluation: copied only when the manager is rewritten in it.
+    if (!manager) return { desired: given, waitingFor: null };
+    const desired = structuredClone(given);
+    const ext = desired[ENTERPRISE_USER_SCHEMA] as Record<string, unknown>;
     const tid = (await this.queue.targetIds(target.id, [manager])).get(manager);
     if (tid) {
       ext.manager = { value: tid };

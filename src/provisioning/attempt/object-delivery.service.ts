@@ -11,6 +11,9 @@ import { DirectoryObject, DirectoryReader } from '../../directory/readers/direct
 import type { AssignmentScope } from '../assignments/assignment-scope';
 import { AssignmentScopes } from '../assignments/assignment-scopes.service';
 import { AttemptExecutor } from './attempt-executor';
+import type { BulkSeat } from './bulk-batch';
+import { TargetExchanges } from './target-exchange';
+import type { BulkMode } from '../targets/bulk-capabilities.service';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ObjectKey, WorkQueueRepository } from '../queue/work-queue.repository';
 
@@ -47,6 +50,7 @@ export class ObjectDelivery {
     private readonly mappings: MappingsService,
     private readonly assignmentScopes: AssignmentScopes,
     private readonly metrics: ProvisioningMetrics,
+    private readonly exchanges: TargetExchanges,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -54,24 +58,33 @@ export class ObjectDelivery {
    * Runs one attempt on a row leased by `token`; null when it failed inside the gateway (kept pending, logged).
    * When the object is new in the target, the caller wakes its dependents (`wakeDependents`), for a whole batch at
    * once: any time after the completion is soon enough, since a dependent that completes later checks for itself.
-   * `batch`: what `readBatch` read for the row's batch.
+   * `batch`: what `readBatch` read for the row's batch; `seat`: its place in a batch sent through `/Bulk`, left
+   * as soon as the attempt is over (before its completion is written: the batch's other writes need not wait).
    */
   async deliver(
     target: ProvisioningTarget,
     row: ProvisionedObject,
     token: string,
     batch: BatchReads = {},
+    seat?: BulkSeat,
   ): Promise<AttemptReport | null> {
     const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
     const attempt = row.attempts + 1;
     try {
       const source =
         row.objectType === 'User' && batch.users ? (batch.users.get(row.objectId) ?? null) : undefined;
-      const report = await this.executor.provisionObject(target, row, attempt, {
-        compiled: batch.compiled,
-        source,
-        assignment: batch.assignments?.get(row.objectId),
-      });
+      let report: AttemptReport;
+      try {
+        report = await this.executor.provisionObject(
+          target,
+          row,
+          attempt,
+          { compiled: batch.compiled, source, assignment: batch.assignments?.get(row.objectId) },
+          seat,
+        );
+      } finally {
+        seat?.leave();
+      }
       const now = this.clock.now();
       const retryAt =
         report.retry && attempt < MAX_ATTEMPTS
@@ -127,6 +140,31 @@ export class ObjectDelivery {
         .catch(() => undefined);
       return null;
     }
+  }
+
+  /**
+   * A claimed batch of a target that takes `/Bulk`: every attempt at once, their writes sent together (`BulkBatch`),
+   * each outcome written back as `deliver` does. An object retried after a failure goes alone, as plain requests.
+   * Returns the objects new in the target, for `wakeDependents`.
+   */
+  async deliverBulk(
+    target: ProvisioningTarget,
+    rows: ProvisionedObject[],
+    token: string,
+    reads: BatchReads,
+    mode: BulkMode,
+  ): Promise<string[]> {
+    const batch = this.exchanges.bulkBatch(target, mode);
+    // Every seat before any attempt starts: the first write waits for the others.
+    const seats = rows.map((row) => batch.seat(row.attempts > 0));
+    const newInTarget: string[] = [];
+    await Promise.all(
+      rows.map(async (row, i) => {
+        const report = await this.deliver(target, row, token, reads, seats[i]);
+        if (report && isNewInTarget(row, report)) newInTarget.push(row.objectId);
+      }),
+    );
+    return newInTarget;
   }
 
   /**

@@ -6,11 +6,13 @@ import { ProvisioningLogWriter } from '../logs/provisioning-log.writer';
 import { ProvisioningMetrics } from '../metrics/provisioning-metrics';
 import { classifyOutcome } from '../policy/retry-policy';
 import { ObjectKey, ObjectOutcome } from '../queue/work-queue.repository';
+import { BulkCapabilities, BulkMode } from '../targets/bulk-capabilities.service';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetClients } from '../targets/target-clients.service';
 import { TargetHealthService } from '../targets/target-health.service';
 import { PlannedRequest, readResponse } from './attempt-plan';
 import { AttemptReport, ProvisioningStep } from './attempt.types';
+import { BulkAnswer, BulkBatch, BulkSeat, BulkVia } from './bulk-batch';
 import { loggedProperties, ModifiedProperty } from './modified-properties';
 
 const EXCERPT = 2000;
@@ -37,11 +39,19 @@ export class TargetExchanges {
     readonly health: TargetHealthService,
     readonly logs: ProvisioningLogWriter,
     readonly metrics: ProvisioningMetrics,
+    readonly capabilities: BulkCapabilities,
     @Inject(CLOCK) readonly clock: Clock,
   ) {}
 
-  open(target: ProvisioningTarget, key: ObjectKey, context: AttemptContext): TargetExchange {
-    return new TargetExchange(target, key, context, this);
+  /** `seat`: the attempt belongs to a batch whose writes go through `/Bulk`. */
+  open(target: ProvisioningTarget, key: ObjectKey, context: AttemptContext, seat?: BulkSeat): TargetExchange {
+    return new TargetExchange(target, key, context, this, seat);
+  }
+
+  /** A batch of attempts whose writes go together through the target's `/Bulk`, within `mode`'s limits. */
+  bulkBatch(target: ProvisioningTarget, mode: BulkMode): BulkBatch {
+    if (mode.mode !== 'bulk' || !mode.limits) throw new Error(`${target.id} does not take /Bulk now`);
+    return new BulkBatch(target, { limits: mode.limits, alone: mode.alone ?? false }, this);
   }
 }
 
@@ -61,29 +71,38 @@ export class TargetExchange {
     private readonly key: ObjectKey,
     private readonly context: AttemptContext,
     private readonly deps: TargetExchanges,
+    private readonly seat?: BulkSeat,
   ) {}
 
-  /** The answer, or why the attempt stops: a failure the request does not tolerate. */
+  /**
+   * The answer, or why the attempt stops: a failure the request does not tolerate. In a batch that goes through
+   * `/Bulk`, a write's answer is its operation's result, treated exactly as the answer of its own request.
+   */
   async send(request: PlannedRequest): Promise<{ result: ScimResult<unknown> } | { stop: AttemptStop }> {
-    const { client, limiter } = this.deps.clients.connectionFor(this.target);
-    await limiter.take();
-    const r = readResponse(request, await client.request(request));
+    const answer: BulkAnswer | null =
+      this.seat && request.method !== 'GET' ? await this.seat.send(request) : null;
+    if (answer?.kind === 'plain' && answer.why)
+      this.steps.push({ step: 'export', status: 'warning', description: answer.why });
+    const bulk = answer?.kind === 'result' ? answer : null;
+    const r = readResponse(request, bulk ? bulk.result : await this.sendAlone(request));
     const tolerated = !r.ok && (request.tolerate ?? []).includes(r.status);
-    await this.deps.health.record(this.target.id, tolerated ? { ok: true, status: r.status } : r);
-    const outcome = tolerated ? 'success' : classifyOutcome(r);
-    const shown = this.shown(request);
+    // A /Bulk request that failed as a whole counted once, not once per operation.
+    if (!bulk?.whole)
+      await this.deps.health.record(this.target.id, tolerated ? { ok: true, status: r.status } : r);
+    const outcome = tolerated ? 'success' : bulk?.inDoubt ? 'retryable' : classifyOutcome(r);
+    const shown = this.shown(request, bulk?.via);
+    const text = this.shownText(r.text);
+    const through = bulk ? ` (operation ${bulk.via.operation} of ${bulk.via.of} of POST /Bulk)` : '';
     this.steps.push({
       step: request.method === 'GET' ? 'matching' : 'export',
       status: outcome === 'success' ? 'success' : 'failure',
-      description: `${request.method} ${target(request)} → ${r.status || r.error?.kind || 'no response'} in ${r.durationMs} ms`,
-      details: {
-        request: shown,
-        response: { status: r.status, body: this.shownText(r.text).slice(0, EXCERPT) },
-      },
+      description: `${request.method} ${target(request)} → ${r.status || r.error?.kind || 'no response'} in ${r.durationMs} ms${through}`,
+      details: { request: shown, response: { status: r.status, body: text.slice(0, EXCERPT) } },
     });
+    const sent = { request: shown, r, text, changes: request };
     if (outcome === 'success') {
       if (request.logAs)
-        this.log(request.logAs, 'Success', request.reason ?? null, request.detail ?? null, shown, r, request);
+        this.log(request.logAs, 'Success', request.reason ?? null, request.detail ?? null, sent);
       return { result: r };
     }
     const retryable = outcome === 'retryable';
@@ -93,8 +112,18 @@ export class TargetExchange {
       message: r.error?.message ?? `HTTP ${r.status}`,
       retryAfterMs: r.retryAfterMs,
     };
-    this.log(request.logAs ?? 'Other', 'Failure', stop.reason, stop.message, shown, r, request);
+    this.log(request.logAs ?? 'Other', 'Failure', stop.reason, stop.message, sent);
     return { stop };
+  }
+
+  /** A request of its own (within the batch's concurrency when the attempt has a seat). */
+  private sendAlone(request: PlannedRequest): Promise<ScimResult<unknown>> {
+    const { client, limiter } = this.deps.clients.connectionFor(this.target);
+    const send = async () => {
+      await limiter.take();
+      return client.request(request);
+    };
+    return this.seat ? this.seat.plain(send) : send();
   }
 
   skip(reason: string, detail: string): void {
@@ -134,26 +163,32 @@ export class TargetExchange {
     return redactResponseText(text, { secretAttributes: this.sensitive });
   }
 
-  /** The request exactly as sent, body redacted. */
-  private shown(request: PlannedRequest): ScimRequest {
+  /** The request exactly as sent, body redacted; `bulk`: the operation of a `/Bulk` request it went as. */
+  private shown(request: PlannedRequest, bulk?: BulkVia): ScimRequest & { bulk?: BulkVia } {
     const { method, path, query, body } = request;
     return {
       method,
       path,
       query,
       body: body === undefined ? undefined : redactBody(body, { secretAttributes: this.sensitive }),
+      ...(bulk ? { bulk } : {}),
     };
   }
 
+  /** `sent`: the request as shown, its answer and the answer's text as shown, and what the request changes. */
   private log(
     action: LogAction,
     status: LogStatus,
     reason: string | null,
     detail: string | null,
-    request?: ScimRequest,
-    r?: ScimResult<unknown>,
-    changes?: { modifiedProperties?: ModifiedProperty[] },
+    sent?: {
+      request: ScimRequest;
+      r: ScimResult<unknown>;
+      text: string;
+      changes: { modifiedProperties?: ModifiedProperty[] };
+    },
   ): void {
+    const r = sent?.r;
     this.last = { action, status, reason, detail };
     this.deps.metrics.countDelivery(this.target.name, action, status);
     this.deps.logs.record({
@@ -166,14 +201,12 @@ export class TargetExchange {
       status,
       reason,
       detail: detail?.slice(0, 1000) ?? null,
-      request: request ? JSON.stringify(request) : null,
-      modifiedProperties: loggedProperties(changes?.modifiedProperties, (name) =>
+      request: sent ? JSON.stringify(sent.request) : null,
+      modifiedProperties: loggedProperties(sent?.changes.modifiedProperties, (name) =>
         isSecretAttribute(name, { secretAttributes: this.sensitive }),
       ),
       responseStatus: r ? r.status || null : null,
-      responseExcerpt: r
-        ? (this.shownText(r.text) || r.error?.message || '').slice(0, EXCERPT) || null
-        : null,
+      responseExcerpt: sent ? (sent.text || r?.error?.message || '').slice(0, EXCERPT) || null : null,
       durationMs: r?.durationMs ?? 0,
       attempt: this.context.attempt,
       requestId: this.context.requestId,
@@ -184,6 +217,7 @@ export class TargetExchange {
 
 /** Path and query as they go on the wire (the client sets each defined query parameter in order). */
 function target(request: ScimRequest): string {
+  if (!request.query) return request.path;
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) query.set(k, String(v));
   const text = query.toString();

@@ -400,4 +400,106 @@ describe('fake SCIM target', () => {
       expect(after.error?.code).toBe('ECONNREFUSED');
     });
   });
+
+  describe('/ServiceProviderConfig and /Bulk', () => {
+    let bulky: FakeScimTarget;
+    let bulkClient: ScimClient;
+    beforeAll(async () => {
+      bulky = await startFakeScimTarget({ bulk: { maxOperations: 3, maxPayloadSize: 2000 } });
+      bulkClient = new ScimClient({
+        baseUrl: bulky.url,
+        auth: { type: 'bearer', token: 't' },
+        timeoutMs: 2000,
+      });
+    });
+    beforeEach(() => bulky.reset());
+    afterAll(async () => {
+      bulkClient.close();
+      await bulky.close();
+    });
+    const create = (n: number, extra: Record<string, unknown> = {}) => ({
+      method: 'POST' as const,
+      path: '/Users',
+      bulkId: `b${n}`,
+      data: { schemas: [USER], userName: `bulk${n}@x.com`, ...extra },
+    });
+
+    it('advertises bulk only when configured, with its limits', async () => {
+      expect((await client.serviceProviderConfig()).body).toMatchObject({ bulk: { supported: false } });
+      expect((await bulkClient.serviceProviderConfig()).body).toMatchObject({
+        bulk: { supported: true, maxOperations: 3, maxPayloadSize: 2000 },
+      });
+      expect((await client.bulk([create(1)])).status).toBe(501);
+    });
+
+    it('carries out each operation as its own request would be, and records it', async () => {
+      const id = (
+        bulky.seed('Users', { schemas: [USER], userName: 'old@x.com', title: 'A' }) as { id: string }
+      ).id;
+      const r = await bulkClient.bulk([
+        create(1),
+        {
+          method: 'PATCH',
+          path: `/Users/${id}`,
+          data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'B' }] },
+        },
+        create(2, { userName: 'old@x.com' }),
+      ]);
+      expect(r.status).toBe(200);
+      const ops = (r.body as { Operations: Record<string, unknown>[] }).Operations;
+      expect(ops).toEqual([
+        expect.objectContaining({
+          method: 'POST',
+          bulkId: 'b1',
+          status: '201',
+          location: expect.stringMatching(/\/Users\//),
+        }),
+        expect.objectContaining({ method: 'PATCH', status: '200', location: expect.stringContaining(id) }),
+        expect.objectContaining({
+          bulkId: 'b2',
+          status: '409',
+          response: expect.objectContaining({ scimType: 'uniqueness' }),
+        }),
+      ]);
+      expect(bulky.users().map((u) => [u.userName, u.title])).toEqual([
+        ['old@x.com', 'B'],
+        ['bulk1@x.com', undefined],
+      ]);
+      expect(bulky.operations.map((o) => `${o.method} ${o.status}`)).toEqual([
+        'POST 201',
+        'PATCH 200',
+        'POST 409',
+      ]);
+    });
+
+    it('refuses with 413 a request over maxOperations or maxPayloadSize, carrying out nothing', async () => {
+      expect((await bulkClient.bulk([create(1), create(2), create(3), create(4)])).status).toBe(413);
+      expect((await bulkClient.bulk([create(1, { title: 'x'.repeat(2000) })])).status).toBe(413);
+      expect(bulky.users()).toEqual([]);
+      expect(bulky.operations).toEqual([]);
+    });
+
+    it('fails chosen operations on command, and resolves bulkId references', async () => {
+      bulky.failOperations(
+        1,
+        { status: 500, body: { detail: 'boom' } },
+        { where: (d) => (d as { userName?: string })?.userName === 'bulk2@x.com' },
+      );
+      const r = await bulkClient.bulk([
+        create(1),
+        create(2),
+        {
+          method: 'POST',
+          path: '/Groups',
+          bulkId: 'g',
+          data: { schemas: [GROUP], displayName: 'G', members: [{ value: 'bulkId:b1' }] },
+        },
+      ]);
+      const statuses = (r.body as { Operations: { status: string }[] }).Operations.map((o) => o.status);
+      expect(statuses).toEqual(['201', '500', '201']);
+      const created = bulky.users().find((u) => u.userName === 'bulk1@x.com')!;
+      expect(bulky.groups()[0].members).toEqual([{ value: created.id }]);
+      expect(bulky.users()).toHaveLength(1);
+    });
+  });
 });

@@ -17,3 +17,13 @@ export { assertTargetUrl, isLoopbackHost } from './target-url.validator';
 export { NetworkPolicy } from './network-policy';
 export { accountPages, resourcePages } from './account-pages';
 export type { AccountPage, AccountPagesOptions, ResourcePage, TargetAccount } from './account-pages';
+export {
+  BulkPacker,
+  bulkRequestBody,
+  matchResults,
+  operationAnswer,
+  operationSize,
+  readBulkResponse,
+  readBulkSupport,
+} from './bulk-request';
+export type { BulkLimits, BulkOperation, BulkOperationResult, BulkSupport } from './bulk-request';

@@ -46,7 +46,7 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
 
 /** Masks secret attributes in a SCIM resource or PatchOp body (`Operations[].path` and path-less value keys). */
 export function redactBody(body: unknown, options: RedactOptions = {}): unknown {
-  const isSecret = secretMatcher([...ALWAYS_SECRET, ...(options.secretAttributes ?? [])]);
+  const isSecret = matcherFor(options.secretAttributes);
   if (isRecord(body) && Array.isArray(body.Operations)) {
     return {
       ...body,
@@ -66,7 +66,7 @@ export function redactBody(body: unknown, options: RedactOptions = {}): unknown 
 
 /** Whether an attribute path (`nickName`, `emails[type eq "work"].value`) is masked in the log, `password` included. */
 export function isSecretAttribute(path: string, options: RedactOptions = {}): boolean {
-  return secretMatcher([...ALWAYS_SECRET, ...(options.secretAttributes ?? [])])(path);
+  return matcherFor(options.secretAttributes)(path);
 }
 
 /**
@@ -79,13 +79,7 @@ export function redactResponseText(text: string, options: RedactOptions = {}): s
   // Most answers name no secret attribute at all: kept as they are without a parse (one per request sent). A key is
   // matched by its last segment; an escaped key (`\u…`) is parsed to be sure.
   const lower = text.toLowerCase();
-  const names = [...ALWAYS_SECRET, ...(options.secretAttributes ?? [])].map((s) =>
-    s
-      .replace(/\[[^\]]*\]/g, '')
-      .toLowerCase()
-      .split(/[.:]/)
-      .pop()!,
-  );
+  const names = lastSegmentsOf(options.secretAttributes);
   if (!lower.includes('\\u') && !names.some((n) => lower.includes(n))) return text;
   try {
     return JSON.stringify(redactBody(JSON.parse(text) as unknown, options));
@@ -111,6 +105,36 @@ function walk(value: unknown, path: string, isSecret: (path: string) => boolean)
 function isSchemaUrn(path: string): boolean {
   return /^urn:/i.test(path) && /:[A-Z][A-Za-z]*$/.test(path);
 }
+
+/**
+ * A target's secret attributes are the same for every request of an attempt, and usually none: the matcher and the
+ * names a response is scanned for are built once per list, not once per request or logged property.
+ */
+const matchers = new Map<string, { isSecret: (path: string) => boolean; lastSegments: string[] }>();
+
+function compiledSecrets(extra: readonly string[] | undefined) {
+  const key = extra && extra.length > 0 ? extra.join('\n') : '';
+  let hit = matchers.get(key);
+  if (!hit) {
+    if (matchers.size >= 256) matchers.clear();
+    const secrets = [...ALWAYS_SECRET, ...(extra ?? [])];
+    hit = {
+      isSecret: secretMatcher(secrets),
+      lastSegments: secrets.map((s) =>
+        s
+          .replace(/\[[^\]]*\]/g, '')
+          .toLowerCase()
+          .split(/[.:]/)
+          .pop()!,
+      ),
+    };
+    matchers.set(key, hit);
+  }
+  return hit;
+}
+
+const matcherFor = (extra: readonly string[] | undefined) => compiledSecrets(extra).isSecret;
+const lastSegmentsOf = (extra: readonly string[] | undefined) => compiledSecrets(extra).lastSegments;
 
 /** Normalises `urn:…:User:name.givenName`, `emails[type eq "work"].value` to comparable lowercase segments. */
 function secretMatcher(secrets: readonly string[]): (path: string) => boolean {

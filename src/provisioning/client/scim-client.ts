@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { BulkOperation, bulkRequestBody } from './bulk-request';
 import { ConnectionVerdict, isListResponse, judgeConnection } from './connection.tester';
 import { HttpTransport } from './http.transport';
 import { OAuthTokenCache } from './oauth-token.cache';
@@ -123,6 +124,16 @@ export class ScimClient {
   }
   deleteGroup(id: string) {
     return this.request<undefined>({ method: 'DELETE', path: `/Groups/${encodeURIComponent(id)}` });
+  }
+
+  /** RFC 7643 §5: what the target supports (the engine reads its `bulk`). */
+  serviceProviderConfig() {
+    return this.request<unknown>({ method: 'GET', path: '/ServiceProviderConfig' });
+  }
+
+  /** RFC 7644 §3.7: one `POST /Bulk`. `failOnErrors` is left unset: each operation stands alone. */
+  bulk(operations: readonly BulkOperation[]) {
+    return this.request<unknown>({ method: 'POST', path: '/Bulk', body: bulkRequestBody(operations) });
   }
 
   /** Entra's Test Connection: a filter on a random userName must give 200 and an empty ListResponse. */

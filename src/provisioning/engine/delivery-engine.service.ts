@@ -15,9 +15,15 @@ import { OrphanDiscovery } from '../orphans/orphan-discovery.service';
 import { MatchIndexes } from '../sync/match-indexes.service';
 import { TargetHealthService } from '../targets/target-health.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
+import { BulkCapabilities, BulkMode } from '../targets/bulk-capabilities.service';
 
 const PROBE_HOLD_MS = 60_000;
 const SWEEP_MS = 30_000;
+/**
+ * Batches of a `/Bulk` target claimed at once (each up to its `maxOperations`): the next one is read, mapped and
+ * planned while the one before is on the wire.
+ */
+const BULK_BATCHES_IN_FLIGHT = 2;
 
 /**
  * The engine loop of one process: every poll interval, per target, move new journal rows into the work queue, then
@@ -48,6 +54,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     private readonly discovery: OrphanDiscovery,
     private readonly matchIndexes: MatchIndexes,
     private readonly health: TargetHealthService,
+    private readonly bulk: BulkCapabilities,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -146,8 +153,15 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     const mode = this.health.mayDeliver(target.id);
     if (mode === 'none') return;
     if (this.matchIndexes.building(target.id)) return;
+    // The target's /ServiceProviderConfig is being read for the first time: its first batch waits for the answer.
+    const capabilities = this.bulk.current(target);
+    if (!capabilities) return;
+    const bulk = mode === 'all' && capabilities.mode === 'bulk' ? capabilities : null;
     const busy = this.inFlight.get(target.id) ?? 0;
-    const slots = (mode === 'probe' ? 1 : target.concurrency * 8) - busy;
+    const size = bulk?.limits?.maxOperations ?? 0;
+    const slots = bulk
+      ? Math.min(size, size * BULK_BATCHES_IN_FLIGHT - busy)
+      : (mode === 'probe' ? 1 : target.concurrency * 8) - busy;
     if (slots <= 0 || (mode === 'probe' && busy > 0)) return;
     const now = this.clock.now();
     const token = `${this.owner}:${++this.claims}`;
@@ -177,6 +191,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       await this.queue.abandon(target.id, rows, token).catch(() => undefined);
       throw err;
     }
+    if (bulk) return this.deliverBulk(target, rows, token, reads, bulk, rows.length === slots);
     // `concurrency` requests in flight at once; a few more claimed so that the next one starts without a DB round trip.
     const work = [...rows];
     const newInTarget: string[] = [];
@@ -202,6 +217,34 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       .catch((err: unknown) =>
         this.logger.error({ msg: 'waking dependents failed', targetId: target.id, error: String(err) }),
       );
+    this.deliveries.add(batch);
+    void batch.finally(() => this.deliveries.delete(batch));
+  }
+
+  /**
+   * A batch whose writes go through the target's `/Bulk`: its slots are given back together once every object of it
+   * is done, so the next claims are whole batches again. A full batch means more is waiting: the next one is claimed
+   * now, and again when this one is done.
+   */
+  private deliverBulk(
+    target: ProvisioningTarget,
+    rows: ProvisionedObject[],
+    token: string,
+    reads: BatchReads,
+    mode: BulkMode,
+    full: boolean,
+  ): void {
+    if (full) void this.tick();
+    const batch = this.delivery
+      .deliverBulk(target, rows, token, reads, mode)
+      .then((newInTarget) => this.delivery.wakeDependents(target, newInTarget))
+      .catch((err: unknown) =>
+        this.logger.error({ msg: 'bulk delivery failed', targetId: target.id, error: String(err) }),
+      )
+      .finally(() => {
+        this.adjustInFlight(target.id, -rows.length);
+        if (full) void this.tick();
+      });
     this.deliveries.add(batch);
     void batch.finally(() => this.deliveries.delete(batch));
   }

@@ -84,6 +84,8 @@ export class ScheduledProvisioningService {
   async purgeExpiredLogs(): Promise<number> {
     const now = this.clock.now();
     if (!(await this.lease('provisioning-log-retention', now, 50 * 60_000)).acquired) return 0;
+    // The per-minute counts serve the overview's chart of the last hour: a day of them is kept.
+    await this.logs.purgeMinutesBefore(new Date(now.getTime() - DAY_MS));
     return this.logs.purgeBefore(
       new Date(now.getTime() - this.config.provisioning.logRetentionDays * DAY_MS),
     );

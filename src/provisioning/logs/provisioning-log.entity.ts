@@ -10,6 +10,8 @@ export type LogStatus = (typeof LOG_STATUSES)[number];
 @Index('ix_provisioning_log_target', ['targetId', 'id'])
 @Index('ix_provisioning_log_object', ['objectId', 'id'])
 @Index('ix_provisioning_log_created_at', ['createdAt'])
+@Index('ix_provisioning_log_change', ['changeSeq', 'id'])
+@Index('ix_provisioning_log_request', ['requestId', 'id'])
 export class ProvisioningLog {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

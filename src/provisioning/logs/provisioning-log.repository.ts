@@ -1,14 +1,16 @@
-import { chunks } from '../../common/chunks';
+import { chunks, placeholders } from '../../common/chunks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { execute } from '../../database/sql';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { LogAction, LogStatus, ProvisioningLog } from './provisioning-log.entity';
+import { ProvisioningMinute } from './provisioning-minute.entity';
 
 export type LogEntryInput = Omit<ProvisioningLog, 'id'>;
 
 const ROWS_PER_INSERT = 100;
+const MINUTE_MS = 60_000;
 const LOG_COLUMNS =
   'target_id, object_type, object_id, target_object_id, change_seq, action, status, reason, detail, request, ' +
   'modified_properties, response_status, response_excerpt, duration_ms, attempt, request_id, created_at';
@@ -20,12 +22,28 @@ const EXPORT_COLUMNS =
   'id, created_at, target_id, object_type, object_id, change_seq, action, status, reason, detail, request_id, ' +
   'attempt, response_status, duration_ms, modified_properties';
 
+/** What the status shows of a target's latest entry of a kind. */
+export type LatestEntry = Pick<
+  ProvisioningLog,
+  'createdAt' | 'objectId' | 'action' | 'status' | 'request' | 'responseStatus'
+>;
+
+/** One target's deliveries (Success entries) and failures in the minute that starts at `minute`. */
+export interface DeliveryMinute {
+  minute: Date;
+  targetId: string;
+  delivered: number;
+  failed: number;
+}
+
 /** An entry as the download reads it: no request, no response excerpt. */
 export type ExportedLog = Omit<ProvisioningLog, 'targetObjectId' | 'request' | 'responseExcerpt'>;
 
 export interface LogQuery {
   targetId?: string;
   objectId?: string;
+  changeSeq?: number;
+  requestId?: string;
   action?: LogAction;
   status?: LogStatus;
   from?: Date;
@@ -76,6 +94,7 @@ export class ProvisioningLogRepository {
         );
       }
       await this.addToTotals(manager, entries);
+      await this.addToMinutes(manager, entries);
     });
   }
 
@@ -99,10 +118,64 @@ export class ProvisioningLogRepository {
     );
   }
 
+  /**
+   * Deliveries (Success) and failures per target and minute, in their transaction: one upsert per (minute, target),
+   * in key order so that two processes appending at once lock the rows in the same order.
+   */
+  private async addToMinutes(manager: EntityManager, entries: LogEntryInput[]): Promise<void> {
+    const counts = new Map<string, { minute: string; targetId: string; delivered: number; failed: number }>();
+    for (const e of entries) {
+      if (e.status !== 'Success' && e.status !== 'Failure') continue;
+      const minute = toDbDateText(new Date(Math.floor(e.createdAt.getTime() / MINUTE_MS) * MINUTE_MS));
+      const key = `${minute}|${e.targetId}`;
+      let c = counts.get(key);
+      if (!c) counts.set(key, (c = { minute, targetId: e.targetId, delivered: 0, failed: 0 }));
+      if (e.status === 'Success') c.delivered++;
+      else c.failed++;
+    }
+    if (counts.size === 0) return;
+    const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+    const mysql = manager.connection.options.type !== 'better-sqlite3';
+    await execute(
+      manager,
+      `INSERT INTO provisioning_minute (minute, target_id, delivered, failed) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')}
+       ${
+         mysql
+           ? 'ON DUPLICATE KEY UPDATE delivered = delivered + VALUES(delivered), failed = failed + VALUES(failed)'
+           : 'ON CONFLICT (minute, target_id) DO UPDATE SET delivered = delivered + excluded.delivered, failed = failed + excluded.failed'
+       }`,
+      rows.flatMap((r) => [r.minute, r.targetId, r.delivered, r.failed]),
+    );
+  }
+
+  /** Every target's deliveries and failures per minute from `from` (a minute's start) on: a range of the key. */
+  async minutesSince(from: Date): Promise<DeliveryMinute[]> {
+    const rows = await this.dataSource.query<
+      { minute: unknown; target_id: string; delivered: number | string; failed: number | string }[]
+    >('SELECT minute, target_id, delivered, failed FROM provisioning_minute WHERE minute >= ?', [
+      toDbDateText(from),
+    ]);
+    return rows.map((r) => ({
+      minute: fromDbDate(r.minute),
+      targetId: r.target_id,
+      delivered: Number(r.delivered),
+      failed: Number(r.failed),
+    }));
+  }
+
+  /** One entry by its id, or null. */
+  findById(id: number): Promise<ProvisioningLog | null> {
+    return this.dataSource.manager.findOneBy(ProvisioningLog, { id });
+  }
+
   search(q: LogQuery): Promise<ProvisioningLog[]> {
     const qb = this.dataSource.manager.createQueryBuilder(ProvisioningLog, 'l');
-    if (q.targetId) qb.andWhere('l.target_id = :targetId', { targetId: q.targetId });
-    if (q.objectId) qb.andWhere('l.object_id = :objectId', { objectId: q.objectId });
+    const { column } = servingIndex(q, this.dataSource.options.type === 'better-sqlite3');
+    if (q.targetId) qb.andWhere(`${column('l.target_id')} = :targetId`, { targetId: q.targetId });
+    if (q.objectId) qb.andWhere(`${column('l.object_id')} = :objectId`, { objectId: q.objectId });
+    if (q.changeSeq !== undefined)
+      qb.andWhere(`${column('l.change_seq')} = :changeSeq`, { changeSeq: q.changeSeq });
+    if (q.requestId) qb.andWhere(`${column('l.request_id')} = :requestId`, { requestId: q.requestId });
     if (q.action) qb.andWhere('l.action = :action', { action: q.action });
     if (q.status) qb.andWhere('l.status = :status', { status: q.status });
     if (q.from) qb.andWhere('l.created_at >= :from', { from: toDbDateText(q.from) });
@@ -124,19 +197,17 @@ export class ProvisioningLogRepository {
       where.push(clause);
       params.push(value);
     };
-    if (q.targetId) add('target_id = ?', q.targetId);
-    if (q.objectId) add('object_id = ?', q.objectId);
+    const mysql = this.dataSource.options.type !== 'better-sqlite3';
+    const { index, column } = servingIndex(q, !mysql);
+    if (q.targetId) add(`${column('target_id')} = ?`, q.targetId);
+    if (q.objectId) add(`${column('object_id')} = ?`, q.objectId);
+    if (q.changeSeq !== undefined) add(`${column('change_seq')} = ?`, q.changeSeq);
+    if (q.requestId) add(`${column('request_id')} = ?`, q.requestId);
     if (q.action) add('action = ?', q.action);
     if (q.status) add('status = ?', q.status);
     if (q.from) add('created_at >= ?', toDbDateText(q.from));
     if (q.to) add('created_at < ?', toDbDateText(q.to));
     if (q.before !== undefined) add('id < ?', q.before);
-    const mysql = this.dataSource.options.type !== 'better-sqlite3';
-    const index = q.objectId
-      ? 'ix_provisioning_log_object'
-      : q.targetId
-        ? 'ix_provisioning_log_target'
-        : null;
     const hint = mysql && index ? ` FORCE INDEX (${index})` : '';
     const rows = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT ${EXPORT_COLUMNS} FROM provisioning_log${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
@@ -171,6 +242,57 @@ export class ProvisioningLogRepository {
     return rows.map((r) => ({ action: r.action, status: r.status, n: Number(r.n) }));
   }
 
+  /** `totalsByAction` of each of `targetIds`. */
+  async totalsOf(targetIds: string[]): Promise<Map<string, { action: string; status: string; n: number }[]>> {
+    const out = new Map<string, { action: string; status: string; n: number }[]>();
+    for (const chunk of chunks(targetIds, 500)) {
+      const rows = await this.dataSource.query<
+        { target_id: string; action: string; status: string; n: number | string }[]
+      >(
+        `SELECT target_id, action, status, count AS n FROM provisioning_total WHERE target_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) {
+        const total = { action: r.action, status: r.status, n: Number(r.n) };
+        const list = out.get(r.target_id);
+        if (list) list.push(total);
+        else out.set(r.target_id, [total]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `latest` of each of `targetIds` in one statement: a newest-first walk of each target's index entries, as
+   * `latest` does, joined with UNION ALL (a derived table each, which both engines allow an ORDER BY and LIMIT in).
+   */
+  async latestOfEach(targetIds: string[], filter: 'request' | 'success'): Promise<Map<string, LatestEntry>> {
+    const out = new Map<string, LatestEntry>();
+    const condition = filter === 'request' ? 'request IS NOT NULL' : "status = 'Success'";
+    for (const chunk of chunks(targetIds, 200)) {
+      const rows = await this.dataSource.query<Record<string, unknown>[]>(
+        chunk
+          .map(
+            (_, i) =>
+              `SELECT * FROM (SELECT target_id, created_at, object_id, action, status, request, response_status
+                 FROM provisioning_log WHERE target_id = ? AND ${condition} ORDER BY id DESC LIMIT 1) AS l${i}`,
+          )
+          .join(' UNION ALL '),
+        chunk,
+      );
+      for (const r of rows)
+        out.set(r.target_id as string, {
+          createdAt: fromDbDate(r.created_at),
+          objectId: r.object_id as string,
+          action: r.action as LogAction,
+          status: r.status as LogStatus,
+          request: (r.request as string | null) ?? null,
+          responseStatus: r.response_status == null ? null : Number(r.response_status),
+        });
+    }
+    return out;
+  }
+
   /** Latest entry that sent a request, and latest success, for the status page. */
   async latest(targetId: string, filter: 'request' | 'success'): Promise<ProvisioningLog | null> {
     const qb = this.dataSource.manager
@@ -179,6 +301,19 @@ export class ProvisioningLogRepository {
     if (filter === 'request') qb.andWhere('l.request IS NOT NULL');
     else qb.andWhere("l.status = 'Success'");
     return qb.orderBy('l.id', 'DESC').limit(1).getOne();
+  }
+
+  /** The per-minute counts before `before` (the chart reads the last hour; a day is kept). */
+  async purgeMinutesBefore(before: Date): Promise<number> {
+    const result = await this.tx.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .delete()
+        .from(ProvisioningMinute)
+        .where('minute < :before', { before: toDbDateText(before) })
+        .execute(),
+    );
+    return result.affected ?? 0;
   }
 
   async purgeBefore(before: Date): Promise<number> {
@@ -195,3 +330,29 @@ export class ProvisioningLogRepository {
 }
 
 export const logTime = (value: unknown): Date => fromDbDate(value);
+
+/** Filters with an index of their own (`(column, id)`), the most selective first. */
+const FILTER_INDEXES = [
+  { filter: 'requestId', column: 'request_id', index: 'ix_provisioning_log_request' },
+  { filter: 'changeSeq', column: 'change_seq', index: 'ix_provisioning_log_change' },
+  { filter: 'objectId', column: 'object_id', index: 'ix_provisioning_log_object' },
+  { filter: 'targetId', column: 'target_id', index: 'ix_provisioning_log_target' },
+] as const;
+
+/**
+ * The index that serves a query: that of its most selective filter (a request's entries are a few, a target's may
+ * be millions), read newest first until the page is full. SQLite keeps no statistics here and, given a target and a
+ * request id, walked the target's entries (140 ms at 1,000,000 entries, against 0.3 ms): on SQLite the other indexed
+ * columns are written `+column`, the same comparison without an index to offer. MariaDB gets `FORCE INDEX`.
+ */
+function servingIndex(
+  q: LogQuery,
+  sqlite: boolean,
+): { index: string | null; column: (name: string) => string } {
+  const serving = FILTER_INDEXES.find((f) => q[f.filter] !== undefined && q[f.filter] !== '');
+  const others = new Set<string>(FILTER_INDEXES.filter((f) => f !== serving).map((f) => f.column));
+  return {
+    index: serving?.index ?? null,
+    column: (name) => (sqlite && others.has(name.replace(/^\w+\./, '')) ? `+${name}` : name),
+  };
+}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidRequestError } from '../../common/errors';
 import { UsersService } from '../../directory/users/users.service';
 import type { EvaluationResult, MappingSource } from '../../mapping/expression';
+import type { MappingSet } from '../../mapping/mapping-set';
 import { MappingsService, type ExpressionTrial, type MappingPreview } from '../../mapping/mappings.service';
 import { normalizeResource, SchemaRegistry } from '../../scim-protocol';
 import { AssignmentScopes } from '../assignments/assignment-scopes.service';
@@ -39,8 +40,14 @@ export class MappingTrialsService {
     private readonly scopes: AssignmentScopes,
   ) {}
 
-  /** The scope verdict by assignment and scoping filter, and the payload a create would send; nothing is sent. */
-  async previewForUser(targetId: string, ref: UserReference): Promise<AssignedPreview> {
+  /**
+   * The scope verdict by assignment and scoping filter, and the payload a create would send, with the saved mapping
+   * set or a proposed one; nothing is sent or saved.
+   */
+  async previewForUser(
+    targetId: string,
+    ref: UserReference & { mappings?: MappingSet },
+  ): Promise<AssignedPreview> {
     const target = await this.targets.requireTarget(targetId);
     const source = await this.sourceOf(ref);
     const scope = source.id
@@ -48,11 +55,15 @@ export class MappingTrialsService {
       : { assigned: false, roles: [], via: [] };
     const required = target.scope === 'assigned';
     const inScope = !required || scope.assigned;
-    const preview = await this.mappings.previewMapping(targetId, {
-      ...source,
-      ...(inScope ? {} : { inScope: false }),
-      ...(scope.assigned ? { appRoleAssignments: scope.roles } : {}),
-    });
+    const preview = await this.mappings.previewMapping(
+      targetId,
+      {
+        ...source,
+        ...(inScope ? {} : { inScope: false }),
+        ...(scope.assigned ? { appRoleAssignments: scope.roles } : {}),
+      },
+      ref.mappings,
+    );
     return {
       ...preview,
       wouldCreate: preview.wouldCreate && inScope,

@@ -11,6 +11,9 @@ export const AUTH_TYPES = ['bearer', 'oauth2'] as const;
 export const TARGET_SCOPES = ['assigned', 'all'] as const;
 export type TargetScope = (typeof TARGET_SCOPES)[number];
 export type AuthType = (typeof AUTH_TYPES)[number];
+/** Outbound `/Bulk` (RFC 7644 §3.7), only ever to a target that advertises it. */
+export const BULK_SETTINGS = ['auto', 'on', 'off'] as const;
+export type BulkSetting = (typeof BULK_SETTINGS)[number];
 
 /** A downstream SCIM app the gateway provisions. Its secret is an AES-256-GCM envelope (SecretBox), never returned. */
 @Entity('provisioning_target')
@@ -56,6 +59,13 @@ export class ProvisioningTarget {
   /** Read a resource back after each update and compare what was just set: some apps answer 2xx and drop it. */
   @Column({ name: 'verify_updates', type: 'boolean' })
   verifyUpdates!: boolean;
+
+  /**
+   * `auto`: writes go through `/Bulk` when the target advertises it, a lone one as a plain request; `on`: every write
+   * through `/Bulk`, alone or not (still only when advertised); `off`: never.
+   */
+  @Column({ type: 'varchar', length: 4, default: 'auto' })
+  bulk!: BulkSetting;
 
   /** Who is provisioned: assigned users and groups only, or everyone (scoping filters narrow either). */
   @Column({ type: 'varchar', length: 8 })

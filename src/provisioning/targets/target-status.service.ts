@@ -7,11 +7,13 @@ import { QuarantineState } from '../policy/quarantine-policy';
 import { JournalRetentionService, NeededJournalRow } from '../jobs/journal-retention.service';
 import { JournalFanOut } from '../queue/journal-fan-out.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
-import { ProvisioningLogRepository } from '../logs/provisioning-log.repository';
-import { ProvisioningLog } from '../logs/provisioning-log.entity';
+import { LatestEntry, ProvisioningLogRepository } from '../logs/provisioning-log.repository';
+import { ProvisioningTarget } from './provisioning-target.entity';
+import { TargetRuntime } from './target-runtime.entity';
 import { TargetsService } from './targets.service';
 import { TargetsRepository } from './targets.repository';
 import { MatchIndexes, type MatchingMode } from '../sync/match-indexes.service';
+import { BulkCapabilities, type BulkMode } from './bulk-capabilities.service';
 
 export interface TargetStatus {
   targetId: string;
@@ -58,6 +60,8 @@ export interface TargetStatus {
   };
   /** How joiners are matched now: against a listing of the target read once, or a lookup each (and why). */
   matching: MatchingMode;
+  /** Whether writes go through the target's `/Bulk` now (its setting, what it advertises), and why. */
+  bulk: BulkMode;
   totals: Record<string, Record<string, number>>;
 }
 
@@ -68,6 +72,19 @@ interface LogSummary {
   status: string;
   request: unknown;
   responseStatus: number | null;
+}
+
+/** What a target's status is made of, read one target at a time or all at once. */
+interface StatusReads {
+  rt: TargetRuntime | null;
+  pending: { pending: number; oldest: Date | null; reconciling: number };
+  held: number;
+  head: number;
+  lastRequest: LatestEntry | null;
+  lastSuccess: LatestEntry | null;
+  totals: { action: string; status: string; n: number }[];
+  ignored: string[];
+  oldestNeeded: NeededJournalRow | null;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -84,6 +101,7 @@ export class TargetStatusService {
     private readonly fanOut: JournalFanOut,
     private readonly journalRetention: JournalRetentionService,
     private readonly matchIndexes: MatchIndexes,
+    private readonly bulkCapabilities: BulkCapabilities,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -102,6 +120,63 @@ export class TargetStatusService {
     ]);
     const cursor = rt?.journalCursor ?? head;
     const oldestNeeded = cursor < head ? await this.journalRetention.oldestNeeded(cursor) : null;
+    return this.compose(target, {
+      rt,
+      pending,
+      held,
+      head,
+      lastRequest,
+      lastSuccess,
+      totals,
+      ignored,
+      oldestNeeded,
+    });
+  }
+
+  /**
+   * Every target's status, as `describeTarget` answers it, read with a fixed number of statements whatever the
+   * number of targets (each per-target read a seek of its index, the seeks of all targets in one statement), and one
+   * journal read per distinct cursor behind the head.
+   */
+  async describeTargets(): Promise<TargetStatus[]> {
+    const targets = await this.targets.list();
+    const ids = targets.map((t) => t.id);
+    const [runtimes, pending, held, head, lastRequests, lastSuccesses, totals, ignored] = await Promise.all([
+      this.targets.listRuntimes(),
+      this.queue.pendingSummaries(ids),
+      this.queue.countHeldOf(ids),
+      this.fanOut.journalHead(),
+      this.logs.latestOfEach(ids, 'request'),
+      this.logs.latestOfEach(ids, 'success'),
+      this.logs.totalsOf(ids),
+      this.queue.ignoredChangesOf(ids),
+    ]);
+    const rts = new Map(runtimes.map((rt) => [rt.targetId, rt]));
+    const behind = [...new Set(runtimes.map((rt) => rt.journalCursor).filter((c) => c < head))];
+    const needed = new Map(
+      await Promise.all(behind.map(async (c) => [c, await this.journalRetention.oldestNeeded(c)] as const)),
+    );
+    return targets.map((target) => {
+      const rt = rts.get(target.id) ?? null;
+      const cursor = rt?.journalCursor ?? head;
+      return this.compose(target, {
+        rt,
+        pending: pending.get(target.id) ?? { pending: 0, oldest: null, reconciling: 0 },
+        held: held.get(target.id) ?? 0,
+        head,
+        lastRequest: lastRequests.get(target.id) ?? null,
+        lastSuccess: lastSuccesses.get(target.id) ?? null,
+        totals: totals.get(target.id) ?? [],
+        ignored: ignored.get(target.id) ?? [],
+        oldestNeeded: cursor < head ? (needed.get(cursor) ?? null) : null,
+      });
+    });
+  }
+
+  private compose(target: ProvisioningTarget, r: StatusReads): TargetStatus {
+    const { rt, pending, held, head, oldestNeeded } = r;
+    const id = target.id;
+    const cursor = rt?.journalCursor ?? head;
     const q = rt?.quarantine ? (JSON.parse(rt.quarantine) as QuarantineState) : null;
     const now = this.clock.now().getTime();
     const state = !target.enabled ? 'disabled' : target.paused ? 'paused' : q ? 'quarantined' : 'active';
@@ -117,7 +192,7 @@ export class TargetStatusService {
               : null;
     const last = rt?.lastReconcileAt ?? null;
     const byAction: Record<string, Record<string, number>> = {};
-    for (const t of totals) (byAction[t.action] ??= {})[t.status] = t.n;
+    for (const t of r.totals) (byAction[t.action] ??= {})[t.status] = t.n;
     return {
       targetId: id,
       name: target.name,
@@ -139,8 +214,8 @@ export class TargetStatusService {
         journalRowsNotYetQueued: Math.max(0, head - (rt?.journalCursor ?? head)),
         reconciling: pending.reconciling,
       },
-      lastRequest: summarize(lastRequest),
-      lastSuccess: summarize(lastSuccess),
+      lastRequest: summarize(r.lastRequest),
+      lastSuccess: summarize(r.lastSuccess),
       reconciliation: {
         last: last?.toISOString() ?? null,
         next: new Date((last?.getTime() ?? now) + target.reconcileIntervalMinutes * 60_000).toISOString(),
@@ -153,7 +228,7 @@ export class TargetStatusService {
         threshold: target.deletionThreshold,
         windowMinutes: target.deletionWindowMinutes,
       },
-      ignoredChanges: summarizeIgnored(ignored.map(parseIgnored)),
+      ignoredChanges: summarizeIgnored(r.ignored.map(parseIgnored)),
       journal: {
         cursor,
         head,
@@ -164,6 +239,7 @@ export class TargetStatusService {
         warning: journalWarning(oldestNeeded, state, this.config.retention.journalDays, now),
       },
       matching: this.matchIndexes.mode(id),
+      bulk: this.bulkCapabilities.describe(target),
       totals: byAction,
     };
   }
@@ -191,7 +267,7 @@ function journalWarning(
   );
 }
 
-function summarize(l: ProvisioningLog | null): LogSummary | null {
+function summarize(l: LatestEntry | null): LogSummary | null {
   if (!l) return null;
   return {
     at: l.createdAt.toISOString(),

@@ -1,5 +1,6 @@
 import type {
   AuthType,
+  BulkSetting,
   CompatibilityProfile,
   DeprovisionAction,
   ProvisioningTarget,
@@ -22,6 +23,7 @@ export interface TargetSettingsInput {
   profile?: CompatibilityProfile;
   updateStyle?: UpdateStyle;
   verifyUpdates?: boolean;
+  bulk?: BulkSetting;
   provisionGroups?: boolean;
   deprovisionAction?: DeprovisionAction;
   skipOutOfScopeDeletions?: boolean;
@@ -51,6 +53,7 @@ export interface TargetView {
   profile: CompatibilityProfile;
   updateStyle: UpdateStyle;
   verifyUpdates: boolean;
+  bulk: BulkSetting;
   provisionGroups: boolean;
   deprovisionAction: DeprovisionAction;
   skipOutOfScopeDeletions: boolean;
@@ -85,6 +88,7 @@ export function toTargetView(t: ProvisioningTarget): TargetView {
     profile: t.profile,
     updateStyle: t.updateStyle,
     verifyUpdates: t.verifyUpdates,
+    bulk: t.bulk,
     provisionGroups: t.provisionGroups,
     deprovisionAction: t.deprovisionAction,
     skipOutOfScopeDeletions: t.skipOutOfScopeDeletions,

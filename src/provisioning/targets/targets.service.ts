@@ -18,6 +18,7 @@ import { isIP } from 'node:net';
 import { assertTargetUrl, ConnectionVerdict, NetworkPolicy } from '../client';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 import { SecretBox } from '../secrets/secret-box';
+import { BulkCapabilities, BulkMode } from './bulk-capabilities.service';
 import { ProvisioningTarget } from './provisioning-target.entity';
 import { secretContext, TargetClients } from './target-clients.service';
 import { TargetAuthInput, TargetInput, TargetView, toTargetView } from './target.types';
@@ -37,6 +38,7 @@ export class TargetsService {
     private readonly queue: WorkQueueRepository,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditWriter,
+    private readonly bulk: BulkCapabilities,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -59,6 +61,7 @@ export class TargetsService {
       profile: input.profile ?? 'entra',
       updateStyle: input.updateStyle ?? 'PATCH',
       verifyUpdates: input.verifyUpdates ?? false,
+      bulk: input.bulk ?? 'auto',
       provisionGroups: input.provisionGroups ?? true,
       deprovisionAction: input.deprovisionAction ?? 'disable',
       skipOutOfScopeDeletions: input.skipOutOfScopeDeletions ?? false,
@@ -127,6 +130,7 @@ export class TargetsService {
       'profile',
       'updateStyle',
       'verifyUpdates',
+      'bulk',
       'provisionGroups',
       'deprovisionAction',
       'skipOutOfScopeDeletions',
@@ -190,6 +194,7 @@ export class TargetsService {
     });
     if (!removed) throw new NotFoundError(`Target ${id} not found`);
     this.clients.forget(id);
+    this.bulk.forget(id);
     this.mappings.forget(id);
   }
 
@@ -226,10 +231,14 @@ export class TargetsService {
     return this.setPaused(id, false, actor);
   }
 
-  /** Entra's Test Connection: a filter on a random userName must answer 200 with an empty list. */
-  async testConnection(id: string): Promise<ConnectionVerdict> {
+  /**
+   * Entra's Test Connection: a filter on a random userName must answer 200 with an empty list. A target that passes
+   * has its `/ServiceProviderConfig` read too: `bulk` says whether its writes will go through `/Bulk`, and why.
+   */
+  async testConnection(id: string): Promise<ConnectionVerdict & { bulk?: BulkMode }> {
     const target = await this.requireTarget(id);
-    return this.clients.connectionFor(target).client.testConnection();
+    const verdict = await this.clients.connectionFor(target).client.testConnection();
+    return verdict.ok ? { ...verdict, bulk: await this.bulk.check(target) } : verdict;
   }
 
   private async setPaused(id: string, paused: boolean, actor: AdminActor): Promise<TargetView> {

@@ -4,6 +4,8 @@ export interface FaultScope {
   /** A string matches paths that start with it (`/Users`); paths are relative to the SCIM base. */
   path?: string | RegExp;
   method?: string;
+  /** Only requests (or `/Bulk` operations) whose parsed body this accepts. */
+  where?: (body: unknown) => boolean;
 }
 
 export interface InjectedResponse {
@@ -44,13 +46,16 @@ export class FaultPlan {
     this.slowRules = [];
   }
 
-  delayFor(method: string, path: string): number {
-    return Math.max(0, ...this.slowRules.filter((r) => matches(r.scope, method, path)).map((r) => r.ms));
+  delayFor(method: string, path: string, body?: unknown): number {
+    return Math.max(
+      0,
+      ...this.slowRules.filter((r) => matches(r.scope, method, path, body)).map((r) => r.ms),
+    );
   }
 
   /** The first matching rule fires and counts down; rules added first fire first. */
-  take(method: string, path: string): FaultAction | undefined {
-    const rule = this.rules.find((r) => r.remaining > 0 && matches(r.scope, method, path));
+  take(method: string, path: string, body?: unknown): FaultAction | undefined {
+    const rule = this.rules.find((r) => r.remaining > 0 && matches(r.scope, method, path, body));
     if (!rule) return undefined;
     rule.remaining--;
     this.rules = this.rules.filter((r) => r.remaining > 0);
@@ -58,8 +63,9 @@ export class FaultPlan {
   }
 }
 
-function matches(scope: FaultScope, method: string, path: string): boolean {
+function matches(scope: FaultScope, method: string, path: string, body: unknown): boolean {
   if (scope.method && scope.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (scope.where && !scope.where(body)) return false;
   if (scope.path === undefined) return true;
   return typeof scope.path === 'string' ? path.startsWith(scope.path) : scope.path.test(path);
 }

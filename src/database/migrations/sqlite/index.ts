@@ -16,6 +16,8 @@ import { AddDirectoryHistory1796402140400 } from './1796402140400-add-directory-
 import { AccountDiscovery1796402146258 } from './1796402146258-account-discovery';
 import { AddModifiedProperties1796402218050 } from './1796402218050-add-modified-properties';
 import { AddAdminAudit1796402234556 } from './1796402234556-add-admin-audit';
+import { AddLogLookupsAndMinutes1796414800759 } from './1796414800759-add-log-lookups-and-minutes';
+import { AddTargetBulk1796416228351 } from './1796416228351-add-target-bulk';
 
 /** Applied in this order; each file has a twin of the same name in ../mysql (checked in CI). */
 export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
@@ -37,4 +39,6 @@ export const SQLITE_MIGRATIONS: (new () => unknown)[] = [
   AccountDiscovery1796402146258,
   AddModifiedProperties1796402218050,
   AddAdminAudit1796402234556,
+  AddLogLookupsAndMinutes1796414800759,
+  AddTargetBulk1796416228351,
 ];

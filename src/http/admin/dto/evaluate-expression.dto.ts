@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import type { ExpressionTrial } from '../../../mapping/mappings.service';
 import { PreviewMappingDto } from './preview-mapping.dto';
 
@@ -20,4 +20,13 @@ export class EvaluateExpressionDto extends PreviewMappingDto implements Expressi
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,36}$/, { message: 'targetId must be 1-36 letters, digits, _ or -' })
   targetId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['user', 'group'],
+    default: 'user',
+    description: "Whose attributes the expression may name: a user mapping's or a group mapping's",
+  })
+  @IsOptional()
+  @IsIn(['user', 'group'])
+  objectType?: 'user' | 'group';
 }

@@ -16,11 +16,13 @@ import {
 } from 'class-validator';
 import {
   AUTH_TYPES,
+  BULK_SETTINGS,
   COMPATIBILITY_PROFILES,
   DEPROVISION_ACTIONS,
   TARGET_SCOPES,
   UPDATE_STYLES,
   type AuthType,
+  type BulkSetting,
   type CompatibilityProfile,
   type DeprovisionAction,
   type TargetScope,
@@ -97,6 +99,16 @@ export class TargetSettingsDto {
   @IsOptional()
   @IsBoolean()
   verifyUpdates?: boolean;
+
+  @ApiPropertyOptional({
+    enum: BULK_SETTINGS,
+    default: 'auto',
+    description:
+      "Outbound /Bulk: auto, when the target's /ServiceProviderConfig advertises it (a lone change goes as a plain request); on, every write through /Bulk, alone or not (still only when advertised); off, never",
+  })
+  @IsOptional()
+  @IsIn(BULK_SETTINGS)
+  bulk?: BulkSetting;
 
   @ApiPropertyOptional({ default: true })
   @IsOptional()

@@ -1,0 +1,19 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class AddLogLookupsAndMinutes1796414800759 implements MigrationInterface {
+  name = 'AddLogLookupsAndMinutes1796414800759';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE "provisioning_minute" ("minute" datetime(3) NOT NULL, "target_id" varchar(36) NOT NULL, "delivered" integer NOT NULL, "failed" integer NOT NULL, PRIMARY KEY ("minute", "target_id"))`);
+    // The overview's chart starts from the last day of entries the log holds.
+    await queryRunner.query(`INSERT INTO "provisioning_minute" ("minute", "target_id", "delivered", "failed") SELECT substr("created_at", 1, 16) || ':00.000', "target_id", SUM("status" = 'Success'), SUM("status" = 'Failure') FROM "provisioning_log" WHERE "created_at" >= strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 day') AND "status" IN ('Success', 'Failure') GROUP BY 1, 2`);
+    await queryRunner.query(`CREATE INDEX "ix_provisioning_log_request" ON "provisioning_log" ("request_id", "id") `);
+    await queryRunner.query(`CREATE INDEX "ix_provisioning_log_change" ON "provisioning_log" ("change_seq", "id") `);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "ix_provisioning_log_change"`);
+    await queryRunner.query(`DROP INDEX "ix_provisioning_log_request"`);
+    await queryRunner.query(`DROP TABLE "provisioning_minute"`);
+  }
+}

@@ -1,0 +1,265 @@
+import {
+  BulkOperation,
+  BulkPacker,
+  matchResults,
+  operationAnswer,
+  operationSize,
+  readBulkResponse,
+  type ScimFailure,
+  type ScimResult,
+} from '../client';
+import type { BulkCapabilities, BulkMode } from '../targets/bulk-capabilities.service';
+import type { ProvisioningTarget } from '../targets/provisioning-target.entity';
+import type { TargetClients } from '../targets/target-clients.service';
+import type { TargetHealthService } from '../targets/target-health.service';
+import type { PlannedRequest } from './attempt-plan';
+
+/** Where an operation went: its place in the `/Bulk` request, shown with its request in the log. */
+export interface BulkVia {
+  operation: number;
+  of: number;
+  bulkId?: string;
+}
+
+/**
+ * A write's fate in the batch:
+ * - `result`: its operation's result, as the answer its own request would have had. `whole`: the `/Bulk` request
+ *   failed as a whole (already counted by the quarantine policy once); `inDoubt`: the target may have applied it
+ *   without saying so (a retry looks the object up first).
+ * - `plain`: send it as its own request (`why`, said in a step, when that is not the usual way).
+ */
+export type BulkAnswer =
+  | { kind: 'result'; result: ScimResult<unknown>; via: BulkVia; whole: boolean; inDoubt: boolean }
+  | { kind: 'plain'; why?: string };
+
+/** One attempt's place in a batch. */
+export interface BulkSeat {
+  /** A write: its answer through `/Bulk`, or `plain`. */
+  send(request: PlannedRequest): Promise<BulkAnswer>;
+  /** A plain request of the batch (reads, and writes that go alone): at most the target's concurrency at once. */
+  plain<T>(send: () => Promise<T>): Promise<T>;
+  /** The attempt is over: it sends nothing more. */
+  leave(): void;
+}
+
+export interface BulkBatchDeps {
+  clients: TargetClients;
+  health: TargetHealthService;
+  capabilities: BulkCapabilities;
+}
+
+interface Parked {
+  op: BulkOperation;
+  resolve: (answer: BulkAnswer) => void;
+}
+
+/**
+ * The writes of one claimed batch of a target that takes `/Bulk` (RFC 7644 §3.7). Each attempt runs as it would
+ * alone and sends exactly the requests its plan yields; a write waits here until every attempt of the batch waits on
+ * one or is over, or until a request is full (the target's `maxOperations` and `maxPayloadSize`, measured on the
+ * serialized request), and goes out with the others as one operation of a `POST /Bulk` (`failOnErrors` unset: each
+ * operation stands alone). Each attempt then resumes with its operation's result, which it logs and records as it
+ * would a plain answer, so a 409 on a create is looked up and adopted, and a failure is retried alone.
+ *
+ * A request the target refuses as a whole (400, 404, 405, 413, 501: it applied nothing) is sent again as plain
+ * requests at once; one that fails (timeout, 5xx, 429) fails each of its operations for the usual retry, which
+ * looks up an object whose create may have landed (`ProvisionedObject.unsettledClaims`) instead of creating it again.
+ */
+export class BulkBatch {
+  /** Seats whose attempt is neither over nor waiting on a write. */
+  private running = 0;
+  private readonly packer: BulkPacker<Parked>;
+  private bulkIds = 0;
+  private plainInFlight = 0;
+  private readonly plainWaiting: (() => void)[] = [];
+
+  constructor(
+    private readonly target: ProvisioningTarget,
+    private readonly mode: Required<Pick<BulkMode, 'limits' | 'alone'>>,
+    private readonly deps: BulkBatchDeps,
+  ) {
+    this.packer = new BulkPacker(mode.limits);
+  }
+
+  /**
+   * A seat for one attempt; every seat of the batch is taken before any attempt starts, so that the first write
+   * waits for the others. `alone`: its writes go as plain requests (an object retried after a failure).
+   */
+  seat(alone: boolean): BulkSeat {
+    if (alone)
+      return {
+        send: () => Promise.resolve({ kind: 'plain' }),
+        plain: (send) => this.plain(send),
+        leave: () => {},
+      };
+    this.running++;
+    let left = false;
+    return {
+      send: (request) => this.park(request),
+      plain: (send) => this.plain(send),
+      leave: () => {
+        if (left) return;
+        left = true;
+        this.running--;
+        this.flushIfIdle();
+      },
+    };
+  }
+
+  private park(request: PlannedRequest): Promise<BulkAnswer> {
+    const { method, path, body, query } = request;
+    if (method === 'GET' || (query && Object.values(query).some((v) => v !== undefined)))
+      return Promise.resolve({ kind: 'plain' });
+    const op: BulkOperation = {
+      method,
+      path,
+      ...(method === 'POST' ? { bulkId: `b${++this.bulkIds}` } : {}),
+      ...(body !== undefined ? { data: body } : {}),
+    };
+    const size = operationSize(op);
+    return new Promise((resolve) => {
+      const added = this.packer.add({ op, resolve }, size);
+      if (added.alone) {
+        const max = this.mode.limits.maxPayloadSize;
+        resolve({
+          kind: 'plain',
+          why: `sent as its own request: the operation alone (${size} bytes) exceeds the target's /Bulk maxPayloadSize (${max} bytes)`,
+        });
+        return;
+      }
+      this.running--;
+      for (const request of added.closed) void this.dispatch(request.items, request.bytes);
+      this.flushIfIdle();
+    });
+  }
+
+  private flushIfIdle(): void {
+    if (this.running > 0) return;
+    const rest = this.packer.drain();
+    if (rest) void this.dispatch(rest.items, rest.bytes);
+  }
+
+  private resume(parked: Parked, answer: BulkAnswer): void {
+    this.running++;
+    parked.resolve(answer);
+  }
+
+  private async dispatch(parked: Parked[], bytes: number): Promise<void> {
+    // `auto`: one write alone gains nothing from the envelope; it goes as the request it is.
+    if (parked.length === 1 && !this.mode.alone) return this.resume(parked[0], { kind: 'plain' });
+    const ops = parked.map((p) => p.op);
+    const via = (i: number): BulkVia => ({ operation: i + 1, of: ops.length, bulkId: ops[i].bulkId });
+    try {
+      const { client, limiter } = this.deps.clients.connectionFor(this.target);
+      const r = await this.plain(async () => {
+        await limiter.take();
+        return client.bulk(ops);
+      });
+      if (r.ok) {
+        const results = readBulkResponse(r.body);
+        if (!results) {
+          const failure = inDoubt(r, 'The target did not answer POST /Bulk with a BulkResponse');
+          await this.deps.health.record(this.target.id, failure);
+          parked.forEach((p, i) =>
+            this.resume(p, {
+              kind: 'result',
+              result: asOperation(failure, ops[i]),
+              via: via(i),
+              whole: true,
+              inDoubt: true,
+            }),
+          );
+          return;
+        }
+        const matched = matchResults(ops, results);
+        parked.forEach((p, i) => {
+          const m = matched[i];
+          const result = m
+            ? operationAnswer(ops[i], m, r)
+            : asOperation(inDoubt(r, "The target's BulkResponse has no result for this operation"), ops[i]);
+          this.resume(p, { kind: 'result', result, via: via(i), whole: false, inDoubt: !m });
+        });
+        return;
+      }
+      if (refusedWhole(r.status)) {
+        // Nothing was applied: each write goes as its own request now, and the next batches too for a while.
+        const why = `sent as its own request: the target refused POST /Bulk (${r.error.message})`;
+        if (r.status === 413) this.deps.capabilities.tooLarge(this.target, bytes);
+        else this.deps.capabilities.refuse(this.target, `the target refused POST /Bulk: ${r.error.message}`);
+        parked.forEach((p) => this.resume(p, { kind: 'plain', why }));
+        return;
+      }
+      await this.deps.health.record(this.target.id, r);
+      const doubt = r.status >= 200 && r.status < 300;
+      parked.forEach((p, i) =>
+        this.resume(p, {
+          kind: 'result',
+          result: asOperation(r, ops[i]),
+          via: via(i),
+          whole: true,
+          inDoubt: doubt,
+        }),
+      );
+    } catch (err) {
+      const failure: ScimFailure = {
+        ok: false,
+        method: 'POST',
+        url: '/Bulk',
+        status: 0,
+        headers: {},
+        text: '',
+        durationMs: 0,
+        error: {
+          kind: 'connection',
+          stage: 'request',
+          message: `POST /Bulk failed in the gateway: ${String(err)}`,
+        },
+      };
+      parked.forEach((p, i) =>
+        this.resume(p, {
+          kind: 'result',
+          result: asOperation(failure, ops[i]),
+          via: via(i),
+          whole: true,
+          inDoubt: true,
+        }),
+      );
+    }
+  }
+
+  plain<T>(send: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.plainInFlight++;
+      try {
+        return await send();
+      } finally {
+        this.plainInFlight--;
+        this.plainWaiting.shift()?.();
+      }
+    };
+    if (this.plainInFlight < this.target.concurrency) return run();
+    return new Promise<void>((go) => this.plainWaiting.push(go)).then(run);
+  }
+}
+
+/**
+ * The target did not process the request (RFC 7644 §3.7.4: 413 over its limits; 400, 404, 405, 501: it does not
+ * serve `/Bulk` as advertised). 401, 403, 408 and 429 are answers a plain request would get too.
+ */
+function refusedWhole(status: number): boolean {
+  return (
+    status === 413 ||
+    status === 501 ||
+    (status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status))
+  );
+}
+
+/** A 2xx the gateway cannot read: the target may have applied the operations. */
+function inDoubt(r: ScimResult<unknown>, message: string): ScimFailure {
+  return { ...r, ok: false, error: { kind: 'invalid-response', stage: 'request', message } };
+}
+
+/** The request's failure as the operation's own answer (its method and URL). */
+function asOperation(r: ScimResult<unknown>, op: BulkOperation): ScimResult<unknown> {
+  return { ...r, method: op.method, url: r.url.replace(/\/Bulk$/, '') + op.path };
+}
