@@ -96,6 +96,8 @@ test('users and groups: add a target, an app role, assign a group, unassign it, 
     await expect(page.getByTestId('add-target-problems')).toContainText('one problem');
     await expect(page.getByLabel('Name')).not.toHaveAttribute('aria-invalid', 'true');
     dropRefusals(browserErrors, 400);
+    // The typed token stays in its password field (for the retry) and nowhere else on the page.
+    expect(await page.content()).not.toContain(FAKE_TOKEN);
     await checkPage(page, 'add a target with a refusal');
     const { body: before } = await gateway.admin<{ name: string }[]>('GET', '/targets');
     expect(before.map((t) => t.name)).not.toContain(name);

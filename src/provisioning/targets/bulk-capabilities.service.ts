@@ -9,7 +9,7 @@ export const BULK_CAPABILITIES_TTL_MS = 5 * 60_000;
 /** After a target refused a `/Bulk` request as a whole, plain requests for this long before `/Bulk` is tried again. */
 const REFUSED_HOLD_MS = 10 * 60_000;
 /** Operations in one request at most, whatever the target advertises: bounds what one claimed batch holds. */
-export const BULK_MAX_OPERATIONS = 1000;
+export const MAX_OPERATIONS_A_REQUEST = 1000;
 
 /** How a target's writes go now, and why: the status shows it. */
 export interface BulkMode {
@@ -157,12 +157,12 @@ export class BulkCapabilities {
     if (e.refused && e.refused.until > this.clock.now().getTime()) return plain(e.refused.reason);
     const { maxOperations, maxPayloadSize } = e.support;
     const limits = {
-      maxOperations: Math.min(maxOperations, BULK_MAX_OPERATIONS),
+      maxOperations: Math.min(maxOperations, MAX_OPERATIONS_A_REQUEST),
       maxPayloadSize: Math.min(maxPayloadSize, e.payloadCap ?? Infinity),
     };
     const notes = [
       ...(limits.maxOperations < maxOperations
-        ? [`${BULK_MAX_OPERATIONS} operations a request at most`]
+        ? [`${MAX_OPERATIONS_A_REQUEST} operations a request at most`]
         : []),
       ...(e.payloadCap !== null
         ? [`under ${limits.maxPayloadSize} bytes since it refused a larger request (413)`]
