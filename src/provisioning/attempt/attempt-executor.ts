@@ -377,8 +377,7 @@ export class AttemptExecutor {
     const given = payload as Record<string, unknown>;
     const manager = (
       (given[ENTERPRISE_USER_SCHEMA] as Record<string, unknown> | undefined)?.manager as
-        | { value?: string }
-        | undefined
+        { value?: string } | undefined
     )?.value;
     // The mapping builds a new payload for each evaluation: copied only when the manager is rewritten in it.
     if (!manager) return { desired: given, waitingFor: null };

@@ -97,7 +97,8 @@ const COLUMNS =
   'lease_until, waiting_for, updated_at';
 
 const date = (v: unknown): Date | null => (v == null ? null : fromDbDate(v));
-const text = (v: unknown): string | null => (v == null ? null : String(v));
+const text = (v: unknown): string | null =>
+  v == null ? null : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** A `provisioned_object` row as the entity the ORM would have read. */
 function provisionedObjectOf(r: Record<string, unknown>): ProvisionedObject {
