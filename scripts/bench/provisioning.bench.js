@@ -69,6 +69,8 @@ if (require.main === module && process.argv[2] === '--fake-target') {
   startFakeScimTarget(JSON.parse(process.argv[4])).then((target) => {
     process.send({ url: target.url });
     process.on('SIGTERM', () => target.close().then(() => process.exit(0)));
+    // The benchmark is gone (it failed, or was stopped): so is its target.
+    process.on('disconnect', () => process.exit(0));
   });
 }
 
