@@ -10,9 +10,9 @@ const path = require('node:path');
 const { startGateway, sharedDatabase } = require('./bench/gateway-process');
 const { benchBulk } = require('./bench/scim.bench');
 const { api, loadFakeTarget } = require('./bench/provisioning.bench');
+const { reconciled } = require('./bench/reconciliation.bench');
 
 const SIZES = (process.env.BENCH_SCALE_USERS || '10000,100000').split(',').map(Number);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function scim(gw, url) {
   const res = await fetch(`${gw.base}/scim/v2${url}`, {
@@ -32,23 +32,6 @@ async function p50(n, call) {
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
-}
-
-async function reconciled(gw, targetId, since, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await api(gw, 'GET', `/admin/v1/targets/${targetId}/status`);
-    const summary = s.reconciliation.summary;
-    if (
-      summary &&
-      Date.parse(summary.startedAt) >= since &&
-      !s.reconciliation.requested &&
-      s.pending.objects === 0
-    )
-      return summary;
-    if (Date.now() > deadline) throw new Error(`reconciliation not over after ${timeoutMs / 1000} s`);
-    await sleep(100);
-  }
 }
 
 async function databaseMb(engine, db) {

@@ -63,4 +63,4 @@ async function benchReconciliation(startGateway, engine, { users }) {
   }
 }
 
-module.exports = { benchReconciliation };
+module.exports = { benchReconciliation, reconciled };
