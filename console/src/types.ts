@@ -2,6 +2,20 @@
 
 export type TargetState = 'active' | 'paused' | 'quarantined' | 'disabled';
 
+export type BulkSetting = 'auto' | 'on' | 'off';
+
+/** How a target's writes go now, and why (the status's `bulk`). */
+export interface BulkMode {
+  setting: BulkSetting;
+  mode: 'bulk' | 'plain';
+  reason: string;
+  limits?: { maxOperations: number; maxPayloadSize: number };
+  /** bulk: a lone write goes through /Bulk too (setting on). */
+  alone?: boolean;
+  /** When the target's /ServiceProviderConfig was last read; null: never. */
+  checkedAt: string | null;
+}
+
 export interface Target {
   id: string;
   name: string;
@@ -13,6 +27,8 @@ export interface Target {
   profile: string;
   updateStyle: string;
   verifyUpdates: boolean;
+  /** Outbound /Bulk: auto (when the target advertises it), on (every write, a lone one too), off (never). */
+  bulk: BulkSetting;
   provisionGroups: boolean;
   deprovisionAction: string;
   skipOutOfScopeDeletions: boolean;
@@ -62,6 +78,8 @@ export interface TargetStatus {
   };
   deletions: { held: number; reason: string | null; threshold: number | null; windowMinutes: number };
   journal?: { warning: string | null };
+  /** Absent on a gateway older than the console. */
+  bulk?: BulkMode;
   totals: Record<string, Record<string, number>>;
 }
 

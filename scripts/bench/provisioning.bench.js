@@ -361,4 +361,11 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
   }
 }
 
-module.exports = { benchProvisioning, benchBulkSync, loadFakeTarget, startTargetProcess, api };
+module.exports = {
+  benchProvisioning,
+  benchBulkSync,
+  compileFakeTarget,
+  loadFakeTarget,
+  startTargetProcess,
+  api,
+};

@@ -52,6 +52,11 @@ export interface ProvisioningConfig {
   engineEnabled: boolean;
   /** How often the engine looks at the change journal and the work queue. */
   pollIntervalMs: number;
+  /**
+   * The most objects this process holds claimed at once, all targets together (its memory bound); targets that want
+   * more share it evenly.
+   */
+  maxInFlight: number;
   /** Default full-reconciliation interval of a new target. */
   reconcileIntervalMinutes: number;
   logRetentionDays: number;
@@ -218,6 +223,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       allowedNetworks,
       engineEnabled: bool('PROVISIONING_ENABLED', true),
       pollIntervalMs: int('PROVISIONING_POLL_MS', 150, 10, 60_000),
+      maxInFlight: int('PROVISIONING_MAX_IN_FLIGHT', 4000, 100, 100_000),
       reconcileIntervalMinutes: int('RECONCILE_INTERVAL_MINUTES', 40, 1, 10_080),
       logRetentionDays: int('PROVISIONING_LOG_RETENTION_DAYS', 30, 1, 3650),
       orphanScanMaxAccounts: int('ORPHAN_SCAN_MAX_ACCOUNTS', 1_000_000, 0, 100_000_000),

@@ -8,6 +8,7 @@ import { DirectoryModule } from '../directory/directory.module';
 import { NetworkPolicy } from './client';
 import { JournalFanOut } from './queue/journal-fan-out.service';
 import { ObjectDelivery } from './attempt/object-delivery.service';
+import { SharedUserReads } from './attempt/shared-user-reads';
 import { AttemptExecutor } from './attempt/attempt-executor';
 import { ProvisionedMembershipsRepository } from './queue/provisioned-memberships.repository';
 import { ReconciliationService } from './sync/reconciliation.service';
@@ -82,6 +83,7 @@ import { ObjectStatesReader } from './targets/object-states.reader';
     TargetExchanges,
     AttemptExecutor,
     ObjectDelivery,
+    SharedUserReads,
     DeliveryEngine,
     TargetOperationsService,
     TargetStatusService,

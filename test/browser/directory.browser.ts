@@ -1,6 +1,23 @@
 import type { Page } from '@playwright/test';
-import { expect, seriousViolations, signIn, test } from './support/fixtures';
-import type { Gateway } from './support/gateway';
+import { expect, seriousViolations, signIn, test as base } from './support/fixtures';
+import { startGateway, type Gateway } from './support/gateway';
+
+/**
+ * A gateway of this file's own (a worker fixture defined here, so Playwright runs this file in a worker of its own).
+ * On the shared one, the target this file registers with scope "all" first syncs every user the other files made;
+ * under load its own user could still be pending when the page is read (a failure seen once, after the other files).
+ */
+const test = base.extend<object, { gateway: Gateway }>({
+  gateway: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
+    async ({}, use) => {
+      const gateway = await startGateway();
+      await use(gateway);
+      await gateway.stop();
+    },
+    { scope: 'worker' },
+  ],
+});
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, messageOf, post } from '../api';
 import { Link, navigate } from '../router';
-import type { Target } from '../types';
+import type { BulkSetting, Target } from '../types';
 
 type AuthType = 'bearer' | 'oauth2';
 
@@ -24,6 +24,7 @@ interface Draft {
   deletionWindowMinutes: string;
   updateStyle: string;
   verifyUpdates: boolean;
+  bulk: BulkSetting;
   enabled: boolean;
   concurrency: string;
   requestsPerSecond: string;
@@ -50,6 +51,7 @@ const DEFAULTS: Draft = {
   deletionWindowMinutes: '60',
   updateStyle: 'PATCH',
   verifyUpdates: false,
+  bulk: 'auto',
   enabled: true,
   concurrency: '8',
   requestsPerSecond: '25',
@@ -62,6 +64,15 @@ const PROFILES = [
   { value: 'entra-legacy', label: 'Entra, legacy' },
   { value: 'rfc', label: 'RFC 7644, strict' },
 ];
+
+/** The target's `bulk` setting in words (also on the target's settings). */
+export const BULK_CHOICES: { value: BulkSetting; label: string }[] = [
+  { value: 'auto', label: 'Automatic (when several writes wait)' },
+  { value: 'on', label: 'On (every write, a lone one too)' },
+  { value: 'off', label: 'Off (plain requests only)' },
+];
+export const BULK_HELP =
+  'Whether writes go through the app’s /Bulk endpoint; only when its /ServiceProviderConfig advertises /Bulk';
 
 /** The API's field paths (the start of its messages) in form order; each names the input it belongs to. */
 const FIELD_ORDER = [
@@ -82,6 +93,7 @@ const FIELD_ORDER = [
   'deletionWindowMinutes',
   'updateStyle',
   'verifyUpdates',
+  'bulk',
   'enabled',
   'concurrency',
   'requestsPerSecond',
@@ -93,6 +105,7 @@ type FieldKey = (typeof FIELD_ORDER)[number];
 /** The settings under "Advanced settings" (opened when the API finds a problem with one). */
 const ADVANCED: FieldKey[] = [
   'updateStyle',
+  'bulk',
   'concurrency',
   'requestsPerSecond',
   'timeoutMs',
@@ -156,6 +169,7 @@ function bodyOf(d: Draft): Record<string, unknown> {
     deletionWindowMinutes: number(d.deletionWindowMinutes),
     updateStyle: d.updateStyle,
     verifyUpdates: d.verifyUpdates,
+    bulk: d.bulk,
     enabled: d.enabled,
     concurrency: number(d.concurrency),
     requestsPerSecond: number(d.requestsPerSecond),
@@ -475,6 +489,7 @@ export function AddTargetPage() {
                 { value: 'PATCH', label: 'PATCH (what changed)' },
                 { value: 'PUT', label: 'PUT (the whole user)' },
               ])}
+              {choice('bulk', 'Bulk requests', BULK_CHOICES, BULK_HELP)}
               {number('concurrency', 'Concurrent requests', 1, 64)}
               {number('requestsPerSecond', 'Requests per second', 1, 10_000)}
               {number('timeoutMs', 'Request timeout (ms)', 100, 120_000)}

@@ -6,7 +6,14 @@ import { Link } from '../router';
 import { Confirm } from '../components/Confirm';
 import { Progress, StateBadge, cycleProgress, stateSentence } from '../components/status';
 import { TargetSettings } from './TargetSettings';
-import { LOG_ACTIONS, LOG_STATUSES, type ConnectionVerdict, type Target, type TargetStatus } from '../types';
+import {
+  LOG_ACTIONS,
+  LOG_STATUSES,
+  type BulkMode,
+  type ConnectionVerdict,
+  type Target,
+  type TargetStatus,
+} from '../types';
 
 const POLL_MS = 2000;
 
@@ -247,6 +254,12 @@ export function TargetPage({ id }: { id: string }) {
               ? 'none'
               : `${plural(status.deletions.threshold, 'disable or delete', 'disables and deletes')} per ${status.deletions.windowMinutes} min`}
           </dd>
+          {status.bulk && (
+            <>
+              <dt>Bulk mode</dt>
+              <dd data-fact="bulk">{bulkWords(status.bulk)}</dd>
+            </>
+          )}
         </dl>
       </section>
 
@@ -291,6 +304,14 @@ export function TargetPage({ id }: { id: string }) {
       )}
     </>
   );
+}
+
+const BULK_SETTING_WORDS: Record<BulkMode['setting'], string> = { auto: 'Automatic', on: 'On', off: 'Off' };
+
+/** How the target's writes go now and why, e.g. "Plain requests (setting Off): bulk is off for this target." */
+function bulkWords(b: BulkMode): string {
+  const how = b.mode === 'bulk' ? 'Through /Bulk' : 'Plain requests';
+  return `${how} (setting ${BULK_SETTING_WORDS[b.setting] ?? b.setting}): ${b.reason}.`;
 }
 
 function Totals({ totals }: { totals: Record<string, Record<string, number>> }) {

@@ -1,12 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
 import { messageOf, patch } from '../api';
 import type { Target } from '../types';
+import { BULK_CHOICES, BULK_HELP } from './AddTarget';
 
 type Field =
   | { key: keyof Target; label: string; kind: 'text' | 'url' }
   | { key: keyof Target; label: string; kind: 'number'; min: number; max: number; nullable?: boolean }
   | { key: keyof Target; label: string; kind: 'bool' }
-  | { key: keyof Target; label: string; kind: 'choice'; options: readonly string[] };
+  | {
+      key: keyof Target;
+      label: string;
+      kind: 'choice';
+      /** The values, or the values with their words. */
+      options: readonly (string | { value: string; label: string })[];
+      /** One line under the field. */
+      help?: string;
+    };
 
 const FIELDS: Field[] = [
   { key: 'name', label: 'Name', kind: 'text' },
@@ -21,6 +30,7 @@ const FIELDS: Field[] = [
   },
   { key: 'updateStyle', label: 'Update style', kind: 'choice', options: ['PATCH', 'PUT'] },
   { key: 'verifyUpdates', label: 'Read updates back', kind: 'bool' },
+  { key: 'bulk', label: 'Bulk requests', kind: 'choice', options: BULK_CHOICES, help: BULK_HELP },
   { key: 'provisionGroups', label: 'Provision groups', kind: 'bool' },
   { key: 'deprovisionAction', label: 'Deprovision action', kind: 'choice', options: ['disable', 'delete'] },
   { key: 'skipOutOfScopeDeletions', label: 'Skip out-of-scope deletions', kind: 'bool' },
@@ -153,16 +163,25 @@ export function TargetSettings({ target, onSaved }: { target: Target; onSaved: (
           <label for={id}>{f.label}</label>
         </div>
       );
+    const help = f.kind === 'choice' ? f.help : undefined;
     return (
       <div class="field" key={f.key}>
         <label for={id}>{f.label}</label>
         {f.kind === 'choice' ? (
-          <select id={id} value={String(v)} onChange={(e) => set(f.key, e.currentTarget.value)}>
-            {f.options.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
+          <select
+            id={id}
+            value={String(v)}
+            aria-describedby={help ? `${id}-help` : undefined}
+            onChange={(e) => set(f.key, e.currentTarget.value)}
+          >
+            {f.options.map((o) => {
+              const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
+              return (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              );
+            })}
           </select>
         ) : (
           <input
@@ -173,6 +192,11 @@ export function TargetSettings({ target, onSaved }: { target: Target; onSaved: (
             value={String(v)}
             onInput={(e) => set(f.key, e.currentTarget.value)}
           />
+        )}
+        {help && (
+          <span id={`${id}-help`} class="help">
+            {help}
+          </span>
         )}
       </div>
     );

@@ -16,6 +16,7 @@ import { TargetExchanges } from './target-exchange';
 import type { BulkMode } from '../targets/bulk-capabilities.service';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ObjectKey, WorkQueueRepository } from '../queue/work-queue.repository';
+import { SharedUserReads } from './shared-user-reads';
 
 const MAX_ATTEMPTS = 12;
 const BACKOFF = { baseMs: 500, capMs: 5 * 60_000 };
@@ -47,6 +48,7 @@ export class ObjectDelivery {
     private readonly executor: AttemptExecutor,
     private readonly queue: WorkQueueRepository,
     private readonly directory: DirectoryReader,
+    private readonly sharedReads: SharedUserReads,
     private readonly mappings: MappingsService,
     private readonly assignmentScopes: AssignmentScopes,
     private readonly metrics: ProvisioningMetrics,
@@ -168,22 +170,24 @@ export class ObjectDelivery {
   }
 
   /**
-   * One read of the mapping and of the claimed users for the whole batch instead of one per object. A change after
-   * this read bumps the row's generation, so the object stays pending and goes again with the newer state. On a
-   * database error each attempt reads for itself.
+   * One read of the mapping and of the claimed users for the whole batch instead of one per object; users another
+   * target's batch has just read are not read again when that read holds what this batch was claimed for
+   * (`SharedUserReads`; `claimedAt`: `performance.now()` when the claim was committed). A
+   * change after the read bumps the row's generation, so the object stays pending and goes again with the newer
+   * state. On a database error each attempt reads for itself.
    */
-  async readBatch(targetId: string, rows: ProvisionedObject[]): Promise<BatchReads> {
+  async readBatch(targetId: string, rows: ProvisionedObject[], claimedAt: number): Promise<BatchReads> {
     try {
-      const userIds = rows.filter((r) => r.objectType === 'User').map((r) => r.objectId);
-      const [compiled, users, assignments] = await Promise.all([
+      const users = rows.filter((r) => r.objectType === 'User');
+      const [compiled, read, assignments] = await Promise.all([
         this.mappings.compiledFor(targetId),
-        userIds.length > 0 ? this.directory.users(userIds) : undefined,
+        users.length > 0 ? this.sharedReads.users(users, claimedAt) : undefined,
         this.assignmentScopes.forObjects(
           targetId,
           rows.map((r) => ({ type: r.objectType, id: r.objectId })),
         ),
       ]);
-      return { compiled, users, assignments };
+      return { compiled, users: read, assignments };
     } catch (err) {
       this.logger.warn({ msg: 'batch prefetch failed', targetId, error: String(err) });
       return {};

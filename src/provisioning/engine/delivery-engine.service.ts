@@ -24,6 +24,21 @@ const SWEEP_MS = 30_000;
  * planned while the one before is on the wire.
  */
 const BULK_BATCHES_IN_FLIGHT = 2;
+/** A batch this large is worth claiming when the bound holds a target back (smaller ones wait for room). */
+const USEFUL_BATCH = 100;
+
+/** A batch claimed for a target, about to be read and sent. */
+interface Claimed {
+  target: ProvisioningTarget;
+  rows: ProvisionedObject[];
+  token: string;
+  /** `performance.now()` when the claim was committed. */
+  claimedAt: number;
+  mode: 'all' | 'probe';
+  bulk: BulkMode | null;
+  /** As many rows as slots: more is waiting. */
+  full: boolean;
+}
 
 /**
  * The engine loop of one process: every poll interval, per target, move new journal rows into the work queue, then
@@ -43,6 +58,11 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private readonly reconciling = new Set<string>();
   private readonly discovering = new Set<string>();
   private readonly lastSweep = new Map<string, number>();
+  /** Targets whose next batch is to be claimed as soon as the pass or refill before is over. */
+  private readonly wanted = new Set<string>();
+  /** Targets whose last claim the process-wide bound (`maxInFlight`) cut short: they claim again as room frees. */
+  private readonly squeezed = new Set<string>();
+  private totalInFlight = 0;
 
   constructor(
     private readonly targets: TargetsRepository,
@@ -88,6 +108,30 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     return this.ticking;
   }
 
+  /**
+   * More is waiting for a target (its last claim was full): its next batch is claimed at once, in turn with the
+   * passes, without a whole pass over every target (whose cost would grow with the number of targets times their
+   * batches). Targets asking meanwhile are claimed together, so that their batches share one read of the directory.
+   */
+  private refill(targetId: string): void {
+    this.wanted.add(targetId);
+    if (this.wanted.size > 1) return;
+    this.ticking = this.ticking
+      .then(async () => {
+        const ids = [...this.wanted];
+        this.wanted.clear();
+        if (this.stopped) return;
+        const targets = (await this.targets.list()).filter(
+          (t) => ids.includes(t.id) && t.enabled && !t.paused,
+        );
+        for (const id of ids) if (!targets.some((t) => t.id === id)) this.squeezed.delete(id);
+        await this.claimAndDeliver(targets);
+      })
+      .catch((err: unknown) => {
+        this.logger.error({ msg: 'claiming the next batches failed', error: String(err) });
+      });
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -103,6 +147,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       this.fanOut.journalHead(),
     ]);
     const byId = new Map(runtimes.map((r) => [r.targetId, r]));
+    const deliverable: ProvisioningTarget[] = [];
     for (const target of targets) {
       const rt = byId.get(target.id);
       if (!target.enabled || !rt) continue;
@@ -114,8 +159,10 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       if (rt.orphanScanRequested && !target.paused && !this.discovering.has(target.id))
         this.startDiscovery(target.id);
       await this.sweepStranded(target.id);
-      if (!target.paused) await this.claimAndDeliver(target);
+      if (!target.paused) deliverable.push(target);
     }
+    for (const id of this.squeezed) if (!deliverable.some((t) => t.id === id)) this.squeezed.delete(id);
+    await this.claimAndDeliver(deliverable);
   }
 
   /** Now and then (and first thing after a start), users left waiting for a manager that has arrived are woken. */
@@ -149,59 +196,93 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       .finally(() => this.discovering.delete(targetId));
   }
 
-  private async claimAndDeliver(target: ProvisioningTarget): Promise<void> {
+  /**
+   * Every target's batch is claimed first, then each is read and sent: a read that starts after several targets'
+   * claims serves them all (`SharedUserReads`), so a change going to twenty targets is read once, not twenty times.
+   */
+  private async claimAndDeliver(targets: ProvisioningTarget[]): Promise<void> {
+    const claimed: Claimed[] = [];
+    // One target's failure (a claim, a read) never leaves another's claimed batch unsent.
+    const failed = (targetId: string) => (err: unknown) => {
+      this.logger.error({ msg: 'claiming or sending a batch failed', targetId, error: String(err) });
+      return null;
+    };
+    for (const target of targets) {
+      const batch = await this.claim(target).catch(failed(target.id));
+      if (batch) claimed.push(batch);
+    }
+    for (const batch of claimed) await this.deliverClaimed(batch).catch(failed(batch.target.id));
+  }
+
+  private async claim(target: ProvisioningTarget): Promise<Claimed | null> {
     const mode = this.health.mayDeliver(target.id);
-    if (mode === 'none') return;
-    if (this.matchIndexes.building(target.id)) return;
+    if (mode === 'none') return null;
+    if (this.matchIndexes.building(target.id)) return null;
     // The target's /ServiceProviderConfig is being read for the first time: its first batch waits for the answer.
     const capabilities = this.bulk.current(target);
-    if (!capabilities) return;
+    if (!capabilities) return null;
     const bulk = mode === 'all' && capabilities.mode === 'bulk' ? capabilities : null;
     const busy = this.inFlight.get(target.id) ?? 0;
-    const size = bulk?.limits?.maxOperations ?? 0;
-    const slots = bulk
+    const share = this.shareOf(target.id);
+    const size = Math.min(bulk?.limits?.maxOperations ?? 0, share);
+    const wants = bulk
       ? Math.min(size, size * BULK_BATCHES_IN_FLIGHT - busy)
       : (mode === 'probe' ? 1 : target.concurrency * 8) - busy;
-    if (slots <= 0 || (mode === 'probe' && busy > 0)) return;
+    if (wants <= 0 || (mode === 'probe' && busy > 0)) return null;
+    const slots = Math.min(wants, share - busy, this.config.provisioning.maxInFlight - this.totalInFlight);
+    // Held back by the bound: less than a useful batch waits for room (the deliveries that free it claim for it).
+    this.squeezed.delete(target.id);
+    if (slots < Math.min(wants, share, USEFUL_BATCH)) {
+      this.squeezed.add(target.id);
+      return null;
+    }
     const now = this.clock.now();
     const token = `${this.owner}:${++this.claims}`;
     // Reserve the slots before the claim's round trip: deliveries that finish meanwhile decrement the same counter.
     this.adjustInFlight(target.id, slots);
     let rows: ProvisionedObject[] = [];
+    let claimedAt = 0;
     try {
       rows = await this.queue.claim(target.id, token, slots, now);
+      claimedAt = performance.now();
+      // Cut short and found all it asked for: more is waiting, and it claims again as room frees.
+      if (slots < wants && rows.length === slots) this.squeezed.add(target.id);
     } finally {
       this.adjustInFlight(target.id, rows.length - slots);
     }
-    if (rows.length === 0) return;
+    if (rows.length === 0) return null;
     // Many joiners: they wait for one listing of the target and are matched against it, rather than a lookup each.
     const joiners = rows.filter((r) => r.objectType === 'User' && !r.targetObjectId).length;
     if (this.matchIndexes.consider(target, joiners)) {
       this.adjustInFlight(target.id, -rows.length);
       await this.queue.abandon(target.id, rows, token);
-      return;
+      return null;
     }
+    return { target, rows, token, claimedAt, mode, bulk, full: rows.length === slots };
+  }
+
+  private async deliverClaimed({ target, rows, token, claimedAt, mode, bulk, full }: Claimed): Promise<void> {
     if (mode === 'probe') this.health.deferProbe(target.id, PROBE_HOLD_MS);
     let reads: BatchReads;
     try {
-      reads = await this.delivery.readBatch(target.id, rows);
+      reads = await this.delivery.readBatch(target.id, rows, claimedAt);
     } catch (err) {
       // Nothing was sent: give the rows back at once instead of holding (and renewing) them with no attempt running.
       this.adjustInFlight(target.id, -rows.length);
       await this.queue.abandon(target.id, rows, token).catch(() => undefined);
       throw err;
     }
-    if (bulk) return this.deliverBulk(target, rows, token, reads, bulk, rows.length === slots);
+    if (bulk) return this.deliverBulk(target, rows, token, reads, bulk, full);
     // `concurrency` requests in flight at once; a few more claimed so that the next one starts without a DB round trip.
     const work = [...rows];
     const newInTarget: string[] = [];
     // A full batch means more is waiting: claim the next one as soon as this one is taken, not at the next poll.
-    let refill = rows.length === slots;
+    let refill = full;
     const lanes = Array.from({ length: Math.min(target.concurrency, rows.length) }, async () => {
       for (let row = work.shift(); row; row = work.shift()) {
         if (work.length === 0 && refill) {
           refill = false;
-          void this.tick();
+          this.refill(target.id);
         }
         try {
           const report = await this.delivery.deliver(target, row, token, reads);
@@ -234,7 +315,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     mode: BulkMode,
     full: boolean,
   ): void {
-    if (full) void this.tick();
+    if (full) this.refill(target.id);
     const batch = this.delivery
       .deliverBulk(target, rows, token, reads, mode)
       .then((newInTarget) => this.delivery.wakeDependents(target, newInTarget))
@@ -243,14 +324,33 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       )
       .finally(() => {
         this.adjustInFlight(target.id, -rows.length);
-        if (full) void this.tick();
+        if (full) this.refill(target.id);
       });
     this.deliveries.add(batch);
     void batch.finally(() => this.deliveries.delete(batch));
   }
 
+  /**
+   * A target's part of `maxInFlight`: an even share among the targets holding objects or squeezed (a target alone
+   * may take it all). As more targets want work, the ones holding much get smaller batches.
+   */
+  private shareOf(targetId?: string): number {
+    const contenders = new Set(this.squeezed);
+    if (targetId) contenders.add(targetId);
+    for (const [id, n] of this.inFlight) if (n > 0) contenders.add(id);
+    return Math.max(1, Math.floor(this.config.provisioning.maxInFlight / Math.max(1, contenders.size)));
+  }
+
   private adjustInFlight(targetId: string, delta: number): void {
     this.inFlight.set(targetId, (this.inFlight.get(targetId) ?? 0) + delta);
+    this.totalInFlight += delta;
+    // Room for a batch freed: the targets the bound held back claim again.
+    if (
+      delta < 0 &&
+      this.squeezed.size > 0 &&
+      this.config.provisioning.maxInFlight - this.totalInFlight >= Math.min(USEFUL_BATCH, this.shareOf())
+    )
+      for (const id of this.squeezed) this.refill(id);
   }
 
   /** Requests in flight or claimed for a target by this process (the status page and tests read it). */

@@ -25,6 +25,7 @@ class CursorMoved extends Error {}
 @Injectable()
 export class JournalFanOut {
   private readonly mysql: boolean;
+  private seen = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -40,6 +41,14 @@ export class JournalFanOut {
 
   journalHead(): Promise<number> {
     return this.journal.head();
+  }
+
+  /**
+   * The highest journal seq a fan-out in this process has read: every change up to it was committed (with its
+   * directory write) before now, so a directory read that starts now holds it or something newer.
+   */
+  get visibleThrough(): number {
+    return this.seen;
   }
 
   /** Queues the next batch of journal rows for one target; returns how many rows it consumed. */
@@ -84,6 +93,7 @@ export class JournalFanOut {
           [last, targetId, cursor],
         );
         if (moved === 0) throw new CursorMoved();
+        this.seen = Math.max(this.seen, last);
         return last - cursor;
       });
     } catch (err) {

@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
+import { JournalFanOut } from '../queue/journal-fan-out.service';
+
+/** How long a read may serve other batches, and how many users are kept for them. */
+const KEEP_MS = 2_000;
+const KEEP_USERS = 20_000;
+
+type Reader = (ids: string[]) => Promise<Map<string, DirectoryObject>>;
+
+/** A claimed user: its id, and the newest journal change fanned out to its row (null: none, or not known). */
+export interface ClaimedUser {
+  objectId: string;
+  changeSeq: number | null;
+}
+
+interface Entry {
+  /** `performance.now()` when the read began. */
+  startedAt: number;
+  /** Every journal change up to this seq was committed when the read began. */
+  through: number;
+  read: Promise<Map<string, DirectoryObject>>;
+}
+
+/**
+ * The users that the claimed batches of several targets read, shared between them for a moment: a change that goes
+ * to twenty targets is read from the directory once, not twenty times.
+ *
+ * A read may serve a claimed row only when it holds at least the state the row was queued for:
+ * - the row's newest change (`changeSeq`) was committed when the read began (the journal fan-out had read past it);
+ *   a later change has a higher seq, and its own fan-out queues the row again;
+ * - or the read began after the row's claim was committed (for rows queued by no journal change: a reconciliation,
+ *   an assignment): the claim follows whatever queued the row, which follows the directory write.
+ * A change after the read bumps the row's generation and the object goes again, as with a read of its own. The
+ * objects are shared: frozen at the top, and read only by the attempts (the mapping reads, never writes).
+ */
+@Injectable()
+export class SharedUserReads {
+  private readonly recent = new Map<string, Entry>();
+  private readonly reader: Reader;
+
+  constructor(
+    directory: DirectoryReader,
+    @Inject(JournalFanOut) private readonly fanOut: Pick<JournalFanOut, 'visibleThrough'>,
+  ) {
+    this.reader = (ids) => directory.users(ids);
+  }
+
+  /**
+   * Users by id (a user missing is gone from the directory), for a batch whose claim was committed at `claimedAt`
+   * (`performance.now()`).
+   */
+  async users(
+    claimed: ClaimedUser[],
+    claimedAt: number,
+    read: Reader = this.reader,
+  ): Promise<Map<string, DirectoryObject>> {
+    const out = new Map<string, DirectoryObject>();
+    const shared = new Map<Promise<Map<string, DirectoryObject>>, string[]>();
+    const missing: string[] = [];
+    for (const { objectId: id, changeSeq } of claimed) {
+      const entry = this.recent.get(id);
+      const holds =
+        entry && (entry.startedAt >= claimedAt || (changeSeq !== null && changeSeq <= entry.through));
+      if (entry && holds) shared.set(entry.read, [...(shared.get(entry.read) ?? []), id]);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const through = this.fanOut.visibleThrough;
+      const startedAt = performance.now();
+      const pending = read(missing).then((found) => {
+        for (const o of found.values()) Object.freeze(o);
+        return found;
+      });
+      for (const id of missing) {
+        this.recent.delete(id);
+        this.recent.set(id, { startedAt, through, read: pending });
+      }
+      this.evict(startedAt);
+      try {
+        shared.set(pending, missing);
+        await pending;
+      } catch (err) {
+        for (const id of missing) if (this.recent.get(id)?.read === pending) this.recent.delete(id);
+        throw err;
+      }
+    }
+    for (const [read, wanted] of shared) {
+      const found = await read;
+      for (const id of wanted) {
+        const o = found.get(id);
+        if (o) out.set(id, o);
+      }
+    }
+    return out;
+  }
+
+  /** Oldest first (a read moves its users to the end): what is too old, or over the bound, goes. */
+  private evict(now: number): void {
+    for (const [id, entry] of this.recent) {
+      if (this.recent.size <= KEEP_USERS && entry.startedAt >= now - KEEP_MS) break;
+      this.recent.delete(id);
+    }
+  }
+}

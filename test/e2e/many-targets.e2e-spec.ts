@@ -1,0 +1,165 @@
+import { DirectoryReader } from '../../src/directory/readers/directory.reader';
+import { DeliveryEngine } from '../../src/provisioning/engine/delivery-engine.service';
+import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
+import { registerTarget, USER_SCHEMAS, waitFor } from '../support/provisioning-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const TARGETS = 5;
+const USERS = 300;
+
+/**
+ * Many targets, one change: every target receives each new user once, and the engine reads each changed user from
+ * the directory about once for all of them, not once per target (the fan-out's cost must not grow with a per-target
+ * read). The targets take duplicates, so a second create of anyone would be counted, not refused.
+ */
+describe('provisioning: one change to many targets', () => {
+  let t: TestApp;
+  const targets: FakeScimTarget[] = [];
+  const targetIds: string[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < TARGETS; i++) targets.push(await startFakeScimTarget({ acceptDuplicates: true }));
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    for (const [i, target] of targets.entries())
+      targetIds.push(
+        await registerTarget(t, target, { name: `app-${i}`, provisionGroups: false, concurrency: 4 }),
+      );
+  }, 30_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all(targets.map((target) => target.close()));
+  });
+
+  it('sends each new user to every target once, reading it from the directory about once for all of them', async () => {
+    // Every target idle on the empty directory first: its initial cycle is over.
+    await waitFor(
+      'the initial cycles',
+      async () => {
+        for (const id of targetIds) {
+          const s = (await t.admin('get', `/targets/${id}/status`).expect(200)).body as {
+            pending: { objects: number };
+            reconciliation: { requested: boolean };
+          };
+          if (s.pending.objects > 0 || s.reconciliation.requested) return false;
+        }
+        return true;
+      },
+      20_000,
+    );
+    // Every id the engine asks the directory for from now on (the real reader runs; the test only counts).
+    const reader = t.app.get(DirectoryReader);
+    const read: string[] = [];
+    const users = reader.users.bind(reader);
+    const counting = jest.spyOn(reader, 'users').mockImplementation((ids: string[]) => {
+      read.push(...ids);
+      return users(ids);
+    });
+    try {
+      const res = await t
+        .scim('post', '/Bulk')
+        .send({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+          Operations: Array.from({ length: USERS }, (_, i) => ({
+            method: 'POST',
+            path: '/Users',
+            bulkId: `u${i}`,
+            data: { schemas: USER_SCHEMAS, userName: `fan${i}@example.com`, active: true, title: 'Analyst' },
+          })),
+        })
+        .expect(200);
+      const created = (res.body as { Operations: { status: string }[] }).Operations;
+      expect(created.filter((o) => o.status === '201')).toHaveLength(USERS);
+
+      await waitFor(
+        'every user in every target',
+        () => targets.every((target) => target.users().length >= USERS),
+        60_000,
+      );
+      for (const target of targets) {
+        const posts = target.requests.filter((r) => r.method === 'POST' && r.path === '/Users');
+        const names = posts.map((r) => (r.body as { userName: string }).userName);
+        expect(new Set(names).size).toBe(USERS);
+        expect(names).toHaveLength(USERS);
+      }
+      const distinct = new Set(read).size;
+      expect(distinct).toBe(USERS);
+      // Without sharing, each target's batches read every user: TARGETS × USERS ids. Shared, each user is read once
+      // (300 in the runs so far); a target that fell more than the sharing window behind would read again.
+      expect(read.length).toBeLessThan(1.5 * USERS);
+    } finally {
+      counting.mockRestore();
+    }
+  }, 90_000);
+});
+
+/**
+ * The process-wide bound on claimed objects (`PROVISIONING_MAX_IN_FLIGHT`, the engine's memory bound): three targets
+ * that would each claim 64 at once hold at most 100 between them, and every one of them still gets every user once.
+ */
+describe('provisioning: many targets within the process-wide bound on claimed objects', () => {
+  let t: TestApp;
+  const targets: FakeScimTarget[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) targets.push(await startFakeScimTarget({ acceptDuplicates: true }));
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50', PROVISIONING_MAX_IN_FLIGHT: '100' } });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all(targets.map((target) => target.close()));
+  });
+
+  it('never holds more than the bound, and shares it: every target progresses and gets every user once', async () => {
+    const users = 400;
+    const res = await t
+      .scim('post', '/Bulk')
+      .send({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+        Operations: Array.from({ length: users }, (_, i) => ({
+          method: 'POST',
+          path: '/Users',
+          bulkId: `u${i}`,
+          data: { schemas: USER_SCHEMAS, userName: `bound${i}@example.com`, active: true },
+        })),
+      })
+      .expect(200);
+    expect(
+      (res.body as { Operations: { status: string }[] }).Operations.every((o) => o.status === '201'),
+    ).toBe(true);
+    // Slow answers keep the claimed objects in flight long enough to be seen.
+    for (const target of targets) target.slow(5, { method: 'POST', path: '/Users' });
+    const engine = t.app.get(DeliveryEngine);
+    const ids: string[] = [];
+    for (const [i, target] of targets.entries())
+      ids.push(
+        await registerTarget(t, target, { name: `bound-${i}`, provisionGroups: false, concurrency: 8 }),
+      );
+    let peak = 0;
+    const seenBusy = new Set<number>();
+    await waitFor(
+      'every user in every target',
+      () => {
+        const each = ids.map((id) => engine.inFlightFor(id));
+        each.forEach((n, i) => n > 0 && seenBusy.add(i));
+        peak = Math.max(
+          peak,
+          each.reduce((a, b) => a + b, 0),
+        );
+        return targets.every((target) => target.users().length >= users);
+      },
+      60_000,
+    );
+    expect(peak).toBeGreaterThan(50);
+    expect(peak).toBeLessThanOrEqual(100);
+    expect(seenBusy.size).toBe(3);
+    for (const target of targets) {
+      const names = target.requests
+        .filter((r) => r.method === 'POST' && r.path === '/Users')
+        .map((r) => (r.body as { userName: string }).userName);
+      expect(names).toHaveLength(users);
+      expect(new Set(names).size).toBe(users);
+    }
+  }, 90_000);
+});
