@@ -11,6 +11,7 @@ const { benchScim, benchBigGroup, benchBulk } = require('./bench/scim.bench');
 const { benchProvisioning } = require('./bench/provisioning.bench');
 const { benchManyTargets, benchPushLatency } = require('./bench/fan-out.bench');
 const { benchJournalPrune } = require('./bench/journal-prune.bench');
+const { benchHistoryCost } = require('./bench/history-cost.bench');
 const { benchLogExport } = require('./bench/log-export.bench');
 const { benchReconciliation } = require('./bench/reconciliation.bench');
 const { benchConsole } = require('./console-bench');
@@ -65,6 +66,7 @@ async function benchEngine(label, engine) {
     record(label, '  (peak RSS of the gateway)', r.peakRssMb, 'MB', '≤ 500 MB', r.peakRssMb <= 500);
   });
   await phase(label, 'journal retention', () => benchJournalPrunePhase(label, engine));
+  await phase(label, 'cost of the directory history', () => benchHistoryCostPhase(label, engine));
   await phase(label, 'provisioning log export', async () => {
     const entries = Number(process.env.BENCH_LOG_ENTRIES || 100000);
     const e = await benchLogExport(startGateway, engine, { entries });
@@ -123,6 +125,39 @@ async function benchPushLatencyPhase(label, engine) {
     undefined,
   );
   record(label, `${what}, p99`, p.p99, 'ms', '≤ 1,000 ms', all && p.p99 <= 1000);
+}
+
+/**
+ * The directory history's cost on SCIM writes: the same load with DIRECTORY_HISTORY=off and full, alternated
+ * BENCH_HISTORY_ROUNDS (3) times, BENCH_HISTORY_USERS (BENCH_USERS up to 20,000) POSTs and PATCHes each.
+ */
+async function benchHistoryCostPhase(label, engine) {
+  const users = Number(process.env.BENCH_HISTORY_USERS || Math.min(USERS, 20000));
+  const rounds = Number(process.env.BENCH_HISTORY_ROUNDS || 3);
+  const h = await benchHistoryCost(startGateway, engine, { users, rounds });
+  const whose = h.withDatabase ? 'gateway + database server' : 'gateway';
+  const pct = (x) => x * 100;
+  for (const [what, cpu, rate, us, rps] of [
+    ['POST /Users', h.postCpuCost, h.postRateCost, h.postUs, h.postRps],
+    ['PATCH', h.patchCpuCost, h.patchRateCost, h.patchUs, h.patchRps],
+  ]) {
+    record(
+      label,
+      `directory history's cost on ${what}: CPU per request (${whose}), ${Math.round(us.off)} → ${Math.round(us.full)} µs, ${h.rounds} × ${h.users.toLocaleString('en')} alternated`,
+      pct(cpu),
+      '%',
+      '≤ 5 %',
+      cpu <= 0.05,
+    );
+    record(
+      label,
+      `  (its rate: ${Math.round(rps.off)} → ${Math.round(rps.full)} req/s)`,
+      pct(rate),
+      '% fewer',
+      '',
+      undefined,
+    );
+  }
 }
 
 /** BENCH_JOURNAL_CHANGES (default 10 changes per BENCH_USERS user: 1,000,000) PATCHes through /Bulk, then pruned. */

@@ -68,6 +68,15 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('reads DIRECTORY_HISTORY: full by default, paths or off, and names a bad value', () => {
+    expect(loadConfig({}).history).toBe('full');
+    expect(loadConfig({ DIRECTORY_HISTORY: 'Paths' }).history).toBe('paths');
+    expect(loadConfig({ DIRECTORY_HISTORY: 'off' }).history).toBe('off');
+    expect(() => loadConfig({ DIRECTORY_HISTORY: 'none' })).toThrow(
+      /DIRECTORY_HISTORY must be full, paths or off/,
+    );
+  });
+
   it('parses sizes with units', () => {
     expect(loadConfig({ BODY_LIMIT: '512kb' }).scim.bodyLimitBytes).toBe(512 * 1024);
     expect(loadConfig({ BODY_LIMIT: '2MB' }).scim.bodyLimitBytes).toBe(2 * 1024 * 1024);

@@ -32,6 +32,11 @@ export interface AppConfig {
   };
   /** The admin audit log: entries older than this are purged (AUDIT_RETENTION_DAYS). */
   audit: { retentionDays: number };
+  /**
+   * What each directory journal row records for the history (DIRECTORY_HISTORY): `full`, the actor, the request id
+   * and the changed attributes with their values; `paths`, the same without any value; `off`, none of it.
+   */
+  history: DirectoryHistoryMode;
   /** Entra-style /bulkUpload: the attribute records are matched on (upsert key). */
   imports: { matchAttribute: 'externalId' | 'userName' };
   /** Expression evaluation: the tenant's domain that Entra's `DefaultDomain()` returns. */
@@ -40,6 +45,8 @@ export interface AppConfig {
   jobsEnabled: boolean;
   provisioning: ProvisioningConfig;
 }
+
+export type DirectoryHistoryMode = 'full' | 'paths' | 'off';
 
 export interface ProvisioningConfig {
   /** AES-256-GCM key for target secrets; when unset, `<dataDir>/secret.key` (0600) is created and used. Never log it. */
@@ -176,6 +183,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
+  const history = (env.DIRECTORY_HISTORY?.trim().toLowerCase() || 'full') as DirectoryHistoryMode;
+  if (!['full', 'paths', 'off'].includes(history))
+    problems.push(`DIRECTORY_HISTORY must be full, paths or off (got "${env.DIRECTORY_HISTORY}")`);
+
   const defaultDomain = env.DEFAULT_DOMAIN?.trim().toLowerCase() || undefined;
   if (
     defaultDomain &&
@@ -213,6 +224,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       importDays: int('IMPORT_RETENTION_DAYS', 30, 1, 3650),
     },
     audit: { retentionDays: int('AUDIT_RETENTION_DAYS', 365, 1, 36_500) },
+    history,
     imports: { matchAttribute },
     mapping: { defaultDomain },
     bootstrap: { adminToken: secret('BOOTSTRAP_ADMIN_TOKEN'), scimToken: secret('BOOTSTRAP_SCIM_TOKEN') },

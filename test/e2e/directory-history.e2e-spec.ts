@@ -269,3 +269,58 @@ describe('Directory history (who changed what, when, in which request)', () => {
     await t.http.get(`/admin/v1${url}`).set('Authorization', `Bearer ${workday.token}`).expect(403);
   });
 });
+
+/**
+ * DIRECTORY_HISTORY narrows what the journal keeps for the history: `paths` the changed attributes without their
+ * values (no HR data in the history), `off` neither actor, request id nor attributes. The journal's own work, the
+ * hand-off to provisioning, is the same in every mode.
+ */
+describe.each([
+  ['paths', true],
+  ['off', false],
+] as const)('Directory history with DIRECTORY_HISTORY=%s', (mode, recordsWho) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { DIRECTORY_HISTORY: mode } });
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it(`keeps ${recordsWho ? 'who and which attributes, without a value' : 'the kind and version of each change only'}`, async () => {
+    const created = await t
+      .scim('post', '/Users')
+      .set('X-Request-Id', `create-${mode}`)
+      .send({ schemas: [USER], userName: `${mode}@history.test`, title: 'Analyst', active: true })
+      .expect(201);
+    const id = created.body.id as string;
+    await t
+      .scim('patch', `/Users/${id}`)
+      .set('X-Request-Id', `patch-${mode}`)
+      .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Architect' }] })
+      .expect(200);
+    const entries = (await t.admin('get', `/directory/users/${id}/history`).expect(200)).body
+      .entries as Entry[];
+    expect(entries.map((e) => [e.kind, e.version])).toEqual([
+      ['patched', 2],
+      ['created', 1],
+    ]);
+    const [patched, first] = entries;
+    if (recordsWho) {
+      expect(patched.requestId).toBe(`patch-${mode}`);
+      expect(patched.actor).toMatchObject({ kind: 'token', name: 'bootstrap-scim' });
+      expect(patched.changedAttributes).toEqual([{ path: 'title' }]);
+      expect(first.changedAttributes.map((c) => c.path)).toEqual(
+        expect.arrayContaining(['userName', 'title']),
+      );
+      expect(JSON.stringify(entries)).not.toMatch(/Analyst|Architect/);
+    } else {
+      for (const e of entries) {
+        expect(e.actor).toBeNull();
+        expect(e.requestId).toBeNull();
+        expect(e.changedAttributes).toEqual([]);
+      }
+    }
+  });
+});

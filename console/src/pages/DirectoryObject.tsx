@@ -394,7 +394,8 @@ function Changes({ entry }: { entry: HistoryEntry }) {
       {entry.changedAttributes.map((c) => (
         <li key={c.path}>
           <code>{c.path}</code>
-          {c.redacted ? ' (hidden)' : <> = {showValue(c.value)}</>}
+          {/* No value: hidden (a secret), cut to size, or not recorded (DIRECTORY_HISTORY=paths). */}
+          {c.redacted ? ' (hidden)' : 'value' in c ? <> = {showValue(c.value)}</> : ''}
           {c.truncated ? ' (cut)' : ''}
         </li>
       ))}

@@ -31,13 +31,15 @@ const FRAME = new Set(['schemas', 'id', 'meta']);
  * The attributes that differ between two stored documents (`before` null for a create: every attribute set), as
  * RFC 7644 §3.10 paths: a single-valued complex attribute by its sub-attributes (`name.givenName`), a multi-valued
  * one as a whole (`emails`), extension attributes under their schema URN. Compared by value, so a write that
- * changes nothing lists nothing. Returns the JSON the journal stores, or null when nothing differs.
+ * changes nothing lists nothing. Returns the JSON the journal stores, or null when nothing differs. `withValues`
+ * false (DIRECTORY_HISTORY=paths) records the paths alone.
  */
 export function describeChangedAttributes(
   registry: SchemaRegistry,
   resourceType: 'User' | 'Group',
   before: ScimDocument | null,
   after: ScimDocument,
+  withValues = true,
 ): string | null {
   const changes: ChangedAttribute[] = [];
   const add = (path: string, definition: AttributeDefinition | undefined, value: unknown) => {
@@ -45,7 +47,7 @@ export function describeChangedAttributes(
     // An attribute no schema defines (left from an older schema) is treated as a secret: it cannot be told apart.
     if (!definition || definition.returned === 'never' || definition.mutability === 'writeOnly')
       changes.push({ path, redacted: true });
-    else changes.push({ path, ...bounded(value) });
+    else changes.push(withValues ? { path, ...bounded(value) } : { path });
   };
   const compare = (path: string, definition: AttributeDefinition | undefined, old: unknown, now: unknown) => {
     if (old === undefined && now === undefined) return;

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
+import { AppConfig, DirectoryHistoryMode } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { Actor, RequestContext } from '../../common/request-context';
 import { executeDeferred } from '../../database/sql';
 import { chunks } from '../../common/chunks';
@@ -36,10 +38,15 @@ export interface JournalEntry {
  */
 @Injectable()
 export class JournalWriter {
+  private readonly history: DirectoryHistoryMode;
+
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly registry: SchemaRegistry,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.history = config.history;
+  }
 
   /** Appends one journal row; callers pass the manager of the write's own transaction. */
   append(manager: EntityManager, entry: JournalEntry, ctx: RequestContext): Promise<void> {
@@ -62,16 +69,7 @@ export class JournalWriter {
           entry.kind,
           entry.objectVersion,
           entry.detail ? JSON.stringify(entry.detail) : null,
-          ctx.requestId,
-          ...actorColumns(ctx.actor),
-          entry.documents
-            ? describeChangedAttributes(
-                this.registry,
-                entry.objectType,
-                entry.documents.before,
-                entry.documents.after,
-              )
-            : null,
+          ...this.historyColumns(entry, ctx),
           at,
         ]),
       );
@@ -124,6 +122,21 @@ export class JournalWriter {
       manager,
       entries.map((entry) => ({ entry, ctx })),
     );
+  }
+
+  /** The request id, the actor (four columns) and the changed attributes, as DIRECTORY_HISTORY says. */
+  private historyColumns(entry: JournalEntry, ctx: RequestContext): unknown[] {
+    if (this.history === 'off') return [null, null, null, null, null, null];
+    const changed = entry.documents
+      ? describeChangedAttributes(
+          this.registry,
+          entry.objectType,
+          entry.documents.before,
+          entry.documents.after,
+          this.history === 'full',
+        )
+      : null;
+    return [ctx.requestId, ...actorColumns(ctx.actor), changed];
   }
 }
 
