@@ -133,6 +133,7 @@ async function benchHistoryCost(startGateway, engine, { users = 20000, rounds = 
   return {
     users,
     rounds,
+    runs: { off, full },
     withDatabase: off[0].withDatabase,
     ...figures,
     postCpuCost: figures.postUs.full / figures.postUs.off - 1,

@@ -1,6 +1,7 @@
 import type { ScimResult } from '../client/scim-client.types';
 import {
   KnownState,
+  PlanAnswer,
   PlanEffect,
   PlannedRequest,
   planAttempt,
@@ -494,6 +495,45 @@ describe('planAttempt: group members', () => {
       description: '2 member(s) not in the target yet; added once they are',
     });
     expect(done(result).members).toEqual({ added: members.slice(0, 150), removed: ['old', 'gone'] });
+  });
+
+  it("names a new group's members not in the target for /Bulk, and records those its POST added", () => {
+    const newGroup = input({
+      objectType: 'Group',
+      desired: { displayName: 'Ops', members: ['u0', 'u1', 'u2', 'u3'].map((value) => ({ value })) },
+      matching: [{ targetAttribute: 'displayName', value: 'Ops' }],
+      members: { have: new Set(), targetIds: new Map([['u0', 'T0']]) },
+    });
+    const addT0 = {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: 'T0' }] }],
+    };
+    // Through /Bulk, with u1 and u2 created in the same request: the POST added them, the PATCH adds u0 only.
+    const linked: PlanAnswer = { ...ok({ id: 'g-1' }, 201), linked: ['u1', 'u2'] };
+    const bulk = run(newGroup, script(list(), linked, ok(undefined, 204)));
+    expect(bulk.sent[1]).toMatchObject({ method: 'POST', path: '/Groups', linkMembers: ['u1', 'u2', 'u3'] });
+    expect(bulk.sent[1].body).toEqual({ displayName: 'Ops' });
+    expect(bulk.sent.slice(2).map((r) => r.body)).toEqual([addT0]);
+    expect(steps(bulk.effects)).toEqual(
+      expect.arrayContaining([
+        {
+          step: 'export',
+          status: 'success',
+          description:
+            '2 member(s) added with the group, by the bulkId of their create in the same /Bulk request',
+        },
+        {
+          step: 'processing',
+          status: 'warning',
+          description: '1 member(s) not in the target yet; added once they are',
+        },
+      ]),
+    );
+    expect(done(bulk.result).members).toEqual({ added: ['u1', 'u2', 'u0'], removed: [] });
+    // Sent alone (no reference made): as before, the members the target has, the others once they are there.
+    const alone = run(newGroup, script(list(), ok({ id: 'g-1' }, 201), ok(undefined, 204)));
+    expect(alone.sent.slice(2).map((r) => r.body)).toEqual([addT0]);
+    expect(done(alone.result).members).toEqual({ added: ['u0'], removed: [] });
   });
 
   it('sends no member change for a user or a group whose mapping has no members', () => {

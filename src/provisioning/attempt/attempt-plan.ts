@@ -63,7 +63,15 @@ export interface PlannedRequest extends ScimRequest {
   expect?: 'list' | 'resource';
   /** The attributes a write sets, old and new (the log's modified properties); unset for reads and deletes. */
   modifiedProperties?: ModifiedProperty[];
+  /**
+   * A new group's POST: its members not in the target yet (directory ids). Through `/Bulk`, those whose create goes
+   * in the same request are added by `bulkId:` reference (RFC 7644 §3.7.2); sent alone, the POST is as it is.
+   */
+  linkMembers?: string[];
 }
+
+/** A request's answer; `linked`: the members a group's POST added by `bulkId:` reference (`linkMembers`). */
+export type PlanAnswer = ScimResult<unknown> & { linked?: string[] };
 
 /** The object in the target, as the work queue stores it. */
 export interface KnownState {
@@ -125,7 +133,7 @@ export type PlanResult =
   | { kind: 'lost'; known: KnownState };
 
 /** Resumed with each request's answer: a success, or a failure whose status the request tolerates. */
-export type Plan<T = PlanResult> = Generator<PlanEffect, T, ScimResult<unknown>>;
+export type Plan<T = PlanResult> = Generator<PlanEffect, T, PlanAnswer>;
 
 export function* planAttempt(input: PlanInput): Plan {
   const { decision } = input;
@@ -192,6 +200,7 @@ function* createObject(input: PlanInput, known: KnownState): Plan {
   if (first.kind === 'rejected') return first;
   const body = withoutMembers(input.desired);
   const flat = flattenResource(body);
+  const unsent = unsentMembers(input);
   const r = yield send(known, {
     method: 'POST',
     path: `/${collection(input)}`,
@@ -200,8 +209,9 @@ function* createObject(input: PlanInput, known: KnownState): Plan {
     tolerate: [409],
     expect: 'resource',
     modifiedProperties: propertiesOfCreate(flat),
+    ...(unsent.length > 0 ? { linkMembers: unsent } : {}),
   });
-  if (r.ok) return yield* syncMembers(input, sent((r.body as ScimResource).id, flat, 'active'));
+  if (r.ok) return yield* syncMembers(input, sent((r.body as ScimResource).id, flat, 'active'), r.linked);
   // 409: it exists already (created by someone else, or by us before a crash): look it up and adopt it.
   const again = yield* lookup(input, known, true);
   if (again.kind === 'match') return yield* adopt(input, known, again.resource);
@@ -444,14 +454,30 @@ function* readBack(
   return { ...written, ignored: serializeIgnored(ignored) };
 }
 
-/** Group membership: only members the target has, in chunks; removals of members it should no longer have. */
-function* syncMembers(input: PlanInput, known: KnownState): Plan {
+/** A group's members to add that the target does not have yet (no target id to name them by). */
+function unsentMembers(input: PlanInput): string[] {
+  const wanted = input.objectType === 'Group' ? wantedMembers(input.desired) : null;
+  if (!wanted) return [];
+  const { have, targetIds } = input.members ?? { have: new Set<string>(), targetIds: new Map() };
+  return memberChanges(wanted, have).candidates.filter((id) => !targetIds.has(id));
+}
+
+/**
+ * Group membership: only members the target has, in chunks; removals of members it should no longer have.
+ * `linked`: members the group's POST added already, by reference to their creates in the same `/Bulk` request.
+ */
+function* syncMembers(input: PlanInput, known: KnownState, linked: string[] = []): Plan {
   const wanted = input.objectType === 'Group' ? wantedMembers(input.desired) : null;
   if (!wanted) return { kind: 'done', known };
-  const { have, targetIds } = input.members ?? {
-    have: new Set<string>(),
-    targetIds: new Map<string, string>(),
-  };
+  const given = input.members ?? { have: new Set<string>(), targetIds: new Map<string, string>() };
+  const targetIds = given.targetIds;
+  const have = new Set([...given.have, ...linked]);
+  if (linked.length > 0)
+    yield step(
+      'export',
+      'success',
+      `${linked.length} member(s) added with the group, by the bulkId of their create in the same /Bulk request`,
+    );
   const changes = memberChanges(wanted, have);
   const add = changes.candidates.filter((id) => targetIds.has(id));
   const remove = changes.removed.filter((id) => targetIds.has(id));
@@ -467,7 +493,7 @@ function* syncMembers(input: PlanInput, known: KnownState): Plan {
   }
   // Members the target no longer has are no longer sent either.
   const gone = changes.removed.filter((id) => !targetIds.has(id));
-  return { kind: 'done', known, members: { added: add, removed: [...remove, ...gone] } };
+  return { kind: 'done', known, members: { added: [...linked, ...add], removed: [...remove, ...gone] } };
 }
 
 function* deleteObject(input: PlanInput, reason: string, why: string): Plan {

@@ -1,10 +1,12 @@
 import {
   BulkOperation,
   BulkPacker,
+  linkMembers,
   matchResults,
   operationAnswer,
   operationSize,
   readBulkResponse,
+  requestSize,
   type ScimFailure,
   type ScimResult,
 } from '../client';
@@ -25,17 +27,26 @@ export interface BulkVia {
  * A write's fate in the batch:
  * - `result`: its operation's result, as the answer its own request would have had. `whole`: the `/Bulk` request
  *   failed as a whole (already counted by the quarantine policy once); `inDoubt`: the target may have applied it
- *   without saying so (a retry looks the object up first).
+ *   without saying so (a retry looks the object up first). A group's POST that named members by `bulkId:`: `sent`,
+ *   its data as it went; `linked`, the members (directory ids) the group now holds through those references.
  * - `plain`: send it as its own request (`why`, said in a step, when that is not the usual way).
  */
 export type BulkAnswer =
-  | { kind: 'result'; result: ScimResult<unknown>; via: BulkVia; whole: boolean; inDoubt: boolean }
+  | {
+      kind: 'result';
+      result: ScimResult<unknown>;
+      via: BulkVia;
+      whole: boolean;
+      inDoubt: boolean;
+      sent?: unknown;
+      linked?: string[];
+    }
   | { kind: 'plain'; why?: string };
 
 /** One attempt's place in a batch. */
 export interface BulkSeat {
-  /** A write: its answer through `/Bulk`, or `plain`. */
-  send(request: PlannedRequest): Promise<BulkAnswer>;
+  /** A write of the object `objectId`: its answer through `/Bulk`, or `plain`. */
+  send(request: PlannedRequest, objectId: string): Promise<BulkAnswer>;
   /** A plain request of the batch (reads, and writes that go alone): at most the target's concurrency at once. */
   plain<T>(send: () => Promise<T>): Promise<T>;
   /** The attempt is over: it sends nothing more. */
@@ -50,6 +61,10 @@ export interface BulkBatchDeps {
 
 interface Parked {
   op: BulkOperation;
+  /** A POST: the directory id of the object it creates. */
+  creates?: string;
+  /** A new group's POST: its members not in the target yet, named when their creates share its request. */
+  members?: readonly string[];
   resolve: (answer: BulkAnswer) => void;
 }
 
@@ -59,7 +74,9 @@ interface Parked {
  * one or is over, or until a request is full (the target's `maxOperations` and `maxPayloadSize`, measured on the
  * serialized request), and goes out with the others as one operation of a `POST /Bulk` (`failOnErrors` unset: each
  * operation stands alone). Each attempt then resumes with its operation's result, which it logs and records as it
- * would a plain answer, so a 409 on a create is looked up and adopted, and a failure is retried alone.
+ * would a plain answer, so a 409 on a create is looked up and adopted, and a failure is retried alone. A new
+ * group's POST names its members whose creates share its request by their bulkIds and goes after them
+ * (`linkMembers`, RFC 7644 §3.7.2), so the group arrives with them.
  *
  * A request the target refuses as a whole (400, 404, 405, 413, 501: it applied nothing) is sent again as plain
  * requests at once; one that fails (timeout, 5xx, 429) fails each of its operations for the usual retry, which
@@ -95,7 +112,7 @@ export class BulkBatch {
     this.running++;
     let left = false;
     return {
-      send: (request) => this.park(request),
+      send: (request, objectId) => this.park(request, objectId),
       plain: (send) => this.plain(send),
       leave: () => {
         if (left) return;
@@ -106,7 +123,7 @@ export class BulkBatch {
     };
   }
 
-  private park(request: PlannedRequest): Promise<BulkAnswer> {
+  private park(request: PlannedRequest, objectId: string): Promise<BulkAnswer> {
     const { method, path, body, query } = request;
     if (method === 'GET' || (query && Object.values(query).some((v) => v !== undefined)))
       return Promise.resolve({ kind: 'plain' });
@@ -117,8 +134,9 @@ export class BulkBatch {
       ...(body !== undefined ? { data: body } : {}),
     };
     const size = operationSize(op);
+    const creates = method === 'POST' ? objectId : undefined;
     return new Promise((resolve) => {
-      const added = this.packer.add({ op, resolve }, size);
+      const added = this.packer.add({ op, creates, members: request.linkMembers, resolve }, size);
       if (added.alone) {
         const max = this.mode.limits.maxPayloadSize;
         resolve({
@@ -128,7 +146,7 @@ export class BulkBatch {
         return;
       }
       this.running--;
-      for (const request of added.closed) void this.dispatch(request.items, request.bytes);
+      for (const request of added.closed) void this.dispatch(request.items);
       this.flushIfIdle();
     });
   }
@@ -136,7 +154,7 @@ export class BulkBatch {
   private flushIfIdle(): void {
     if (this.running > 0) return;
     const rest = this.packer.drain();
-    if (rest) void this.dispatch(rest.items, rest.bytes);
+    if (rest) void this.dispatch(rest.items);
   }
 
   private resume(parked: Parked, answer: BulkAnswer): void {
@@ -144,11 +162,18 @@ export class BulkBatch {
     parked.resolve(answer);
   }
 
-  private async dispatch(parked: Parked[], bytes: number): Promise<void> {
+  private async dispatch(packed: Parked[]): Promise<void> {
     // `auto`: one write alone gains nothing from the envelope; it goes as the request it is.
-    if (parked.length === 1 && !this.mode.alone) return this.resume(parked[0], { kind: 'plain' });
-    const ops = parked.map((p) => p.op);
+    if (packed.length === 1 && !this.mode.alone) return this.resume(packed[0], { kind: 'plain' });
+    // A group's POST names its members created in this same request by their bulkIds, after their POSTs.
+    const linking = linkMembers(packed, this.mode.limits.maxPayloadSize);
+    const parked = linking.order.map((i) => packed[i]);
+    const ops = linking.operations;
+    const linked = linking.order.map((i) => linking.linked[i]);
+    const size = requestSize(ops.map(operationSize));
     const via = (i: number): BulkVia => ({ operation: i + 1, of: ops.length, bulkId: ops[i].bulkId });
+    // The data of an operation the references changed, for its log entry: the log shows what went on the wire.
+    const sent = (i: number) => (linked[i].length > 0 ? { sent: ops[i].data } : {});
     try {
       const { client, limiter } = this.deps.clients.connectionFor(this.target);
       const r = await this.plain(async () => {
@@ -165,6 +190,7 @@ export class BulkBatch {
               kind: 'result',
               result: asOperation(failure, ops[i]),
               via: via(i),
+              ...sent(i),
               whole: true,
               inDoubt: true,
             }),
@@ -172,19 +198,36 @@ export class BulkBatch {
           return;
         }
         const matched = matchResults(ops, results);
+        const created = new Set<string>();
+        parked.forEach((p, i) => {
+          if (p.creates !== undefined && isSuccess(matched[i])) created.add(p.creates);
+        });
         parked.forEach((p, i) => {
           const m = matched[i];
           const result = m
             ? operationAnswer(ops[i], m, r)
             : asOperation(inDoubt(r, "The target's BulkResponse has no result for this operation"), ops[i]);
-          this.resume(p, { kind: 'result', result, via: via(i), whole: false, inDoubt: !m });
+          // A member it named failed to be created: the target refused the group's POST for that (409 from an app
+          // that follows RFC 7644 §3.7). Not the group's own conflict: retried alone, looked up first, without it.
+          const refused = !result.ok && linked[i].some((id) => !created.has(id));
+          this.resume(p, {
+            kind: 'result',
+            result,
+            via: via(i),
+            ...sent(i),
+            whole: false,
+            inDoubt: !m || refused,
+            ...(linked[i].length > 0 && result.ok
+              ? { linked: linked[i].filter((id) => created.has(id)) }
+              : {}),
+          });
         });
         return;
       }
       if (refusedWhole(r.status)) {
         // Nothing was applied: each write goes as its own request now, and the next batches too for a while.
         const why = `sent as its own request: the target refused POST /Bulk (${r.error.message})`;
-        if (r.status === 413) this.deps.capabilities.tooLarge(this.target, bytes);
+        if (r.status === 413) this.deps.capabilities.tooLarge(this.target, size);
         else this.deps.capabilities.refuse(this.target, `the target refused POST /Bulk: ${r.error.message}`);
         parked.forEach((p) => this.resume(p, { kind: 'plain', why }));
         return;
@@ -196,6 +239,7 @@ export class BulkBatch {
           kind: 'result',
           result: asOperation(r, ops[i]),
           via: via(i),
+          ...sent(i),
           whole: true,
           inDoubt: doubt,
         }),
@@ -220,6 +264,7 @@ export class BulkBatch {
           kind: 'result',
           result: asOperation(failure, ops[i]),
           via: via(i),
+          ...sent(i),
           whole: true,
           inDoubt: true,
         }),
@@ -252,6 +297,10 @@ function refusedWhole(status: number): boolean {
     status === 501 ||
     (status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status))
   );
+}
+
+function isSuccess(result: { status: number } | undefined): boolean {
+  return result !== undefined && result.status >= 200 && result.status < 300;
 }
 
 /** A 2xx the gateway cannot read: the target may have applied the operations. */

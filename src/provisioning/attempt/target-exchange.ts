@@ -10,7 +10,7 @@ import { BulkCapabilities, BulkMode } from '../targets/bulk-capabilities.service
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetClients } from '../targets/target-clients.service';
 import { TargetHealthService } from '../targets/target-health.service';
-import { PlannedRequest, readResponse } from './attempt-plan';
+import { PlanAnswer, PlannedRequest, readResponse } from './attempt-plan';
 import { AttemptReport, ProvisioningStep } from './attempt.types';
 import { BulkAnswer, BulkBatch, BulkSeat, BulkVia } from './bulk-batch';
 import { loggedProperties, ModifiedProperty } from './modified-properties';
@@ -76,21 +76,23 @@ export class TargetExchange {
 
   /**
    * The answer, or why the attempt stops: a failure the request does not tolerate. In a batch that goes through
-   * `/Bulk`, a write's answer is its operation's result, treated exactly as the answer of its own request.
+   * `/Bulk`, a write's answer is its operation's result, treated exactly as the answer of its own request (with
+   * the members a group's POST added by `bulkId:` reference, `linked`).
    */
-  async send(request: PlannedRequest): Promise<{ result: ScimResult<unknown> } | { stop: AttemptStop }> {
+  async send(request: PlannedRequest): Promise<{ result: PlanAnswer } | { stop: AttemptStop }> {
     const answer: BulkAnswer | null =
-      this.seat && request.method !== 'GET' ? await this.seat.send(request) : null;
+      this.seat && request.method !== 'GET' ? await this.seat.send(request, this.key.objectId) : null;
     if (answer?.kind === 'plain' && answer.why)
       this.steps.push({ step: 'export', status: 'warning', description: answer.why });
     const bulk = answer?.kind === 'result' ? answer : null;
     const r = readResponse(request, bulk ? bulk.result : await this.sendAlone(request));
-    const tolerated = !r.ok && (request.tolerate ?? []).includes(r.status);
+    // In doubt (or refused for a member's failed create): retried, not read as the plan's tolerated answer.
+    const tolerated = !r.ok && !bulk?.inDoubt && (request.tolerate ?? []).includes(r.status);
     // A /Bulk request that failed as a whole counted once, not once per operation.
     if (!bulk?.whole)
       await this.deps.health.record(this.target.id, tolerated ? { ok: true, status: r.status } : r);
     const outcome = tolerated ? 'success' : bulk?.inDoubt ? 'retryable' : classifyOutcome(r);
-    const shown = this.shown(request, bulk?.via);
+    const shown = this.shown(bulk?.sent !== undefined ? { ...request, body: bulk.sent } : request, bulk?.via);
     const text = this.shownText(r.text);
     const through = bulk ? ` (operation ${bulk.via.operation} of ${bulk.via.of} of POST /Bulk)` : '';
     this.steps.push({
@@ -103,7 +105,7 @@ export class TargetExchange {
     if (outcome === 'success') {
       if (request.logAs)
         this.log(request.logAs, 'Success', request.reason ?? null, request.detail ?? null, sent);
-      return { result: r };
+      return { result: bulk?.linked ? { ...r, linked: bulk.linked } : r };
     }
     const retryable = outcome === 'retryable';
     const stop: AttemptStop = {

@@ -1,6 +1,8 @@
 import {
   BulkOperation,
   bulkRequestBody,
+  LinkableOperation,
+  linkMembers,
   matchResults,
   operationAnswer,
   operationSize,
@@ -106,6 +108,72 @@ describe('packing operations into requests', () => {
       [0],
       [1],
     ]);
+  });
+});
+
+describe('a group and its new members in one request', () => {
+  const member = (n: number): LinkableOperation => ({ op: user(n), creates: `u${n}` });
+  const group = (bulkId: string, members: string[]): LinkableOperation => ({
+    op: { method: 'POST', path: '/Groups', bulkId, data: { displayName: bulkId } },
+    creates: bulkId,
+    members,
+  });
+  const refsOf = (op: BulkOperation) =>
+    ((op.data as { members?: { value: string }[] }).members ?? []).map((m) => m.value);
+
+  it('names the members created in the request by their bulkIds, after their POSTs; the others are left out', () => {
+    const items = [group('g', ['u1', 'u3', 'elsewhere']), member(1), member(2), member(3)];
+    const { order, operations, linked } = linkMembers(items, 1_000_000);
+    expect(order).toEqual([1, 2, 3, 0]);
+    expect(operations.slice(0, 3)).toEqual([user(1), user(2), user(3)]);
+    expect(operations[3]).toEqual({
+      method: 'POST',
+      path: '/Groups',
+      bulkId: 'g',
+      data: { displayName: 'g', members: [{ value: 'bulkId:b1' }, { value: 'bulkId:b3' }] },
+    });
+    expect(linked).toEqual([['u1', 'u3'], [], [], []]);
+  });
+
+  it('never names a bulkId outside the request, nor a create that names others itself', () => {
+    const items = [member(1), group('inner', ['u1']), group('outer', ['inner', 'u9'])];
+    const { operations, linked } = linkMembers(items, 1_000_000);
+    const bulkIds = new Set(operations.map((o) => o.bulkId));
+    for (const op of operations)
+      for (const ref of refsOf(op)) expect(bulkIds.has(ref.replace(/^bulkId:/, ''))).toBe(true);
+    expect(linked).toEqual([[], ['u1'], []]);
+    expect(operations.find((o) => o.bulkId === 'outer')).toEqual(items[2].op);
+  });
+
+  it('leaves a request without such members as it was', () => {
+    const items = [
+      member(1),
+      group('g', ['u7']),
+      { op: { method: 'DELETE', path: '/Users/x' } } as LinkableOperation,
+    ];
+    expect(linkMembers(items, 1_000_000)).toEqual({
+      order: [0, 1, 2],
+      operations: items.map((i) => i.op),
+      linked: [[], [], []],
+    });
+  });
+
+  it('adds references only as far as the request stays within maxPayloadSize', () => {
+    const items = [...[1, 2, 3, 4].map(member), group('g', ['u1', 'u2', 'u3', 'u4'])];
+    const sizes = (ops: BulkOperation[]) => requestSize(ops.map(operationSize));
+    const all = linkMembers(items, 1_000_000);
+    const plain = sizes(items.map((i) => i.op));
+    const full = sizes(all.operations);
+    // Exactly the size with all four: all four; one byte less: three, and the request is within the limit.
+    expect(linkMembers(items, full).linked[4]).toHaveLength(4);
+    const three = linkMembers(items, full - 1);
+    expect(three.linked[4]).toEqual(['u1', 'u2', 'u3']);
+    expect(sizes(three.operations)).toBeLessThanOrEqual(full - 1);
+    expect(refsOf(three.operations[4])).toEqual(['bulkId:b1', 'bulkId:b2', 'bulkId:b3']);
+    // No room for one: the group goes as it was, in its place.
+    const none = linkMembers(items, plain);
+    expect(none.linked[4]).toEqual([]);
+    expect(none.operations).toEqual(items.map((i) => i.op));
   });
 });
 

@@ -136,6 +136,71 @@ export function packOperations(
   return { requests, alone };
 }
 
+/** An operation of one request, as the caller knows it: what its POST creates, which members it may name. */
+export interface LinkableOperation {
+  op: BulkOperation;
+  /** The caller's id of the object a POST creates, for other operations of the request to name. */
+  creates?: string;
+  /** A group's POST: members (the caller's ids) it adds by `bulkId:` reference when their creates are here too. */
+  members?: readonly string[];
+}
+
+/**
+ * A group and its new members in one request (RFC 7644 §3.7.2): a group's POST names each member whose POST is in
+ * this same request as `"value": "bulkId:<that POST's bulkId>"`, and goes after every such POST. Only creates that
+ * name nobody are named, so no reference waits on another. The references are added only as far as the request
+ * stays within `maxPayloadSize` (the packer measured it without them); members left out are added later, once they
+ * exist. `order`: the items' indexes as they go in the request; `linked`: per item, the members it names.
+ */
+export function linkMembers(
+  items: readonly LinkableOperation[],
+  maxPayloadSize: number,
+): { order: number[]; operations: BulkOperation[]; linked: string[][] } {
+  const linking = (item: LinkableOperation) => item.op.method === 'POST' && (item.members?.length ?? 0) > 0;
+  const bulkIdOf = new Map<string, string>();
+  for (const item of items)
+    if (item.creates !== undefined && item.op.bulkId !== undefined && !linking(item))
+      bulkIdOf.set(item.creates, item.op.bulkId);
+  const operations = items.map((item) => item.op);
+  const linked = items.map((): string[] => []);
+  const sizes = operations.map(operationSize);
+  let room = maxPayloadSize - requestSize(sizes);
+  items.forEach((item, i) => {
+    if (!linking(item)) return;
+    const named = item.members!.filter((m) => bulkIdOf.has(m));
+    if (named.length === 0) return;
+    const refs = named.map((m) => ({ value: `bulkId:${bulkIdOf.get(m)!}` }));
+    // The bytes k references add: `"members":[]` if the data had none, then each one and a comma before it unless
+    // it is the first member.
+    const none = withMembers(item.op, []);
+    const had = (none.data as { members: unknown[] }).members.length;
+    let k = 0;
+    let extra = operationSize(none) - sizes[i];
+    while (k < refs.length) {
+      const next = extra + Buffer.byteLength(JSON.stringify(refs[k])) + (had + k > 0 ? 1 : 0);
+      if (next > room) break;
+      extra = next;
+      k++;
+    }
+    if (k === 0) return;
+    operations[i] = withMembers(item.op, refs.slice(0, k));
+    linked[i] = named.slice(0, k);
+    room -= extra;
+  });
+  const order = [
+    ...items.flatMap((_, i) => (linked[i].length === 0 ? [i] : [])),
+    ...items.flatMap((_, i) => (linked[i].length > 0 ? [i] : [])),
+  ];
+  return { order, operations: order.map((i) => operations[i]), linked };
+}
+
+/** A group POST's data with these members added to those it has. */
+function withMembers(op: BulkOperation, refs: { value: string }[]): BulkOperation {
+  const data = isObject(op.data) ? op.data : {};
+  const members = Array.isArray(data.members) ? (data.members as unknown[]) : [];
+  return { ...op, data: { ...data, members: [...members, ...refs] } };
+}
+
 /** A BulkResponse's operations; null when the body is not one. */
 export function readBulkResponse(body: unknown): BulkOperationResult[] | null {
   if (!isObject(body) || !Array.isArray(body.Operations)) return null;

@@ -501,5 +501,29 @@ describe('fake SCIM target', () => {
       expect(bulky.groups()[0].members).toEqual([{ value: created.id }]);
       expect(bulky.users()).toHaveLength(1);
     });
+
+    it('refuses with 409 an operation naming a bulkId whose operation failed or that none declares', async () => {
+      bulky.failOperations(
+        1,
+        { status: 500, body: { detail: 'boom' } },
+        { where: (d) => (d as { userName?: string })?.userName === 'bulk1@x.com' },
+      );
+      const group = (bulkId: string, ref: string) => ({
+        method: 'POST' as const,
+        path: '/Groups',
+        bulkId,
+        data: { schemas: [GROUP], displayName: bulkId, members: [{ value: `bulkId:${ref}` }] },
+      });
+      const r = await bulkClient.bulk([create(1), group('g', 'b1'), group('h', 'nobody')]);
+      const ops = (r.body as { Operations: { status: string; response?: { scimType?: string } }[] })
+        .Operations;
+      expect(ops.map((o) => [o.status, o.response?.scimType])).toEqual([
+        ['500', undefined],
+        ['409', 'invalidValue'],
+        ['409', 'invalidValue'],
+      ]);
+      expect(bulky.groups()).toEqual([]);
+      expect(bulky.users()).toEqual([]);
+    });
   });
 });

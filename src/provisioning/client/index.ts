@@ -20,10 +20,18 @@ export type { AccountPage, AccountPagesOptions, ResourcePage, TargetAccount } fr
 export {
   BulkPacker,
   bulkRequestBody,
+  linkMembers,
   matchResults,
   operationAnswer,
   operationSize,
   readBulkResponse,
   readBulkSupport,
+  requestSize,
 } from './bulk-request';
-export type { BulkLimits, BulkOperation, BulkOperationResult, BulkSupport } from './bulk-request';
+export type {
+  BulkLimits,
+  BulkOperation,
+  BulkOperationResult,
+  BulkSupport,
+  LinkableOperation,
+} from './bulk-request';

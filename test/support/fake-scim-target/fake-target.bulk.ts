@@ -49,7 +49,9 @@ export function serviceProviderConfig(bulk: BulkSettings | undefined, maxResults
 /**
  * `POST /Bulk`: each operation through `route` (the single requests' code) in order, `bulkId:` references in later
  * operations' data resolved to the ids created (RFC 7644 §3.7.2), `failOnErrors` honoured, and an operation chosen
- * by `operationFaults` answered with its injected response instead of being carried out.
+ * by `operationFaults` answered with its injected response instead of being carried out. An operation naming a
+ * bulkId that no earlier operation of the request created (unknown, or its operation failed) is refused with 409
+ * `invalidValue` and changes nothing, as the gateway's own inbound `/Bulk` answers it.
  */
 export function serveBulk(
   bulk: BulkSettings | undefined,
@@ -87,10 +89,17 @@ export function serveBulk(
     const method = typeof op.method === 'string' ? op.method.toUpperCase() : '';
     const path = typeof op.path === 'string' ? op.path : '';
     const bulkId = typeof op.bulkId === 'string' ? op.bulkId : undefined;
-    const data = resolveBulkIds(op.data, created);
+    const unresolved: string[] = [];
+    const data = resolveBulkIds(op.data, created, unresolved);
     let reply: BulkReply;
     const fault = operationFaults.take(method, path, data);
     if (fault?.kind === 'respond') reply = injected(fault.response);
+    else if (unresolved.length > 0)
+      reply = error(
+        409,
+        'invalidValue',
+        `The operation references bulkId ${unresolved.join(', ')}, which no earlier operation of this request created`,
+      );
     else if (method === 'POST' && bulkId === undefined)
       reply = error(400, 'invalidValue', 'bulkId is required with POST');
     else {
@@ -122,12 +131,21 @@ export function serveBulk(
   return { status: 200, body: { schemas: [BULK_RESPONSE_URN], Operations: results } };
 }
 
-/** `"bulkId:<id>"` strings anywhere in the data, replaced with the id the operation of that bulkId created. */
-function resolveBulkIds(value: unknown, created: ReadonlyMap<string, string>): unknown {
-  if (typeof value === 'string' && value.startsWith('bulkId:')) return created.get(value.slice(7)) ?? value;
-  if (Array.isArray(value)) return value.map((v) => resolveBulkIds(v, created));
+/**
+ * `"bulkId:<id>"` strings anywhere in the data, replaced with the id the operation of that bulkId created; those no
+ * operation created are pushed to `unresolved`.
+ */
+function resolveBulkIds(value: unknown, created: ReadonlyMap<string, string>, unresolved: string[]): unknown {
+  if (typeof value === 'string' && value.startsWith('bulkId:')) {
+    const id = created.get(value.slice(7));
+    if (id === undefined) unresolved.push(value.slice(7));
+    return id ?? value;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveBulkIds(v, created, unresolved));
   if (isObject(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveBulkIds(v, created)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, resolveBulkIds(v, created, unresolved)]),
+    );
   return value;
 }
 
