@@ -16,8 +16,8 @@ function directory(titles: Record<string, string>) {
 }
 
 /** Claimed rows queued by no journal change (a reconciliation, an assignment), or by the change `seq`. */
-const rows = (ids: string[], changeSeq: number | null = null) =>
-  ids.map((objectId) => ({ objectId, changeSeq }));
+const rows = (ids: string[], changeSeq: number | null = null, reconcile = false) =>
+  ids.map((objectId) => ({ objectId, changeSeq, reconcile }));
 
 describe('SharedUserReads', () => {
   /** What the journal fan-out of this process has read up to. */
@@ -60,6 +60,19 @@ describe('SharedUserReads', () => {
     ]);
     expect(a.get('a')?.doc.title).toBe('Analyst');
     expect(dir.reads).toEqual([['a', 'b'], ['b']]);
+  });
+
+  it('reads again for a row a reconciliation queued, whatever its change seq: it looks for what the journal missed', async () => {
+    const reads = shared();
+    const dir = directory({ a: 'Analyst' });
+    journal.visibleThrough = 41;
+    await reads.users(rows(['a']), performance.now(), dir.read);
+    // Changed outside the gateway's writes: no journal row says so.
+    dir.titles.a = 'Architect';
+    const later = performance.now();
+    const found = await reads.users(rows(['a'], 41, true), later, dir.read);
+    expect(found.get('a')?.doc.title).toBe('Architect');
+    expect(dir.reads).toEqual([['a'], ['a']]);
   });
 
   it('shares a read still in flight, and leaves out a user the directory no longer has', async () => {

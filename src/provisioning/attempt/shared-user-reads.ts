@@ -2,16 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
 import { JournalFanOut } from '../queue/journal-fan-out.service';
 
-/** How long a read may serve other batches, and how many users are kept for them. */
-const KEEP_MS = 2_000;
+/** How long a read may serve other batches (targets drift apart under load), and how many users are kept for them. */
+const KEEP_MS = 10_000;
 const KEEP_USERS = 20_000;
 
 type Reader = (ids: string[]) => Promise<Map<string, DirectoryObject>>;
 
-/** A claimed user: its id, and the newest journal change fanned out to its row (null: none, or not known). */
+/**
+ * A claimed user: its id, the newest journal change fanned out to its row (null: none, or not known), and whether a
+ * reconciliation queued it.
+ */
 export interface ClaimedUser {
   objectId: string;
   changeSeq: number | null;
+  reconcile: boolean;
 }
 
 interface Entry {
@@ -29,8 +33,9 @@ interface Entry {
  * A read may serve a claimed row only when it holds at least the state the row was queued for:
  * - the row's newest change (`changeSeq`) was committed when the read began (the journal fan-out had read past it);
  *   a later change has a higher seq, and its own fan-out queues the row again;
- * - or the read began after the row's claim was committed (for rows queued by no journal change: a reconciliation,
- *   an assignment): the claim follows whatever queued the row, which follows the directory write.
+ * - or the read began after the row's claim was committed: the claim follows whatever queued the row, which follows
+ *   the directory write. This is the only way for a row queued by a reconciliation, which exists to find what the
+ *   journal did not say (a row changed or lost outside the gateway's writes), and for rows with no journal change.
  * A change after the read bumps the row's generation and the object goes again, as with a read of its own. The
  * objects are shared: frozen at the top, and read only by the attempts (the mapping reads, never writes).
  */
@@ -58,10 +63,11 @@ export class SharedUserReads {
     const out = new Map<string, DirectoryObject>();
     const shared = new Map<Promise<Map<string, DirectoryObject>>, string[]>();
     const missing: string[] = [];
-    for (const { objectId: id, changeSeq } of claimed) {
+    for (const { objectId: id, changeSeq, reconcile } of claimed) {
       const entry = this.recent.get(id);
       const holds =
-        entry && (entry.startedAt >= claimedAt || (changeSeq !== null && changeSeq <= entry.through));
+        entry &&
+        (entry.startedAt >= claimedAt || (!reconcile && changeSeq !== null && changeSeq <= entry.through));
       if (entry && holds) shared.set(entry.read, [...(shared.get(entry.read) ?? []), id]);
       else missing.push(id);
     }
