@@ -1,39 +1,17 @@
 import type { Page } from '@playwright/test';
 import type { RecordedRequest } from '../support/fake-scim-target';
-import { expect, seriousViolations, signIn, test as base } from './support/fixtures';
-import { startGateway, type Gateway } from './support/gateway';
+import { dropRefusals, expect, seriousViolations, signIn, testOnOwnGateway } from './support/fixtures';
+import type { Gateway } from './support/gateway';
 
 /**
- * A gateway of this file's own (a worker fixture defined here, so Playwright runs this file in a worker of its
- * own): it fills the directory with users and a group, and the other files count on a directory they alone fill.
+ * A gateway of this file's own (`testOnOwnGateway`): it fills the directory with users and a group, and the other
+ * files count on a directory they alone fill.
  */
-const test = base.extend<object, { gateway: Gateway }>({
-  gateway: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
-    async ({}, use) => {
-      const gateway = await startGateway();
-      await use(gateway);
-      await gateway.stop();
-    },
-    { scope: 'worker' },
-  ],
-});
+const test = testOnOwnGateway;
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const FAKE_TOKEN = 'fake-target-token-0123';
-
-test.afterEach(({ browserErrors }, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus)
-    console.log(`failed: ${testInfo.title}; screenshot and trace in ${testInfo.outputDir}`);
-  expect(browserErrors, 'errors in the browser console').toEqual([]);
-});
-
-/** Chromium reports every 4xx answer in the console: a test that causes them on purpose drops those lines. */
-function dropRefusals(errors: string[], status: number): void {
-  const pattern = new RegExp(`status of ${status}`);
-  errors.splice(0, errors.length, ...errors.filter((e) => !pattern.test(e)));
-}
 
 async function createUser(gateway: Gateway, userName: string, displayName: string): Promise<string> {
   const res = await gateway.scim<{ id: string }>('POST', '/Users', {

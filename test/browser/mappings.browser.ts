@@ -1,20 +1,8 @@
 import type { Page } from '@playwright/test';
-import { expect, seriousViolations, signIn, test } from './support/fixtures';
+import { dropRefusals, expect, seriousViolations, signIn, test } from './support/fixtures';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-test.afterEach(({ browserErrors }, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus)
-    console.log(`failed: ${testInfo.title}; screenshot and trace in ${testInfo.outputDir}`);
-  expect(browserErrors, 'errors in the browser console').toEqual([]);
-});
-
-/** Chromium reports every 4xx answer in the console: the expression check's 400s are the point here. */
-function dropRefusals(errors: string[], status: number): void {
-  const pattern = new RegExp(`status of ${status}`);
-  errors.splice(0, errors.length, ...errors.filter((e) => !pattern.test(e)));
-}
 
 async function noSidewaysScroll(page: Page, what: string): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

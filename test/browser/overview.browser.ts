@@ -4,12 +4,6 @@ import { expect, seriousViolations, signIn, test } from './support/fixtures';
 
 const USER_SCHEMAS = ['urn:ietf:params:scim:schemas:core:2.0:User'];
 
-test.afterEach(({ browserErrors }, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus)
-    console.log(`failed: ${testInfo.title}; screenshot and trace in ${testInfo.outputDir}`);
-  expect(browserErrors, 'errors in the browser console').toEqual([]);
-});
-
 /** A user created through SCIM with this request id (`X-Request-Id`), as an HR push would. */
 async function createUser(base: string, userName: string, requestId?: string): Promise<string> {
   const res = await fetch(`${base}/scim/v2/Users`, {

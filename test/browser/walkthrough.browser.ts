@@ -1,27 +1,16 @@
 import * as fs from 'node:fs';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
-import { expect, seriousViolations, signIn, test as base } from './support/fixtures';
-import { startGateway, type Gateway } from './support/gateway';
+import { dropRefusals, expect, seriousViolations, signIn, testOnOwnGateway } from './support/fixtures';
 
 /**
  * The issue's walk-through as one operator's session, in its order: sign in, register a target, test the connection,
  * assign a group, watch the progress bar, see a SCIM change in the logs live and read its old and new value, fix a
  * wrong mapping expression, preview and save, provision on demand, pause and resume, download the CSV.
  *
- * A gateway and a fake target of this file's own (worker fixtures defined here, so Playwright runs this file in a
- * worker of its own): the other files' users and targets do not show up in its counts, logs and download. The fake
+ * A gateway and a fake target of this file's own (`testOnOwnGateway`, and a worker fixture here): the other files' users and targets do not show up in its counts, logs and download. The fake
  * target serves and advertises /Bulk, so that the target's Bulk requests setting has something to decide.
  */
-const test = base.extend<object, { gateway: Gateway; fakeTarget: FakeScimTarget }>({
-  gateway: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
-    async ({}, use) => {
-      const gateway = await startGateway();
-      await use(gateway);
-      await gateway.stop();
-    },
-    { scope: 'worker' },
-  ],
+const test = testOnOwnGateway.extend<object, { fakeTarget: FakeScimTarget }>({
   fakeTarget: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
     async ({}, use) => {
@@ -44,18 +33,6 @@ const FAKE_TOKEN = 'fake-target-token-0123';
 const CSV_HEADER =
   'id,time,targetId,targetName,objectType,objectId,changeSeq,action,status,reason,detail,requestId,attempt,' +
   'responseStatus,durationMs,modifiedProperties';
-
-test.afterEach(({ browserErrors }, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus)
-    console.log(`failed: ${testInfo.title}; screenshot and trace in ${testInfo.outputDir}`);
-  expect(browserErrors, 'errors in the browser console').toEqual([]);
-});
-
-/** Chromium reports every 4xx answer in the console: a step that causes them on purpose drops those lines. */
-function dropRefusals(errors: string[], status: number): void {
-  const pattern = new RegExp(`status of ${status}`);
-  errors.splice(0, errors.length, ...errors.filter((e) => !pattern.test(e)));
-}
 
 /** RFC 4180 CSV: rows of cells (quoted cells may hold commas, doubled quotes and line breaks). */
 function parseCsv(text: string): string[][] {

@@ -36,15 +36,41 @@ export const test = base.extend<PerTest, Worker>({
     { scope: 'worker' },
   ],
   baseURL: async ({ gateway }, use) => use(gateway.base),
-  browserErrors: async ({ page }, use) => {
+  browserErrors: async ({ page }, use, testInfo) => {
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(e.message));
     await use(errors);
+    if (testInfo.status !== testInfo.expectedStatus)
+      console.log(`failed: ${testInfo.title}; screenshot and trace in ${testInfo.outputDir}`);
+    // A test drops the errors it causes on purpose (`dropRefusals`); any other fails it.
+    expect(errors, 'errors in the browser console').toEqual([]);
   },
 });
+
+/**
+ * `test` with a gateway of the file's own (a worker fixture: Playwright runs the file in a worker of its own), for
+ * files whose counts, logs and targets must not see the other files' users.
+ */
+export const testOnOwnGateway = test.extend<object, { gateway: Gateway }>({
+  gateway: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
+    async ({}, use) => {
+      const gateway = await startGateway();
+      await use(gateway);
+      await gateway.stop();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+/** Chromium reports every 4xx answer in the console: a test that causes them on purpose drops those lines. */
+export function dropRefusals(errors: string[], status: number): void {
+  const pattern = new RegExp(`status of ${status}`);
+  errors.splice(0, errors.length, ...errors.filter((e) => !pattern.test(e)));
+}
 
 export async function signIn(page: Page, token = ADMIN_TOKEN): Promise<void> {
   await page.goto('/console');
