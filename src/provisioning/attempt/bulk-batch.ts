@@ -174,6 +174,18 @@ export class BulkBatch {
     const via = (i: number): BulkVia => ({ operation: i + 1, of: ops.length, bulkId: ops[i].bulkId });
     // The data of an operation the references changed, for its log entry: the log shows what went on the wire.
     const sent = (i: number) => (linked[i].length > 0 ? { sent: ops[i].data } : {});
+    // The request failed as a whole: each operation gets that failure, for the retry of its own attempt.
+    const failEach = (failure: ScimFailure, inDoubt: boolean) =>
+      parked.forEach((p, i) =>
+        this.resume(p, {
+          kind: 'result',
+          result: asOperation(failure, ops[i]),
+          via: via(i),
+          ...sent(i),
+          whole: true,
+          inDoubt,
+        }),
+      );
     try {
       const { client, limiter } = this.deps.clients.connectionFor(this.target);
       const r = await this.plain(async () => {
@@ -185,16 +197,7 @@ export class BulkBatch {
         if (!results) {
           const failure = inDoubt(r, 'The target did not answer POST /Bulk with a BulkResponse');
           await this.deps.health.record(this.target.id, failure);
-          parked.forEach((p, i) =>
-            this.resume(p, {
-              kind: 'result',
-              result: asOperation(failure, ops[i]),
-              via: via(i),
-              ...sent(i),
-              whole: true,
-              inDoubt: true,
-            }),
-          );
+          failEach(failure, true);
           return;
         }
         const matched = matchResults(ops, results);
@@ -233,17 +236,7 @@ export class BulkBatch {
         return;
       }
       await this.deps.health.record(this.target.id, r);
-      const doubt = r.status >= 200 && r.status < 300;
-      parked.forEach((p, i) =>
-        this.resume(p, {
-          kind: 'result',
-          result: asOperation(r, ops[i]),
-          via: via(i),
-          ...sent(i),
-          whole: true,
-          inDoubt: doubt,
-        }),
-      );
+      failEach(r, r.status >= 200 && r.status < 300);
     } catch (err) {
       const failure: ScimFailure = {
         ok: false,
@@ -259,16 +252,7 @@ export class BulkBatch {
           message: `POST /Bulk failed in the gateway: ${String(err)}`,
         },
       };
-      parked.forEach((p, i) =>
-        this.resume(p, {
-          kind: 'result',
-          result: asOperation(failure, ops[i]),
-          via: via(i),
-          ...sent(i),
-          whole: true,
-          inDoubt: true,
-        }),
-      );
+      failEach(failure, true);
     }
   }
 
