@@ -364,6 +364,7 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
 module.exports = {
   benchProvisioning,
   benchBulkSync,
+  benchAssignment,
   compileFakeTarget,
   loadFakeTarget,
   startTargetProcess,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { MicroBatcher } from '../../common/micro-batcher';
 import { toDbDateText } from '../../database/db-values';
 import { execute, forUpdate } from '../../database/sql';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -10,6 +11,19 @@ import { ProvisioningTotal } from '../logs/provisioning-total.entity';
 import { DeprovisionEvent } from './deprovision-event.entity';
 import { TargetRuntime } from './target-runtime.entity';
 import { OrphanAccount } from '../orphans/orphan-account.entity';
+
+interface BudgetTake {
+  id: string;
+  threshold: number;
+  windowMs: number;
+  now: Date;
+}
+
+interface BudgetAnswer {
+  allowed: boolean;
+  /** Disables and deletes in the window, this one included when allowed. */
+  sent: number;
+}
 
 /** Storage of targets and their runtime rows. */
 @Injectable()
@@ -54,25 +68,53 @@ export class TargetsRepository {
   /**
    * Takes one disable or delete from the target's budget: allowed while fewer than `threshold` were sent in the last
    * `windowMs`, and then recorded. The runtime row is locked first, so processes sharing MySQL count one budget.
+   * Takes asked in the same turn of the event loop share one transaction (a leaver wave asks once per object, and
+   * one transaction each made the first 500 of a 100,000-user unassignment take 2 s on MariaDB).
    */
-  async takeDeprovision(
+  takeDeprovision(
     id: string,
     threshold: number,
     windowMs: number,
     now: Date,
   ): Promise<{ allowed: boolean; sent: number }> {
+    return this.budgetTakes.add({ id, threshold, windowMs, now });
+  }
+
+  private readonly budgetTakes = new MicroBatcher<BudgetTake, BudgetAnswer>(
+    (takes) => this.takeMany(takes),
+    async (take) => (await this.takeMany([take]))[0],
+    1000,
+  );
+
+  /** In one transaction, each target's takes in the order asked; targets are locked in id order (no deadlock). */
+  private takeMany(takes: BudgetTake[]): Promise<BudgetAnswer[]> {
+    const byTarget = new Map<string, number[]>();
+    takes.forEach((t, i) => byTarget.set(t.id, [...(byTarget.get(t.id) ?? []), i]));
     return this.tx.run(async (m) => {
-      await m.query(`SELECT target_id FROM target_runtime WHERE target_id = ?${forUpdate(m)}`, [id]);
-      const since = toDbDateText(new Date(now.getTime() - windowMs));
-      await execute(m, 'DELETE FROM deprovision_event WHERE target_id = ? AND at <= ?', [id, since]);
-      const [row] = await m.query<{ n: number | string }[]>(
-        'SELECT COUNT(*) AS n FROM deprovision_event WHERE target_id = ?',
-        [id],
-      );
-      const sent = Number(row?.n ?? 0);
-      if (sent >= threshold) return { allowed: false, sent };
-      await m.insert(DeprovisionEvent, { targetId: id, at: now });
-      return { allowed: true, sent: sent + 1 };
+      const answers: BudgetAnswer[] = [];
+      for (const id of [...byTarget.keys()].sort()) {
+        const asked = byTarget.get(id)!;
+        const first = takes[asked[0]];
+        await m.query(`SELECT target_id FROM target_runtime WHERE target_id = ?${forUpdate(m)}`, [id]);
+        const since = toDbDateText(new Date(first.now.getTime() - first.windowMs));
+        await execute(m, 'DELETE FROM deprovision_event WHERE target_id = ? AND at <= ?', [id, since]);
+        const [row] = await m.query<{ n: number | string }[]>(
+          'SELECT COUNT(*) AS n FROM deprovision_event WHERE target_id = ?',
+          [id],
+        );
+        let sent = Number(row?.n ?? 0);
+        const events: Pick<DeprovisionEvent, 'targetId' | 'at'>[] = [];
+        for (const i of asked) {
+          const allowed = sent < takes[i].threshold;
+          if (allowed) {
+            sent += 1;
+            events.push({ targetId: id, at: takes[i].now });
+          }
+          answers[i] = { allowed, sent };
+        }
+        if (events.length > 0) await m.insert(DeprovisionEvent, events);
+      }
+      return answers;
     });
   }
 
