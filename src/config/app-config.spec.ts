@@ -77,6 +77,14 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('reads PROVISIONING_LOG_RESPONSES: failures by default, or all, and names a bad value', () => {
+    expect(loadConfig({}).provisioning.logResponses).toBe('failures');
+    expect(loadConfig({ PROVISIONING_LOG_RESPONSES: 'All' }).provisioning.logResponses).toBe('all');
+    expect(() => loadConfig({ PROVISIONING_LOG_RESPONSES: 'none' })).toThrow(
+      /PROVISIONING_LOG_RESPONSES must be failures or all/,
+    );
+  });
+
   it('parses sizes with units', () => {
     expect(loadConfig({ BODY_LIMIT: '512kb' }).scim.bodyLimitBytes).toBe(512 * 1024);
     expect(loadConfig({ BODY_LIMIT: '2MB' }).scim.bodyLimitBytes).toBe(2 * 1024 * 1024);

@@ -67,6 +67,12 @@ export interface ProvisioningConfig {
   /** Default full-reconciliation interval of a new target. */
   reconcileIntervalMinutes: number;
   logRetentionDays: number;
+  /**
+   * Which provisioning-log entries keep the target's response body (PROVISIONING_LOG_RESPONSES): `failures`, every
+   * entry but a success (a success keeps its status; the body was the resource echoed back, the log's largest
+   * column), or `all`.
+   */
+  logResponses: 'failures' | 'all';
   /** Account discovery lists at most this many of a target's users; beyond, the listing is reported incomplete. */
   orphanScanMaxAccounts: number;
   /** Joiners are matched against a listing of the target when it holds at most this many accounts (0: never). */
@@ -187,6 +193,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!['full', 'paths', 'off'].includes(history))
     problems.push(`DIRECTORY_HISTORY must be full, paths or off (got "${env.DIRECTORY_HISTORY}")`);
 
+  const logResponses = (env.PROVISIONING_LOG_RESPONSES?.trim().toLowerCase() ||
+    'failures') as ProvisioningConfig['logResponses'];
+  if (!['failures', 'all'].includes(logResponses))
+    problems.push(
+      `PROVISIONING_LOG_RESPONSES must be failures or all (got "${env.PROVISIONING_LOG_RESPONSES}")`,
+    );
+
   const defaultDomain = env.DEFAULT_DOMAIN?.trim().toLowerCase() || undefined;
   if (
     defaultDomain &&
@@ -238,6 +251,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxInFlight: int('PROVISIONING_MAX_IN_FLIGHT', 4000, 100, 100_000),
       reconcileIntervalMinutes: int('RECONCILE_INTERVAL_MINUTES', 40, 1, 10_080),
       logRetentionDays: int('PROVISIONING_LOG_RETENTION_DAYS', 30, 1, 3650),
+      logResponses,
       orphanScanMaxAccounts: int('ORPHAN_SCAN_MAX_ACCOUNTS', 1_000_000, 0, 100_000_000),
       matchIndexMaxAccounts: int('MATCH_INDEX_MAX_ACCOUNTS', 250_000, 0, 10_000_000),
       reconcileListingMinObjects: int('RECONCILE_LISTING_MIN_OBJECTS', 200, 0, 1_000_000_000),

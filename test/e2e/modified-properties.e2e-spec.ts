@@ -4,12 +4,15 @@ import { byUserName, createUser, registerTarget, waitFor } from '../support/prov
 import { startTestApp, TestApp } from '../support/test-app';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const WORK_EMAIL = 'emails[type eq "work"].value';
 
 interface Entry {
+  id: number;
   action: string;
   status: string;
   reason: string | null;
+  response: { status: number | null; excerpt: string | null };
   modifiedProperties: { name: string; oldValue: unknown; newValue: unknown }[];
 }
 
@@ -66,6 +69,14 @@ describe('modified properties in the provisioning log', () => {
       ]),
     );
     expect(create.modifiedProperties.every((p) => p.oldValue === null)).toBe(true);
+    // A create does not store them: they are read back from the request it logged, which shows the same values.
+    const [stored] = await t.dataSource.query<{ modified_properties: string | null }[]>(
+      'SELECT modified_properties FROM provisioning_log WHERE id = ?',
+      [create.id],
+    );
+    expect(stored.modified_properties).toBeNull();
+    // A success keeps the answer's status, not its body (PROVISIONING_LOG_RESPONSES=failures, the default).
+    expect(create.response).toEqual({ status: 201, excerpt: null });
 
     await t
       .scim('patch', `/Users/${user}`)
@@ -117,6 +128,29 @@ describe('modified properties in the provisioning log', () => {
     )!;
     expect(disable.status).toBe('Success');
     expect(disable.modifiedProperties).toEqual([{ name: 'active', oldValue: true, newValue: false }]);
+  });
+
+  it("keeps the body of an answer that is not a success: the target's own words on what went wrong", async () => {
+    const user = await createUser(t, 'refused@example.com', { title: 'Analyst' });
+    await waitFor('created', () => byUserName(target, 'refused@example.com'));
+    await entries(user, 1, (e) => e.action === 'Create');
+    target.failNext(
+      1,
+      { status: 400, body: { schemas: [ERROR], status: '400', detail: 'title is not allowed to be Chief' } },
+      { path: '/Users/', method: 'PATCH' },
+    );
+    await t
+      .scim('patch', `/Users/${user}`)
+      .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Chief' }] })
+      .expect(200);
+    const failed = (await entries(user, 1, (e) => e.status === 'Failure')).find(
+      (e) => e.status === 'Failure',
+    )!;
+    expect(failed.response.status).toBe(400);
+    expect(failed.response.excerpt).toContain('title is not allowed to be Chief');
+    expect(failed.modifiedProperties).toEqual(
+      expect.arrayContaining([{ name: 'title', oldValue: 'Analyst', newValue: 'Chief' }]),
+    );
   });
 
   it('lists nothing for a delete', async () => {

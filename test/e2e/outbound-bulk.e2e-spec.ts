@@ -16,7 +16,8 @@ describe('outbound /Bulk', () => {
   const fakes: FakeScimTarget[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    // Success entries keep the response here: each operation's own answer is what one test looks at.
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50', PROVISIONING_LOG_RESPONSES: 'all' } });
     await t
       .scim('post', '/Bulk')
       .send({

@@ -119,10 +119,7 @@ describe('planAttempt: joiner', () => {
         logAs: 'Create',
         tolerate: [409],
         expect: 'resource',
-        modifiedProperties: [
-          { name: 'userName', oldValue: null, newValue: 'ann@example.com' },
-          { name: 'title', oldValue: null, newValue: 'Lead' },
-        ],
+        // No modified properties: a create's are read back from its logged request (loggedPropertiesOfCreate).
       },
     ]);
     const flat = { userName: 'ann@example.com', title: 'Lead' };

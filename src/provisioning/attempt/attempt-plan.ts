@@ -32,12 +32,7 @@ import {
 } from './ignored-changes';
 import type { Decision, SkipReason } from './lifecycle-decision';
 import type { MatchIndex } from './match-index';
-import {
-  ModifiedProperty,
-  propertiesOfCreate,
-  propertiesOfDiff,
-  propertiesOfMembers,
-} from './modified-properties';
+import { ModifiedProperty, propertiesOfDiff, propertiesOfMembers } from './modified-properties';
 import {
   attributeOps,
   diffAttributes,
@@ -61,7 +56,10 @@ export interface PlannedRequest extends ScimRequest {
   detail?: string;
   /** What a 2xx must carry to be usable: a ListResponse, or a resource with its id. */
   expect?: 'list' | 'resource';
-  /** The attributes a write sets, old and new (the log's modified properties); unset for reads and deletes. */
+  /**
+   * The attributes an update sets, old and new (the log's modified properties); unset for reads and deletes, and
+   * for a create, whose properties are read back from its logged request (`loggedPropertiesOfCreate`).
+   */
   modifiedProperties?: ModifiedProperty[];
   /**
    * A new group's POST: its members not in the target yet (directory ids). Through `/Bulk`, those whose create goes
@@ -208,7 +206,6 @@ function* createObject(input: PlanInput, known: KnownState): Plan {
     logAs: 'Create',
     tolerate: [409],
     expect: 'resource',
-    modifiedProperties: propertiesOfCreate(flat),
     ...(unsent.length > 0 ? { linkMembers: unsent } : {}),
   });
   if (r.ok) return yield* syncMembers(input, sent((r.body as ScimResource).id, flat, 'active'), r.linked);

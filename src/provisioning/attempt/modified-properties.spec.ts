@@ -1,5 +1,6 @@
 import {
   loggedProperties,
+  loggedPropertiesOfCreate,
   MAX_PROPERTIES,
   MAX_PROPERTIES_CHARS,
   MAX_VALUE_CHARS,
@@ -32,6 +33,45 @@ describe('modified properties', () => {
     ]);
     expect(propertiesOfMembers(['t1'], [])).toEqual([{ name: 'members', oldValue: null, newValue: ['t1'] }]);
     expect(propertiesOfMembers([], ['t2'])).toEqual([{ name: 'members', oldValue: ['t2'], newValue: null }]);
+  });
+
+  it("reads a create's properties back from its logged request: flattened paths, masks kept, members left out", () => {
+    const shown = JSON.stringify({
+      method: 'POST',
+      path: '/Users',
+      body: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'ann',
+        name: { givenName: 'Ann' },
+        emails: [{ type: 'work', value: 'ann@example.com' }],
+        nickName: '[Redacted]',
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'HR' },
+      },
+      bulk: { of: 3, bulkId: 'b1' },
+    });
+    expect(parse(loggedPropertiesOfCreate(shown))).toEqual([
+      { name: 'userName', oldValue: null, newValue: 'ann' },
+      { name: 'name.givenName', oldValue: null, newValue: 'Ann' },
+      { name: 'emails[type eq "work"].value', oldValue: null, newValue: 'ann@example.com' },
+      { name: 'nickName', oldValue: null, newValue: '[Redacted]' },
+      {
+        name: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+        oldValue: null,
+        newValue: 'HR',
+      },
+    ]);
+    const group = JSON.stringify({
+      method: 'POST',
+      path: '/Groups',
+      body: { displayName: 'g', members: [] },
+    });
+    expect(parse(loggedPropertiesOfCreate(group))).toEqual([
+      { name: 'displayName', oldValue: null, newValue: 'g' },
+    ]);
+    // No request, or one cut short or without a body: nothing to list, never an error.
+    expect(loggedPropertiesOfCreate(null)).toBe('[]');
+    expect(loggedPropertiesOfCreate('{"method":"POST","path":"/Us')).toBe('[]');
+    expect(loggedPropertiesOfCreate('{"method":"POST","path":"/Users"}')).toBe('[]');
   });
 
   it('stores nothing when there is nothing, and masks secret attributes in old and new alike', () => {

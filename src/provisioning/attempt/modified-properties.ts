@@ -5,7 +5,7 @@
  * with the wire. Pure.
  */
 import { REDACTED } from '../client/request.redactor';
-import type { AttributeDiff, FlatAttributes } from './scim-diff';
+import { AttributeDiff, FlatAttributes, flattenResource } from './scim-diff';
 
 export interface ModifiedProperty {
   name: string;
@@ -36,6 +36,26 @@ export function propertiesOfDiff(previous: FlatAttributes, diff: AttributeDiff):
 /** A create: every value sent, none before. */
 export function propertiesOfCreate(sent: FlatAttributes): ModifiedProperty[] {
   return Object.entries(sent).map(([name, value]) => ({ name, oldValue: null, newValue: value }));
+}
+
+/**
+ * A create's stored form, read back from the request its entry shows (`{method, path, body, …}` as JSON, secrets
+ * already masked there): a create's properties are exactly the values it sends, so the entry does not store them a
+ * second time (a create is most of an initial sync's log, and the list was its largest column). `[]` when the
+ * request has no body to read.
+ */
+export function loggedPropertiesOfCreate(shownRequest: string | null): string {
+  let body: unknown;
+  try {
+    body = shownRequest ? (JSON.parse(shownRequest) as { body?: unknown }).body : undefined;
+  } catch {
+    return '[]';
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return '[]';
+  return (
+    loggedProperties(propertiesOfCreate(flattenResource(body as Record<string, unknown>)), () => false) ??
+    '[]'
+  );
 }
 
 /** A membership request: the target ids it adds or removes. */

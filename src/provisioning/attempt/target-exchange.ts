@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { isSecretAttribute, redactBody, redactResponseText, ScimRequest, ScimResult } from '../client';
 import { LogAction, LogStatus } from '../logs/provisioning-log.entity';
 import { ProvisioningLogWriter } from '../logs/provisioning-log.writer';
@@ -41,7 +43,13 @@ export class TargetExchanges {
     readonly metrics: ProvisioningMetrics,
     readonly capabilities: BulkCapabilities,
     @Inject(CLOCK) readonly clock: Clock,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.successResponses = config.provisioning.logResponses === 'all';
+  }
+
+  /** Whether a Success entry keeps the response body (PROVISIONING_LOG_RESPONSES=all); other entries always do. */
+  readonly successResponses: boolean;
 
   /** `seat`: the attempt belongs to a batch whose writes go through `/Bulk`. */
   open(target: ProvisioningTarget, key: ObjectKey, context: AttemptContext, seat?: BulkSeat): TargetExchange {
@@ -208,7 +216,10 @@ export class TargetExchange {
         isSecretAttribute(name, { secretAttributes: this.sensitive }),
       ),
       responseStatus: r ? r.status || null : null,
-      responseExcerpt: sent ? (sent.text || r?.error?.message || '').slice(0, EXCERPT) || null : null,
+      responseExcerpt:
+        sent && (status !== 'Success' || this.deps.successResponses)
+          ? (sent.text || r?.error?.message || '').slice(0, EXCERPT) || null
+          : null,
       durationMs: r?.durationMs ?? 0,
       attempt: this.context.attempt,
       requestId: this.context.requestId,

@@ -20,7 +20,9 @@ const LOG_ROW = `(${LOG_COLUMNS.split(',')
 
 const EXPORT_COLUMNS =
   'id, created_at, target_id, object_type, object_id, change_seq, action, status, reason, detail, request_id, ' +
-  'attempt, response_status, duration_ms, modified_properties';
+  'attempt, response_status, duration_ms, modified_properties, ' +
+  // A create's properties are read back from its request (`loggedPropertiesOfCreate`): only then is it read.
+  "CASE WHEN modified_properties IS NULL AND action = 'Create' THEN request END AS create_request";
 
 /** What the status shows of a target's latest entry of a kind. */
 export type LatestEntry = Pick<
@@ -36,8 +38,10 @@ export interface DeliveryMinute {
   failed: number;
 }
 
-/** An entry as the download reads it: no request, no response excerpt. */
-export type ExportedLog = Omit<ProvisioningLog, 'targetObjectId' | 'request' | 'responseExcerpt'>;
+/** An entry as the download reads it: no response excerpt, and the request only of a create that stores no properties. */
+export type ExportedLog = Omit<ProvisioningLog, 'targetObjectId' | 'request' | 'responseExcerpt'> & {
+  createRequest: string | null;
+};
 
 export interface LogQuery {
   targetId?: string;
@@ -230,6 +234,7 @@ export class ProvisioningLogRepository {
       responseStatus: r.response_status == null ? null : Number(r.response_status),
       durationMs: Number(r.duration_ms),
       modifiedProperties: r.modified_properties as string | null,
+      createRequest: r.create_request as string | null,
     }));
   }
 

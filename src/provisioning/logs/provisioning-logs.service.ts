@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
 import { InvalidRequestError, NotFoundError } from '../../common/errors';
-import type { ModifiedProperty } from '../attempt/modified-properties';
+import { loggedPropertiesOfCreate, ModifiedProperty } from '../attempt/modified-properties';
 import { TargetsRepository } from '../targets/targets.repository';
 import { CONTENT_TYPES, ExportFormat, exportFrame, formatRow, LogExportRow } from './log-export.format';
 import { LogAction, LogStatus, ProvisioningLog } from './provisioning-log.entity';
@@ -256,7 +256,8 @@ function toExportRow(l: ExportedLog, names: Map<string, string>): LogExportRow {
     attempt: l.attempt,
     responseStatus: l.responseStatus,
     durationMs: l.durationMs,
-    modifiedProperties: l.modifiedProperties ?? '[]',
+    modifiedProperties:
+      l.modifiedProperties ?? (l.action === 'Create' ? loggedPropertiesOfCreate(l.createRequest) : '[]'),
   };
 }
 
@@ -277,6 +278,8 @@ function toLogView(l: ProvisioningLog): LogView {
     durationMs: l.durationMs,
     attempt: l.attempt,
     requestId: l.requestId,
-    modifiedProperties: parseProperties(l.modifiedProperties),
+    modifiedProperties: parseProperties(
+      l.modifiedProperties ?? (l.action === 'Create' ? loggedPropertiesOfCreate(l.request) : null),
+    ),
   };
 }
