@@ -434,8 +434,10 @@ export class AttemptExecutor {
     const detail =
       `held: ${budget.sent} disables and deletes in the last ${target.deletionWindowMinutes} minutes reached the ` +
       `accidental-deletion threshold of ${target.deletionThreshold}; release or discard the held ones`;
-    if (spent?.detail !== detail) await this.targets.holdDeletions(target.id, detail, now);
+    // Recorded before the status is written: the takes refused with this one (asked together) write it once.
+    const said = this.budgetSpent.get(target.id)?.detail;
     this.budgetSpent.set(target.id, { until: now.getTime() + BUDGET_RECHECK_MS, detail });
+    if (said !== detail) await this.targets.holdDeletions(target.id, detail, now);
     exchange.skip('deletion_threshold', detail);
     return false;
   }
