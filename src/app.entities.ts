@@ -3,6 +3,7 @@ import { AppRoleAssignment } from './provisioning/assignments/app-role-assignmen
 import { AppRole } from './provisioning/assignments/app-role.entity';
 import { AssignmentChange } from './provisioning/assignments/assignment-change.entity';
 import { DeprovisionEvent } from './provisioning/targets/deprovision-event.entity';
+import { ProvisioningLatest } from './provisioning/logs/provisioning-latest.entity';
 import { ProvisioningTotal } from './provisioning/logs/provisioning-total.entity';
 import { ProvisioningMinute } from './provisioning/logs/provisioning-minute.entity';
 import { ApiToken } from './auth/api-token.entity';
@@ -46,6 +47,7 @@ export const ENTITIES = [
   AssignmentChange,
   DeprovisionEvent,
   ProvisioningTotal,
+  ProvisioningLatest,
   ProvisioningMinute,
   OrphanAccount,
   AdminAuditEntry,

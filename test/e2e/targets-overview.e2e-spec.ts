@@ -212,6 +212,27 @@ describe('targets overview: GET /admin/v1/targets/status and /targets/deliveries
     expect(again.targets.find((s) => s.targetId === goodId)!.total).toEqual({ delivered: 3, failed: 0 });
   });
 
+  it("keeps each target's latest request and success beside the log, not read back through it", async () => {
+    const status = async () =>
+      (await t.admin('get', `/targets/${goodId}/status`).expect(200)).body as TargetStatus;
+    const newest = (
+      await t.admin('get', `/provisioning-logs?targetId=${goodId}&status=Success&limit=1`).expect(200)
+    ).body as { entries: { objectId: string; time: string }[] };
+    const before = await status();
+    expect(before.lastSuccess).toMatchObject({
+      objectId: newest.entries[0].objectId,
+      at: newest.entries[0].time,
+      action: 'Create',
+    });
+    expect(before.lastRequest).toMatchObject({ objectId: newest.entries[0].objectId });
+    // With the entries gone (as the retention purges them), the status still says when it last sent and succeeded:
+    // it reads two rows that the log's writes keep, whatever the log holds.
+    await t.dataSource.query('DELETE FROM provisioning_log WHERE target_id = ?', [goodId]);
+    const after = await status();
+    expect(after.lastSuccess).toEqual(before.lastSuccess);
+    expect(after.lastRequest).toEqual(before.lastRequest);
+  });
+
   it('purges the per-minute counts after a day with the log retention job', async () => {
     const rows = async () =>
       Number(

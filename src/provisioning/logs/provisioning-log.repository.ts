@@ -99,7 +99,54 @@ export class ProvisioningLogRepository {
       }
       await this.addToTotals(manager, entries);
       await this.addToMinutes(manager, entries);
+      await this.keepLatest(manager, entries);
     });
+  }
+
+  /**
+   * Each target's latest entry that sent a request and latest success, in the entries' transaction: one upsert of
+   * the newest of each in the batch, kept only when it is newer than the row's (two processes append at once).
+   * Targets in key order, as the minutes, so that two appends lock the rows in the same order.
+   */
+  private async keepLatest(manager: EntityManager, entries: LogEntryInput[]): Promise<void> {
+    const newest = new Map<string, LogEntryInput & { kind: 'request' | 'success' }>();
+    for (const e of entries) {
+      const kinds = [e.request !== null ? 'request' : null, e.status === 'Success' ? 'success' : null];
+      for (const kind of kinds) {
+        if (kind === null) continue;
+        const key = `${e.targetId}|${kind}`;
+        const had = newest.get(key);
+        if (!had || had.createdAt <= e.createdAt)
+          newest.set(key, { ...e, kind: kind as 'request' | 'success' });
+      }
+    }
+    if (newest.size === 0) return;
+    const rows = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, e]) => e);
+    const mysql = manager.connection.options.type !== 'better-sqlite3';
+    const copied = ['object_id', 'action', 'status', 'request', 'response_status'];
+    // MySQL assigns left to right: created_at, which the others compare against, goes last.
+    const update = mysql
+      ? `ON DUPLICATE KEY UPDATE ${[...copied, 'created_at']
+          .map((c) => `${c} = IF(VALUES(created_at) >= created_at, VALUES(${c}), ${c})`)
+          .join(', ')}`
+      : `ON CONFLICT (target_id, kind) DO UPDATE SET ${[...copied, 'created_at']
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ')} WHERE excluded.created_at >= provisioning_latest.created_at`;
+    await execute(
+      manager,
+      `INSERT INTO provisioning_latest (target_id, kind, created_at, object_id, action, status, request, response_status)
+       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ${update}`,
+      rows.flatMap((e) => [
+        e.targetId,
+        e.kind,
+        toDbDateText(e.createdAt),
+        e.objectId,
+        e.action,
+        e.status,
+        e.request,
+        e.responseStatus,
+      ]),
+    );
   }
 
   /** The totals to date move with the entries, in their transaction: one upsert per (target, action, status). */
@@ -267,45 +314,26 @@ export class ProvisioningLogRepository {
     return out;
   }
 
-  /**
-   * `latest` of each of `targetIds` in one statement: a newest-first walk of each target's index entries, as
-   * `latest` does, joined with UNION ALL (a derived table each, which both engines allow an ORDER BY and LIMIT in).
-   */
-  async latestOfEach(targetIds: string[], filter: 'request' | 'success'): Promise<Map<string, LatestEntry>> {
+  /** `latest` of each of `targetIds`: their rows of `provisioning_latest`. */
+  async latestOfEach(targetIds: string[], kind: 'request' | 'success'): Promise<Map<string, LatestEntry>> {
     const out = new Map<string, LatestEntry>();
-    const condition = filter === 'request' ? 'request IS NOT NULL' : "status = 'Success'";
-    for (const chunk of chunks(targetIds, 200)) {
+    for (const chunk of chunks(targetIds, 500)) {
       const rows = await this.dataSource.query<Record<string, unknown>[]>(
-        chunk
-          .map(
-            (_, i) =>
-              `SELECT * FROM (SELECT target_id, created_at, object_id, action, status, request, response_status
-                 FROM provisioning_log WHERE target_id = ? AND ${condition} ORDER BY id DESC LIMIT 1) AS l${i}`,
-          )
-          .join(' UNION ALL '),
-        chunk,
+        `SELECT ${LATEST_COLUMNS} FROM provisioning_latest WHERE kind = ? AND target_id IN (${placeholders(chunk.length)})`,
+        [kind, ...chunk],
       );
-      for (const r of rows)
-        out.set(r.target_id as string, {
-          createdAt: fromDbDate(r.created_at),
-          objectId: r.object_id as string,
-          action: r.action as LogAction,
-          status: r.status as LogStatus,
-          request: (r.request as string | null) ?? null,
-          responseStatus: r.response_status == null ? null : Number(r.response_status),
-        });
+      for (const r of rows) out.set(r.target_id as string, latestEntry(r));
     }
     return out;
   }
 
-  /** Latest entry that sent a request, and latest success, for the status page. */
-  async latest(targetId: string, filter: 'request' | 'success'): Promise<ProvisioningLog | null> {
-    const qb = this.dataSource.manager
-      .createQueryBuilder(ProvisioningLog, 'l')
-      .where('l.target_id = :targetId', { targetId });
-    if (filter === 'request') qb.andWhere('l.request IS NOT NULL');
-    else qb.andWhere("l.status = 'Success'");
-    return qb.orderBy('l.id', 'DESC').limit(1).getOne();
+  /** Latest entry that sent a request, and latest success, for the status page (kept by `append`). */
+  async latest(targetId: string, kind: 'request' | 'success'): Promise<LatestEntry | null> {
+    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT ${LATEST_COLUMNS} FROM provisioning_latest WHERE target_id = ? AND kind = ?`,
+      [targetId, kind],
+    );
+    return row ? latestEntry(row) : null;
   }
 
   /** The per-minute counts before `before` (the chart reads the last hour; a day is kept). */
@@ -332,6 +360,19 @@ export class ProvisioningLogRepository {
     );
     return result.affected ?? 0;
   }
+}
+
+const LATEST_COLUMNS = 'target_id, created_at, object_id, action, status, request, response_status';
+
+function latestEntry(r: Record<string, unknown>): LatestEntry {
+  return {
+    createdAt: fromDbDate(r.created_at),
+    objectId: r.object_id as string,
+    action: r.action as LogAction,
+    status: r.status as LogStatus,
+    request: (r.request as string | null) ?? null,
+    responseStatus: r.response_status == null ? null : Number(r.response_status),
+  };
 }
 
 export const logTime = (value: unknown): Date => fromDbDate(value);

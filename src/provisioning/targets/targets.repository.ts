@@ -7,6 +7,7 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { ProvisionedMembership } from '../queue/provisioned-membership.entity';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ProvisioningTarget } from './provisioning-target.entity';
+import { ProvisioningLatest } from '../logs/provisioning-latest.entity';
 import { ProvisioningTotal } from '../logs/provisioning-total.entity';
 import { DeprovisionEvent } from './deprovision-event.entity';
 import { TargetRuntime } from './target-runtime.entity';
@@ -157,6 +158,7 @@ export class TargetsRepository {
     await manager.delete(TargetRuntime, { targetId: id });
     await manager.delete(DeprovisionEvent, { targetId: id });
     await manager.delete(ProvisioningTotal, { targetId: id });
+    await manager.delete(ProvisioningLatest, { targetId: id });
     await manager.delete(ProvisionedMembership, { targetId: id });
     await manager.delete(ProvisionedObject, { targetId: id });
     await manager.delete(OrphanAccount, { targetId: id });
