@@ -5,12 +5,13 @@
 //     size (zlib, level 6, as a compressing proxy would send them), against 300 KB compressed;
 //   - time to interactive, from the navigation's start: to the sign-in form usable, and on to the overview rendered
 //     (every target's card and chart) after signing in, against 1 s;
-//   - with CONSOLE_BENCH_TARGETS targets (50) and a provisioning log of CONSOLE_BENCH_LOG_ENTRIES entries (1,000,000):
+//   - with CONSOLE_BENCH_TARGETS targets (50; CONSOLE_BENCH_BUSY_TARGETS of them, 10, get every user) and a
+//     provisioning log of CONSOLE_BENCH_LOG_ENTRIES entries (1,000,000):
 //     the overview's refresh (its three API calls, as the browser timed them) and the provisioning log page's first
 //     page, unfiltered, for one target, and an old entry opened by its URL, each against 1 s.
-// The log is written by the gateway itself, as `npm run bench`'s log export does: users through /Bulk, each delivered
-// to every target (one fake SCIM target behind all of them: the first target creates a user, the others find it and
-// adopt it); that takes minutes at 1,000,000 entries. CONSOLE_BENCH_LOG_ENTRIES=100000 is the quick mode.
+// The log is written by the gateway itself, as `npm run bench`'s log export does: users through /Bulk, each created
+// in every busy target (a fake SCIM target each) and skipped in the others; that takes minutes at 1,000,000 entries.
+// CONSOLE_BENCH_LOG_ENTRIES=100000 is the quick mode.
 // CHROMIUM_PATH names another browser.
 const { execSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,10 +25,18 @@ const root = path.join(__dirname, '..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Users through /Bulk, then `targets` targets with scope all: every user delivered to each (a log entry each). */
+/**
+ * Users through /Bulk, then `targets` targets: the first `busy` (CONSOLE_BENCH_BUSY_TARGETS, 10) with scope all, each
+ * in front of a fake target of its own, so that every user is created in each; the others assigned only, with nothing
+ * assigned, where each user is logged as skipped (out of scope). As an identity team's apps are: a few get everyone.
+ */
 async function fillLog(gw, startFakeScimTarget, { entries, targets }) {
+  const busy = Math.min(targets, Number(process.env.CONSOLE_BENCH_BUSY_TARGETS || 10));
+  // Every target logs every user: a create in a busy one, a skip (not assigned: out of scope) in the others.
   const users = Math.ceil(entries / targets);
-  const fake = await startFakeScimTarget({ recordRequests: false, maxPageSize: 1000 });
+  const fakes = [];
+  for (let i = 0; i < busy; i++)
+    fakes.push(await startFakeScimTarget({ recordRequests: false, maxPageSize: 1000 }));
   const started = Date.now();
   // 50 operations a request; fewer for a small run (32 connections each send one request at least).
   const b = await benchBulk(gw, { users, perRequest: Math.max(1, Math.min(50, Math.floor(users / 32))) });
@@ -36,11 +45,11 @@ async function fillLog(gw, startFakeScimTarget, { entries, targets }) {
   for (let i = 0; i < targets; i++) {
     const t = await api(gw, 'POST', '/admin/v1/targets', {
       name: `app-${String(i + 1).padStart(2, '0')}`,
-      scope: 'all',
-      baseUrl: fake.url,
+      scope: i < busy ? 'all' : 'assigned',
+      baseUrl: fakes[i % busy].url,
       auth: { type: 'bearer', token: 'bench-token-0123456789' },
       provisionGroups: false,
-      concurrency: 4,
+      concurrency: 16,
       requestsPerSecond: 10000,
     });
     ids.push(t.id);
@@ -65,10 +74,10 @@ async function fillLog(gw, startFakeScimTarget, { entries, targets }) {
     await sleep(500);
   }
   console.log(
-    `console bench: ${users.toLocaleString('en')} users to ${targets} targets, ${logged.toLocaleString('en')} log entries, ` +
+    `console bench: ${users.toLocaleString('en')} users to ${busy} of ${targets} targets, ${logged.toLocaleString('en')} log entries, ` +
       `in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
-  return { fake, ids, logged };
+  return { fakes, ids, logged };
 }
 
 /** CPU seconds the process has used (utime + stime of /proc/<pid>/stat). */
@@ -232,10 +241,10 @@ async function measureConsole(gw, { targets, logged }) {
 async function benchConsole(record, label, engine, { entries, targets }) {
   const { startFakeScimTarget } = loadFakeTarget();
   const gw = await startGateway(engine);
-  let fake;
+  let fakes = [];
   try {
     const filled = await fillLog(gw, startFakeScimTarget, { entries, targets });
-    fake = filled.fake;
+    fakes = filled.fakes;
     await untilIdle(gw.pid);
     const m = await measureConsole(gw, { targets, logged: filled.logged });
     const kb = (n) => n / 1024;
@@ -294,7 +303,7 @@ async function benchConsole(record, label, engine, { entries, targets }) {
     record(label, '  (an old entry opened by its URL)', m.entryMs, 'ms', '< 1,000 ms', m.entryMs < 1000);
   } finally {
     await gw.stop();
-    await fake?.close();
+    await Promise.all(fakes.map((f) => f.close()));
   }
 }
 
