@@ -1,4 +1,9 @@
 // The admin API's shapes the console reads (src/provisioning/targets, src/provisioning/logs on the server).
+// Type-only imports from the server, and only of files that import nothing (no NestJS, no TypeORM): the console's
+// type check reads them, the bundle does not. The response shapes live in services and readers, so they are copied.
+import type { AuditAction, AuditObjectType } from '../../src/audit/audit.types';
+
+export type { AuditAction };
 
 export type TargetState = 'active' | 'paused' | 'quarantined' | 'disabled';
 
@@ -226,7 +231,7 @@ export interface AuditEntry {
   actor: { tokenId: string; tokenName: string };
   requestId: string | null;
   action: string;
-  objectType: string;
+  objectType: AuditObjectType;
   objectId: string;
   targetId: string | null;
   before: unknown;
@@ -238,6 +243,7 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
+/** The server's list (src/audit/audit.types.ts) as a value here: the bundle takes types from the server, no code. */
 export const AUDIT_OBJECT_TYPES = [
   'target',
   'mapping',
@@ -246,7 +252,10 @@ export const AUDIT_OBJECT_TYPES = [
   'token',
   'schema',
   'orphan',
-] as const;
+] as const satisfies readonly AuditObjectType[];
+/** Does not compile while the server has an object type the list above lacks. */
+export type AuditObjectTypesComplete = Never<Exclude<AuditObjectType, (typeof AUDIT_OBJECT_TYPES)[number]>>;
+type Never<T extends never> = T;
 
 export interface SchemaAttribute {
   name: string;

@@ -1,8 +1,10 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { del, get, messageOf, post, query } from '../api';
 import { formatTime, plural } from '../format';
 import { usePoll } from '../poll';
 import { Link } from '../router';
+import { FilterSelect } from '../components/FilterForm';
+import { Pager, useCursorPages } from '../components/Pager';
 import { Confirm } from '../components/Confirm';
 import { PrincipalPicker, type Principal } from '../components/PrincipalPicker';
 import { AppRolesSection } from './AppRoles';
@@ -48,45 +50,22 @@ export function AssignmentsPage({ id }: { id: string }) {
       cursor,
     })}`;
   const first = usePoll(() => get<AssignmentPage>(path()), POLL_MS, key);
-  const [more, setMore] = useState<Assignment[]>([]);
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
+  const pages = useCursorPages<Assignment>(
+    first.data && { items: first.data.assignments, nextCursor: first.data.nextCursor ?? null },
+    async (cursor) => {
+      const page = await get<AssignmentPage>(path(cursor));
+      return { items: page.assignments, nextCursor: page.nextCursor ?? null };
+    },
+    (a) => a.id,
+    key,
+  );
+  const rows = pages.rows;
   const [removing, setRemoving] = useState<Assignment | null>(null);
   const [expanded, setExpanded] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
 
-  useEffect(() => {
-    setMore([]);
-    setCursor(undefined);
-    setMoreError(null);
-  }, [key]);
-
-  const rows = useMemo(() => {
-    const top = first.data?.assignments ?? [];
-    const seen = new Set(top.map((a) => a.id));
-    return [...top, ...more.filter((a) => !seen.has(a.id))];
-  }, [first.data, more]);
-  const nextCursor = cursor === undefined ? (first.data?.nextCursor ?? null) : cursor;
-
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await get<AssignmentPage>(path(nextCursor));
-      setMore((m) => [...m, ...page.assignments]);
-      setCursor(page.nextCursor ?? null);
-    } catch (err) {
-      setMoreError(messageOf(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
-
   const changed = () => {
-    setMore([]);
-    setCursor(undefined);
+    pages.reset();
     first.refresh();
   };
 
@@ -136,33 +115,29 @@ export function AssignmentsPage({ id }: { id: string }) {
       <section aria-labelledby="assignments-h">
         <h2 id="assignments-h">Assignments</h2>
         <form class="filters" aria-label="Filter assignments" onSubmit={(e) => e.preventDefault()}>
-          <div class="field">
-            <label for="a-type">Type</label>
-            <select
-              id="a-type"
-              value={filter.type}
-              onChange={(e) => setFilter((f) => ({ ...f, type: e.currentTarget.value as Filter['type'] }))}
-            >
-              <option value="">Users and groups</option>
-              <option value="User">Users</option>
-              <option value="Group">Groups</option>
-            </select>
-          </div>
-          <div class="field">
-            <label for="a-role">Role</label>
-            <select
-              id="a-role"
-              value={filter.roleId}
-              onChange={(e) => setFilter((f) => ({ ...f, roleId: e.currentTarget.value }))}
-            >
-              <option value="">Every role</option>
-              {roles.data?.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.displayName}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="a-type"
+            label="Type"
+            value={filter.type}
+            onValue={(v) => setFilter((f) => ({ ...f, type: v as Filter['type'] }))}
+          >
+            <option value="">Users and groups</option>
+            <option value="User">Users</option>
+            <option value="Group">Groups</option>
+          </FilterSelect>
+          <FilterSelect
+            id="a-role"
+            label="Role"
+            value={filter.roleId}
+            onValue={(v) => setFilter((f) => ({ ...f, roleId: v }))}
+          >
+            <option value="">Every role</option>
+            {roles.data?.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.displayName}
+              </option>
+            ))}
+          </FilterSelect>
         </form>
         {first.error && (
           <p class="error" role="alert">
@@ -249,18 +224,7 @@ export function AssignmentsPage({ id }: { id: string }) {
           </p>
         )}
         {!first.data && !first.error && <p>Loading…</p>}
-        {moreError && (
-          <p class="error" role="alert">
-            {moreError}
-          </p>
-        )}
-        {nextCursor && (
-          <div class="actions">
-            <button type="button" onClick={() => void loadMore()} disabled={loadingMore}>
-              {loadingMore ? 'Loading…' : 'Load more assignments'}
-            </button>
-          </div>
-        )}
+        <Pager pages={pages} label="Load more assignments" />
       </section>
 
       {t && <AccessCheck target={t} roles={roles.data ?? []} />}

@@ -1,9 +1,17 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { get, messageOf, query } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { get, query } from '../api';
 import { formatTime, localToIso } from '../format';
 import { usePoll } from '../poll';
 import { Link, navigate, type Location } from '../router';
-import { AUDIT_OBJECT_TYPES, type ApiToken, type AuditEntry, type AuditPage as Page } from '../types';
+import { FilterForm, FilterInput, FilterSelect, stringsOf, useUrlFilters } from '../components/FilterForm';
+import { Pager, useCursorPages } from '../components/Pager';
+import {
+  AUDIT_OBJECT_TYPES,
+  type ApiToken,
+  type AuditAction,
+  type AuditEntry,
+  type AuditPage as Page,
+} from '../types';
 
 const POLL_MS = 5000;
 const PAGE = 50;
@@ -35,13 +43,9 @@ const ACTIONS = [
   'token.revoke',
   'schema.create',
   'orphan.',
-];
+] satisfies (AuditAction | `${string}.`)[];
 
-function filtersOf(q: URLSearchParams): Filters {
-  const f = {} as Filters;
-  for (const k of FILTER_KEYS) f[k] = q.get(k) ?? '';
-  return f;
-}
+const filtersOf = (q: URLSearchParams): Filters => stringsOf(FILTER_KEYS, q);
 
 /** The API's parameters: `since`/`until` are local date-times in the form and the URL, ISO 8601 for the API. */
 function apiFilter(f: Filters): Record<string, string | undefined> {
@@ -61,21 +65,9 @@ function json(value: unknown): string {
 
 /** The admin audit log: who changed the gateway's configuration, newest first, with filters kept in the URL. */
 export function AuditPage({ loc }: { loc: Location }) {
-  const applied = filtersOf(loc.query);
-  const key = FILTER_KEYS.map((k) => applied[k]).join('|');
-  const [draft, setDraft] = useState<Filters>(applied);
-  const [older, setOlder] = useState<AuditEntry[]>([]);
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [olderError, setOlderError] = useState<string | null>(null);
+  const { applied, key, draft, field } = useUrlFilters(filtersOf, loc.query);
   const [open, setOpen] = useState<Set<number>>(new Set());
-
-  useEffect(() => {
-    setDraft(filtersOf(loc.query));
-    setOlder([]);
-    setCursor(undefined);
-    setOpen(new Set());
-  }, [key]);
+  useEffect(() => setOpen(new Set()), [key]);
 
   const tokens = usePoll(() => get<ApiToken[]>('/tokens'), 60_000, 'tokens');
   const live = usePoll(
@@ -83,37 +75,22 @@ export function AuditPage({ loc }: { loc: Location }) {
     POLL_MS,
     key,
   );
-  const entries = useMemo(() => {
-    const top = live.data?.entries ?? [];
-    const seen = new Set(top.map((e) => e.id));
-    return [...top, ...older.filter((e) => !seen.has(e.id))];
-  }, [live.data, older]);
-  const nextCursor = cursor === undefined ? (live.data?.nextCursor ?? null) : cursor;
+  const pages = useCursorPages<AuditEntry>(
+    live.data && { items: live.data.entries, nextCursor: live.data.nextCursor },
+    async (cursor) => {
+      const page = await get<Page>(`/audit${query({ ...apiFilter(applied), limit: PAGE, cursor })}`);
+      return { items: page.entries, nextCursor: page.nextCursor };
+    },
+    (e) => e.id,
+    key,
+  );
+  const entries = pages.rows;
 
-  const loadOlder = async () => {
-    if (!nextCursor) return;
-    setLoadingOlder(true);
-    setOlderError(null);
-    try {
-      const page = await get<Page>(
-        `/audit${query({ ...apiFilter(applied), limit: PAGE, cursor: nextCursor })}`,
-      );
-      setOlder((o) => [...o, ...page.entries]);
-      setCursor(page.nextCursor);
-    } catch (err) {
-      setOlderError(messageOf(err));
-    } finally {
-      setLoadingOlder(false);
-    }
-  };
-
-  const apply = (e: Event) => {
-    e.preventDefault();
+  const apply = () => {
     const params: Record<string, string> = {};
     for (const k of FILTER_KEYS) if (draft[k].trim()) params[k] = draft[k].trim();
     navigate(`/audit${query(params)}`);
   };
-  const field = (k: keyof Filters, value: string) => setDraft((d) => ({ ...d, [k]: value }));
   const toggle = (id: number) =>
     setOpen((o) => {
       const next = new Set(o);
@@ -133,18 +110,20 @@ export function AuditPage({ loc }: { loc: Location }) {
           Every change made through the admin API: who, what, when, in which request. Newest first.
         </p>
       </div>
-      <form class="filters" onSubmit={apply} aria-label="Filters">
-        <div class="field">
-          <label for="a-actor">Actor (token)</label>
-          <select id="a-actor" value={draft.actor} onChange={(e) => field('actor', e.currentTarget.value)}>
-            <option value="">Any</option>
-            {actorChoices.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </div>
+      <FilterForm label="Filters" onSubmit={apply} onReset={() => navigate('/audit')}>
+        <FilterSelect
+          id="a-actor"
+          label="Actor (token)"
+          value={draft.actor}
+          onValue={(v) => field('actor', v)}
+        >
+          <option value="">Any</option>
+          {actorChoices.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </FilterSelect>
         <div class="field">
           <label for="a-action">Action</label>
           <input
@@ -164,54 +143,38 @@ export function AuditPage({ loc }: { loc: Location }) {
             Exact, or a prefix ending in a dot (target.)
           </span>
         </div>
-        <div class="field">
-          <label for="a-type">Object type</label>
-          <select
-            id="a-type"
-            value={draft.objectType}
-            onChange={(e) => field('objectType', e.currentTarget.value)}
-          >
-            <option value="">Any</option>
-            {AUDIT_OBJECT_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="a-object">Object id</label>
-          <input
-            id="a-object"
-            value={draft.objectId}
-            onInput={(e) => field('objectId', e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="a-since">From</label>
-          <input
-            id="a-since"
-            type="datetime-local"
-            value={draft.since}
-            onInput={(e) => field('since', e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="a-until">To</label>
-          <input
-            id="a-until"
-            type="datetime-local"
-            value={draft.until}
-            onInput={(e) => field('until', e.currentTarget.value)}
-          />
-        </div>
-        <div class="actions filter-actions">
-          <button type="submit" class="primary">
-            Apply filters
-          </button>
-          <button type="button" onClick={() => navigate('/audit')}>
-            Reset
-          </button>
-        </div>
-      </form>
+        <FilterSelect
+          id="a-type"
+          label="Object type"
+          value={draft.objectType}
+          onValue={(v) => field('objectType', v)}
+        >
+          <option value="">Any</option>
+          {AUDIT_OBJECT_TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </FilterSelect>
+        <FilterInput
+          id="a-object"
+          label="Object id"
+          value={draft.objectId}
+          onValue={(v) => field('objectId', v)}
+        />
+        <FilterInput
+          id="a-since"
+          label="From"
+          type="datetime-local"
+          value={draft.since}
+          onValue={(v) => field('since', v)}
+        />
+        <FilterInput
+          id="a-until"
+          label="To"
+          type="datetime-local"
+          value={draft.until}
+          onValue={(v) => field('until', v)}
+        />
+      </FilterForm>
       {live.error && (
         <p class="error" role="alert">
           {live.error}
@@ -298,18 +261,7 @@ export function AuditPage({ loc }: { loc: Location }) {
         </table>
       </div>
       {live.data && entries.length === 0 && <p class="empty">No entry matches these filters.</p>}
-      {olderError && (
-        <p class="error" role="alert">
-          {olderError}
-        </p>
-      )}
-      {nextCursor && (
-        <div class="actions">
-          <button type="button" onClick={() => void loadOlder()} disabled={loadingOlder}>
-            {loadingOlder ? 'Loading…' : 'Load older entries'}
-          </button>
-        </div>
-      )}
+      <Pager pages={pages} label="Load older entries" />
     </>
   );
 }

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { get, messageOf, query } from '../api';
+import { get, query } from '../api';
 import { formatTime } from '../format';
 import { usePoll } from '../poll';
 import { Link, navigate, type Location } from '../router';
+import { FilterForm, useUrlFilters } from '../components/FilterForm';
+import { Pager, useCursorPages } from '../components/Pager';
 import type { DirectoryPage as Page, DirectoryRow } from '../types';
 
 const PAGE = 50;
@@ -54,48 +55,18 @@ function StateCell({ row }: { row: DirectoryRow }) {
 
 /** Users and groups of the directory: a SCIM filter, a plain search, soft-deleted ones on request. */
 export function DirectoryPage({ loc }: { loc: Location }) {
-  const applied = searchOf(loc.query);
-  const key = `${applied.kind}|${applied.search}|${applied.filter}|${applied.deleted}`;
-  const [draft, setDraft] = useState<Search>(applied);
-  const [more, setMore] = useState<DirectoryRow[]>([]);
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setDraft(searchOf(loc.query));
-    setMore([]);
-    setCursor(undefined);
-    setMoreError(null);
-  }, [key]);
-
+  const { applied, key, draft, field } = useUrlFilters(searchOf, loc.query);
   const first = usePoll(() => get<Page>(apiPath(applied)), POLL_MS, key);
-  const rows = useMemo(() => {
-    const top = first.data?.entries ?? [];
-    const seen = new Set(top.map((r) => r.id));
-    return [...top, ...more.filter((r) => !seen.has(r.id))];
-  }, [first.data, more]);
-  const nextCursor = cursor === undefined ? (first.data?.nextCursor ?? null) : cursor;
-
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await get<Page>(apiPath(applied, nextCursor));
-      setMore((m) => [...m, ...page.entries]);
-      setCursor(page.nextCursor);
-    } catch (err) {
-      setMoreError(messageOf(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
-
-  const apply = (e: Event) => {
-    e.preventDefault();
-    navigate(pageUrl(draft));
-  };
+  const pages = useCursorPages<DirectoryRow>(
+    first.data && { items: first.data.entries, nextCursor: first.data.nextCursor },
+    async (cursor) => {
+      const page = await get<Page>(apiPath(applied, cursor));
+      return { items: page.entries, nextCursor: page.nextCursor };
+    },
+    (r) => r.id,
+    key,
+  );
+  const rows = pages.rows;
   const users = applied.kind === 'users';
   const noun = users ? 'user' : 'group';
   const filterRefused = first.error?.startsWith('filter:') ?? false;
@@ -114,7 +85,12 @@ export function DirectoryPage({ loc }: { loc: Location }) {
           Groups
         </Link>
       </nav>
-      <form class="filters" onSubmit={apply} aria-label={`Search ${applied.kind}`}>
+      <FilterForm
+        label={`Search ${applied.kind}`}
+        submitLabel="Search"
+        onSubmit={() => navigate(pageUrl(draft))}
+        onReset={() => navigate(pageUrl({ ...applied, search: '', filter: '' }))}
+      >
         <div class="field">
           <label for="d-search">Search</label>
           <input
@@ -122,7 +98,7 @@ export function DirectoryPage({ loc }: { loc: Location }) {
             type="search"
             value={draft.search}
             aria-describedby="d-search-help"
-            onInput={(e) => setDraft((d) => ({ ...d, search: e.currentTarget.value }))}
+            onInput={(e) => field('search', e.currentTarget.value)}
           />
           <span id="d-search-help" class="help">
             {users
@@ -140,7 +116,7 @@ export function DirectoryPage({ loc }: { loc: Location }) {
             placeholder={users ? 'userName sw "ada" and active eq true' : 'displayName co "sales"'}
             aria-invalid={filterRefused ? true : undefined}
             aria-describedby={filterRefused ? 'd-error' : undefined}
-            onInput={(e) => setDraft((d) => ({ ...d, filter: e.currentTarget.value }))}
+            onInput={(e) => field('filter', e.currentTarget.value)}
           />
         </div>
         <div class="field check">
@@ -148,19 +124,11 @@ export function DirectoryPage({ loc }: { loc: Location }) {
             id="d-deleted"
             type="checkbox"
             checked={draft.deleted}
-            onChange={(e) => setDraft((d) => ({ ...d, deleted: e.currentTarget.checked }))}
+            onChange={(e) => field('deleted', e.currentTarget.checked)}
           />
           <label for="d-deleted">Show soft-deleted</label>
         </div>
-        <div class="actions filter-actions">
-          <button type="submit" class="primary">
-            Search
-          </button>
-          <button type="button" onClick={() => navigate(pageUrl({ ...applied, search: '', filter: '' }))}>
-            Reset
-          </button>
-        </div>
-      </form>
+      </FilterForm>
       {first.error && (
         <p class="error" role="alert" id="d-error">
           {filterRefused
@@ -206,18 +174,7 @@ export function DirectoryPage({ loc }: { loc: Location }) {
       </div>
       {first.data && rows.length === 0 && <p class="empty">No {noun} matches.</p>}
       {!first.data && !first.error && <p>Loading…</p>}
-      {moreError && (
-        <p class="error" role="alert">
-          {moreError}
-        </p>
-      )}
-      {nextCursor && (
-        <div class="actions">
-          <button type="button" onClick={() => void loadMore()} disabled={loadingMore}>
-            {loadingMore ? 'Loading…' : `Load more ${applied.kind}`}
-          </button>
-        </div>
-      )}
+      <Pager pages={pages} label={`Load more ${applied.kind}`} />
     </>
   );
 }

@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
-import { get, messageOf, query } from '../api';
+import { get, query } from '../api';
 import { formatTime, plural, showValue } from '../format';
 import { usePoll } from '../poll';
 import { Link } from '../router';
 import { StatusBadge } from '../components/status';
+import { Pager, useCursorPages } from '../components/Pager';
 import type { DirectoryObject, HistoryActor, HistoryEntry, HistoryPage, ObjectTargetState } from '../types';
 
 const POLL_MS = 3000;
@@ -83,14 +83,16 @@ export function DirectoryObjectPage({ kind, id }: { kind: Kind; id: string }) {
     POLL_MS,
     path,
   );
-  const [older, setOlder] = useState<HistoryEntry[]>([]);
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [olderError, setOlderError] = useState<string | null>(null);
-  useEffect(() => {
-    setOlder([]);
-    setCursor(undefined);
-  }, [path]);
+  const history = polled.data?.history;
+  const pages = useCursorPages<HistoryEntry>(
+    history && { items: history.entries, nextCursor: history.nextCursor },
+    async (cursor) => {
+      const page = await get<HistoryPage>(`${path}/history${query({ limit: HISTORY_PAGE, cursor })}`);
+      return { items: page.entries, nextCursor: page.nextCursor };
+    },
+    (e) => e.seq,
+    path,
+  );
 
   const noun = kind === 'users' ? 'User' : 'Group';
   const data = polled.data;
@@ -112,29 +114,10 @@ export function DirectoryObjectPage({ kind, id }: { kind: Kind; id: string }) {
       </>
     );
 
-  const { object: o, history } = data;
+  const o = data.object;
   const name = (kind === 'users' ? o.userName : o.displayName) ?? o.id;
-  const seen = new Set(history.entries.map((e) => e.seq));
-  const entries = [...history.entries, ...older.filter((e) => !seen.has(e.seq))];
-  const nextCursor = cursor === undefined ? history.nextCursor : cursor;
+  const entries = pages.rows;
   const deleted = o.deletedAt !== null;
-
-  const loadOlder = async () => {
-    if (!nextCursor) return;
-    setLoadingOlder(true);
-    setOlderError(null);
-    try {
-      const page = await get<HistoryPage>(
-        `${path}/history${query({ limit: HISTORY_PAGE, cursor: nextCursor })}`,
-      );
-      setOlder((e) => [...e, ...page.entries]);
-      setCursor(page.nextCursor);
-    } catch (err) {
-      setOlderError(messageOf(err));
-    } finally {
-      setLoadingOlder(false);
-    }
-  };
 
   return (
     <>
@@ -364,18 +347,7 @@ export function DirectoryObjectPage({ kind, id }: { kind: Kind; id: string }) {
             </table>
           </div>
         )}
-        {olderError && (
-          <p class="error" role="alert">
-            {olderError}
-          </p>
-        )}
-        {nextCursor && (
-          <div class="actions">
-            <button type="button" onClick={() => void loadOlder()} disabled={loadingOlder}>
-              {loadingOlder ? 'Loading…' : 'Load older changes'}
-            </button>
-          </div>
-        )}
+        <Pager pages={pages} label="Load older changes" />
       </section>
     </>
   );

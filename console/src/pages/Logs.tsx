@@ -4,6 +4,8 @@ import { formatTime, localToIso } from '../format';
 import { usePoll } from '../poll';
 import { navigate, type Location } from '../router';
 import { StatusBadge } from '../components/status';
+import { FilterForm, FilterInput, FilterSelect, stringsOf, useUrlFilters } from '../components/FilterForm';
+import { Pager, useCursorPages } from '../components/Pager';
 import { LogDetail, identityOf } from './LogDetail';
 import { LOG_ACTIONS, LOG_STATUSES, type LogEntry, type LogPage, type Target } from '../types';
 
@@ -31,11 +33,7 @@ const RANGES: Record<string, { label: string; ms?: number }> = {
   custom: { label: 'Custom range' },
 };
 
-function filtersOf(q: URLSearchParams): Filters {
-  const f = {} as Filters;
-  for (const k of FILTER_KEYS) f[k] = q.get(k) ?? '';
-  return f;
-}
+const filtersOf = (q: URLSearchParams): Filters => stringsOf(FILTER_KEYS, q);
 
 /** The API's filter parameters for the form's filters (a preset range becomes `from`, now). */
 function apiFilter(f: Filters): Record<string, string | undefined> {
@@ -97,20 +95,8 @@ function useLinkedEntry(
 
 /** Entra's provisioning logs: filters, newest first, live; a row opens its detail, which has a URL of its own. */
 export function Logs({ loc }: { loc: Location }) {
-  const applied = filtersOf(loc.query);
-  const key = FILTER_KEYS.map((k) => applied[k]).join('|');
-  const [draft, setDraft] = useState<Filters>(applied);
-  const [older, setOlder] = useState<LogEntry[]>([]);
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [olderError, setOlderError] = useState<string | null>(null);
+  const { applied, key, draft, field } = useUrlFilters(filtersOf, loc.query);
   const [downloadError, setDownloadError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setDraft(filtersOf(loc.query));
-    setOlder([]);
-    setCursor(undefined);
-  }, [key]);
 
   const targets = usePoll(() => get<Target[]>('/targets'), 30_000, 'targets');
   const names = useMemo(() => new Map((targets.data ?? []).map((t) => [t.id, t.name])), [targets.data]);
@@ -120,38 +106,22 @@ export function Logs({ loc }: { loc: Location }) {
     key,
   );
 
-  const entries = useMemo(() => {
-    const top = live.data?.entries ?? [];
-    const seen = new Set(top.map((e) => e.id));
-    return [...top, ...older.filter((e) => !seen.has(e.id))];
-  }, [live.data, older]);
-  const nextCursor = cursor === undefined ? (live.data?.nextCursor ?? null) : cursor;
+  const pages = useCursorPages<LogEntry>(
+    live.data && { items: live.data.entries, nextCursor: live.data.nextCursor },
+    async (cursor) => {
+      const page = await get<LogPage>(
+        `/provisioning-logs${query({ ...apiFilter(applied), limit: PAGE, cursor })}`,
+      );
+      return { items: page.entries, nextCursor: page.nextCursor };
+    },
+    (e) => e.id,
+    key,
+  );
+  const entries = pages.rows;
   const linked = useLinkedEntry(loc.query.get('entry'), entries);
   const selected = linked.entry;
   const open = (e: LogEntry) => navigate(logsUrl(applied, e.id));
   const close = () => navigate(logsUrl(applied));
-
-  const loadOlder = async () => {
-    if (!nextCursor) return;
-    setLoadingOlder(true);
-    setOlderError(null);
-    try {
-      const page = await get<LogPage>(
-        `/provisioning-logs${query({ ...apiFilter(applied), limit: PAGE, cursor: nextCursor })}`,
-      );
-      setOlder((o) => [...o, ...page.entries]);
-      setCursor(page.nextCursor);
-    } catch (err) {
-      setOlderError(messageOf(err));
-    } finally {
-      setLoadingOlder(false);
-    }
-  };
-
-  const apply = (e: Event) => {
-    e.preventDefault();
-    navigate(logsUrl(draft));
-  };
 
   const download = async (format: 'csv' | 'json') => {
     setDownloadError(null);
@@ -177,8 +147,6 @@ export function Logs({ loc }: { loc: Location }) {
     }
   };
 
-  const field = (k: keyof Filters, value: string) => setDraft((d) => ({ ...d, [k]: value }));
-
   return (
     <>
       <div class="page-head">
@@ -189,112 +157,91 @@ export function Logs({ loc }: { loc: Location }) {
             : 'Loading…'}
         </p>
       </div>
-      <form class="filters" onSubmit={apply} aria-label="Filters">
-        <div class="field">
-          <label for="f-object">Identity (object id)</label>
-          <input
-            id="f-object"
-            value={draft.objectId}
-            onInput={(e) => field('objectId', e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="f-action">Action</label>
-          <select id="f-action" value={draft.action} onChange={(e) => field('action', e.currentTarget.value)}>
-            <option value="">All</option>
-            {LOG_ACTIONS.map((a) => (
-              <option key={a}>{a}</option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-status">Status</label>
-          <select id="f-status" value={draft.status} onChange={(e) => field('status', e.currentTarget.value)}>
-            <option value="">All</option>
-            {LOG_STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-target">Target</label>
-          <select
-            id="f-target"
-            value={draft.targetId}
-            onChange={(e) => field('targetId', e.currentTarget.value)}
-          >
-            <option value="">All</option>
-            {(targets.data ?? []).map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-change">Change id</label>
-          <input
-            id="f-change"
-            inputMode="numeric"
-            value={draft.changeSeq}
-            onInput={(e) => field('changeSeq', e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="f-request">Request id</label>
-          <input
-            id="f-request"
-            value={draft.requestId}
-            onInput={(e) => field('requestId', e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="f-range">Date</label>
-          <select id="f-range" value={draft.range} onChange={(e) => field('range', e.currentTarget.value)}>
-            {Object.entries(RANGES).map(([v, r]) => (
-              <option key={v} value={v}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </div>
+      <FilterForm
+        label="Filters"
+        onSubmit={() => navigate(logsUrl(draft))}
+        onReset={() => navigate('/logs')}
+        actions={
+          <>
+            <button type="button" onClick={() => void download('csv')}>
+              Download CSV
+            </button>
+            <button type="button" onClick={() => void download('json')}>
+              Download JSON
+            </button>
+          </>
+        }
+      >
+        <FilterInput
+          id="f-object"
+          label="Identity (object id)"
+          value={draft.objectId}
+          onValue={(v) => field('objectId', v)}
+        />
+        <FilterSelect id="f-action" label="Action" value={draft.action} onValue={(v) => field('action', v)}>
+          <option value="">All</option>
+          {LOG_ACTIONS.map((a) => (
+            <option key={a}>{a}</option>
+          ))}
+        </FilterSelect>
+        <FilterSelect id="f-status" label="Status" value={draft.status} onValue={(v) => field('status', v)}>
+          <option value="">All</option>
+          {LOG_STATUSES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </FilterSelect>
+        <FilterSelect
+          id="f-target"
+          label="Target"
+          value={draft.targetId}
+          onValue={(v) => field('targetId', v)}
+        >
+          <option value="">All</option>
+          {(targets.data ?? []).map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterInput
+          id="f-change"
+          label="Change id"
+          inputMode="numeric"
+          value={draft.changeSeq}
+          onValue={(v) => field('changeSeq', v)}
+        />
+        <FilterInput
+          id="f-request"
+          label="Request id"
+          value={draft.requestId}
+          onValue={(v) => field('requestId', v)}
+        />
+        <FilterSelect id="f-range" label="Date" value={draft.range} onValue={(v) => field('range', v)}>
+          {Object.entries(RANGES).map(([v, r]) => (
+            <option key={v} value={v}>
+              {r.label}
+            </option>
+          ))}
+        </FilterSelect>
         {draft.range === 'custom' && (
           <>
-            <div class="field">
-              <label for="f-from">From</label>
-              <input
-                id="f-from"
-                type="datetime-local"
-                value={draft.from}
-                onInput={(e) => field('from', e.currentTarget.value)}
-              />
-            </div>
-            <div class="field">
-              <label for="f-to">To</label>
-              <input
-                id="f-to"
-                type="datetime-local"
-                value={draft.to}
-                onInput={(e) => field('to', e.currentTarget.value)}
-              />
-            </div>
+            <FilterInput
+              id="f-from"
+              label="From"
+              type="datetime-local"
+              value={draft.from}
+              onValue={(v) => field('from', v)}
+            />
+            <FilterInput
+              id="f-to"
+              label="To"
+              type="datetime-local"
+              value={draft.to}
+              onValue={(v) => field('to', v)}
+            />
           </>
         )}
-        <div class="actions filter-actions">
-          <button type="submit" class="primary">
-            Apply filters
-          </button>
-          <button type="button" onClick={() => navigate('/logs')}>
-            Reset
-          </button>
-          <button type="button" onClick={() => void download('csv')}>
-            Download CSV
-          </button>
-          <button type="button" onClick={() => void download('json')}>
-            Download JSON
-          </button>
-        </div>
-      </form>
+      </FilterForm>
       {(live.error || downloadError) && (
         <p class="error" role="alert">
           {live.error ? `Could not refresh: ${live.error}` : downloadError}
@@ -355,18 +302,7 @@ export function Logs({ loc }: { loc: Location }) {
         </table>
       </div>
       {live.data && entries.length === 0 && <p class="empty">No entry matches these filters.</p>}
-      {olderError && (
-        <p class="error" role="alert">
-          {olderError}
-        </p>
-      )}
-      {nextCursor && (
-        <div class="actions">
-          <button type="button" onClick={() => void loadOlder()} disabled={loadingOlder}>
-            {loadingOlder ? 'Loading…' : 'Load older entries'}
-          </button>
-        </div>
-      )}
+      <Pager pages={pages} label="Load older entries" />
     </>
   );
 }
