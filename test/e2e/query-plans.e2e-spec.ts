@@ -50,11 +50,6 @@ const KNOWN_COSTS: { statement: RegExp; cost: string }[] = [
   },
   {
     statement:
-      /FROM "provisioning_log" "l" WHERE "l"\."target_id" = \? AND "l"\."(request" IS NOT NULL|status" = 'Success') ORDER BY "l"\."id" DESC LIMIT 1$|FROM provisioning_log WHERE target_id = \? AND (request IS NOT NULL|status = 'Success') ORDER BY id DESC LIMIT 1\) AS l0$/,
-    cost: "a target's last request and last success (one target's, or every target's in one statement): its log entries newest first until one is found",
-  },
-  {
-    statement:
       /FROM "provisioning_log" "l" WHERE "l"\."target_id" = \? AND "l"\."action" = \? AND "l"\."status" = \?/,
     cost: "the log filtered by target, action and status: the target's entries newest first until the page is full",
   },
