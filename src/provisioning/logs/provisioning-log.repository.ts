@@ -329,11 +329,7 @@ export class ProvisioningLogRepository {
 
   /** Latest entry that sent a request, and latest success, for the status page (kept by `append`). */
   async latest(targetId: string, kind: 'request' | 'success'): Promise<LatestEntry | null> {
-    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT ${LATEST_COLUMNS} FROM provisioning_latest WHERE target_id = ? AND kind = ?`,
-      [targetId, kind],
-    );
-    return row ? latestEntry(row) : null;
+    return (await this.latestOfEach([targetId], kind)).get(targetId) ?? null;
   }
 
   /** The per-minute counts before `before` (the chart reads the last hour; a day is kept). */

@@ -90,7 +90,11 @@ export class TargetsRepository {
   /** In one transaction, each target's takes in the order asked; targets are locked in id order (no deadlock). */
   private takeMany(takes: BudgetTake[]): Promise<BudgetAnswer[]> {
     const byTarget = new Map<string, number[]>();
-    takes.forEach((t, i) => byTarget.set(t.id, [...(byTarget.get(t.id) ?? []), i]));
+    takes.forEach((t, i) => {
+      const asked = byTarget.get(t.id);
+      if (asked) asked.push(i);
+      else byTarget.set(t.id, [i]);
+    });
     return this.tx.run(async (m) => {
       const answers: BudgetAnswer[] = [];
       for (const id of [...byTarget.keys()].sort()) {

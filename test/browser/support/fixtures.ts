@@ -15,17 +15,17 @@ interface PerTest {
   browserErrors: string[];
 }
 
+/** A gateway for the worker's tests, stopped when the worker ends. */
+// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
+const ownGateway = async ({}, use: (gateway: Gateway) => Promise<void>) => {
+  const gateway = await startGateway();
+  await use(gateway);
+  await gateway.stop();
+};
+
 /** One gateway and one fake SCIM target per worker; each test gets a page whose browser errors are collected. */
 export const test = base.extend<PerTest, Worker>({
-  gateway: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
-    async ({}, use) => {
-      const gateway = await startGateway();
-      await use(gateway);
-      await gateway.stop();
-    },
-    { scope: 'worker' },
-  ],
+  gateway: [ownGateway, { scope: 'worker' }],
   fakeTarget: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
     async ({}, use) => {
@@ -55,15 +55,7 @@ export const test = base.extend<PerTest, Worker>({
  * files whose counts, logs and targets must not see the other files' users.
  */
 export const testOnOwnGateway = test.extend<object, { gateway: Gateway }>({
-  gateway: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names from its pattern
-    async ({}, use) => {
-      const gateway = await startGateway();
-      await use(gateway);
-      await gateway.stop();
-    },
-    { scope: 'worker' },
-  ],
+  gateway: [ownGateway, { scope: 'worker' }],
 });
 
 /** Chromium reports every 4xx answer in the console: a test that causes them on purpose drops those lines. */
