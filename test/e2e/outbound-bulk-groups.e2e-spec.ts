@@ -228,4 +228,131 @@ describe('outbound /Bulk: a new group and its new members', () => {
       'Success 201',
     ]);
   }, 60_000);
+
+  it('sends no membership PATCH for a member the target never gets, in a /Bulk batch or after it', async () => {
+    const fake = await startFakeScimTarget({
+      acceptDuplicates: true,
+      bulk: { maxOperations: 50, maxPayloadSize: 1_000_000 },
+    });
+    fakes.push(fake);
+    const id = await registerTarget(t, fake, {
+      profile: 'rfc',
+      requestsPerSecond: 10_000,
+      concurrency: 16,
+      enabled: false,
+    });
+    await t.admin('post', `/targets/${id}/pause`).expect(200);
+    const outsider = names[0];
+    const mapping = (await t.admin('get', `/targets/${id}/mappings`).expect(200)).body as {
+      users: { scoping: unknown[] };
+    };
+    mapping.users.scoping = [
+      { clauses: [{ attribute: 'userName', operator: 'NOT EQUALS', value: outsider }] },
+    ];
+    await t.admin('put', `/targets/${id}/mappings`).send(mapping).expect(200);
+    await t.admin('patch', `/targets/${id}`).send({ enabled: true }).expect(200);
+    await waitFor('the initial sync queued', async () => (await status(id)).pending.objects === MEMBERS + 1);
+    await t.admin('post', `/targets/${id}/resume`).expect(200);
+    await waitFor(
+      'the group with its members in scope',
+      () => fake.groups().length > 0 && memberValues(fake).length === MEMBERS - 1,
+      20_000,
+    );
+    await waitFor('nothing pending', async () => {
+      const s = await status(id);
+      return !s.reconciliation.requested && s.pending.objects === 0;
+    });
+
+    // The group went with its members in scope; the outsider was never sent, nor named in a PATCH.
+    expect(fake.users().map((u) => u.userName as string)).not.toContain(outsider);
+    const patches = [
+      ...fake.requests.filter((r) => r.method === 'PATCH'),
+      ...fake.operations.filter((o) => o.method === 'PATCH'),
+    ];
+    expect(patches).toEqual([]);
+    const entries = await groupLog(id);
+    expect(entries.filter((e) => e.action === 'Update')).toEqual([]);
+  }, 60_000);
+
+  // Last: it adds members to the directory's group.
+  it("adds new hires to a group the target has in the same request as their creates, by bulkId in the group's PATCH", async () => {
+    const { fake, id } = await startSync();
+    await settled(id, fake);
+    const targetGroupId = fake.groups()[0].id as string;
+    expect(bulkRequests(fake)).toHaveLength(1);
+
+    // Two new hires join the existing group while the target is paused, so that one batch holds all three changes.
+    await t.admin('post', `/targets/${id}/pause`).expect(200);
+    const hires = ['hire0@example.com', 'hire1@example.com'];
+    const hireIds: string[] = [];
+    for (const name of hires) hireIds.push(await createUser(t, name));
+    await t
+      .scim('patch', `/Groups/${groupId}`)
+      .send({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'add', path: 'members', value: hireIds.map((value) => ({ value })) }],
+      })
+      .expect(200);
+    await waitFor('the hires and the group queued', async () => (await status(id)).pending.objects === 3);
+    await t.admin('post', `/targets/${id}/resume`).expect(200);
+    await waitFor(
+      'the group with its new members',
+      () => memberValues(fake).length === MEMBERS + hires.length,
+      20_000,
+    );
+    await waitFor('nothing pending', async () => (await status(id)).pending.objects === 0);
+
+    // One more request: the hires' POSTs, then the group's PATCH naming them by their bulkIds.
+    expect(bulkRequests(fake)).toHaveLength(2);
+    const ops = operationsOf(fake, 1);
+    expect(ops.map((o) => `${o.method} ${o.path}`)).toEqual([
+      'POST /Users',
+      'POST /Users',
+      `PATCH /Groups/${targetGroupId}`,
+    ]);
+    const patch = ops[2].data as unknown as {
+      Operations: { op: string; path: string; value: { value: string }[] }[];
+    };
+    expect(patch.Operations).toEqual([
+      {
+        op: 'add',
+        path: 'members',
+        value: expect.arrayContaining(
+          ops.slice(0, 2).map((o) => ({ value: `bulkId:${o.bulkId!}` })),
+        ) as unknown,
+      },
+    ]);
+    expect(patch.Operations[0].value).toHaveLength(2);
+    expect(fake.operations.slice(-3).map((o) => o.status)).toEqual([201, 201, 204]);
+
+    // Nothing went as a plain request, each hire was created once, and the membership is recorded as sent.
+    expect(fake.requests.filter((r) => r.path !== '/Bulk' && r.method !== 'GET')).toEqual([]);
+    for (const name of hires) expect(posts(fake).get(name)).toEqual(['bulk 201']);
+    const hireTargetIds = fake
+      .users()
+      .filter((u) => hires.includes(u.userName as string))
+      .map((u) => u.id as string);
+    expect(memberValues(fake)).toEqual(
+      fake
+        .users()
+        .map((u) => u.id as string)
+        .sort(),
+    );
+    expect(hireTargetIds).toHaveLength(2);
+    expect(await targetMembers(id)).toEqual([...userIds, ...hireIds].sort());
+
+    // The group's log entry shows the PATCH as it went, and the members it added.
+    const updates = (await groupLog(id)).filter((e) => e.action === 'Update');
+    expect(updates.map((e) => `${e.status} ${e.response.status}`)).toEqual(['Success 204']);
+    const entry = (
+      (
+        await t
+          .admin('get', `/provisioning-logs?targetId=${id}&objectId=${groupId}&action=Update`)
+          .expect(200)
+      ).body as { entries: { modifiedProperties: { name: string; newValue: string[] }[] }[] }
+    ).entries[0];
+    expect(entry.modifiedProperties).toEqual([
+      { name: 'members', oldValue: null, newValue: patch.Operations[0].value.map((m) => m.value) },
+    ]);
+  }, 60_000);
 });

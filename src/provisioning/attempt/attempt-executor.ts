@@ -276,6 +276,7 @@ export class AttemptExecutor {
       ...(key.objectType === 'User' && !row.targetObjectId
         ? { index: this.matchIndexes.current(target) ?? undefined }
         : {}),
+      ...(key.objectType === 'Group' && exchange.linkable ? { linkable: true } : {}),
       target: {
         profile: target.profile,
         updateStyle: target.updateStyle,

@@ -8,6 +8,7 @@ import {
   PlanInput,
   PlanResult,
   readResponse,
+  UNSENT,
 } from './attempt-plan';
 import { MatchIndex } from './match-index';
 import { flattenResource, hashAttributes } from './scim-diff';
@@ -531,6 +532,61 @@ describe('planAttempt: group members', () => {
     const alone = run(newGroup, script(list(), ok({ id: 'g-1' }, 201), ok(undefined, 204)));
     expect(alone.sent.slice(2).map((r) => r.body)).toEqual([addT0]);
     expect(done(alone.result).members).toEqual({ added: ['u0'], removed: [] });
+  });
+
+  it("names an existing group's new members in its first membership PATCH through /Bulk, or in a PATCH of its own", () => {
+    const group = (targetIds: Map<string, string>) =>
+      input({
+        objectType: 'Group',
+        decision: { kind: 'update' },
+        desired: { displayName: 'Ops', members: ['u0', 'u1', 'u2'].map((value) => ({ value })) },
+        known: inTarget('g-1', { displayName: 'Ops' }),
+        members: { have: new Set(), targetIds },
+        linkable: true,
+      });
+    // u0 is in the target: its add carries the references to u1 and u2; u1's create shared the request.
+    const mixed = run(group(new Map([['u0', 'T0']])), () => ({
+      ...ok(undefined, 204),
+      linked: ['u1'],
+    }));
+    expect(mixed.sent).toHaveLength(1);
+    expect(mixed.sent[0]).toMatchObject({ method: 'PATCH', linkMembers: ['u1', 'u2'], linkOp: 'add' });
+    expect(mixed.sent[0].linkOnly).toBeUndefined();
+    expect(steps(mixed.effects)).toEqual(
+      expect.arrayContaining([
+        {
+          step: 'export',
+          status: 'success',
+          description: '1 member(s) added by the bulkId of their create in the same /Bulk request',
+        },
+        {
+          step: 'processing',
+          status: 'warning',
+          description: '1 member(s) not in the target yet; added once they are',
+        },
+      ]),
+    );
+    expect(done(mixed.result).members).toEqual({ added: ['u0', 'u1'], removed: [] });
+
+    // None in the target: a PATCH with no operation of its own, sent only if it names someone; here it named nobody.
+    const only = run(group(new Map()), () => UNSENT);
+    expect(only.sent).toHaveLength(1);
+    expect(only.sent[0]).toMatchObject({
+      method: 'PATCH',
+      body: { schemas: [PATCH_OP], Operations: [] },
+      linkMembers: ['u0', 'u1', 'u2'],
+      linkOnly: true,
+    });
+    expect(steps(only.effects)).toContainEqual({
+      step: 'processing',
+      status: 'warning',
+      description: '3 member(s) not in the target yet; added once they are',
+    });
+    expect(done(only.result).members).toEqual({ added: [], removed: [] });
+
+    // Not through /Bulk: no such PATCH.
+    const plain = run({ ...group(new Map()), linkable: false }, () => ok(undefined, 204));
+    expect(plain.sent).toEqual([]);
   });
 
   it('sends no member change for a user or a group whose mapping has no members', () => {

@@ -62,11 +62,32 @@ export interface PlannedRequest extends ScimRequest {
    */
   modifiedProperties?: ModifiedProperty[];
   /**
-   * A new group's POST: its members not in the target yet (directory ids). Through `/Bulk`, those whose create goes
-   * in the same request are added by `bulkId:` reference (RFC 7644 §3.7.2); sent alone, the POST is as it is.
+   * A group's POST or membership PATCH: its members not in the target yet (directory ids). Through `/Bulk`, those
+   * whose create goes in the same request are added by `bulkId:` reference (RFC 7644 §3.7.2): in a POST's
+   * `members`, in a PATCH as one more `add` operation (`linkOp`, the profile's spelling). Sent alone, the request
+   * is as it is.
    */
   linkMembers?: string[];
+  linkOp?: string;
+  /**
+   * A PATCH whose only operation would be those references: it is sent only when at least one member's create
+   * shares its `/Bulk` request, and otherwise answered `unsent` without going anywhere or being logged.
+   */
+  linkOnly?: boolean;
 }
+
+/** The answer to a `linkOnly` PATCH that had no member to name: nothing was sent. */
+export const UNSENT: PlanAnswer = {
+  ok: true,
+  status: 0,
+  method: 'PATCH',
+  url: '',
+  headers: {},
+  text: '',
+  durationMs: 0,
+  body: undefined,
+  linked: [],
+};
 
 /** A request's answer; `linked`: the members a group's POST added by `bulkId:` reference (`linkMembers`). */
 export type PlanAnswer = ScimResult<unknown> & { linked?: string[] };
@@ -111,6 +132,11 @@ export interface PlanInput {
   now: string;
   /** A listing of the target's users to match joiners against instead of looking each one up (users only). */
   index?: MatchIndex;
+  /**
+   * The attempt's writes go through `/Bulk` with others': a group's members not in the target yet may be created in
+   * the same request, and named there by their bulkIds (`linkMembers`).
+   */
+  linkable?: boolean;
 }
 
 export type PlanEffect =
@@ -478,19 +504,59 @@ function* syncMembers(input: PlanInput, known: KnownState, linked: string[] = []
   const changes = memberChanges(wanted, have);
   const add = changes.candidates.filter((id) => targetIds.has(id));
   const remove = changes.removed.filter((id) => targetIds.has(id));
-  const missing = changes.candidates.length - add.length;
-  if (missing > 0)
-    yield step('processing', 'warning', `${missing} member(s) not in the target yet; added once they are`);
+  const unsent = changes.candidates.filter((id) => !targetIds.has(id));
+  // Through /Bulk, the first membership PATCH (or one of its own) also names those whose creates share its request.
+  const linking = input.linkable && unsent.length > 0;
+  if (unsent.length > 0 && !linking)
+    yield step(
+      'processing',
+      'warning',
+      `${unsent.length} member(s) not in the target yet; added once they are`,
+    );
   const path = resourcePath(input, known.targetObjectId!);
   const targetIdsOf = (ids: string[]) => ids.map((id) => targetIds.get(id)!);
-  for (const ops of memberOps(targetIdsOf(add), targetIdsOf(remove), input.target.profile)) {
+  const requests = memberOps(targetIdsOf(add), targetIdsOf(remove), input.target.profile);
+  if (linking && requests.length === 0) requests.push([]);
+  const linkedNow: string[] = [];
+  for (const [i, ops] of requests.entries()) {
     const { added, removed } = membersOf(ops);
     const modifiedProperties = propertiesOfMembers(added, removed);
-    yield send(known, { method: 'PATCH', path, body: patchBody(ops), logAs: 'Update', modifiedProperties });
+    const links =
+      linking && i === 0
+        ? {
+            linkMembers: unsent,
+            linkOp: input.target.profile === 'rfc' ? 'add' : 'Add',
+            ...(ops.length === 0 ? { linkOnly: true } : {}),
+          }
+        : {};
+    const r = yield send(known, {
+      method: 'PATCH',
+      path,
+      body: patchBody(ops),
+      logAs: 'Update',
+      modifiedProperties,
+      ...links,
+    });
+    if (r.linked) linkedNow.push(...r.linked);
+  }
+  if (linking) {
+    if (linkedNow.length > 0)
+      yield step(
+        'export',
+        'success',
+        `${linkedNow.length} member(s) added by the bulkId of their create in the same /Bulk request`,
+      );
+    const still = unsent.length - linkedNow.length;
+    if (still > 0)
+      yield step('processing', 'warning', `${still} member(s) not in the target yet; added once they are`);
   }
   // Members the target no longer has are no longer sent either.
   const gone = changes.removed.filter((id) => !targetIds.has(id));
-  return { kind: 'done', known, members: { added: [...linked, ...add], removed: [...remove, ...gone] } };
+  return {
+    kind: 'done',
+    known,
+    members: { added: [...linked, ...add, ...linkedNow], removed: [...remove, ...gone] },
+  };
 }
 
 function* deleteObject(input: PlanInput, reason: string, why: string): Plan {

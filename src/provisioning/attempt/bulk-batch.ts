@@ -51,6 +51,8 @@ export interface BulkSeat {
   plain<T>(send: () => Promise<T>): Promise<T>;
   /** The attempt is over: it sends nothing more. */
   leave(): void;
+  /** Its writes go through `/Bulk` with others' (not alone): a group may name members created there by bulkId. */
+  readonly links: boolean;
 }
 
 export interface BulkBatchDeps {
@@ -63,8 +65,11 @@ interface Parked {
   op: BulkOperation;
   /** A POST: the directory id of the object it creates. */
   creates?: string;
-  /** A new group's POST: its members not in the target yet, named when their creates share its request. */
+  /** A group's POST or PATCH: its members not in the target yet, named when their creates share its request. */
   members?: readonly string[];
+  linkOp?: string;
+  /** Sent only if it names a member (`PlannedRequest.linkOnly`). */
+  linkOnly?: boolean;
   resolve: (answer: BulkAnswer) => void;
 }
 
@@ -108,6 +113,7 @@ export class BulkBatch {
         send: () => Promise.resolve({ kind: 'plain' }),
         plain: (send) => this.plain(send),
         leave: () => {},
+        links: false,
       };
     this.running++;
     let left = false;
@@ -120,6 +126,7 @@ export class BulkBatch {
         this.running--;
         this.flushIfIdle();
       },
+      links: true,
     };
   }
 
@@ -136,7 +143,17 @@ export class BulkBatch {
     const size = operationSize(op);
     const creates = method === 'POST' ? objectId : undefined;
     return new Promise((resolve) => {
-      const added = this.packer.add({ op, creates, members: request.linkMembers, resolve }, size);
+      const added = this.packer.add(
+        {
+          op,
+          creates,
+          members: request.linkMembers,
+          linkOp: request.linkOp,
+          linkOnly: request.linkOnly,
+          resolve,
+        },
+        size,
+      );
       if (added.alone) {
         const max = this.mode.limits.maxPayloadSize;
         resolve({
@@ -162,14 +179,22 @@ export class BulkBatch {
     parked.resolve(answer);
   }
 
-  private async dispatch(packed: Parked[]): Promise<void> {
+  private async dispatch(all: Parked[]): Promise<void> {
+    // A group's POST or PATCH names its members created in this same request by their bulkIds, after their POSTs.
+    const linking = linkMembers(all, this.mode.limits.maxPayloadSize);
+    // A PATCH that would name nobody has nothing to send (its attempt is told `plain`, and sends nothing).
+    const order = linking.order.filter((i) => {
+      if (!all[i].linkOnly || linking.linked[i].length > 0) return true;
+      this.resume(all[i], { kind: 'plain' });
+      return false;
+    });
+    const kept = new Set(order);
+    const parked = order.map((i) => all[i]);
+    const ops = linking.operations.filter((_, j) => kept.has(linking.order[j]));
+    const linked = order.map((i) => linking.linked[i]);
+    if (parked.length === 0) return;
     // `auto`: one write alone gains nothing from the envelope; it goes as the request it is.
-    if (packed.length === 1 && !this.mode.alone) return this.resume(packed[0], { kind: 'plain' });
-    // A group's POST names its members created in this same request by their bulkIds, after their POSTs.
-    const linking = linkMembers(packed, this.mode.limits.maxPayloadSize);
-    const parked = linking.order.map((i) => packed[i]);
-    const ops = linking.operations;
-    const linked = linking.order.map((i) => linking.linked[i]);
+    if (parked.length === 1 && !this.mode.alone) return this.resume(parked[0], { kind: 'plain' });
     const size = requestSize(ops.map(operationSize));
     const via = (i: number): BulkVia => ({ operation: i + 1, of: ops.length, bulkId: ops[i].bulkId });
     // The data of an operation the references changed, for its log entry: the log shows what went on the wire.

@@ -12,7 +12,7 @@ import { BulkCapabilities, BulkMode } from '../targets/bulk-capabilities.service
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetClients } from '../targets/target-clients.service';
 import { TargetHealthService } from '../targets/target-health.service';
-import { PlanAnswer, PlannedRequest, readResponse } from './attempt-plan';
+import { PlanAnswer, PlannedRequest, readResponse, UNSENT } from './attempt-plan';
 import { AttemptReport, ProvisioningStep } from './attempt.types';
 import { BulkAnswer, BulkBatch, BulkSeat, BulkVia } from './bulk-batch';
 import { loggedProperties, ModifiedProperty } from './modified-properties';
@@ -82,6 +82,11 @@ export class TargetExchange {
     private readonly seat?: BulkSeat,
   ) {}
 
+  /** Its writes go through `/Bulk` with other attempts' (`PlanInput.linkable`). */
+  get linkable(): boolean {
+    return this.seat?.links ?? false;
+  }
+
   /**
    * The answer, or why the attempt stops: a failure the request does not tolerate. In a batch that goes through
    * `/Bulk`, a write's answer is its operation's result, treated exactly as the answer of its own request (with
@@ -90,6 +95,8 @@ export class TargetExchange {
   async send(request: PlannedRequest): Promise<{ result: PlanAnswer } | { stop: AttemptStop }> {
     const answer: BulkAnswer | null =
       this.seat && request.method !== 'GET' ? await this.seat.send(request, this.key.objectId) : null;
+    // A PATCH that would only name members by bulkId, none of whose creates shared its request: nothing to send.
+    if (request.linkOnly && answer?.kind !== 'result') return { result: UNSENT };
     if (answer?.kind === 'plain' && answer.why)
       this.steps.push({ step: 'export', status: 'warning', description: answer.why });
     const bulk = answer?.kind === 'result' ? answer : null;
@@ -109,7 +116,11 @@ export class TargetExchange {
       description: `${request.method} ${target(request)} → ${r.status || r.error?.kind || 'no response'} in ${r.durationMs} ms${through}`,
       details: { request: shown, response: { status: r.status, body: text.slice(0, EXCERPT) } },
     });
-    const sent = { request: shown, r, text, changes: request };
+    const changes =
+      bulk?.linked && request.method === 'PATCH'
+        ? { modifiedProperties: withLinkedMembers(request.modifiedProperties, bulk.sent) }
+        : request;
+    const sent = { request: shown, r, text, changes };
     if (outcome === 'success') {
       if (request.logAs)
         this.log(request.logAs, 'Success', request.reason ?? null, request.detail ?? null, sent);
@@ -235,4 +246,27 @@ function target(request: ScimRequest): string {
   for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) query.set(k, String(v));
   const text = query.toString();
   return text ? `${request.path}?${text}` : request.path;
+}
+
+/**
+ * A membership PATCH that also named new members by `bulkId:` (its data as it went, `sent`): those references
+ * join the members it adds, as they went on the wire (the target's ids are known only from the creates' results).
+ */
+function withLinkedMembers(
+  properties: ModifiedProperty[] | undefined,
+  sent: unknown,
+): ModifiedProperty[] | undefined {
+  const operations = (sent as { Operations?: { value?: unknown }[] } | undefined)?.Operations ?? [];
+  const refs = operations.flatMap((op) =>
+    Array.isArray(op.value)
+      ? (op.value as { value?: unknown }[])
+          .map((m) => m.value)
+          .filter((v): v is string => typeof v === 'string' && v.startsWith('bulkId:'))
+      : [],
+  );
+  if (refs.length === 0) return properties;
+  const rest = (properties ?? []).filter((p) => !(p.name === 'members' && p.oldValue === null));
+  const added = (properties ?? []).find((p) => p.name === 'members' && p.oldValue === null);
+  const before = Array.isArray(added?.newValue) ? (added.newValue as unknown[]) : [];
+  return [{ name: 'members', oldValue: null, newValue: [...before, ...refs] }, ...rest];
 }

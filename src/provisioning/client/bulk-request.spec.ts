@@ -158,6 +158,34 @@ describe('a group and its new members in one request', () => {
     });
   });
 
+  it("names them in an existing group's PATCH as one more add operation, in the profile's spelling", () => {
+    const patch: LinkableOperation = {
+      op: {
+        method: 'PATCH',
+        path: '/Groups/g-1',
+        data: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'Add', path: 'members', value: [{ value: 'T0' }] }],
+        },
+      },
+      members: ['u1', 'u9'],
+      linkOp: 'Add',
+    };
+    const { order, operations, linked } = linkMembers([patch, member(1)], 1_000_000);
+    expect(order).toEqual([1, 0]);
+    expect(linked).toEqual([['u1'], []]);
+    expect((operations[1].data as { Operations: unknown[] }).Operations).toEqual([
+      { op: 'Add', path: 'members', value: [{ value: 'T0' }] },
+      { op: 'Add', path: 'members', value: [{ value: 'bulkId:b1' }] },
+    ]);
+    // Exactly the size with the reference fits; a byte less leaves the PATCH as it was.
+    const full = requestSize(operations.map(operationSize));
+    expect(linkMembers([patch, member(1)], full).linked[0]).toEqual(['u1']);
+    const none = linkMembers([patch, member(1)], full - 1);
+    expect(none.linked[0]).toEqual([]);
+    expect(none.operations).toEqual([patch.op, user(1)]);
+  });
+
   it('adds references only as far as the request stays within maxPayloadSize', () => {
     const items = [...[1, 2, 3, 4].map(member), group('g', ['u1', 'u2', 'u3', 'u4'])];
     const sizes = (ops: BulkOperation[]) => requestSize(ops.map(operationSize));

@@ -141,13 +141,18 @@ export interface LinkableOperation {
   op: BulkOperation;
   /** The caller's id of the object a POST creates, for other operations of the request to name. */
   creates?: string;
-  /** A group's POST: members (the caller's ids) it adds by `bulkId:` reference when their creates are here too. */
+  /**
+   * A group's POST or membership PATCH: members (the caller's ids) it adds by `bulkId:` reference when their creates
+   * are here too; a PATCH adds them in one more operation, `linkOp` (`add` unless the caller spells it otherwise).
+   */
   members?: readonly string[];
+  linkOp?: string;
 }
 
 /**
- * A group and its new members in one request (RFC 7644 §3.7.2): a group's POST names each member whose POST is in
- * this same request as `"value": "bulkId:<that POST's bulkId>"`, and goes after every such POST. Only creates that
+ * A group and its new members in one request (RFC 7644 §3.7.2): a group's POST (or an existing group's membership
+ * PATCH) names each member whose POST is in this same request as `"value": "bulkId:<that POST's bulkId>"`, and goes
+ * after every such POST. Only creates that
  * name nobody are named, so no reference waits on another. The references are added only as far as the request
  * stays within `maxPayloadSize` (the packer measured it without them); members left out are added later, once they
  * exist. `order`: the items' indexes as they go in the request; `linked`: per item, the members it names.
@@ -156,7 +161,8 @@ export function linkMembers(
   items: readonly LinkableOperation[],
   maxPayloadSize: number,
 ): { order: number[]; operations: BulkOperation[]; linked: string[][] } {
-  const linking = (item: LinkableOperation) => item.op.method === 'POST' && (item.members?.length ?? 0) > 0;
+  const linking = (item: LinkableOperation) =>
+    (item.op.method === 'POST' || item.op.method === 'PATCH') && (item.members?.length ?? 0) > 0;
   const bulkIdOf = new Map<string, string>();
   for (const item of items)
     if (item.creates !== undefined && item.op.bulkId !== undefined && !linking(item))
@@ -172,8 +178,8 @@ export function linkMembers(
     const refs = named.map((m) => ({ value: `bulkId:${bulkIdOf.get(m)!}` }));
     // The bytes k references add: `"members":[]` if the data had none, then each one and a comma before it unless
     // it is the first member.
-    const none = withMembers(item.op, []);
-    const had = (none.data as { members: unknown[] }).members.length;
+    const none = withMembers(item, []);
+    const had = item.op.method === 'PATCH' ? 0 : (none.data as { members: unknown[] }).members.length;
     let k = 0;
     let extra = operationSize(none) - sizes[i];
     while (k < refs.length) {
@@ -183,7 +189,7 @@ export function linkMembers(
       k++;
     }
     if (k === 0) return;
-    operations[i] = withMembers(item.op, refs.slice(0, k));
+    operations[i] = withMembers(item, refs.slice(0, k));
     linked[i] = named.slice(0, k);
     room -= extra;
   });
@@ -194,9 +200,14 @@ export function linkMembers(
   return { order, operations: order.map((i) => operations[i]), linked };
 }
 
-/** A group POST's data with these members added to those it has. */
-function withMembers(op: BulkOperation, refs: { value: string }[]): BulkOperation {
+/** A group POST's data with these members added to those it has; a PATCH's with one more operation adding them. */
+function withMembers({ op, linkOp }: LinkableOperation, refs: { value: string }[]): BulkOperation {
   const data = isObject(op.data) ? op.data : {};
+  if (op.method === 'PATCH') {
+    const operations = Array.isArray(data.Operations) ? (data.Operations as unknown[]) : [];
+    const adding = { op: linkOp ?? 'add', path: 'members', value: refs };
+    return { ...op, data: { ...data, Operations: [...operations, adding] } };
+  }
   const members = Array.isArray(data.members) ? (data.members as unknown[]) : [];
   return { ...op, data: { ...data, members: [...members, ...refs] } };
 }
