@@ -15,14 +15,14 @@ const OPS_PER_BULK = 1000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** `changes` PATCH operations over `ids`, 1,000 to a /Bulk request, four requests at a time. */
+/** `changes` PATCH operations over `ids`, 1,000 to a /Bulk request, up to eight requests at a time. */
 function pushChanges(gw, ids, changes) {
   let next = 0;
   return new Promise((resolve, reject) =>
     autocannon(
       {
         url: gw.base,
-        connections: 8,
+        connections: Math.min(8, Math.ceil(changes / OPS_PER_BULK)),
         amount: Math.ceil(changes / OPS_PER_BULK),
         timeout: 120,
         requests: [

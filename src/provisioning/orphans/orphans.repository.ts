@@ -5,6 +5,7 @@ import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { execute, forUpdate } from '../../database/sql';
 import type { TargetAccount } from '../client';
 import { OrphanAccount, OrphanState } from './orphan-account.entity';
+import { targetObjectIndexHint } from '../queue/work-queue.repository';
 
 const CHUNK = 500;
 
@@ -27,7 +28,7 @@ export class OrphansRepository {
     const out = new Set<string>();
     for (const chunk of chunks(accountIds, CHUNK)) {
       const rows = await this.dataSource.query<{ target_object_id: string }[]>(
-        `SELECT target_object_id FROM provisioned_object
+        `SELECT target_object_id FROM provisioned_object${targetObjectIndexHint(this.mysql)}
           WHERE target_id = ? AND target_object_id IN (${placeholders(chunk.length)}) AND +object_type = 'User'`,
         [targetId, ...chunk],
       );

@@ -141,6 +141,7 @@ function provisionedObjectOf(r: Record<string, unknown>): ProvisionedObject {
 export class WorkQueueRepository {
   private readonly logger = new Logger('provisioning');
   private readonly mysql: boolean;
+  private readonly targetObjectHint: string;
   /** Completions arrive one per delivered object, hundreds a second: they share statements. */
   private readonly completions: MicroBatcher<Completion>;
   private readonly held: HeldLeases;
@@ -151,6 +152,7 @@ export class WorkQueueRepository {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.mysql = dataSource.options.type !== 'better-sqlite3';
+    this.targetObjectHint = targetObjectIndexHint(this.mysql);
     this.held = new HeldLeases(
       (targetId, objectIds, tokens) => this.renewLeases(targetId, objectIds, tokens),
       (err) => this.logger.warn({ msg: 'renewing leases failed', error: String(err) }),
@@ -236,8 +238,12 @@ export class WorkQueueRepository {
    */
   async claim(targetId: string, owner: string, limit: number, now: Date): Promise<ProvisionedObject[]> {
     const nowText = toDbDateText(now);
+    // The queue index holds the lease before the schedule: rows nobody leases come first, and the rows of attempts in
+    // flight are never read to be passed over. MariaDB's optimizer prefers the primary key's target_id prefix here
+    // (it then reads every row in flight), so it is told.
+    const hint = this.mysql ? ' FORCE INDEX (ix_provisioned_object_queue)' : '';
     const candidates = await this.dataSource.query<{ object_type: 'User' | 'Group'; object_id: string }[]>(
-      `SELECT object_type, object_id FROM provisioned_object
+      `SELECT object_type, object_id FROM provisioned_object${hint}
         WHERE target_id = ? AND pending = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
           AND (lease_until IS NULL OR lease_until < ?)
         LIMIT ?`,
@@ -356,7 +362,7 @@ export class WorkQueueRepository {
       const rows = await this.dataSource.query<Record<string, unknown>[]>(
         `SELECT object_id, target_object_id, status, pending, deprovision_hold, last_sent, last_sent_hash,
                 ignored_changes
-           FROM provisioned_object
+           FROM provisioned_object${this.targetObjectHint}
           WHERE target_id = ? AND target_object_id IN (${placeholders(chunk.length)}) AND +object_type = 'User'`,
         [targetId, ...chunk],
       );
@@ -560,8 +566,11 @@ export class WorkQueueRepository {
     const text = toDbDateText(now);
     for (const chunk of chunks(objectIds, 500)) {
       const marks = placeholders(chunk.length);
+      // Past 200 ids MariaDB estimates from statistics in which nearly every waiting_for is NULL, and may read every
+      // object of the target: it is told the index.
+      const hint = this.mysql ? ' FORCE INDEX (ix_provisioned_object_waiting)' : '';
       const waiting = await this.dataSource.query<unknown[]>(
-        `SELECT 1 FROM provisioned_object WHERE target_id = ? AND waiting_for IN (${marks}) LIMIT 1`,
+        `SELECT 1 FROM provisioned_object${hint} WHERE target_id = ? AND waiting_for IN (${marks}) LIMIT 1`,
         [targetId, ...chunk],
       );
       if (waiting.length === 0) continue;
@@ -716,4 +725,13 @@ export class WorkQueueRepository {
     );
     return new Map(rows.map((r) => [r.target_id, Number(r.n)]));
   }
+}
+
+/**
+ * `target_object_id IN (…500 ids)` on MariaDB: past 200 values its optimizer estimates from the index's statistics,
+ * which were taken while the target's objects had no target ids yet (all NULL: one value), and it reads every object
+ * of the target instead (20,000 rows a statement during a 20,000-user sync; a million at a million). So it is told.
+ */
+export function targetObjectIndexHint(mysql: boolean): string {
+  return mysql ? ' FORCE INDEX (ix_provisioned_object_target_object)' : '';
 }

@@ -19,6 +19,7 @@ import { AddAdminAudit1796402234556 } from './1796402234556-add-admin-audit';
 import { AddLogLookupsAndMinutes1796414800759 } from './1796414800759-add-log-lookups-and-minutes';
 import { AddTargetBulk1796416228351 } from './1796416228351-add-target-bulk';
 import { AddProvisioningLatest1796420000000 } from './1796420000000-add-provisioning-latest';
+import { QueueIndexLease1796430000000 } from './1796430000000-queue-index-lease';
 
 /** Applied in this order; each file has a twin of the same name in ../sqlite (checked in CI). */
 export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
@@ -43,4 +44,5 @@ export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
   AddLogLookupsAndMinutes1796414800759,
   AddTargetBulk1796416228351,
   AddProvisioningLatest1796420000000,
+  QueueIndexLease1796430000000,
 ];
