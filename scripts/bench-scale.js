@@ -143,6 +143,8 @@ async function main() {
         lines.push(
           `| ${label} | ${fmt(r.users)} | ${fmt(r.loadRate)} | ${fmt(r.firstPageMs, 1)} | ${fmt(r.eqMs, 1)} | ${fmt(r.swMs, 1)} | ${fmt(r.deepPageMs, 1)} | ${fmt(r.syncRate)} | ${fmt(r.reconcileRate)} | ${fmt(r.startupS, 1)} | ${fmt(r.databaseMb)} | ${fmt(r.peakRssMb)} |`,
         );
+        // Each row as soon as it is measured: a million-user run takes long, and one that fails later keeps it.
+        console.error(lines[lines.length - 1]);
       } catch (err) {
         console.error(err);
         lines.push(`| ${label} | ${fmt(users)} | FAILED: ${String(err.message ?? err).slice(0, 80)} |`);

@@ -112,34 +112,48 @@ async function measure(startGateway, engine, history, users) {
   }
 }
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 /**
- * `rounds` × (off, full), alternated so that a slow spell of the machine falls on both. The cost of each figure is
- * full over off, minus one: +0.05 is 5 % more CPU per request (or 5 % fewer requests a second, for the rates).
+ * A warm-up pair (not counted: the first runs of a session meet cold caches), then `rounds` × (off, full),
+ * alternated so that a slow spell of the machine falls on both runs of a pair. Each pair gives its own ratio, full
+ * over off; the cost is the median of those ratios minus one (+0.05: 5 % more CPU per request, or 5 % fewer
+ * requests a second for the rates), with the lowest and highest pair's, so that one disturbed pair neither decides
+ * the figure nor hides.
  */
-async function benchHistoryCost(startGateway, engine, { users = 20000, rounds = 3 } = {}) {
+async function benchHistoryCost(startGateway, engine, { users = 20000, rounds = 5 } = {}) {
+  await measure(startGateway, engine, 'off', users);
+  await measure(startGateway, engine, 'full', users);
   const off = [];
   const full = [];
   for (let r = 0; r < rounds; r++) {
     off.push(await measure(startGateway, engine, 'off', users));
     full.push(await measure(startGateway, engine, 'full', users));
   }
-  const avg = (runs, key) => mean(runs.map((x) => x[key]));
   const figures = {};
   for (const key of ['postUs', 'patchUs', 'postRps', 'patchRps']) {
-    figures[key] = { off: avg(off, key), full: avg(full, key) };
+    figures[key] = { off: median(off.map((x) => x[key])), full: median(full.map((x) => x[key])) };
   }
+  /** Per pair, full over off (`inverse`: off over full, for rates), minus one: median, lowest, highest. */
+  const cost = (key, inverse = false) => {
+    const ratios = off.map((o, i) => (inverse ? o[key] / full[i][key] : full[i][key] / o[key]) - 1);
+    return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
+  };
   return {
     users,
     rounds,
     runs: { off, full },
     withDatabase: off[0].withDatabase,
     ...figures,
-    postCpuCost: figures.postUs.full / figures.postUs.off - 1,
-    patchCpuCost: figures.patchUs.full / figures.patchUs.off - 1,
-    postRateCost: 1 - figures.postRps.full / figures.postRps.off,
-    patchRateCost: 1 - figures.patchRps.full / figures.patchRps.off,
+    postCpuCost: cost('postUs'),
+    patchCpuCost: cost('patchUs'),
+    // A rate's cost: the fraction of requests a second lost, 1 − full/off, from each pair's ratio.
+    postRateCost: cost('postRps', true),
+    patchRateCost: cost('patchRps', true),
   };
 }
 
