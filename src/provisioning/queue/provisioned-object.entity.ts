@@ -7,7 +7,14 @@ export type ProvisionedStatus = 'none' | 'active' | 'disabled' | 'deleted';
  * (`pending` with a lease). The journal cursor only moves once rows here are durably pending.
  */
 @Entity('provisioned_object')
-@Index('ix_provisioned_object_queue', ['targetId', 'pending', 'leaseUntil', 'nextAttemptAt'])
+@Index('ix_provisioned_object_queue', [
+  'targetId',
+  'pending',
+  'leaseUntil',
+  'nextAttemptAt',
+  'pendingSince',
+  'reconcile',
+])
 @Index('ix_provisioned_object_waiting', ['targetId', 'waitingFor'])
 @Index('ix_provisioned_object_object', ['targetId', 'objectId'])
 @Index('ix_provisioned_object_hold', ['targetId', 'deprovisionHold'])

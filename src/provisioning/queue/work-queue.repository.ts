@@ -5,6 +5,7 @@ import { CLOCK, Clock } from '../../common/clock';
 import { fromDbDate, toDbDateText } from '../../database/db-values';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { execute } from '../../database/sql';
+import { CostlyRead } from '../../common/costly-read';
 import { MicroBatcher } from '../../common/micro-batcher';
 import { HeldLeases, LEASE_MS } from './held-leases';
 import { ProvisionedObject, ProvisionedStatus } from './provisioned-object.entity';
@@ -30,6 +31,13 @@ export type ListedState = Pick<
   | 'lastSentHash'
   | 'ignoredChanges'
 >;
+
+/** A target's pending objects: how many, the oldest's time, and how many a full reconciliation queued. */
+export interface PendingSummary {
+  pending: number;
+  oldest: Date | null;
+  reconciling: number;
+}
 
 export interface ObjectKey {
   targetId: string;
@@ -142,6 +150,20 @@ export class WorkQueueRepository {
   private readonly logger = new Logger('provisioning');
   private readonly mysql: boolean;
   private readonly targetObjectHint: string;
+  /**
+   * MariaDB prefers the primary key's target_id prefix to the queue index for the claim and the pending summaries,
+   * and then reads every row of the target (the claim: every row in flight; the summary: every pending row, where
+   * the index alone answers). It is told.
+   */
+  private readonly queueHint: string;
+  /**
+   * The pending summaries count every pending row's index entry: about 100 ms at a million pending objects, and a
+   * status or an overview polled every second would take the engine's event loop. A summary that took long is
+   * given again for ten times what it took (`CostlyRead`): at a million pending objects it is up to a second or two
+   * old; a target with little pending is counted afresh on every call.
+   */
+  private readonly summaries = new CostlyRead<PendingSummary>();
+  private readonly summariesOf = new CostlyRead<Map<string, PendingSummary>>();
   /** Completions arrive one per delivered object, hundreds a second: they share statements. */
   private readonly completions: MicroBatcher<Completion>;
   private readonly held: HeldLeases;
@@ -153,6 +175,7 @@ export class WorkQueueRepository {
   ) {
     this.mysql = dataSource.options.type !== 'better-sqlite3';
     this.targetObjectHint = targetObjectIndexHint(this.mysql);
+    this.queueHint = this.mysql ? ' FORCE INDEX (ix_provisioned_object_queue)' : '';
     this.held = new HeldLeases(
       (targetId, objectIds, tokens) => this.renewLeases(targetId, objectIds, tokens),
       (err) => this.logger.warn({ msg: 'renewing leases failed', error: String(err) }),
@@ -239,11 +262,9 @@ export class WorkQueueRepository {
   async claim(targetId: string, owner: string, limit: number, now: Date): Promise<ProvisionedObject[]> {
     const nowText = toDbDateText(now);
     // The queue index holds the lease before the schedule: rows nobody leases come first, and the rows of attempts in
-    // flight are never read to be passed over. MariaDB's optimizer prefers the primary key's target_id prefix here
-    // (it then reads every row in flight), so it is told.
-    const hint = this.mysql ? ' FORCE INDEX (ix_provisioned_object_queue)' : '';
+    // flight are never read to be passed over.
     const candidates = await this.dataSource.query<{ object_type: 'User' | 'Group'; object_id: string }[]>(
-      `SELECT object_type, object_id FROM provisioned_object${hint}
+      `SELECT object_type, object_id FROM provisioned_object${this.queueHint}
         WHERE target_id = ? AND pending = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
           AND (lease_until IS NULL OR lease_until < ?)
         LIMIT ?`,
@@ -626,14 +647,16 @@ export class WorkQueueRepository {
   }
 
   /** Pending objects, the oldest's time, and how many of them a full reconciliation queued (its cycle's remainder). */
-  async pendingSummary(
-    targetId: string,
-  ): Promise<{ pending: number; oldest: Date | null; reconciling: number }> {
+  pendingSummary(targetId: string): Promise<PendingSummary> {
+    return this.summaries.get(targetId, () => this.readPendingSummary(targetId));
+  }
+
+  private async readPendingSummary(targetId: string): Promise<PendingSummary> {
     const [row] = await this.dataSource.query<
       { n: number | string; oldest: unknown; r: number | string | null }[]
     >(
       'SELECT COUNT(*) AS n, MIN(pending_since) AS oldest, SUM(CASE WHEN reconcile = 1 THEN 1 ELSE 0 END) AS r ' +
-        'FROM provisioned_object WHERE target_id = ? AND pending = 1',
+        `FROM provisioned_object${this.queueHint} WHERE target_id = ? AND pending = 1`,
       [targetId],
     );
     return {
@@ -664,16 +687,18 @@ export class WorkQueueRepository {
   }
 
   /** `pendingSummary` of each of `targetIds` (absent: nothing pending), a seek per target in one statement. */
-  async pendingSummaries(
-    targetIds: string[],
-  ): Promise<Map<string, { pending: number; oldest: Date | null; reconciling: number }>> {
-    const out = new Map<string, { pending: number; oldest: Date | null; reconciling: number }>();
+  pendingSummaries(targetIds: string[]): Promise<Map<string, PendingSummary>> {
+    return this.summariesOf.get([...targetIds].sort().join(','), () => this.readPendingSummaries(targetIds));
+  }
+
+  private async readPendingSummaries(targetIds: string[]): Promise<Map<string, PendingSummary>> {
+    const out = new Map<string, PendingSummary>();
     for (const chunk of chunks(targetIds, 500)) {
       const rows = await this.dataSource.query<
         { target_id: string; n: number | string; oldest: unknown; r: number | string | null }[]
       >(
         'SELECT target_id, COUNT(*) AS n, MIN(pending_since) AS oldest, ' +
-          'SUM(CASE WHEN reconcile = 1 THEN 1 ELSE 0 END) AS r FROM provisioned_object ' +
+          `SUM(CASE WHEN reconcile = 1 THEN 1 ELSE 0 END) AS r FROM provisioned_object${this.queueHint} ` +
           `WHERE target_id IN (${placeholders(chunk.length)}) AND pending = 1 GROUP BY target_id`,
         chunk,
       );
