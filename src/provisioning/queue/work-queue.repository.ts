@@ -160,10 +160,11 @@ export class WorkQueueRepository {
    * The pending summaries count every pending row's index entry: about 100 ms at a million pending objects, and a
    * status or an overview polled every second would take the engine's event loop. A summary that took long is
    * given again for ten times what it took (`CostlyRead`): at a million pending objects it is up to a second or two
-   * old; a target with little pending is counted afresh on every call.
+   * old. One that took under 50 ms (a target with little pending, even on a busy machine) is counted afresh on every
+   * call, so a status read just after a change shows it.
    */
-  private readonly summaries = new CostlyRead<PendingSummary>();
-  private readonly summariesOf = new CostlyRead<Map<string, PendingSummary>>();
+  private readonly summaries = new CostlyRead<PendingSummary>(10, 50);
+  private readonly summariesOf = new CostlyRead<Map<string, PendingSummary>>(10, 50);
   /** Completions arrive one per delivered object, hundreds a second: they share statements. */
   private readonly completions: MicroBatcher<Completion>;
   private readonly held: HeldLeases;
