@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { chunks } from '../../common/chunks';
 import { CLOCK, Clock } from '../../common/clock';
+import { CompactIdSet } from '../../common/compact-id-set';
 import type { CompiledMappingSet } from '../../mapping/mapping-set';
 import { MappingsService } from '../../mapping/mappings.service';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -50,7 +51,7 @@ export class ReconciliationService {
     // Users the target's listing already shows as they would be sent are settled without a read each.
     const target = await this.targets.find(targetId);
     const compared = target ? await this.listing.compareUsers(target) : null;
-    const settled = compared?.settled ?? new Set<string>();
+    const settled = compared?.settled ?? new CompactIdSet(16);
     for (const type of ['User', 'Group'] as const) {
       for (let after = ''; ;) {
         const ids = await this.directory.liveIds(type, after, PAGE);
