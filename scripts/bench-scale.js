@@ -4,7 +4,8 @@
 // BENCH_DATABASE_URL is set; BENCH_ENGINES narrows): the users loaded through /Bulk, then the reads a SCIM client
 // and the console make, an initial sync to a new target (a fake target in a process of its own), a full reconciliation
 // with nothing to change, a restart of the gateway on the same database, the database's size and the gateway's
-// peak RSS. Prints one Markdown table (the README's growth table is a copy of it).
+// peak RSS (the whole run, and each phase after the table). Prints one Markdown table (the README's growth table
+// is a copy of it).
 const fs = require('node:fs');
 const path = require('node:path');
 const { startGateway, sharedDatabase } = require('./bench/gateway-process');
@@ -68,13 +69,23 @@ async function measure(engine, users) {
   const row = { users };
   let gw = await startGateway('sqlite', db.env);
   let peak = 0;
+  // The peak of each phase: the kernel's high-water mark is reset at its start (where it allows it).
+  const phases = {};
+  const phase = (name) => {
+    if (phases.current) phases[phases.current] = gw.peakRssMb();
+    peak = Math.max(peak, gw.peakRssMb());
+    phases.current = name;
+    if (name && !gw.resetPeakRss()) phases.unsplit = true;
+  };
   try {
+    phase('load');
     let t = Date.now();
     const loaded = await benchBulk(gw, { users, perRequest: 50 });
     if (loaded.created !== users) throw new Error(`${loaded.created} of ${users} users loaded`);
     row.loadRate = users / ((Date.now() - t) / 1000);
 
     // Reads: a page, the lookup every provisioning client sends, a prefix search, a page deep in the list.
+    phase('reads');
     row.firstPageMs = await p50(50, () => scim(gw, '/Users?count=100'));
     row.eqMs = await p50(200, (i) =>
       scim(
@@ -87,6 +98,7 @@ async function measure(engine, users) {
     );
     row.deepPageMs = await p50(20, () => scim(gw, `/Users?startIndex=${users - 100}&count=100`));
 
+    phase('sync');
     t = Date.now();
     const app = await api(gw, 'POST', '/admin/v1/targets', {
       name: 'scale',
@@ -99,12 +111,15 @@ async function measure(engine, users) {
     });
     await reconciled(gw, app.id, t, users * 10);
     row.syncRate = users / ((Date.now() - t) / 1000);
+    phase('reconciliation');
     t = Date.now();
     await api(gw, 'POST', `/admin/v1/targets/${app.id}/restart`);
     const summary = await reconciled(gw, app.id, t, users * 10);
     row.reconcileRate = users / ((Date.now() - t) / 1000);
     row.settled = summary.comparedByListing?.unchanged ?? 0;
-    peak = Math.max(peak, gw.peakRssMb());
+    phase(null);
+    delete phases.current;
+    row.phasePeaks = phases;
 
     await gw.stop();
     t = Date.now();
@@ -136,6 +151,7 @@ async function main() {
     '| engine | users | load (/Bulk) users/s | first page p50 ms | userName eq p50 ms | userName sw p50 ms | page at the end p50 ms | initial sync users/s | reconciliation users/s | restart s | database MB | peak RSS MB |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
+  const phaseLines = [];
   for (const [label, engine] of engines)
     for (const users of SIZES) {
       console.error(`${label}: ${users.toLocaleString('en')} users…`);
@@ -146,12 +162,19 @@ async function main() {
         );
         // Each row as soon as it is measured: a million-user run takes long, and one that fails later keeps it.
         console.error(lines[lines.length - 1]);
+        const p = r.phasePeaks;
+        phaseLines.push(
+          p.unsplit
+            ? `- ${label}, ${fmt(users)} users: the kernel refused to reset the peak; phases not split`
+            : `- ${label}, ${fmt(users)} users, peak RSS MB by phase: load ${fmt(p.load)}, reads ${fmt(p.reads)}, initial sync ${fmt(p.sync)}, reconciliation ${fmt(p.reconciliation)}`,
+        );
+        console.error(phaseLines[phaseLines.length - 1]);
       } catch (err) {
         console.error(err);
         lines.push(`| ${label} | ${fmt(users)} | FAILED: ${String(err.message ?? err).slice(0, 80)} |`);
       }
     }
-  console.log(lines.join('\n'));
+  console.log([...lines, '', ...phaseLines].join('\n'));
 }
 
 main().catch((err) => {

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { AppConfig } from './config/app-config';
 import type { FirstStartTokens } from './auth/token-bootstrap.service';
 
@@ -15,6 +16,9 @@ export function startBanner(config: AppConfig, tokens: FirstStartTokens | undefi
     `  SCIM API    ${base}/scim/v2`,
     `  Admin API   ${base}/admin/v1   (OpenAPI: ${base}/admin/docs)`,
     `  Database    ${database}`,
+    // V8 lets the heap grow to a multiple of what is live when its limit is large (the default is a quarter of the
+    // machine's memory): `npm start` and the image bound it with GATEWAY_HEAP_MB.
+    `  Heap limit  ${Math.round(getHeapStatistics().heap_size_limit / 1048576).toLocaleString('en')} MB`,
   ];
   if (tokens) {
     lines.push(

@@ -30,6 +30,16 @@ function peakRssMb(pid) {
   }
 }
 
+/** Resets the kernel's peak RSS of a process to its current RSS (`5` > clear_refs, Linux 4.0+); false if refused. */
+function resetPeakRss(pid) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function createDatabase(serverUrl) {
   const { createConnection } = require('mysql2/promise');
   const u = new URL(serverUrl);
@@ -58,6 +68,15 @@ async function createDatabase(serverUrl) {
   };
 }
 
+/**
+ * The gateway's node flags as `npm start` gives them (the heap bound of GATEWAY_HEAP_MB, default 1024 MB: figures are
+ * measured as the product runs), then GATEWAY_NODE_ARGS (`--cpu-prof`, another `--max-old-space-size`).
+ */
+function nodeArgs() {
+  const extra = process.env.GATEWAY_NODE_ARGS ? process.env.GATEWAY_NODE_ARGS.split(' ') : [];
+  return [`--max-old-space-size=${process.env.GATEWAY_HEAP_MB || 1024}`, ...extra];
+}
+
 /** engine: 'sqlite' or a mysql:// / mariadb:// server URL (a fresh database is created on it). */
 async function startGateway(engine, extraEnv = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-bench-'));
@@ -66,10 +85,7 @@ async function startGateway(engine, extraEnv = {}) {
   if (engine !== 'sqlite') db = await createDatabase(engine);
   const child = spawn(
     process.execPath,
-    [
-      ...(process.env.GATEWAY_NODE_ARGS ? process.env.GATEWAY_NODE_ARGS.split(' ') : []),
-      path.join(__dirname, '..', '..', 'dist', 'src', 'main.js'),
-    ],
+    [...nodeArgs(), path.join(__dirname, '..', '..', 'dist', 'src', 'main.js')],
     {
       env: {
         ...process.env,
@@ -109,6 +125,8 @@ async function startGateway(engine, extraEnv = {}) {
     scimToken: SCIM_TOKEN,
     adminToken: ADMIN_TOKEN,
     peakRssMb: () => peakRssMb(child.pid),
+    /** Starts a new peak (for the peak of one phase); false where the kernel refuses. */
+    resetPeakRss: () => resetPeakRss(child.pid),
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

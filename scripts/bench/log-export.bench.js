@@ -20,16 +20,6 @@ function memoryMb(pid, field) {
   }
 }
 
-/** Resets the kernel's peak RSS of the process to its current RSS (`5` > clear_refs, Linux 4.0+); false if refused. */
-function resetPeak(pid) {
-  try {
-    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * `entries` users through /Bulk, provisioned to a new target (the log then holds one Create entry per user), then
  * the CSV download of that target's log. Returns the rows and bytes received, the duration and the RSS rise.
@@ -94,7 +84,7 @@ async function fillLog(gw, startFakeScimTarget, entries) {
 async function measureExport(gw, targetId) {
   await sleep(1000);
   const before = memoryMb(gw.pid, 'VmRSS');
-  const peakReset = resetPeak(gw.pid);
+  const peakReset = gw.resetPeakRss();
   const anonBefore = memoryMb(gw.pid, 'RssAnon');
   let sampled = before;
   let anon = anonBefore;
