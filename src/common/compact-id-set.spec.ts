@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompactIdSet } from './compact-id-set';
 
-/** A deterministic generator, so a failure names ids that can be reproduced. */
+/** A deterministic generator: the time-ordered ids are the same on every run. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
@@ -44,7 +44,7 @@ describe('CompactIdSet', () => {
     expect(compact.size).toBe(reference.size);
     const wrong = ids.filter((id) => compact.has(id) !== reference.has(id));
     expect(wrong).toEqual([]);
-    // Ids never added, including ones one bit away from an added one.
+    // Ids never added that differ from an added one only in their last character.
     const flipped = ids.slice(0, 1000).map((id) => id.slice(0, 35) + (id[35] === '0' ? '1' : '0'));
     expect(flipped.filter((id) => compact.has(id) !== reference.has(id))).toEqual([]);
   });
