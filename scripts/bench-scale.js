@@ -71,10 +71,11 @@ async function measure(engine, users) {
   let peak = 0;
   // The peak of each phase: the kernel's high-water mark is reset at its start (where it allows it).
   const phases = {};
+  let current = null;
   const phase = (name) => {
-    if (phases.current) phases[phases.current] = gw.peakRssMb();
+    if (current) phases[current] = gw.peakRssMb();
     peak = Math.max(peak, gw.peakRssMb());
-    phases.current = name;
+    current = name;
     if (name && !gw.resetPeakRss()) phases.unsplit = true;
   };
   try {
@@ -118,7 +119,6 @@ async function measure(engine, users) {
     row.reconcileRate = users / ((Date.now() - t) / 1000);
     row.settled = summary.comparedByListing?.unchanged ?? 0;
     phase(null);
-    delete phases.current;
     row.phasePeaks = phases;
 
     await gw.stop();

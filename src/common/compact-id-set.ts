@@ -31,8 +31,7 @@ export class CompactIdSet {
       this.others.add(id);
       return this;
     }
-    const slot = this.find(this.words);
-    if (slot >= 0) return this;
+    if (this.holds(this.words)) return this;
     if (this.uuids + 1 > this.capacity * MAX_LOAD) this.grow();
     this.insert(this.words);
     this.uuids++;
@@ -41,17 +40,16 @@ export class CompactIdSet {
 
   has(id: string): boolean {
     if (!parseUuid(id, this.words)) return this.others.has(id);
-    return this.find(this.words) >= 0;
+    return this.holds(this.words);
   }
 
-  /** The slot holding `w`, or -1. */
-  private find(w: Uint32Array): number {
+  private holds(w: Uint32Array): boolean {
     const mask = this.capacity - 1;
     const s = this.slots;
     for (let i = hash(w) & mask; ; i = (i + 1) & mask) {
       const o = i * 4;
-      if (s[o] === w[0] && s[o + 1] === w[1] && s[o + 2] === w[2] && s[o + 3] === w[3]) return i;
-      if ((s[o] | s[o + 1] | s[o + 2] | s[o + 3]) === 0) return -1;
+      if (s[o] === w[0] && s[o + 1] === w[1] && s[o + 2] === w[2] && s[o + 3] === w[3]) return true;
+      if ((s[o] | s[o + 1] | s[o + 2] | s[o + 3]) === 0) return false;
     }
   }
 

@@ -57,10 +57,17 @@ describe('first start', () => {
     expect(scim).toBeDefined();
     expect(out).toContain(`admin token (scope admin): ${admin}`);
 
-    // The tokens are shown once: a second start prints the URLs only.
-    const again = await start({ DATA_DIR: dataDir });
+    // The tokens are shown once: a second start prints the URLs only, and the heap bound it was given (as
+    // GATEWAY_HEAP_MB gives it through `npm start`; V8 adds its young generation, kept small here, to that bound).
+    const again = await start({
+      DATA_DIR: dataDir,
+      NODE_OPTIONS: '--max-old-space-size=600 --max-semi-space-size=1',
+    });
     expect(again).toMatch(/SCIM gateway is listening/);
     expect(again).not.toMatch(/scgw_/);
+    const heapMb = Number(/Heap limit +([\d,]+) MB/.exec(again)?.[1].replace(/,/g, ''));
+    expect(heapMb).toBeGreaterThanOrEqual(600);
+    expect(heapMb).toBeLessThan(620);
   }, 60_000);
 
   it('creates the database readable by its owner only', () => {

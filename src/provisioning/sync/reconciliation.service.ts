@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { chunks } from '../../common/chunks';
 import { CLOCK, Clock } from '../../common/clock';
-import { CompactIdSet } from '../../common/compact-id-set';
 import type { CompiledMappingSet } from '../../mapping/mapping-set';
 import { MappingsService } from '../../mapping/mappings.service';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -51,12 +50,12 @@ export class ReconciliationService {
     // Users the target's listing already shows as they would be sent are settled without a read each.
     const target = await this.targets.find(targetId);
     const compared = target ? await this.listing.compareUsers(target) : null;
-    const settled = compared?.settled ?? new CompactIdSet(16);
+    const settled = compared?.settled;
     for (const type of ['User', 'Group'] as const) {
       for (let after = ''; ;) {
         const ids = await this.directory.liveIds(type, after, PAGE);
         if (ids.length === 0) break;
-        const queued = type === 'User' ? ids.filter((id) => !settled.has(id)) : ids;
+        const queued = type === 'User' ? ids.filter((id) => !settled?.has(id)) : ids;
         await this.enqueue(
           targetId,
           queued.map((id) => ({ objectType: type, objectId: id })),
@@ -99,7 +98,7 @@ export class ReconciliationService {
       orphanScanRequested: true,
       updatedAt: this.clock.now(),
     });
-    this.logger.log({ msg: 'reconciliation queued', targetId, ...counts, unchanged: settled.size });
+    this.logger.log({ msg: 'reconciliation queued', targetId, ...counts, unchanged: settled?.size ?? 0 });
     return counts;
   }
 
