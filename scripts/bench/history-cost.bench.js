@@ -1,10 +1,13 @@
 // What the directory history costs the SCIM writes, in `npm run bench`: the same POST /Users and PATCH load on a
 // gateway with DIRECTORY_HISTORY=off (journal rows as before the history existed: no actor, request id or changed
-// attributes) and with the default `full`, alternated `rounds` times on fresh databases. Measured as CPU time per
-// request (the gateway's, and the database server's when it runs on this machine) and as requests per second; the
-// CPU time is the steadier of the two on a machine whose cores the load generator shares.
-const { execSync } = require('node:child_process');
+// attributes) and on one with the default `full`. Both run at once on fresh databases, and the load goes to one,
+// then the other, a chunk of requests at a time. A slow spell of this shared machine lasts seconds to minutes, so it
+// falls on both alike; measured one after the other, whole runs of the same configuration differ by up to 30 %. The
+// cost is measured as CPU time per request (the gateway's, and the database server's when it runs on this machine)
+// and as requests per second over the same chunks.
+const { execFileSync, execSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const autocannon = require('autocannon');
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -52,63 +55,149 @@ function userDoc(n) {
   };
 }
 
-/** One gateway: `users` POSTs, then as many PATCHes of one attribute; CPU µs per request and req/s of each. */
-async function measure(startGateway, engine, history, users) {
-  const gw = await startGateway(engine, { DIRECTORY_HISTORY: history });
-  const db = databasePid(engine);
-  const cpu = () => cpuSeconds(gw.pid) + cpuSeconds(db);
+/** The CPUs this process may run on, read before it pins itself (the count follows its affinity), and their list. */
+const CPUS = os.availableParallelism();
+const ALLOWED = (() => {
   try {
-    const headers = { Authorization: `Bearer ${gw.scimToken}`, 'Content-Type': 'application/scim+json' };
-    const ids = [];
-    let i = 0;
-    let before = cpu();
-    const post = await run({
-      url: gw.base,
-      amount: users,
-      requests: [
-        {
-          method: 'POST',
-          path: '/scim/v2/Users',
-          headers,
-          setupRequest: (req) => ({ ...req, body: JSON.stringify(userDoc(i++)) }),
-          onResponse: (status, body) => status === 201 && ids.push(JSON.parse(body).id),
+    return /list:\s*(\S+)/.exec(execFileSync('taskset', ['-c', '-p', String(process.pid)]).toString())?.[1];
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * Pins a process, every thread of it, to the CPUs in `list` ("1", "0"), where `taskset` is there and the machine
+ * has two CPUs or more: false otherwise. Left to the scheduler, one gateway of the pair may share a core with the
+ * load generator for a whole run while the other has one to itself, and their CPU time per request then differs
+ * by up to 13 % for that alone (seen on this 2-core machine).
+ */
+function pin(pid, list) {
+  if (CPUS < 2 || !ALLOWED) return false;
+  // A thread that ends while taskset walks the process's threads fails the call: the next try does not meet it.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', list, String(pid)], { stdio: 'pipe' });
+      return true;
+    } catch (err) {
+      if (process.env.BENCH_DEBUG) console.error(String(err.stderr));
+    }
+  }
+  return false;
+}
+
+/** One gateway of the pair, with the CPU time and wall time its chunks took. */
+async function side(startGateway, engine, history) {
+  const gw = await startGateway(engine, { DIRECTORY_HISTORY: history });
+  return {
+    history,
+    gw,
+    ids: [],
+    posted: 0,
+    patched: 0,
+    post: { cpu: 0, seconds: 0, requests: 0 },
+    patch: { cpu: 0, seconds: 0, requests: 0 },
+    headers: { Authorization: `Bearer ${gw.scimToken}`, 'Content-Type': 'application/scim+json' },
+  };
+}
+
+function postChunk(s, amount) {
+  return run({
+    url: s.gw.base,
+    amount,
+    requests: [
+      {
+        method: 'POST',
+        path: '/scim/v2/Users',
+        headers: s.headers,
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(userDoc(s.posted++)) }),
+        onResponse: (status, body) => {
+          s.lastResponse = process.hrtime.bigint();
+          if (status === 201) s.ids.push(JSON.parse(body).id);
         },
-      ],
-    });
-    const postCpu = cpu() - before;
-    let p = 0;
-    before = cpu();
-    const patch = await run({
-      url: gw.base,
-      amount: users,
-      requests: [
-        {
-          method: 'PATCH',
-          headers,
-          setupRequest: (req) => {
-            const n = p++;
-            return {
-              ...req,
-              path: `/scim/v2/Users/${ids[(n * 104729) % ids.length]}`,
-              body: JSON.stringify({
-                schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-                Operations: [{ op: 'replace', path: 'title', value: `Title ${n}` }],
-              }),
-            };
-          },
+      },
+    ],
+  });
+}
+
+function patchChunk(s, amount) {
+  return run({
+    url: s.gw.base,
+    amount,
+    requests: [
+      {
+        method: 'PATCH',
+        headers: s.headers,
+        setupRequest: (req) => {
+          const n = s.patched++;
+          return {
+            ...req,
+            path: `/scim/v2/Users/${s.ids[(n * 104729) % s.ids.length]}`,
+            body: JSON.stringify({
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+              Operations: [{ op: 'replace', path: 'title', value: `Title ${n}` }],
+            }),
+          };
         },
-      ],
-    });
-    const patchCpu = cpu() - before;
-    return {
-      postUs: (postCpu / users) * 1e6,
-      patchUs: (patchCpu / users) * 1e6,
-      postRps: users / post.duration,
-      patchRps: users / patch.duration,
-      withDatabase: db !== null,
-    };
+        onResponse: () => {
+          s.lastResponse = process.hrtime.bigint();
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * Runs one chunk on one side and adds its CPU time (gateway + local database server) and its wall time, up to its
+ * last response (autocannon itself ends a run on its next one-second tick).
+ */
+async function timed(s, db, figures, chunk) {
+  const cpu = () => cpuSeconds(s.gw.pid) + cpuSeconds(db);
+  const before = cpu();
+  const started = process.hrtime.bigint();
+  await chunk();
+  figures.cpu += cpu() - before;
+  figures.seconds += Number(s.lastResponse - started) / 1e9;
+}
+
+/**
+ * One pair of gateways at once, DIRECTORY_HISTORY=off and full. `users` POSTs to each, `chunk` at a time,
+ * alternating between them (and which goes first in a round), then as many PATCHes the same way. A first chunk on
+ * each is not counted (cold caches, the JIT). Per kind: CPU µs per request and requests a second of each side, and
+ * the cost, full over off minus one (+0.05: 5 % more CPU per request; for rates, 5 % fewer requests a second).
+ */
+async function measurePair(startGateway, engine, db, { users, chunk, mode }) {
+  const off = await side(startGateway, engine, 'off');
+  const full = await side(startGateway, engine, mode).catch(async (err) => {
+    await off.gw.stop();
+    throw err;
+  });
+  // The gateways on one CPU (one of them loaded at a time), this process and its load on another.
+  const [mine, theirs] = ALLOWED?.split(/[,-]/) ?? [];
+  const pinned = pin(off.gw.pid, theirs) && pin(full.gw.pid, theirs) && pin(process.pid, mine);
+  try {
+    const rounds = Math.max(2, Math.round(users / chunk));
+    for (const [kind, send] of [
+      ['post', postChunk],
+      ['patch', patchChunk],
+    ]) {
+      for (const s of [off, full]) await send(s, chunk);
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 ? [full, off] : [off, full];
+        for (const s of order) await timed(s, db, s[kind], () => send(s, chunk));
+        for (const s of [off, full]) s[kind].requests += chunk;
+      }
+    }
+    const result = { pinned };
+    for (const kind of ['post', 'patch']) {
+      const [o, f] = [off[kind], full[kind]];
+      const us = { off: (o.cpu / o.requests) * 1e6, full: (f.cpu / f.requests) * 1e6 };
+      const rps = { off: o.requests / o.seconds, full: f.requests / f.seconds };
+      result[kind] = { us, rps, cpuCost: us.full / us.off - 1, rateCost: rps.off / rps.full - 1 };
+    }
+    return result;
   } finally {
-    await gw.stop();
+    if (pinned) pin(process.pid, ALLOWED);
+    await Promise.all([off.gw.stop(), full.gw.stop()]);
   }
 }
 
@@ -119,41 +208,40 @@ const median = (xs) => {
 };
 
 /**
- * A warm-up pair (not counted: the first runs of a session meet cold caches), then `rounds` × (off, full),
- * alternated so that a slow spell of the machine falls on both runs of a pair. Each pair gives its own ratio, full
- * over off; the cost is the median of those ratios minus one (+0.05: 5 % more CPU per request, or 5 % fewer
- * requests a second for the rates), with the lowest and highest pair's, so that one disturbed pair neither decides
- * the figure nor hides.
+ * `pairs` pairs of fresh gateways, one after the other (measurePair); `mode`: the DIRECTORY_HISTORY set against off. Interleaving evens out the machine's slow
+ * spells within a pair; what is left differs from one pair of processes to the next (±4 % here), so each figure is
+ * the median over the pairs, with the lowest and highest pair's.
  */
-async function benchHistoryCost(startGateway, engine, { users = 20000, rounds = 5 } = {}) {
-  await measure(startGateway, engine, 'off', users);
-  await measure(startGateway, engine, 'full', users);
-  const off = [];
-  const full = [];
-  for (let r = 0; r < rounds; r++) {
-    off.push(await measure(startGateway, engine, 'off', users));
-    full.push(await measure(startGateway, engine, 'full', users));
-  }
-  const figures = {};
-  for (const key of ['postUs', 'patchUs', 'postRps', 'patchRps']) {
-    figures[key] = { off: median(off.map((x) => x[key])), full: median(full.map((x) => x[key])) };
-  }
-  /** Per pair, full over off (`inverse`: off over full, for rates), minus one: median, lowest, highest. */
-  const cost = (key, inverse = false) => {
-    const ratios = off.map((o, i) => (inverse ? o[key] / full[i][key] : full[i][key] / o[key]) - 1);
-    return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
-  };
+async function benchHistoryCost(
+  startGateway,
+  engine,
+  { users = 10000, chunk = 1000, pairs = 5, mode = 'full' } = {},
+) {
+  const db = databasePid(engine);
+  const runs = [];
+  for (let i = 0; i < pairs; i++)
+    runs.push(await measurePair(startGateway, engine, db, { users, chunk, mode }));
+  const spread = (xs) => ({ median: median(xs), low: Math.min(...xs), high: Math.max(...xs) });
+  const of = (kind, key) => ({
+    off: median(runs.map((r) => r[kind][key].off)),
+    full: median(runs.map((r) => r[kind][key].full)),
+  });
   return {
     users,
-    rounds,
-    runs: { off, full },
-    withDatabase: off[0].withDatabase,
-    ...figures,
-    postCpuCost: cost('postUs'),
-    patchCpuCost: cost('patchUs'),
-    // A rate's cost: the fraction of requests a second lost, 1 − full/off, from each pair's ratio.
-    postRateCost: cost('postRps', true),
-    patchRateCost: cost('patchRps', true),
+    chunk,
+    pairs,
+    runs,
+    withDatabase: db !== null,
+    pinned: runs.every((r) => r.pinned),
+    postUs: of('post', 'us'),
+    patchUs: of('patch', 'us'),
+    postRps: of('post', 'rps'),
+    patchRps: of('patch', 'rps'),
+    postCpuCost: spread(runs.map((r) => r.post.cpuCost)),
+    patchCpuCost: spread(runs.map((r) => r.patch.cpuCost)),
+    // A rate's cost: the fraction of requests a second lost, 1 − full/off.
+    postRateCost: spread(runs.map((r) => r.post.rateCost)),
+    patchRateCost: spread(runs.map((r) => r.patch.rateCost)),
   };
 }
 

@@ -1,6 +1,7 @@
 import { SchemaRegistry } from '../../scim-protocol';
 import {
   ChangedAttribute,
+  decodeChangedAttributes,
   describeChangedAttributes,
   MAX_CHANGED_BYTES,
   MAX_LIST_ITEMS,
@@ -14,7 +15,7 @@ describe('describeChangedAttributes', () => {
   const registry = new SchemaRegistry();
   const changes = (before: Record<string, unknown> | null, after: Record<string, unknown>) => {
     const text = describeChangedAttributes(registry, 'User', before, after);
-    return text === null ? null : (JSON.parse(text) as ChangedAttribute[]);
+    return text === null ? null : decodeChangedAttributes(text);
   };
 
   it('lists every attribute a create sets, complex ones by sub-attribute, extensions under their URN', () => {
@@ -96,6 +97,57 @@ describe('describeChangedAttributes', () => {
       );
     const text = describeChangedAttributes(registry, 'User', null, after)!;
     expect(text.length).toBeLessThanOrEqual(MAX_CHANGED_BYTES);
-    expect(JSON.parse(text)).toEqual(['userName', ...lists].map((path) => ({ path, truncated: true })));
+    expect(decodeChangedAttributes(text)).toEqual(
+      ['userName', ...lists].map((path) => ({ path, truncated: true })),
+    );
+  });
+
+  it('stores a create compactly: one array per attribute, extension attributes under their schema once', () => {
+    const text = describeChangedAttributes(registry, 'User', null, {
+      schemas: [USER, ENTERPRISE],
+      userName: 'ada@example.com',
+      password: 'S3cret!',
+      [ENTERPRISE]: { department: 'R&D', employeeNumber: '7' },
+    });
+    expect(JSON.parse(text!)).toEqual([
+      ['userName', 'ada@example.com'],
+      ['password', null, 'r'],
+      [
+        ENTERPRISE,
+        [
+          ['department', 'R&D'],
+          ['employeeNumber', '7'],
+        ],
+        'u',
+      ],
+    ]);
+    // The long form rows held before: 1.65 times the bytes for the same create (275).
+    expect(text!.length).toBeLessThan(175);
+  });
+
+  it('records the paths alone with DIRECTORY_HISTORY=paths, and reads them back without values', () => {
+    const text = describeChangedAttributes(
+      registry,
+      'User',
+      { userName: 'a', title: 'x' },
+      { userName: 'a', title: 'y', password: 'p', [ENTERPRISE]: { department: 'R&D' } },
+      false,
+    );
+    expect(decodeChangedAttributes(text)).toEqual([
+      { path: 'title' },
+      { path: 'password', redacted: true },
+      { path: `${ENTERPRISE}:department` },
+    ]);
+  });
+
+  it('reads rows written before the compact form as they were', () => {
+    const old: ChangedAttribute[] = [
+      { path: 'userName', value: 'ada' },
+      { path: 'password', redacted: true },
+      { path: `${ENTERPRISE}:department`, value: 'R&D' },
+      { path: 'emails', truncated: true },
+    ];
+    expect(decodeChangedAttributes(JSON.stringify(old))).toEqual(old);
+    expect(decodeChangedAttributes(null)).toEqual([]);
   });
 });

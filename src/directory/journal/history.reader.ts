@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InvalidRequestError, NotFoundError } from '../../common/errors';
 import { fromDbDate } from '../../database/db-values';
-import type { ChangedAttribute } from './changed-attributes';
+import { decodeChangedAttributes, type ChangedAttribute } from './changed-attributes';
 import type { ChangeKind, ChangeObjectType } from './directory-change.entity';
 
 export const HISTORY_DEFAULT_LIMIT = 50;
@@ -110,7 +110,7 @@ function toEntry(r: Row): HistoryEntry {
     actor: actorOf(r),
     requestId: r.request_id,
     version: Number(r.object_version),
-    changedAttributes: r.changed_attributes ? (JSON.parse(r.changed_attributes) as ChangedAttribute[]) : [],
+    changedAttributes: decodeChangedAttributes(r.changed_attributes),
   };
   if (r.kind === 'members_added' || r.kind === 'members_removed') entry.memberIds = memberIdsOf(r.detail);
   return entry;

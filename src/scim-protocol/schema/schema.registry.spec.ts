@@ -152,6 +152,17 @@ describe('SchemaRegistry', () => {
   });
 
   describe('registerExtension', () => {
+    it('is found by schemaOf once registered, though schemaOf was asked for it (and answered none) before', () => {
+      const local = new SchemaRegistry();
+      const schema = custom([{ name: 'grade' }]);
+      expect(local.schemaOf('User', schema.id)).toBeUndefined();
+      expect(local.schemaOf('User', schema.id.toUpperCase())).toBeUndefined();
+      local.registerExtension(schema, 'User');
+      expect(local.schemaOf('User', schema.id)).toBe(schema);
+      expect(local.schemaOf('User', schema.id.toUpperCase())).toBe(schema);
+      expect(local.schemaOf('Group', schema.id)).toBeUndefined();
+    });
+
     it('adds an optional extension whose attributes then resolve, bare when unambiguous', () => {
       const local = new SchemaRegistry();
       const schema = custom([{ name: 'costCenterCode' }, { name: 'department' }]);

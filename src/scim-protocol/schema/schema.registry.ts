@@ -33,6 +33,9 @@ function findByName<T extends { name: string }>(
   return items?.find((item) => item.name.toLowerCase() === lower);
 }
 
+/** Answers remembered per resource type name, and names: the known schemas and a few misspellings of them. */
+const MAX_REMEMBERED = 64;
+
 /**
  * The schemas and resource types this server serves (RFC 7643 §7, §6), and attribute-path resolution against them.
  * Names and URNs match case-insensitively (RFC 7643 §2.1, §3).
@@ -41,6 +44,11 @@ export class SchemaRegistry {
   private readonly schemasById = new Map<string, SchemaDefinition>();
   private readonly resourceTypesByName = new Map<string, ResourceTypeDefinition>();
   private readonly builtIn = new Set<string>();
+  /**
+   * `coreSchema` and `schemaOf` answers by the exact strings asked (they lowercase long URNs otherwise, on every
+   * write's path); cleared when an extension is registered, and bounded, since the URNs come from requests.
+   */
+  private readonly answers = new Map<string, Map<string, SchemaDefinition | undefined>>();
 
   constructor() {
     for (const schema of BUILT_IN_SCHEMAS) {
@@ -97,6 +105,7 @@ export class SchemaRegistry {
       throw new InvalidRequestError(`Schema '${schema.id}' already extends ${owner.name}`, 'invalidValue');
     }
     this.schemasById.set(key, schema);
+    this.answers.clear();
     if (!type.schemaExtensions.some((e) => e.schema.toLowerCase() === key)) {
       type.schemaExtensions.push({ schema: schema.id, required: false });
     }
@@ -104,7 +113,9 @@ export class SchemaRegistry {
 
   /** The core schema of a resource type. */
   coreSchema(resourceType: string): SchemaDefinition {
-    return this.requireSchema(this.requireResourceType(resourceType).schema);
+    return this.remembered(resourceType, '', () =>
+      this.requireSchema(this.requireResourceType(resourceType).schema),
+    )!;
   }
 
   /** The extension schemas registered on a resource type, in registration order. */
@@ -114,10 +125,27 @@ export class SchemaRegistry {
 
   /** The core or extension schema of this resource type whose URN equals `urn` case-insensitively. */
   schemaOf(resourceType: string, urn: string): SchemaDefinition | undefined {
-    const lower = urn.toLowerCase();
-    const core = this.coreSchema(resourceType);
-    if (core.id.toLowerCase() === lower) return core;
-    return this.extensionSchemas(resourceType).find((s) => s.id.toLowerCase() === lower);
+    return this.remembered(resourceType, urn, () => {
+      const lower = urn.toLowerCase();
+      const core = this.coreSchema(resourceType);
+      if (core.id.toLowerCase() === lower) return core;
+      return this.extensionSchemas(resourceType).find((s) => s.id.toLowerCase() === lower);
+    });
+  }
+
+  private remembered(
+    resourceType: string,
+    key: string,
+    find: () => SchemaDefinition | undefined,
+  ): SchemaDefinition | undefined {
+    let answers = this.answers.get(resourceType);
+    if (answers?.has(key)) return answers.get(key);
+    const found = find();
+    // Only names of resource types this registry has get here (find() throws on another).
+    if (!answers && this.answers.size < MAX_REMEMBERED)
+      this.answers.set(resourceType, (answers = new Map<string, SchemaDefinition | undefined>()));
+    if (answers && answers.size < MAX_REMEMBERED) answers.set(key, found);
+    return found;
   }
 
   /**
