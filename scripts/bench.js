@@ -4,6 +4,7 @@
 // autocannon (32 connections), times the mapping engine in this process, and prints one table of figures
 // against the targets of the issues.
 //   BENCH_USERS=100000 (default)   BENCH_ENGINES=sqlite,mariadb (default: sqlite, and the URL's engine when set)
+//   BENCH_PHASES=history,reconciliation (default: every phase; words of the phases' names)
 const { execSync } = require('node:child_process');
 const path = require('node:path');
 const { startGateway } = require('./bench/gateway-process');
@@ -30,8 +31,15 @@ function record(engine, figure, value, unit, target, pass) {
   });
 }
 
+/** BENCH_PHASES=history,export: only the phases whose name holds one of these words (all when unset). */
+const PHASES = (process.env.BENCH_PHASES || '')
+  .split(',')
+  .map((w) => w.trim().toLowerCase())
+  .filter(Boolean);
+
 /** A phase that fails is reported as a row, and the other phases still run. */
 async function phase(label, name, fn) {
+  if (PHASES.length > 0 && !PHASES.some((w) => name.toLowerCase().includes(w))) return;
   try {
     await fn();
   } catch (err) {
