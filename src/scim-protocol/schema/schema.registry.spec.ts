@@ -161,6 +161,10 @@ describe('SchemaRegistry', () => {
       expect(local.schemaOf('User', schema.id)).toBe(schema);
       expect(local.schemaOf('User', schema.id.toUpperCase())).toBe(schema);
       expect(local.schemaOf('Group', schema.id)).toBeUndefined();
+      // The core schema, asked for first, is not the answer for an empty or unknown URN.
+      expect(local.coreSchema('User').id).toBe('urn:ietf:params:scim:schemas:core:2.0:User');
+      expect(local.schemaOf('User', '')).toBeUndefined();
+      expect(local.schemaOf('User', 'urn:x')).toBeUndefined();
     });
 
     it('adds an optional extension whose attributes then resolve, bare when unambiguous', () => {

@@ -49,6 +49,7 @@ export class SchemaRegistry {
    * write's path); cleared when an extension is registered, and bounded, since the URNs come from requests.
    */
   private readonly answers = new Map<string, Map<string, SchemaDefinition | undefined>>();
+  private readonly cores = new Map<string, SchemaDefinition>();
 
   constructor() {
     for (const schema of BUILT_IN_SCHEMAS) {
@@ -106,6 +107,7 @@ export class SchemaRegistry {
     }
     this.schemasById.set(key, schema);
     this.answers.clear();
+    this.cores.clear();
     if (!type.schemaExtensions.some((e) => e.schema.toLowerCase() === key)) {
       type.schemaExtensions.push({ schema: schema.id, required: false });
     }
@@ -113,9 +115,12 @@ export class SchemaRegistry {
 
   /** The core schema of a resource type. */
   coreSchema(resourceType: string): SchemaDefinition {
-    return this.remembered(resourceType, '', () =>
-      this.requireSchema(this.requireResourceType(resourceType).schema),
-    )!;
+    let core = this.cores.get(resourceType);
+    if (!core) {
+      core = this.requireSchema(this.requireResourceType(resourceType).schema);
+      if (this.cores.size < MAX_REMEMBERED) this.cores.set(resourceType, core);
+    }
+    return core;
   }
 
   /** The extension schemas registered on a resource type, in registration order. */
@@ -135,16 +140,16 @@ export class SchemaRegistry {
 
   private remembered(
     resourceType: string,
-    key: string,
+    urn: string,
     find: () => SchemaDefinition | undefined,
   ): SchemaDefinition | undefined {
     let answers = this.answers.get(resourceType);
-    if (answers?.has(key)) return answers.get(key);
+    if (answers?.has(urn)) return answers.get(urn);
     const found = find();
     // Only names of resource types this registry has get here (find() throws on another).
     if (!answers && this.answers.size < MAX_REMEMBERED)
       this.answers.set(resourceType, (answers = new Map<string, SchemaDefinition | undefined>()));
-    if (answers && answers.size < MAX_REMEMBERED) answers.set(key, found);
+    if (answers && answers.size < MAX_REMEMBERED) answers.set(urn, found);
     return found;
   }
 
