@@ -43,7 +43,8 @@ function resetPeakRss(pid) {
 async function createDatabase(serverUrl) {
   const { createConnection } = require('mysql2/promise');
   const u = new URL(serverUrl);
-  const name = `gw_bench_${Date.now()}`;
+  // Two created in the same millisecond (gateways started at once) must not share a name.
+  const name = `gw_bench_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
   const conn = await createConnection({
     host: u.hostname,
     port: Number(u.port || 3306),
