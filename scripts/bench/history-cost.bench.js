@@ -100,49 +100,47 @@ async function side(startGateway, engine, history) {
   };
 }
 
-function postChunk(s, amount) {
+/** `amount` requests of one kind to one side; each response stamps the side's last-response time. */
+function chunk(s, amount, { onResponse, ...request }) {
   return run({
     url: s.gw.base,
     amount,
     requests: [
       {
-        method: 'POST',
-        path: '/scim/v2/Users',
+        ...request,
         headers: s.headers,
-        setupRequest: (req) => ({ ...req, body: JSON.stringify(userDoc(s.posted++)) }),
         onResponse: (status, body) => {
           s.lastResponse = process.hrtime.bigint();
-          if (status === 201) s.ids.push(JSON.parse(body).id);
+          onResponse?.(status, body);
         },
       },
     ],
   });
 }
 
+function postChunk(s, amount) {
+  return chunk(s, amount, {
+    method: 'POST',
+    path: '/scim/v2/Users',
+    setupRequest: (req) => ({ ...req, body: JSON.stringify(userDoc(s.posted++)) }),
+    onResponse: (status, body) => status === 201 && s.ids.push(JSON.parse(body).id),
+  });
+}
+
 function patchChunk(s, amount) {
-  return run({
-    url: s.gw.base,
-    amount,
-    requests: [
-      {
-        method: 'PATCH',
-        headers: s.headers,
-        setupRequest: (req) => {
-          const n = s.patched++;
-          return {
-            ...req,
-            path: `/scim/v2/Users/${s.ids[(n * 104729) % s.ids.length]}`,
-            body: JSON.stringify({
-              schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-              Operations: [{ op: 'replace', path: 'title', value: `Title ${n}` }],
-            }),
-          };
-        },
-        onResponse: () => {
-          s.lastResponse = process.hrtime.bigint();
-        },
-      },
-    ],
+  return chunk(s, amount, {
+    method: 'PATCH',
+    setupRequest: (req) => {
+      const n = s.patched++;
+      return {
+        ...req,
+        path: `/scim/v2/Users/${s.ids[(n * 104729) % s.ids.length]}`,
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'title', value: `Title ${n}` }],
+        }),
+      };
+    },
   });
 }
 

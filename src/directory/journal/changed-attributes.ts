@@ -125,9 +125,7 @@ export function describeChangedAttributes(
   if (text.length <= MAX_CHANGED_BYTES || !withValues) return text;
   // Too large with values: the paths alone, each value marked as left out.
   const pathsOnly = (list: StoredEntry[]): StoredEntry[] =>
-    list.map((e) =>
-      isGroup(e) ? [e[0], pathsOnly(e[1]), 'u'] : e[2] === 'r' || e.length === 1 ? e : [e[0], null, 'T'],
-    );
+    list.map((e) => (isGroup(e) ? [e[0], pathsOnly(e[1]), 'u'] : e[2] === 'r' ? e : [e[0], null, 'T']));
   return JSON.stringify(pathsOnly(entries));
 }
 

@@ -45,7 +45,7 @@ export class SchemaRegistry {
   private readonly resourceTypesByName = new Map<string, ResourceTypeDefinition>();
   private readonly builtIn = new Set<string>();
   /**
-   * `coreSchema` and `schemaOf` answers by the exact strings asked (they lowercase long URNs otherwise, on every
+   * `schemaOf`'s answers and the core schemas, by the exact strings asked (else long URNs are lowercased on every
    * write's path); cleared when an extension is registered, and bounded, since the URNs come from requests.
    */
   private readonly answers = new Map<string, Map<string, SchemaDefinition | undefined>>();
@@ -130,23 +130,15 @@ export class SchemaRegistry {
 
   /** The core or extension schema of this resource type whose URN equals `urn` case-insensitively. */
   schemaOf(resourceType: string, urn: string): SchemaDefinition | undefined {
-    return this.remembered(resourceType, urn, () => {
-      const lower = urn.toLowerCase();
-      const core = this.coreSchema(resourceType);
-      if (core.id.toLowerCase() === lower) return core;
-      return this.extensionSchemas(resourceType).find((s) => s.id.toLowerCase() === lower);
-    });
-  }
-
-  private remembered(
-    resourceType: string,
-    urn: string,
-    find: () => SchemaDefinition | undefined,
-  ): SchemaDefinition | undefined {
     let answers = this.answers.get(resourceType);
     if (answers?.has(urn)) return answers.get(urn);
-    const found = find();
-    // Only names of resource types this registry has get here (find() throws on another).
+    const lower = urn.toLowerCase();
+    const core = this.coreSchema(resourceType);
+    const found =
+      core.id.toLowerCase() === lower
+        ? core
+        : this.extensionSchemas(resourceType).find((s) => s.id.toLowerCase() === lower);
+    // Only names of resource types this registry has get here (coreSchema throws on another).
     if (!answers && this.answers.size < MAX_REMEMBERED)
       this.answers.set(resourceType, (answers = new Map<string, SchemaDefinition | undefined>()));
     if (answers && answers.size < MAX_REMEMBERED) answers.set(urn, found);
