@@ -106,4 +106,41 @@ describe('MicroBatcher (real SQLite)', () => {
     expect(alone).toEqual([]);
     expect(await rows()).toHaveLength(3);
   });
+
+  it('with one write in flight, holds the items added meanwhile and writes them together when it is done', async () => {
+    const tx = new TransactionRunner(dataSource);
+    const sizes: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const insert = (ids: number[]) =>
+      tx.run((m) =>
+        m.query(
+          `INSERT INTO item (id, n) VALUES ${ids.map(() => '(?, ?)').join(', ')}`,
+          ids.flatMap((id) => [id, id]),
+        ),
+      );
+    const bounded = new MicroBatcher<number>(
+      async (ids) => {
+        sizes.push(ids.length);
+        if (sizes.length === 1) await gate; // the first write is slow
+        await insert(ids);
+      },
+      (id) => insert([id]),
+      100,
+      (_err, size) => failures.push(size),
+      1,
+    );
+    const first = bounded.add(1);
+    await new Promise((resolve) => setImmediate(resolve)); // the first write has started
+    const later = [2, 3, 4].map((id) => bounded.add(id));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // turns of the event loop go by
+    for (let id = 5; id <= 6; id++) later.push(bounded.add(id));
+    const heldBack = [...sizes];
+    release();
+    await Promise.all([first, ...later]);
+    expect(heldBack).toEqual([1]);
+    expect(sizes).toEqual([1, 5]);
+    expect(await rows()).toHaveLength(6);
+    expect(failures).toEqual([]);
+  });
 });

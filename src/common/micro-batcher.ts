@@ -13,25 +13,53 @@ interface Pending<T, R> {
  */
 export class MicroBatcher<T, R = void> {
   private queued: Pending<T, R>[] = [];
+  private scheduled = false;
+  private inFlight = 0;
 
+  /**
+   * `maxInFlight`: writes of this batcher under way at once. Beyond it, items wait for one to finish and go with
+   * everything queued by then: under load the batches grow with the database's latency (fewer statements and
+   * commits for the same items); alone, an item is written at the end of its turn as before.
+   */
   constructor(
     private readonly writeMany: (items: T[]) => Promise<(R | Error)[] | void>,
     private readonly writeOne: (item: T) => Promise<R>,
     private readonly maxBatch: number,
     private readonly onBatchFailure: (err: unknown, size: number) => void = () => {},
+    private readonly maxInFlight = Number.POSITIVE_INFINITY,
   ) {}
 
   add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
-      if (this.queued.length === 0) setImmediate(() => void this.flush());
       this.queued.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.queued.length === 0 || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
+    if (this.inFlight >= this.maxInFlight) return;
     const batch = this.queued.splice(0, this.maxBatch);
-    if (this.queued.length > 0) setImmediate(() => void this.flush());
     if (batch.length === 0) return;
+    this.inFlight++;
+    try {
+      this.schedule();
+      await this.write(batch);
+    } finally {
+      this.inFlight--;
+      this.schedule();
+    }
+  }
+
+  private async write(batch: Pending<T, R>[]): Promise<void> {
     let results: (R | Error)[] | void;
     try {
       results = await this.writeMany(batch.map((p) => p.item));
