@@ -8,7 +8,18 @@ export function fromDbDate(value: unknown): Date {
   throw new TypeError('not a date column value');
 }
 
-/** The text form both engines compare correctly against DATETIME(3) columns. */
+let lastTime = Number.NaN;
+let lastText = '';
+
+/**
+ * The text form both engines compare correctly against DATETIME(3) columns. The last answer is kept: a batch
+ * stamps its rows with one time, and `toISOString` costs about 0.4 µs a call (a few µs per provisioned object).
+ */
 export function toDbDateText(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
+  const time = date.getTime();
+  if (time !== lastTime) {
+    lastText = date.toISOString().replace('T', ' ').replace('Z', '');
+    lastTime = time;
+  }
+  return lastText;
 }
