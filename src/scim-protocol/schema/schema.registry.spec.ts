@@ -167,6 +167,23 @@ describe('SchemaRegistry', () => {
       expect(local.schemaOf('User', 'urn:x')).toBeUndefined();
     });
 
+    it('resolves a path asked before the extension existed once it is registered, and keeps answering when many paths were asked', () => {
+      const local = new SchemaRegistry();
+      const schema = custom([{ name: 'grade' }]);
+      expect(local.tryResolvePath('User', `${schema.id}:grade`)).toMatchObject({ ok: false, unknown: true });
+      expect(local.tryResolvePath('User', 'grade').ok).toBe(false);
+      local.registerExtension(schema, 'User');
+      expect(local.resolvePath('User', `${schema.id}:grade`).storagePath).toEqual([schema.id, 'grade']);
+      expect(local.resolvePath('User', 'grade').path).toBe(`${schema.id}:grade`);
+      // Paths come from requests: thousands of distinct ones do not change an answer.
+      for (let i = 0; i < 3000; i++) expect(local.tryResolvePath('User', `bogus${i}`).ok).toBe(false);
+      expect(local.resolvePath('User', 'name.givenName').storagePath).toEqual(['name', 'givenName']);
+      // Answers are shared between callers: none can change them for the next.
+      const shared = local.resolvePath('User', 'emails.value');
+      expect(() => shared.storagePath.push('x')).toThrow(TypeError);
+      expect(local.resolvePath('User', 'emails.value').storagePath).toEqual(['emails', 'value']);
+    });
+
     it('adds an optional extension whose attributes then resolve, bare when unambiguous', () => {
       const local = new SchemaRegistry();
       const schema = custom([{ name: 'costCenterCode' }, { name: 'department' }]);

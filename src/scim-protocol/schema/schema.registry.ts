@@ -35,6 +35,13 @@ function findByName<T extends { name: string }>(
 
 /** Answers remembered per resource type name, and names: the known schemas and a few misspellings of them. */
 const MAX_REMEMBERED = 64;
+/** Paths whose resolution is remembered (see `resolved`). */
+const MAX_RESOLVED = 1024;
+
+function freezeResolution(answer: PathResolution): PathResolution {
+  if (answer.ok) Object.freeze(answer.value.storagePath);
+  return Object.freeze(answer.ok ? { ok: true, value: Object.freeze(answer.value) } : answer);
+}
 
 /**
  * The schemas and resource types this server serves (RFC 7643 §7, §6), and attribute-path resolution against them.
@@ -50,6 +57,12 @@ export class SchemaRegistry {
    */
   private readonly answers = new Map<string, Map<string, SchemaDefinition | undefined>>();
   private readonly cores = new Map<string, SchemaDefinition>();
+  /**
+   * `tryResolvePath`'s answers by resource type and path as asked (a write resolves each of its attributes, and a
+   * URN-qualified one filtered, sorted and lowercased every schema of the type). Frozen, since callers share them;
+   * cleared when an extension is registered, and when full: paths come from requests.
+   */
+  private readonly resolved = new Map<string, PathResolution>();
 
   constructor() {
     for (const schema of BUILT_IN_SCHEMAS) {
@@ -108,6 +121,7 @@ export class SchemaRegistry {
     this.schemasById.set(key, schema);
     this.answers.clear();
     this.cores.clear();
+    this.resolved.clear();
     if (!type.schemaExtensions.some((e) => e.schema.toLowerCase() === key)) {
       type.schemaExtensions.push({ schema: schema.id, required: false });
     }
@@ -156,6 +170,17 @@ export class SchemaRegistry {
 
   /** Like `resolvePath`, but returns the reason instead of throwing, so callers pick their own error. */
   tryResolvePath(resourceType: string, path: string): PathResolution {
+    const key = `${resourceType}\u0000${path}`;
+    let answer = this.resolved.get(key);
+    if (!answer) {
+      answer = freezeResolution(this.resolvePathAfresh(resourceType, path));
+      if (this.resolved.size >= MAX_RESOLVED) this.resolved.clear();
+      this.resolved.set(key, answer);
+    }
+    return answer;
+  }
+
+  private resolvePathAfresh(resourceType: string, path: string): PathResolution {
     const type = this.requireResourceType(resourceType);
     const split = this.splitUrn(type, path);
     if (!split.ok) return split;
