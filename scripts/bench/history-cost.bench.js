@@ -260,8 +260,8 @@ async function benchHistoryCost(
     patchRps: of('patch', 'rps'),
     postCpuCost: spread(runs.map((r) => r.post.cpuCost)),
     patchCpuCost: spread(runs.map((r) => r.patch.cpuCost)),
-    // A rate's cost: the fraction of requests a second lost, 1 − full/off.
     atOnce: db === null,
+    // A rate's cost: the fraction of requests a second lost, 1 − full/off (none when loaded at once).
     postRateCost: db === null ? null : spread(runs.map((r) => r.post.rateCost)),
     patchRateCost: db === null ? null : spread(runs.map((r) => r.patch.rateCost)),
   };
