@@ -1,5 +1,8 @@
 import { Clock } from '../../src/common/clock';
 import { RetentionService } from '../../src/directory/lifecycle/retention.service';
+import type { LogView } from '../../src/provisioning/logs/provisioning-logs.service';
+import { FakeScimTarget, startFakeScimTarget } from '../support/fake-scim-target';
+import { registerTarget, waitFor } from '../support/provisioning-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -272,34 +275,49 @@ describe('Directory history (who changed what, when, in which request)', () => {
 
 /**
  * DIRECTORY_HISTORY narrows what the journal keeps for the history: `paths` the changed attributes without their
- * values (no HR data in the history), `off` neither actor, request id nor attributes. The journal's own work, the
- * hand-off to provisioning, is the same in every mode.
+ * values (no HR data in the history), `off` neither actor nor attributes. The request id stays in every mode (the
+ * journal had it before the history): it is how a target's log entry names the inbound request. The journal's own
+ * work, the hand-off to provisioning, is the same in every mode.
  */
 describe.each([
   ['paths', true],
   ['off', false],
 ] as const)('Directory history with DIRECTORY_HISTORY=%s', (mode, recordsWho) => {
   let t: TestApp;
+  let target: FakeScimTarget;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { DIRECTORY_HISTORY: mode } });
+    target = await startFakeScimTarget({ bearerToken: 'tok-0123456789' });
+    t = await startTestApp({ env: { DIRECTORY_HISTORY: mode, PROVISIONING_POLL_MS: '50' } });
+    await registerTarget(t, target);
   }, 60_000);
   afterAll(async () => {
-    await t.close();
+    await t?.close();
+    await target?.close();
   });
 
-  it(`keeps ${recordsWho ? 'who and which attributes, without a value' : 'the kind and version of each change only'}`, async () => {
+  it(`keeps ${recordsWho ? 'who and which attributes, without a value' : 'the request id, kind and version of each change only'}`, async () => {
     const created = await t
       .scim('post', '/Users')
       .set('X-Request-Id', `create-${mode}`)
       .send({ schemas: [USER], userName: `${mode}@history.test`, title: 'Analyst', active: true })
       .expect(201);
     const id = created.body.id as string;
+    // The target's log entry names the request that caused it, in every mode.
+    const loggedRequest = (action: string) =>
+      waitFor(`the ${action} in the target`, async () => {
+        const logged = (
+          await t.admin('get', `/provisioning-logs?objectId=${id}&action=${action}`).expect(200)
+        ).body.entries as LogView[];
+        return logged[0];
+      }).then((entry) => entry.requestId);
+    expect(await loggedRequest('Create')).toBe(`create-${mode}`);
     await t
       .scim('patch', `/Users/${id}`)
       .set('X-Request-Id', `patch-${mode}`)
       .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Architect' }] })
       .expect(200);
+    expect(await loggedRequest('Update')).toBe(`patch-${mode}`);
     const entries = (await t.admin('get', `/directory/users/${id}/history`).expect(200)).body
       .entries as Entry[];
     expect(entries.map((e) => [e.kind, e.version])).toEqual([
@@ -316,9 +334,9 @@ describe.each([
       );
       expect(JSON.stringify(entries)).not.toMatch(/Analyst|Architect/);
     } else {
+      expect(entries.map((e) => e.requestId)).toEqual([`patch-${mode}`, `create-${mode}`]);
       for (const e of entries) {
         expect(e.actor).toBeNull();
-        expect(e.requestId).toBeNull();
         expect(e.changedAttributes).toEqual([]);
       }
     }

@@ -124,9 +124,13 @@ export class JournalWriter {
     );
   }
 
-  /** The request id, the actor (four columns) and the changed attributes, as DIRECTORY_HISTORY says. */
+  /**
+   * The request id, the actor (four columns) and the changed attributes, as DIRECTORY_HISTORY says. The request id
+   * is kept in every mode: the journal had it before the history, and it is how a provisioning-log entry names the
+   * inbound request that caused it.
+   */
   private historyColumns(entry: JournalEntry, ctx: RequestContext): unknown[] {
-    if (this.history === 'off') return [null, null, null, null, null, null];
+    if (this.history === 'off') return [ctx.requestId, null, null, null, null, null];
     const changed = entry.documents
       ? describeChangedAttributes(
           this.registry,
