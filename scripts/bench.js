@@ -138,12 +138,18 @@ async function benchPushLatencyPhase(label, engine) {
 /**
  * The directory history's cost on SCIM writes: the same load on a gateway with DIRECTORY_HISTORY=off and one with
  * full, 1,000 requests at a time, BENCH_HISTORY_USERS (BENCH_USERS up to 10,000) POSTs and PATCHes each, on
- * BENCH_HISTORY_PAIRS (6) pairs of gateways, which alternate the one started first.
+ * BENCH_HISTORY_PAIRS (6) pairs of gateways, which alternate the one started first. BENCH_HISTORY_MODE=paths
+ * measures DIRECTORY_HISTORY=paths against off instead, and =off two gateways alike: the method's own spread.
  */
 async function benchHistoryCostPhase(label, engine) {
   const users = Number(process.env.BENCH_HISTORY_USERS || Math.min(USERS, 10000));
   const pairs = Number(process.env.BENCH_HISTORY_PAIRS || 6);
-  const h = await benchHistoryCost(startGateway, engine, { users, pairs });
+  const mode = (process.env.BENCH_HISTORY_MODE || 'full').trim().toLowerCase();
+  if (!['full', 'paths', 'off'].includes(mode))
+    throw new Error(
+      `BENCH_HISTORY_MODE must be full, paths or off (got "${process.env.BENCH_HISTORY_MODE}")`,
+    );
+  const h = await benchHistoryCost(startGateway, engine, { users, pairs, mode });
   const whose = h.withDatabase ? 'gateway + database server' : 'gateway';
   const pct = (x) => x * 100;
   const spread = (c) => `pairs ${pct(c.low).toFixed(1)} to ${pct(c.high).toFixed(1)} %`;
@@ -154,7 +160,7 @@ async function benchHistoryCostPhase(label, engine) {
   ]) {
     record(
       label,
-      `directory history's cost on ${what}: CPU per request (${whose}), ${how}, ${Math.round(us.off)} → ${Math.round(us.full)} µs (${spread(cpu)})`,
+      `directory history's cost${mode === 'full' ? '' : ` (DIRECTORY_HISTORY=${mode} against off)`} on ${what}: CPU per request (${whose}), ${how}, ${Math.round(us.off)} → ${Math.round(us.full)} µs (${spread(cpu)})`,
       pct(cpu.median),
       '%',
       '≤ 5 %',

@@ -243,6 +243,8 @@ async function benchHistoryCost(
   { users = 10000, chunk = 1000, pairs = 6, mode = 'full' } = {},
 ) {
   const db = databasePid(engine);
+  // On SQLite (no server process) both gateways are loaded at once; with a server, alternately (measurePair).
+  const atOnce = db === null;
   const runs = [];
   for (let i = 0; i < pairs; i++)
     runs.push(await measurePair(startGateway, engine, db, { users, chunk, mode, offFirst: i % 2 === 0 }));
@@ -263,7 +265,7 @@ async function benchHistoryCost(
     chunk,
     pairs,
     runs,
-    withDatabase: db !== null,
+    withDatabase: !atOnce,
     pinned: runs.every((r) => r.pinned),
     postUs: of('post', 'us'),
     patchUs: of('patch', 'us'),
@@ -271,10 +273,10 @@ async function benchHistoryCost(
     patchRps: of('patch', 'rps'),
     postCpuCost: spread(runs.map((r) => r.post.cpuCost)),
     patchCpuCost: spread(runs.map((r) => r.patch.cpuCost)),
-    atOnce: db === null,
+    atOnce,
     // A rate's cost: the fraction of requests a second lost, 1 − full/off (none when loaded at once).
-    postRateCost: db === null ? null : spread(runs.map((r) => r.post.rateCost)),
-    patchRateCost: db === null ? null : spread(runs.map((r) => r.patch.rateCost)),
+    postRateCost: atOnce ? null : spread(runs.map((r) => r.post.rateCost)),
+    patchRateCost: atOnce ? null : spread(runs.map((r) => r.patch.rateCost)),
   };
 }
 
