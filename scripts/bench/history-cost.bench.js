@@ -177,8 +177,8 @@ async function bothTimed(sides, kind, send) {
  * each is not counted (cold caches, the JIT). Per kind: CPU µs per request and requests a second of each side, and
  * the cost, full over off minus one (+0.05: 5 % more CPU per request; for rates, 5 % fewer requests a second).
  * `offFirst`: which gateway starts first and is sent to first; the pairs alternate it. Two gateways alike (both
- * off), the second started second every time, gave it +0.9 % (POST) and +0.4 % (PATCH), pairs -1.2 to +4.6 %;
- * alternated, -2.0 % and +1.0 %, pairs -4.7 to +5.4 % (BENCH_HISTORY_MODE=off).
+ * off) gave the one started second +0.9 % (POST) and +0.4 % (PATCH), pairs -1.2 to +4.6 %, when it was the same
+ * one in every pair; with the order alternated, -2.0 % and +1.0 %, pairs -4.7 to +5.4 % (BENCH_HISTORY_MODE=off).
  */
 async function measurePair(startGateway, engine, db, { users, chunk, mode, offFirst }) {
   const first = await side(startGateway, engine, offFirst ? 'off' : mode);

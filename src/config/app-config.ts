@@ -34,7 +34,8 @@ export interface AppConfig {
   audit: { retentionDays: number };
   /**
    * What each directory journal row records for the history (DIRECTORY_HISTORY): `full`, the actor, the request id
-   * and the changed attributes with their values; `paths`, the same without any value; `off`, the request id alone (as the journal had it before the history).
+   * and the changed attributes with their values; `paths`, the same without any value; `off`, the request id alone
+   * (as the journal had it before the history).
    */
   history: DirectoryHistoryMode;
   /** Entra-style /bulkUpload: the attribute records are matched on (upsert key). */
