@@ -340,5 +340,5 @@ describe.each([
         expect(e.changedAttributes).toEqual([]);
       }
     }
-  });
+  }, 30_000);
 });
