@@ -180,7 +180,7 @@ async function bothTimed(sides, kind, send) {
  * off) gave the one started second +0.9 % (POST) and +0.4 % (PATCH), pairs -1.2 to +4.6 %, when it was the same
  * one in every pair; with the order alternated, -2.0 % and +1.0 %, pairs -4.7 to +5.4 % (BENCH_HISTORY_MODE=off).
  */
-async function measurePair(startGateway, engine, db, { users, chunk, mode, offFirst }) {
+async function measurePair(startGateway, engine, db, { users, chunk, mode, offFirst, atOnce }) {
   const first = await side(startGateway, engine, offFirst ? 'off' : mode);
   const second = await side(startGateway, engine, offFirst ? mode : 'off').catch(async (err) => {
     await first.gw.stop();
@@ -198,7 +198,7 @@ async function measurePair(startGateway, engine, db, { users, chunk, mode, offFi
     ]) {
       for (const s of [off, full]) await send(s, chunk);
       for (let r = 0; r < rounds; r++) {
-        if (db === null) await bothTimed([first, second], kind, (s) => send(s, chunk));
+        if (atOnce) await bothTimed([first, second], kind, (s) => send(s, chunk));
         else {
           const order = r % 2 ? [full, off] : [off, full];
           for (const s of order) await timed(s, db, s[kind], () => send(s, chunk));
@@ -206,11 +206,11 @@ async function measurePair(startGateway, engine, db, { users, chunk, mode, offFi
         for (const s of [off, full]) s[kind].requests += chunk;
       }
     }
-    const result = { pinned };
+    const result = { pinned, offFirst };
     for (const kind of ['post', 'patch']) {
       const [o, f] = [off[kind], full[kind]];
       const us = { off: (o.cpu / o.requests) * 1e6, full: (f.cpu / f.requests) * 1e6 };
-      const rps = db === null ? null : { off: o.requests / o.seconds, full: f.requests / f.seconds };
+      const rps = atOnce ? null : { off: o.requests / o.seconds, full: f.requests / f.seconds };
       result[kind] = {
         us,
         rps,
@@ -244,22 +244,29 @@ async function benchHistoryCost(
   { users = 10000, chunk = 1000, pairs = 6, mode = 'full' } = {},
 ) {
   const db = databasePid(engine);
-  // On SQLite (no server process) both gateways are loaded at once; with a server, alternately (measurePair).
+  // On SQLite (no server process) both gateways are loaded at once; with a server, alternately.
   const atOnce = db === null;
   const runs = [];
   for (let i = 0; i < pairs; i++)
-    runs.push(await measurePair(startGateway, engine, db, { users, chunk, mode, offFirst: i % 2 === 0 }));
-  // Pair i started the `off` gateway first when i is even.
-  const balanced = (xs) => {
-    const byOrder = [xs.filter((_, i) => i % 2 === 0), xs.filter((_, i) => i % 2 === 1)];
-    const medians = byOrder.filter((o) => o.length > 0).map(median);
+    runs.push(
+      await measurePair(startGateway, engine, db, { users, chunk, mode, atOnce, offFirst: i % 2 === 0 }),
+    );
+  // A value of the runs: the median of the runs that started `off` first and of those that started it second, averaged.
+  const balanced = (value) => {
+    const medians = [true, false]
+      .map((order) => runs.filter((r) => r.offFirst === order).map(value))
+      .filter((xs) => xs.length > 0)
+      .map(median);
     return medians.reduce((a, b) => a + b, 0) / medians.length;
   };
-  const spread = (xs) => ({ median: balanced(xs), low: Math.min(...xs), high: Math.max(...xs) });
+  const spread = (value) => {
+    const xs = runs.map(value);
+    return { median: balanced(value), low: Math.min(...xs), high: Math.max(...xs) };
+  };
   const of = (kind, key) =>
     runs[0][kind][key] && {
-      off: balanced(runs.map((r) => r[kind][key].off)),
-      full: balanced(runs.map((r) => r[kind][key].full)),
+      off: balanced((r) => r[kind][key].off),
+      full: balanced((r) => r[kind][key].full),
     };
   return {
     users,
@@ -272,12 +279,12 @@ async function benchHistoryCost(
     patchUs: of('patch', 'us'),
     postRps: of('post', 'rps'),
     patchRps: of('patch', 'rps'),
-    postCpuCost: spread(runs.map((r) => r.post.cpuCost)),
-    patchCpuCost: spread(runs.map((r) => r.patch.cpuCost)),
+    postCpuCost: spread((r) => r.post.cpuCost),
+    patchCpuCost: spread((r) => r.patch.cpuCost),
     atOnce,
     // A rate's cost: the fraction of requests a second lost, 1 − full/off (none when loaded at once).
-    postRateCost: atOnce ? null : spread(runs.map((r) => r.post.rateCost)),
-    patchRateCost: atOnce ? null : spread(runs.map((r) => r.patch.rateCost)),
+    postRateCost: atOnce ? null : spread((r) => r.post.rateCost),
+    patchRateCost: atOnce ? null : spread((r) => r.patch.rateCost),
   };
 }
 
