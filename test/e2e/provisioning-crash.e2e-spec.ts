@@ -18,8 +18,9 @@ const USERS = 60;
  * Twice: joiners matched by lookups (slow lookups keep requests in flight at the kill), and by a listing of the
  * target (then slow creates do).
  */
+// Account discovery is off with lookups: its listing, once the work has drained, is not one the matching asked for.
 describe.each([
-  ['lookups', { MATCH_INDEX_MAX_ACCOUNTS: '0' }, { method: 'GET' }],
+  ['lookups', { MATCH_INDEX_MAX_ACCOUNTS: '0', ORPHAN_SCAN_MAX_ACCOUNTS: '0' }, { method: 'GET' }],
   ['a listing', {}, { method: 'POST' }],
 ])('provisioning: crash safety (SIGKILL), joiners matched by %s', (mode, modeEnv, slowScope) => {
   let target: FakeScimTarget;
