@@ -25,8 +25,9 @@ const SWEEP_MS = 30_000;
  */
 const BULK_BATCHES_IN_FLIGHT = 2;
 /**
- * Objects claimed ahead per lane of a target sent to one by one (claimed and not yet sent, or in flight); the next
- * batch is claimed when the line holds REFILL_AT per lane or fewer: about seven per lane a batch.
+ * Objects a target sent to one by one holds per lane (waiting in its line, in flight, or waiting for their outcome's
+ * write); the next batch is claimed when the line holds REFILL_AT per lane or fewer (a claim and its reads take tens of
+ * milliseconds on a busy machine): up to seven per lane a batch.
  */
 const CLAIMED_PER_LANE = 16;
 const REFILL_AT = 8;
