@@ -83,8 +83,6 @@ export interface FakeScimTarget {
   groups(): JsonObject[];
   /** Stores a resource directly (no request recorded), as if it already existed in the app. */
   seed(kind: ResourceKind, doc: JsonObject): JsonObject;
-  /** The most requests of this method (`POST`) the target was answering at once since it started or was reset. */
-  peakInFlight(method: string): number;
   /** Forgets resources, requests, faults and issued tokens, and restores the bearer token given at start. */
   reset(): void;
   failNext(times: number, response: InjectedResponse, scope?: FaultScope): void;
@@ -309,15 +307,7 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     send(res, reply);
   };
 
-  // Requests being answered at once, by method: from arrival to the response's end (or the connection's close).
-  const inFlight = new Map<string, number>();
-  const peaks = new Map<string, number>();
   const server: Server = createServer((req, res) => {
-    const method = req.method ?? 'GET';
-    const now = (inFlight.get(method) ?? 0) + 1;
-    inFlight.set(method, now);
-    peaks.set(method, Math.max(peaks.get(method) ?? 0, now));
-    res.once('close', () => inFlight.set(method, (inFlight.get(method) ?? 1) - 1));
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) send(res, { status: 500, body: scimError(500, undefined, String(err)) });
     });
@@ -343,10 +333,8 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     users: () => store.all('Users'),
     groups: () => store.all('Groups'),
     seed: (kind, doc) => store.create(kind, doc),
-    peakInFlight: (method) => peaks.get(method) ?? 0,
     reset: () => {
       bearerToken = options.bearerToken;
-      peaks.clear();
       store.clear();
       requests.length = 0;
       operations.length = 0;

@@ -57,12 +57,11 @@ export class ObjectDelivery {
   ) {}
 
   /**
-   * Runs one attempt on a row leased by `token` and writes its outcome; null when it failed inside the gateway (kept
-   * pending, logged). When the object is new in the target, the caller wakes its dependents (`wakeDependents`), for a
-   * whole batch at once: any time after the completion is soon enough, since a dependent that completes later checks
-   * for itself. `batch`: what `readBatch` read for the row's batch; `seat`: its place in a batch sent through
-   * `/Bulk`, left as soon as the attempt is over (before its completion is written: the batch's other writes need
-   * not wait).
+   * Runs one attempt on a row leased by `token`; null when it failed inside the gateway (kept pending, logged).
+   * When the object is new in the target, the caller wakes its dependents (`wakeDependents`), for a whole batch at
+   * once: any time after the completion is soon enough, since a dependent that completes later checks for itself.
+   * `batch`: what `readBatch` read for the row's batch; `seat`: its place in a batch sent through `/Bulk`, left
+   * as soon as the attempt is over (before its completion is written: the batch's other writes need not wait).
    */
   async deliver(
     target: ProvisioningTarget,
@@ -71,29 +70,12 @@ export class ObjectDelivery {
     batch: BatchReads = {},
     seat?: BulkSeat,
   ): Promise<AttemptReport | null> {
-    const { report, written } = await this.send(target, row, token, batch, seat);
-    await written;
-    return report;
-  }
-
-  /**
-   * `deliver`, answered as soon as the target has: `written` settles once the outcome is written (it never rejects).
-   * A lane sends its next object meanwhile, so that the requests in flight do not wait for the database.
-   */
-  async send(
-    target: ProvisioningTarget,
-    row: ProvisionedObject,
-    token: string,
-    batch: BatchReads = {},
-    seat?: BulkSeat,
-  ): Promise<{ report: AttemptReport | null; written: Promise<void> }> {
     const key = { targetId: target.id, objectType: row.objectType, objectId: row.objectId };
     const attempt = row.attempts + 1;
-    const lease = { owner: token, generation: row.generation };
-    let report: AttemptReport;
     try {
       const source =
         row.objectType === 'User' && batch.users ? (batch.users.get(row.objectId) ?? null) : undefined;
+      let report: AttemptReport;
       try {
         report = await this.executor.provisionObject(
           target,
@@ -105,79 +87,61 @@ export class ObjectDelivery {
       } finally {
         seat?.leave();
       }
-    } catch (err) {
-      return { report: null, written: this.failedInside(key, row, attempt, lease, err) };
-    }
-    const now = this.clock.now();
-    const retryAt =
-      report.retry && attempt < MAX_ATTEMPTS
-        ? new Date(
-            now.getTime() +
-              nextDelayMs(attempt, {
-                ...BACKOFF,
-                retryAfterMs: report.retry.retryAfterMs,
-                random: Math.random,
-              }),
-          )
-        : undefined;
-    const written = this.queue
-      .complete(key, { ...report.outcome, retryAt }, now, lease)
-      .then(async () => {
-        if (!retryAt && row.pendingSince)
-          this.metrics.observeLatency(target.name, (now.getTime() - row.pendingSince.getTime()) / 1000);
-        // The manager may have arrived in the target since the translation looked: then nobody else will wake us.
-        const waitingFor = report.outcome.waitingFor;
-        if (waitingFor && (await this.queue.targetIds(target.id, [waitingFor])).has(waitingFor))
-          await this.queue.wakeWaiting(target.id, [waitingFor], now);
-      })
-      .catch((err: unknown) => {
-        // The lease runs out and the row stays pending: it is sent again.
-        this.logger.error({
-          msg: 'writing the outcome of a delivery failed',
-          targetId: target.id,
-          objectId: row.objectId,
-          error: err instanceof Error ? err.stack : String(err),
-        });
+      const now = this.clock.now();
+      const retryAt =
+        report.retry && attempt < MAX_ATTEMPTS
+          ? new Date(
+              now.getTime() +
+                nextDelayMs(attempt, {
+                  ...BACKOFF,
+                  retryAfterMs: report.retry.retryAfterMs,
+                  random: Math.random,
+                }),
+            )
+          : undefined;
+      await this.queue.complete(key, { ...report.outcome, retryAt }, now, {
+        owner: token,
+        generation: row.generation,
       });
-    return { report, written };
-  }
-
-  /** Not the target's answer (a database error, a bug): the object is kept pending and tried again later. */
-  private async failedInside(
-    key: ObjectKey,
-    row: ProvisionedObject,
-    attempt: number,
-    lease: { owner: string; generation: number },
-    err: unknown,
-  ): Promise<void> {
-    this.logger.error({
-      msg: 'delivery failed',
-      targetId: key.targetId,
-      objectId: row.objectId,
-      error: err instanceof Error ? err.stack : String(err),
-    });
-    const now = this.clock.now();
-    await this.queue
-      .complete(
-        key,
-        {
-          targetObjectId: row.targetObjectId,
-          status: row.status,
-          lastSent: row.lastSent,
-          lastSentHash: row.lastSentHash,
-          ignoredChanges: row.ignoredChanges,
-          lastResult: 'failure',
-          lastError: 'internal error; see the gateway log',
-          waitingFor: row.waitingFor,
-          deprovisionHold: row.deprovisionHold,
-          retryAt: new Date(
-            now.getTime() + nextDelayMs(Math.min(attempt, 10), { ...BACKOFF, random: Math.random }),
-          ),
-        },
-        now,
-        lease,
-      )
-      .catch(() => undefined);
+      if (!retryAt && row.pendingSince)
+        this.metrics.observeLatency(target.name, (now.getTime() - row.pendingSince.getTime()) / 1000);
+      // The manager may have arrived in the target since the translation looked: then nobody else will wake us.
+      const waitingFor = report.outcome.waitingFor;
+      if (waitingFor && (await this.queue.targetIds(target.id, [waitingFor])).has(waitingFor))
+        await this.queue.wakeWaiting(target.id, [waitingFor], now);
+      return report;
+    } catch (err) {
+      // Not the target's answer (a database error, a bug): keep the object pending and try again later.
+      this.logger.error({
+        msg: 'delivery failed',
+        targetId: target.id,
+        objectId: row.objectId,
+        error: err instanceof Error ? err.stack : String(err),
+      });
+      const now = this.clock.now();
+      await this.queue
+        .complete(
+          key,
+          {
+            targetObjectId: row.targetObjectId,
+            status: row.status,
+            lastSent: row.lastSent,
+            lastSentHash: row.lastSentHash,
+            ignoredChanges: row.ignoredChanges,
+            lastResult: 'failure',
+            lastError: 'internal error; see the gateway log',
+            waitingFor: row.waitingFor,
+            deprovisionHold: row.deprovisionHold,
+            retryAt: new Date(
+              now.getTime() + nextDelayMs(Math.min(attempt, 10), { ...BACKOFF, random: Math.random }),
+            ),
+          },
+          now,
+          { owner: token, generation: row.generation },
+        )
+        .catch(() => undefined);
+      return null;
+    }
   }
 
   /**

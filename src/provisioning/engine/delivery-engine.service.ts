@@ -24,13 +24,6 @@ const SWEEP_MS = 30_000;
  * planned while the one before is on the wire.
  */
 const BULK_BATCHES_IN_FLIGHT = 2;
-/**
- * Objects a target sent to one by one holds per lane (waiting in its line, in flight, or waiting for their outcome's
- * write); the next batch is claimed when the line holds REFILL_AT per lane or fewer (a claim and its reads take tens of
- * milliseconds on a busy machine): up to seven per lane a batch.
- */
-const CLAIMED_PER_LANE = 16;
-const REFILL_AT = 8;
 /** A batch this large is worth claiming when the bound holds a target back (smaller ones wait for room). */
 const USEFUL_BATCH = 100;
 
@@ -47,27 +40,6 @@ interface Claimed {
   full: boolean;
 }
 
-/** A batch claimed for a target, in its line: how many of its rows are still to send. */
-interface LineBatch {
-  target: ProvisioningTarget;
-  token: string;
-  reads: BatchReads;
-  left: number;
-  newInTarget: string[];
-  /** Called when its last row is done. */
-  finish: () => void;
-}
-
-/** A target's rows waiting for one of its lanes, in the order claimed, batch after batch. */
-interface Line {
-  items: { row: ProvisionedObject; batch: LineBatch }[];
-  lanes: number;
-  /** The target's concurrency, as of its latest batch. */
-  concurrency: number;
-  /** The latest claim was full: more is waiting. */
-  more: boolean;
-}
-
 /**
  * The engine loop of one process: every poll interval, per target, move new journal rows into the work queue, then
  * claim due objects (leases: several processes share the queue) up to the target's concurrency and deliver them.
@@ -82,7 +54,6 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private stopped = false;
   private ticking: Promise<void> = Promise.resolve();
   private readonly inFlight = new Map<string, number>();
-  private readonly lines = new Map<string, Line>();
   private readonly deliveries = new Set<Promise<void>>();
   private readonly reconciling = new Set<string>();
   private readonly discovering = new Set<string>();
@@ -256,7 +227,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     const size = Math.min(bulk?.limits?.maxOperations ?? 0, share);
     const wants = bulk
       ? Math.min(size, size * BULK_BATCHES_IN_FLIGHT - busy)
-      : (mode === 'probe' ? 1 : target.concurrency * CLAIMED_PER_LANE) - busy;
+      : (mode === 'probe' ? 1 : target.concurrency * 8) - busy;
     if (wants <= 0 || (mode === 'probe' && busy > 0)) return null;
     const slots = Math.min(wants, share - busy, this.config.provisioning.maxInFlight - this.totalInFlight);
     // Held back by the bound: less than a useful batch waits for room (the deliveries that free it claim for it).
@@ -302,70 +273,33 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       throw err;
     }
     if (bulk) return this.deliverBulk(target, rows, token, reads, bulk, full);
-    const line = this.lineOf(target.id);
-    let finish!: () => void;
-    const done = new Promise<void>((resolve) => (finish = resolve));
-    const batch: LineBatch = { target, token, reads, left: rows.length, newInTarget: [], finish };
-    for (const row of rows) line.items.push({ row, batch });
-    line.concurrency = target.concurrency;
-    // A full batch means more is waiting: the next one is claimed while this one still fills the lanes.
-    line.more = full;
+    // `concurrency` requests in flight at once; a few more claimed so that the next one starts without a DB round trip.
+    const work = [...rows];
+    const newInTarget: string[] = [];
+    // A full batch means more is waiting: claim the next one as soon as this one is taken, not at the next poll.
+    let refill = full;
+    const lanes = Array.from({ length: Math.min(target.concurrency, rows.length) }, async () => {
+      for (let row = work.shift(); row; row = work.shift()) {
+        if (work.length === 0 && refill) {
+          refill = false;
+          this.refill(target.id);
+        }
+        try {
+          const report = await this.delivery.deliver(target, row, token, reads);
+          if (report && isNewInTarget(row, report)) newInTarget.push(row.objectId);
+        } finally {
+          this.adjustInFlight(target.id, -1);
+        }
+      }
+    });
     // Managers' reports and groups of the new objects are woken once per batch, not once per object.
-    const woken = done
-      .then(() => this.delivery.wakeDependents(target, batch.newInTarget))
+    const batch = Promise.all(lanes)
+      .then(() => this.delivery.wakeDependents(target, newInTarget))
       .catch((err: unknown) =>
         this.logger.error({ msg: 'waking dependents failed', targetId: target.id, error: String(err) }),
       );
-    this.deliveries.add(woken);
-    void woken.finally(() => this.deliveries.delete(woken));
-    while (line.lanes < line.concurrency && line.items.length > 0) {
-      line.lanes++;
-      void this.runLane(target.id, line);
-    }
-  }
-
-  private lineOf(targetId: string): Line {
-    let line = this.lines.get(targetId);
-    if (!line) {
-      line = { items: [], lanes: 0, concurrency: 1, more: false };
-      this.lines.set(targetId, line);
-    }
-    return line;
-  }
-
-  /**
-   * One of a target's `concurrency` lanes: takes the line's rows in order, one request at a time. When the line runs
-   * low and more is waiting, the next batch is claimed: it is read before the lanes run dry, so they never wait for
-   * the database between batches.
-   */
-  private async runLane(targetId: string, line: Line): Promise<void> {
-    try {
-      while (line.lanes <= line.concurrency) {
-        const item = line.items.shift();
-        if (!item) break;
-        if (line.more && line.items.length <= line.concurrency * REFILL_AT) {
-          line.more = false;
-          this.refill(targetId);
-        }
-        const { row, batch } = item;
-        // The lane sends its next object as soon as the target has answered; the row's slot is given back once its
-        // outcome is written (the claims' bound counts it until then).
-        const done = (newInTarget: boolean) => {
-          if (newInTarget) batch.newInTarget.push(row.objectId);
-          this.adjustInFlight(targetId, -1);
-          if (--batch.left === 0) batch.finish();
-        };
-        try {
-          const { report, written } = await this.delivery.send(batch.target, row, batch.token, batch.reads);
-          void written.then(() => done(report !== null && isNewInTarget(row, report)));
-        } catch (err) {
-          this.logger.error({ msg: 'delivering an object failed', targetId, error: String(err) });
-          done(false);
-        }
-      }
-    } finally {
-      line.lanes--;
-    }
+    this.deliveries.add(batch);
+    void batch.finally(() => this.deliveries.delete(batch));
   }
 
   /**
