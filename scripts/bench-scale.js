@@ -72,8 +72,12 @@ async function measure(engine, users) {
   // The peak of each phase: the kernel's high-water mark is reset at its start (where it allows it).
   const phases = {};
   let current = null;
+  let since = Date.now();
   const phase = (name) => {
     if (current) phases[current] = gw.peakRssMb();
+    // Progress as it goes: the million-user run takes long enough to want to know where it is.
+    if (current) console.error(`  ${current}: ${((Date.now() - since) / 1000).toFixed(1)} s`);
+    since = Date.now();
     peak = Math.max(peak, gw.peakRssMb());
     current = name;
     if (name && !gw.resetPeakRss()) phases.unsplit = true;
