@@ -155,4 +155,35 @@ describe('queue plans: a batch of ids reads its rows, not the target', () => {
       });
     }
   });
+
+  it('wakes an object waiting for one of 300 new ones, reading those ids, not the target', async () => {
+    // One object waits for a user of the batch, another for one elsewhere (so something still waits after).
+    const [woken, stillWaiting] = [ids[QUEUED - 1], ids[QUEUED - 2]];
+    const wait = (objectId: string, managerId: string) =>
+      t.dataSource.query(
+        'UPDATE provisioned_object SET waiting_for = ? WHERE target_id = ? AND object_id = ?',
+        [managerId, targetId, objectId],
+      );
+    await wait(woken, ids[5]);
+    await wait(stillWaiting, randomUUID());
+    const statements = await statementsOf(() =>
+      t.app.get(WorkQueueRepository).wakeWaiting(targetId, ids.slice(0, BATCH), new Date()),
+    );
+    const rows = await t.dataSource.query<{ object_id: string; waiting_for: string | null }[]>(
+      'SELECT object_id, waiting_for FROM provisioned_object WHERE target_id = ? AND object_id IN (?, ?)',
+      [targetId, woken, stillWaiting],
+    );
+    const waitingFor = new Map(rows.map((r) => [r.object_id, r.waiting_for]));
+    expect(waitingFor.get(woken)).toBeNull();
+    expect(waitingFor.get(stillWaiting)).not.toBeNull();
+    // Whether anything waits, then each chunk of the ids: asked, and the one holding a waiter woken.
+    expect(statements.length).toBeGreaterThanOrEqual(3);
+    for (const s of statements) {
+      const plan = await planOf(s);
+      expect({ sql: s.sql.replace(/\s+/g, ' ').slice(0, 120), wide: plan.filter(tooWide) }).toEqual({
+        sql: s.sql.replace(/\s+/g, ' ').slice(0, 120),
+        wide: [],
+      });
+    }
+  });
 });

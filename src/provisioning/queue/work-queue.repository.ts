@@ -63,6 +63,11 @@ export interface ObjectOutcome {
 }
 
 const ROWS_PER_INSERT = 200;
+/**
+ * The most values of an `IN` list MariaDB and MySQL look up one by one to plan it (`eq_range_index_dive_limit`,
+ * 200: from there on they guess from the index's statistics).
+ */
+const MYSQL_LOOKED_UP_IDS = 199;
 /** SQLite allows 500 terms in a compound SELECT. */
 const COMPLETIONS_PER_STATEMENT = 200;
 /**
@@ -163,8 +168,9 @@ export class WorkQueueRepository {
   private readonly queueHint: string;
   /**
    * `object_id IN (…)` of more than 200 ids (a claim of a `/Bulk` batch, its leases): MariaDB then estimates from
-   * statistics instead of looking each id up, prefers the queue index, and reads every pending row of the target
-   * (10,000 rows a claim of 224 objects in a 10,000-user assignment; a million at a million). It is told the index.
+   * statistics instead of looking each id up, and statistics counted while the queue was filling made it read the
+   * target's part of the primary key instead, every object of the target (10,000 rows a claim of 224 objects in a
+   * 10,000-user assignment; a million at a million). It is told the index.
    */
   private readonly objectHint: string;
   /**
@@ -600,18 +606,19 @@ export class WorkQueueRepository {
 
   /** Objects waiting for one of `objectIds` to exist in the target (their manager) become pending again. */
   async wakeWaiting(targetId: string, objectIds: string[], now: Date): Promise<void> {
-    const text = toDbDateText(now);
-    // Past 200 ids MariaDB estimates from statistics in which nearly every waiting_for is NULL, and may read every
-    // object of the target: it is told the index. Even so, it may read the target's whole prefix of the index (20,000
-    // rows a `/Bulk` batch in a 20,000-user sync), so first one seek asks whether anything waits at all (rarely).
-    const hint = this.mysql ? ' FORCE INDEX (ix_provisioned_object_waiting)' : '';
     if (objectIds.length === 0) return;
+    const text = toDbDateText(now);
+    // Statistics in which nearly every waiting_for is NULL make MariaDB read every object of the target through
+    // another index: it is told this one. Past 200 ids it still estimates from them and reads the target's whole part
+    // of it (20,000 rows a `/Bulk` batch at 20,000 users): so one seek first asks whether anything waits at all (it
+    // rarely does), and the ids go 199 at a time, which it looks up one by one.
+    const hint = this.mysql ? ' FORCE INDEX (ix_provisioned_object_waiting)' : '';
     const anyWaiting = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM provisioned_object${hint} WHERE target_id = ? AND waiting_for > '' LIMIT 1`,
       [targetId],
     );
     if (anyWaiting.length === 0) return;
-    for (const chunk of chunks(objectIds, 500)) {
+    for (const chunk of chunks(objectIds, this.mysql ? MYSQL_LOOKED_UP_IDS : 500)) {
       const marks = placeholders(chunk.length);
       const waiting = await this.dataSource.query<unknown[]>(
         `SELECT 1 FROM provisioned_object${hint} WHERE target_id = ? AND waiting_for IN (${marks}) LIMIT 1`,
