@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger as TypeOrmLogger } from 'typeorm';
 import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.repository';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
 import { registerTarget } from '../support/provisioning-helpers';
+import { statementsSent, type SentStatement } from '../support/statements';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** Objects queued for the target; a batch names fewer of them than the target holds, and more than 200. */
@@ -61,36 +61,28 @@ describe('queue plans: a batch of ids reads its rows, not the target', () => {
   });
 
   /** Every statement `work` sends that names rows by id (or asks whether any row waits), with its parameters. */
-  const statementsOf = async (
-    work: () => Promise<unknown>,
-  ): Promise<{ sql: string; params: unknown[] }[]> => {
-    const seen: { sql: string; params: unknown[] }[] = [];
-    const original = t.dataSource.logger;
-    const recorder: TypeOrmLogger = {
-      logQuery: (sql, params) => {
-        // MariaDB's transactions travel as one text of several statements (`START TRANSACTION; UPDATE …; COMMIT`),
-        // their parameters one list: each statement takes as many as it has placeholders.
-        let rest = params ?? [];
-        for (const one of sql.split(/;\s*/)) {
-          const n = (one.match(/\?/g) ?? []).length;
-          if (/\b(object_id IN \(|waiting_for IN \(|waiting_for > )/.test(one))
-            seen.push({ sql: one, params: rest.slice(0, n) });
-          rest = rest.slice(n);
-        }
-      },
-      logQueryError: (...a) => original.logQueryError(...a),
-      logQuerySlow: (...a) => original.logQuerySlow(...a),
-      logSchemaBuild: (...a) => original.logSchemaBuild(...a),
-      logMigration: (...a) => original.logMigration(...a),
-      log: (...a) => original.log(...a),
-    };
-    Object.defineProperty(t.dataSource, 'logger', { value: recorder, configurable: true });
-    try {
-      await work();
-    } finally {
-      Object.defineProperty(t.dataSource, 'logger', { value: original, configurable: true });
+  const statementsOf = async (work: () => Promise<unknown>): Promise<SentStatement[]> => {
+    const seen: SentStatement[] = [];
+    for (const { sql, params } of await statementsSent(t, work)) {
+      // MariaDB's transactions travel as one text of several statements (`START TRANSACTION; UPDATE …; COMMIT`),
+      // their parameters one list: each statement takes as many as it has placeholders.
+      let rest = params;
+      for (const one of sql.split(/;\s*/)) {
+        const n = (one.match(/\?/g) ?? []).length;
+        if (/\b(object_id IN \(|waiting_for IN \(|waiting_for > )/.test(one))
+          seen.push({ sql: one, params: rest.slice(0, n) });
+        rest = rest.slice(n);
+      }
     }
     return seen;
+  };
+
+  /** Each statement reads no more than it names (`tooWide`), shown with its text when it does. */
+  const expectNarrow = async (statements: SentStatement[]): Promise<void> => {
+    for (const s of statements) {
+      const sql = s.sql.replace(/\s+/g, ' ').slice(0, 120);
+      expect({ sql, wide: (await planOf(s)).filter(tooWide) }).toEqual({ sql, wide: [] });
+    }
   };
 
   /**
@@ -98,7 +90,7 @@ describe('queue plans: a batch of ids reads its rows, not the target', () => {
    * the statement again: the claim and its give-back then change nothing, their rows already leased or released), the
    * rows being those it read, not the optimizer's guess from the statistics; MySQL's `EXPLAIN` guess otherwise.
    */
-  const planOf = async (s: { sql: string; params: unknown[] }): Promise<string[]> => {
+  const planOf = async (s: SentStatement): Promise<string[]> => {
     if (t.engine === 'sqlite') {
       const rows = await t.dataSource.query<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${s.sql}`, s.params);
       return rows.map((r) => r.detail);
@@ -133,13 +125,7 @@ describe('queue plans: a batch of ids reads its rows, not the target', () => {
     expect(claimed).toBe(BATCH);
     // The claim, its read-back and the abandon.
     expect(statements.length).toBeGreaterThanOrEqual(3);
-    for (const s of statements) {
-      const plan = await planOf(s);
-      expect({ sql: s.sql.replace(/\s+/g, ' ').slice(0, 120), wide: plan.filter(tooWide) }).toEqual({
-        sql: s.sql.replace(/\s+/g, ' ').slice(0, 120),
-        wide: [],
-      });
-    }
+    await expectNarrow(statements);
   });
 
   it('wakes the objects waiting for 300 new ones without reading every object of the target', async () => {
@@ -147,13 +133,7 @@ describe('queue plans: a batch of ids reads its rows, not the target', () => {
       t.app.get(WorkQueueRepository).wakeWaiting(targetId, ids.slice(0, BATCH), new Date()),
     );
     expect(statements.length).toBeGreaterThanOrEqual(1);
-    for (const s of statements) {
-      const plan = await planOf(s);
-      expect({ sql: s.sql.replace(/\s+/g, ' ').slice(0, 120), wide: plan.filter(tooWide) }).toEqual({
-        sql: s.sql.replace(/\s+/g, ' ').slice(0, 120),
-        wide: [],
-      });
-    }
+    await expectNarrow(statements);
   });
 
   it('wakes an object waiting for one of 300 new ones, reading those ids, not the target', async () => {
@@ -178,12 +158,6 @@ describe('queue plans: a batch of ids reads its rows, not the target', () => {
     expect(waitingFor.get(stillWaiting)).not.toBeNull();
     // Whether anything waits, then each chunk of the ids: asked, and the one holding a waiter woken.
     expect(statements.length).toBeGreaterThanOrEqual(3);
-    for (const s of statements) {
-      const plan = await planOf(s);
-      expect({ sql: s.sql.replace(/\s+/g, ' ').slice(0, 120), wide: plan.filter(tooWide) }).toEqual({
-        sql: s.sql.replace(/\s+/g, ' ').slice(0, 120),
-        wide: [],
-      });
-    }
+    await expectNarrow(statements);
   });
 });

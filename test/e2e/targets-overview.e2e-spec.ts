@@ -1,9 +1,9 @@
-import type { Logger as TypeOrmLogger } from 'typeorm';
 import { ScheduledProvisioningService } from '../../src/provisioning/jobs/scheduled-provisioning.service';
 import type { DeliveriesPerMinute, LogView } from '../../src/provisioning/logs/provisioning-logs.service';
 import type { TargetStatus } from '../../src/provisioning/targets/target-status.service';
 import { FakeScimTarget, startFakeScimTarget } from '../support/fake-scim-target';
 import { createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
+import { statementsSent } from '../support/statements';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const MINUTE = 60_000;
@@ -25,23 +25,7 @@ function setClock(at: number): void {
 
 /** Statements the app sends through TypeORM while `run` runs (the engine is off: nothing else sends any). */
 async function statementsOf(t: TestApp, run: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const original = t.dataSource.logger;
-  const recorder: TypeOrmLogger = {
-    logQuery: (sql) => void seen.push(sql),
-    logQueryError: (...a) => original.logQueryError(...a),
-    logQuerySlow: (...a) => original.logQuerySlow(...a),
-    logSchemaBuild: (...a) => original.logSchemaBuild(...a),
-    logMigration: (...a) => original.logMigration(...a),
-    log: (...a) => original.log(...a),
-  };
-  Object.defineProperty(t.dataSource, 'logger', { value: recorder, configurable: true });
-  try {
-    await run();
-  } finally {
-    Object.defineProperty(t.dataSource, 'logger', { value: original, configurable: true });
-  }
-  return seen;
+  return (await statementsSent(t, run)).map((s) => s.sql);
 }
 
 /** The overview's two routes: every target's status at once, and deliveries and failures per minute. */

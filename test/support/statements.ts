@@ -1,0 +1,31 @@
+import type { Logger as TypeOrmLogger } from 'typeorm';
+import type { TestApp } from './test-app';
+
+export interface SentStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The statements the app sends through TypeORM while `run` runs, with their parameters (every statement on SQLite;
+ * on MariaDB a transaction's statements may travel as one text, `START TRANSACTION; UPDATE …; COMMIT`).
+ */
+export async function statementsSent(t: TestApp, run: () => Promise<unknown>): Promise<SentStatement[]> {
+  const seen: SentStatement[] = [];
+  const original = t.dataSource.logger;
+  const recorder: TypeOrmLogger = {
+    logQuery: (sql, params) => void seen.push({ sql, params: Array.isArray(params) ? params : [] }),
+    logQueryError: (...a) => original.logQueryError(...a),
+    logQuerySlow: (...a) => original.logQuerySlow(...a),
+    logSchemaBuild: (...a) => original.logSchemaBuild(...a),
+    logMigration: (...a) => original.logMigration(...a),
+    log: (...a) => original.log(...a),
+  };
+  Object.defineProperty(t.dataSource, 'logger', { value: recorder, configurable: true });
+  try {
+    await run();
+  } finally {
+    Object.defineProperty(t.dataSource, 'logger', { value: original, configurable: true });
+  }
+  return seen;
+}
