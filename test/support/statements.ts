@@ -7,10 +7,11 @@ export interface SentStatement {
 }
 
 /**
- * The statements the app sends through TypeORM while `run` runs, with their parameters (every statement on SQLite;
- * on MariaDB a transaction's statements may travel as one text, `START TRANSACTION; UPDATE …; COMMIT`).
+ * Starts recording the statements the app sends through TypeORM, with their parameters (every statement on SQLite;
+ * on MariaDB a transaction's statements may travel as one text, `START TRANSACTION; UPDATE …; COMMIT`). `stop`
+ * puts the app's logger back and gives what was sent, in order.
  */
-export async function statementsSent(t: TestApp, run: () => Promise<unknown>): Promise<SentStatement[]> {
+export function recordStatements(t: TestApp): { stop(): SentStatement[] } {
   const seen: SentStatement[] = [];
   const original = t.dataSource.logger;
   const recorder: TypeOrmLogger = {
@@ -22,10 +23,22 @@ export async function statementsSent(t: TestApp, run: () => Promise<unknown>): P
     log: (...a) => original.log(...a),
   };
   Object.defineProperty(t.dataSource, 'logger', { value: recorder, configurable: true });
+  return {
+    stop: () => {
+      Object.defineProperty(t.dataSource, 'logger', { value: original, configurable: true });
+      return seen;
+    },
+  };
+}
+
+/** The statements the app sends through TypeORM while `run` runs. */
+export async function statementsSent(t: TestApp, run: () => Promise<unknown>): Promise<SentStatement[]> {
+  const recording = recordStatements(t);
+  let sent: SentStatement[] = [];
   try {
     await run();
   } finally {
-    Object.defineProperty(t.dataSource, 'logger', { value: original, configurable: true });
+    sent = recording.stop();
   }
-  return seen;
+  return sent;
 }
