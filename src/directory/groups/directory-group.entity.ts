@@ -1,6 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A group as pushed by HR. Its members are `GroupMembership` rows, never part of `doc`. */
+// Led by deleted_at for the retention purge; then the list order, so that an unfiltered page deep in the list
+// reads index entries only (listPage).
+@Index('ix_directory_group_deleted_at', ['deletedAt', 'createdAt', 'id'])
 @Entity('directory_group')
 export class DirectoryGroup {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -31,7 +34,6 @@ export class DirectoryGroup {
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt!: Date;
 
-  @Index('ix_directory_group_deleted_at')
   @Column({ name: 'deleted_at', type: 'datetime', precision: 3, nullable: true })
   deletedAt!: Date | null;
 }

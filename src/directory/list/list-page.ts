@@ -31,7 +31,8 @@ export interface ListPage<T> {
  * One page of live rows and the total, for users and groups alike. Raw SQL, because the WHERE clause comes
  * compiled from a SCIM filter with positional parameters, valid on both engines. Index paging uses
  * LIMIT/OFFSET; cursor paging (RFC 9865) seeks past the last id on the primary key, so a page costs the
- * same at the end of a 100,000-row export as at its start.
+ * same at the end of a 100,000-row export as at its start. An unfiltered index page reads its ids from the index
+ * first.
  */
 export async function listPage(
   dataSource: DataSource,
@@ -80,12 +81,25 @@ export async function listPage(
       groups,
     };
   }
-  const orderBy = query.orderBy ?? { sql: `${alias}.created_at ASC, ${alias}.id ASC`, params: [] };
-  const { raw, groups } = await readPage(
-    (select) =>
-      `SELECT ${select} FROM ${table} ${alias} WHERE ${where} ORDER BY ${orderBy.sql} LIMIT ? OFFSET ?`,
-    [...params, ...orderBy.params, query.limit, query.offset],
-  );
+  const listOrder = `${alias}.created_at ASC, ${alias}.id ASC`;
+  const { raw, groups } =
+    query.where || query.orderBy
+      ? await readPage(
+          (select) =>
+            `SELECT ${select} FROM ${table} ${alias} WHERE ${where}
+              ORDER BY ${query.orderBy?.sql ?? listOrder} LIMIT ? OFFSET ?`,
+          [...params, ...(query.orderBy?.params ?? []), query.limit, query.offset],
+        )
+      : // Every live row in the list order (a client reading the whole directory by startIndex): the page's ids
+        // come from the deleted_at index, which holds the live rows in that order, so the entries before the page
+        // are read, not the rows. A page at the end of 100,000 users took MariaDB 2.5 s (it sorted every row).
+        await readPage(
+          (select) =>
+            `SELECT ${select} FROM (SELECT id FROM ${table} WHERE deleted_at IS NULL
+              ORDER BY created_at ASC, id ASC LIMIT ? OFFSET ?) page
+              JOIN ${table} ${alias} ON ${alias}.id = page.id ORDER BY ${listOrder}`,
+          [query.limit, query.offset],
+        );
   // A first page that is not full holds every match: the count query is not needed (the common lookup).
   const total = query.offset === 0 && raw.length < query.limit ? raw.length : await count();
   return { total, rows: raw.map(hydrate), hasMore: query.offset + raw.length < total, groups };

@@ -4,6 +4,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * A worker as pushed by HR. Attributes that are filtered, sorted or unique are columns; the full SCIM
  * document (core + extensions, canonical attribute names) is `doc`.
  */
+// Led by deleted_at for the retention purge; then the list order, so that an unfiltered page deep in the list
+// reads index entries only (listPage).
+@Index('ix_directory_user_deleted_at', ['deletedAt', 'createdAt', 'id'])
 @Entity('directory_user')
 export class DirectoryUser {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -63,7 +66,6 @@ export class DirectoryUser {
   updatedAt!: Date;
 
   /** Soft delete from HR (DELETE): gone from SCIM reads, kept for deprovisioning until the retention purge. */
-  @Index('ix_directory_user_deleted_at')
   @Column({ name: 'deleted_at', type: 'datetime', precision: 3, nullable: true })
   deletedAt!: Date | null;
 }

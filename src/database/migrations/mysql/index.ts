@@ -20,6 +20,7 @@ import { AddLogLookupsAndMinutes1796414800759 } from './1796414800759-add-log-lo
 import { AddTargetBulk1796416228351 } from './1796416228351-add-target-bulk';
 import { AddProvisioningLatest1796420000000 } from './1796420000000-add-provisioning-latest';
 import { QueueIndexLease1796430000000 } from './1796430000000-queue-index-lease';
+import { ListOrderIndex1796440000000 } from './1796440000000-list-order-index';
 
 /** Applied in this order; each file has a twin of the same name in ../sqlite (checked in CI). */
 export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
@@ -45,4 +46,5 @@ export const MYSQL_MIGRATIONS: (new () => unknown)[] = [
   AddTargetBulk1796416228351,
   AddProvisioningLatest1796420000000,
   QueueIndexLease1796430000000,
+  ListOrderIndex1796440000000,
 ];
