@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.repository';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
 import { registerTarget } from '../support/provisioning-helpers';
-import { statementsSent, type SentStatement } from '../support/statements';
+import { singleStatements, statementsSent, type SentStatement } from '../support/statements';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** Objects queued for the target; a batch names fewer of them than the target holds, and more than 200. */
@@ -61,21 +61,10 @@ describe('queue plans: a batch of ids reads its rows, not the target', () => {
   });
 
   /** Every statement `work` sends that names rows by id (or asks whether any row waits), with its parameters. */
-  const statementsOf = async (work: () => Promise<unknown>): Promise<SentStatement[]> => {
-    const seen: SentStatement[] = [];
-    for (const { sql, params } of await statementsSent(t, work)) {
-      // MariaDB's transactions travel as one text of several statements (`START TRANSACTION; UPDATE …; COMMIT`),
-      // their parameters one list: each statement takes as many as it has placeholders.
-      let rest = params;
-      for (const one of sql.split(/;\s*/)) {
-        const n = (one.match(/\?/g) ?? []).length;
-        if (/\b(object_id IN \(|waiting_for IN \(|waiting_for > )/.test(one))
-          seen.push({ sql: one, params: rest.slice(0, n) });
-        rest = rest.slice(n);
-      }
-    }
-    return seen;
-  };
+  const statementsOf = async (work: () => Promise<unknown>): Promise<SentStatement[]> =>
+    singleStatements(await statementsSent(t, work)).filter((s) =>
+      /\b(object_id IN \(|waiting_for IN \(|waiting_for > )/.test(s.sql),
+    );
 
   /** Each statement reads no more than it names (`tooWide`), shown with its text when it does. */
   const expectNarrow = async (statements: SentStatement[]): Promise<void> => {

@@ -42,3 +42,21 @@ export async function statementsSent(t: TestApp, run: () => Promise<unknown>): P
   }
   return sent;
 }
+
+/**
+ * Each statement of what was sent, with its own parameters: MariaDB's transactions and the list's page with its
+ * groups travel as one text of several statements (`START TRANSACTION; UPDATE …; COMMIT`), their parameters one
+ * list, of which each statement takes as many as it has placeholders.
+ */
+export function singleStatements(sent: SentStatement[]): SentStatement[] {
+  const out: SentStatement[] = [];
+  for (const { sql, params } of sent) {
+    let rest = params;
+    for (const one of sql.split(/;\s*/)) {
+      const n = (one.match(/\?/g) ?? []).length;
+      out.push({ sql: one, params: rest.slice(0, n) });
+      rest = rest.slice(n);
+    }
+  }
+  return out;
+}
