@@ -4,7 +4,7 @@
  */
 import { Agent as HttpAgent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
 import type { NetworkPolicy } from './network-policy';
 import { performance } from 'node:perf_hooks';
 import type { ScimErrorKind } from './scim-client.types';
@@ -142,7 +142,24 @@ export class HttpTransport {
     });
   }
 
+  /**
+   * Closes the idle connections now and each busy one as its exchange ends: a client replaced after a settings change
+   * lets the requests already sent on it finish (destroying them failed a test connection sent at the same moment
+   * with "socket hang up"). A connection that comes free goes to a request waiting in the pool first, if any; only
+   * one that would sit idle is closed.
+   */
   close(): void {
+    for (const agent of [this.http, this.https]) {
+      const idle = () => Object.values(agent.freeSockets).flatMap((sockets) => sockets ?? []);
+      agent.on('free', (socket: Socket) => {
+        if (idle().includes(socket)) socket.destroy();
+      });
+      for (const socket of idle()) socket.destroy();
+    }
+  }
+
+  /** Closes every connection, busy or not: at shutdown. */
+  destroy(): void {
     this.http.destroy();
     this.https.destroy();
   }

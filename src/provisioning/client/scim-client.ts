@@ -146,9 +146,17 @@ export class ScimClient {
     return judgeConnection(result, this.baseUrl);
   }
 
-  /** Closes idle keep-alive connections. The client stays usable; new requests open new connections. */
+  /**
+   * Retires the client: idle keep-alive connections close now, busy ones when their exchange ends, so requests in
+   * flight still get their answer. It stays usable; a request sent later opens a connection of its own.
+   */
   close(): void {
     this.transport.close();
+  }
+
+  /** Closes every connection at once, requests in flight included: at shutdown. */
+  destroy(): void {
+    this.transport.destroy();
   }
 
   private async find(kind: Kind, filter: string | undefined, options: ListOptions) {

@@ -24,9 +24,14 @@ export class TargetClients implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * The connection for the target's settings. A caller holding an older read of the target (the engine read it just
+   * before an edit) gets the newer connection, never replaces it: replacing it back and forth closed a client while
+   * a test connection was using it.
+   */
   connectionFor(target: ProvisioningTarget): TargetConnection {
     const hit = this.cache.get(target.id);
-    if (hit?.version === target.version) return hit.connection;
+    if (hit && hit.version >= target.version) return hit.connection;
     hit?.connection.client.close();
     const secret = this.secrets.decrypt(target.secretEnvelope, secretContext(target.id));
     const auth: TargetAuth =
@@ -60,7 +65,7 @@ export class TargetClients implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    for (const { connection } of this.cache.values()) connection.client.close();
+    for (const { connection } of this.cache.values()) connection.client.destroy();
     this.cache.clear();
   }
 }

@@ -1,0 +1,67 @@
+import { FakeScimTarget, startFakeScimTarget } from '../../../test/support/fake-scim-target';
+import type { AppConfig } from '../../config/app-config';
+import { NetworkPolicy } from '../client';
+import { SecretBox } from '../secrets/secret-box';
+import type { ProvisioningTarget } from './provisioning-target.entity';
+import { secretContext, TargetClients } from './target-clients.service';
+
+const TOKEN = 'bearer-token-0123456789';
+
+/**
+ * The cached client per target version, against a fake target that answers slowly: a request in flight is never cut
+ * off because another caller asked for the target's connection (CI once saw a test connection fail with "socket
+ * hang up" when the engine, holding the target as read before an edit, replaced the newer client with an older one).
+ */
+describe('TargetClients', () => {
+  let target: FakeScimTarget;
+  let clients: TargetClients;
+  let secrets: SecretBox;
+
+  beforeAll(async () => {
+    target = await startFakeScimTarget({ bearerToken: TOKEN });
+    secrets = SecretBox.fromKey(SecretBox.generateKey());
+    clients = new TargetClients(secrets, new NetworkPolicy(['127.0.0.0/8']), {
+      provisioning: { allowInsecureTargets: true },
+    } as AppConfig);
+  });
+  beforeEach(() => target.reset());
+  afterAll(async () => {
+    clients.onApplicationShutdown();
+    await target.close();
+  });
+
+  const version = (n: number) =>
+    ({
+      id: 'target-1',
+      version: n,
+      baseUrl: target.url,
+      authType: 'bearer',
+      secretEnvelope: secrets.encrypt(TOKEN, secretContext('target-1')),
+      timeoutMs: 5000,
+      concurrency: 2,
+      requestsPerSecond: null,
+    }) as unknown as ProvisioningTarget;
+
+  it('gives a caller holding an older read the newer connection, and leaves its requests in flight alone', async () => {
+    target.slow(300);
+    const newer = clients.connectionFor(version(2));
+    const inFlight = newer.client.testConnection();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(clients.connectionFor(version(1))).toBe(newer);
+    expect(await inFlight).toMatchObject({ ok: true, code: 'ok' });
+  });
+
+  it('lets the requests sent on a replaced client finish, then serves the new version', async () => {
+    target.slow(300);
+    const older = clients.connectionFor(version(3));
+    // Six at once on four connections (concurrency 2): two wait in the pool for a connection to come free.
+    const inFlight = Promise.all(Array.from({ length: 6 }, () => older.client.testConnection()));
+    await new Promise((r) => setTimeout(r, 50));
+    const newer = clients.connectionFor(version(4));
+    expect(newer).not.toBe(older);
+    expect((await inFlight).map((v) => v.code)).toEqual(Array(6).fill('ok'));
+    expect(await newer.client.testConnection()).toMatchObject({ ok: true, code: 'ok' });
+    // The retired client still works; its connection closes when its answer is in.
+    expect(await older.client.testConnection()).toMatchObject({ ok: true, code: 'ok' });
+  });
+});
