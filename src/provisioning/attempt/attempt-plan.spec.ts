@@ -268,6 +268,26 @@ describe('planAttempt: mover', () => {
     expect(done(result).known.lastSent).toBe(JSON.stringify(flat));
   });
 
+  it('keeps the hash of what it sent last: the same when the text is the same, a new one when it changed', () => {
+    const desired = { userName: 'ann@example.com', title: 'Lead', active: true };
+    const cases = [
+      // Reconciling, the target already holds the new values: nothing is sent, but the state moves to them.
+      { known: inTarget('t-1', lastSent), answers: [ok({ id: 't-1', ...desired })] },
+      // A change written.
+      { known: inTarget('t-1', lastSent), answers: [ok({ id: 't-1', ...lastSent }), ok(undefined, 204)] },
+      // Nothing changed since the last send.
+      { known: inTarget('t-1', desired), answers: [ok({ id: 't-1', ...desired })] },
+    ];
+    for (const { known, answers } of cases) {
+      const { result } = run(update({ reconcile: true, known }), script(...answers));
+      const flat = flattenResource(desired);
+      expect(done(result).known).toMatchObject({
+        lastSent: JSON.stringify(flat),
+        lastSentHash: hashAttributes(flat),
+      });
+    }
+  });
+
   it("speaks Entra's shapes with the entra profile", () => {
     const { sent } = run(
       update({ target: { profile: 'entra', updateStyle: 'PATCH', verifyUpdates: false } }),

@@ -390,7 +390,7 @@ function* sendDiff(
     "the target's profile or updateStyle changes";
 
   if (isEmptyDiff(diff)) {
-    const unchanged = sent(id, desiredFlat, status, serializeIgnored(carried));
+    const unchanged = sent(id, desiredFlat, status, serializeIgnored(carried), known);
     if (heldBack.length > 0) {
       yield { kind: 'note', reason: 'ignored_change_not_resent', detail: heldBackWords };
       return unchanged;
@@ -427,7 +427,7 @@ function* sendDiff(
       };
   const r = yield send(known, request);
   if (!r.ok) return 'gone';
-  const written = sent(id, desiredFlat, status, serializeIgnored(carried));
+  const written = sent(id, desiredFlat, status, serializeIgnored(carried), known);
   // Read back what was just set (the target's setting), or what was sent again because it had not stuck.
   const check = input.target.verifyUpdates ? diff.changed.map(([p]) => p) : unkept;
   if (check.length === 0) return written;
@@ -610,17 +610,24 @@ const step = (
   description: string,
 ): PlanEffect => ({ kind: 'step', step: { step: name, status, description } });
 
+/**
+ * The state after `flat` was sent (or found in place). When its text is the one sent last time, so is its hash: the
+ * hash is not computed again (a reconciliation that changes nothing spent 6% of its time hashing).
+ */
 function sent(
   targetObjectId: string,
   flat: FlatAttributes,
   status: 'active' | 'disabled',
   ignored: string | null = null,
+  before?: KnownState,
 ): KnownState {
+  const lastSent = JSON.stringify(flat);
   return {
     targetObjectId,
     status,
-    lastSent: JSON.stringify(flat),
-    lastSentHash: hashAttributes(flat),
+    lastSent,
+    lastSentHash:
+      before?.lastSentHash && before.lastSent === lastSent ? before.lastSentHash : hashAttributes(flat),
     ignored,
     nowInTarget: true,
   };
