@@ -229,7 +229,7 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
     await t.admin('delete', `/targets/${targetId}`).expect(204);
   }, 30_000);
 
-  it('frees every claimed slot once an initial sync of many users is delivered', async () => {
+  it('frees every claimed slot once an initial sync of many users is delivered, within the concurrency', async () => {
     const operations = Array.from({ length: USERS }, (_, i) => ({
       method: 'POST',
       path: '/Users',
@@ -252,6 +252,8 @@ describe('provisioning: the claim loop, provision on demand beside it, and woken
     await waitFor('every user in the target', () => target.users().length >= USERS, 60_000);
     await waitFor('nothing pending', () => idle(targetId));
     expect(t.app.get(DeliveryEngine).inFlightFor(targetId)).toBe(0);
+    // Overlapping batches never put more than `concurrency` requests before the target at once.
+    expect(target.peakInFlight()).toBe(2);
     await t.admin('delete', `/targets/${targetId}`).expect(204);
   }, 90_000);
 });

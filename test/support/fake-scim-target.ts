@@ -83,6 +83,8 @@ export interface FakeScimTarget {
   groups(): JsonObject[];
   /** Stores a resource directly (no request recorded), as if it already existed in the app. */
   seed(kind: ResourceKind, doc: JsonObject): JsonObject;
+  /** The most requests it has been handling at once (from arrival to the end of the answer) since start or reset. */
+  peakInFlight(): number;
   /** Forgets resources, requests, faults and issued tokens, and restores the bearer token given at start. */
   reset(): void;
   failNext(times: number, response: InjectedResponse, scope?: FaultScope): void;
@@ -307,7 +309,12 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     send(res, reply);
   };
 
+  let inFlight = 0;
+  let peakInFlight = 0;
   const server: Server = createServer((req, res) => {
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.on('close', () => (inFlight -= 1));
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) send(res, { status: 500, body: scimError(500, undefined, String(err)) });
     });
@@ -333,7 +340,9 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     users: () => store.all('Users'),
     groups: () => store.all('Groups'),
     seed: (kind, doc) => store.create(kind, doc),
+    peakInFlight: () => peakInFlight,
     reset: () => {
+      peakInFlight = inFlight;
       bearerToken = options.bearerToken;
       store.clear();
       requests.length = 0;

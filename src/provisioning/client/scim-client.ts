@@ -8,6 +8,7 @@ import { BulkOperation, bulkRequestBody } from './bulk-request';
 import { ConnectionVerdict, isListResponse, judgeConnection } from './connection.tester';
 import { HttpTransport } from './http.transport';
 import { OAuthTokenCache } from './oauth-token.cache';
+import { RequestGate } from './request-gate';
 import { parseRetryAfterMs } from './retry-after.parser';
 import { eqFilter } from './scim-filter.util';
 import {
@@ -30,6 +31,7 @@ type Kind = 'Users' | 'Groups';
 export class ScimClient {
   private readonly baseUrl: string;
   private readonly transport: HttpTransport;
+  private readonly gate?: RequestGate;
   private readonly tokens?: OAuthTokenCache;
   private readonly now: () => number;
   private readonly userAgent: string;
@@ -38,6 +40,7 @@ export class ScimClient {
     const allowHttp = options.allowInsecureHttp ?? false;
     this.baseUrl = assertTargetUrl(options.baseUrl, 'The SCIM base URL', allowHttp).href.replace(/\/+$/, '');
     this.transport = new HttpTransport(options.maxSockets ?? 16);
+    if (options.maxConcurrent) this.gate = new RequestGate(options.maxConcurrent);
     this.now = options.now ?? Date.now;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     if (options.auth.type === 'oauth2') {
@@ -60,16 +63,19 @@ export class ScimClient {
       const auth = await this.authorization();
       spentMs += auth.durationMs;
       if ('failure' in auth) return { ...auth.failure, durationMs: spentMs };
-      const outcome = await this.transport.send({
-        method: req.method,
-        url,
-        headers: this.headersFor(auth.header, body),
-        body,
-        timeoutMs: this.options.timeoutMs,
-        maxResponseBytes: this.options.maxResponseBytes ?? 10 * 1024 * 1024,
-        lookup: this.options.lookup,
-        policy: this.options.networkPolicy,
-      });
+      const exchange = () =>
+        this.transport.send({
+          method: req.method,
+          url,
+          headers: this.headersFor(auth.header, body),
+          body,
+          timeoutMs: this.options.timeoutMs,
+          maxResponseBytes: this.options.maxResponseBytes ?? 10 * 1024 * 1024,
+          lookup: this.options.lookup,
+          policy: this.options.networkPolicy,
+        });
+      // The wait for a turn is not the request's: its timeout and duration start when it is sent.
+      const outcome = await (this.gate ? this.gate.run(exchange) : exchange());
       spentMs += outcome.durationMs;
       if ('failure' in outcome) {
         const failure = { ...outcome.failure, stage: 'request' as const };

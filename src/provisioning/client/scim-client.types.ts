@@ -30,6 +30,8 @@ export interface ScimClientOptions {
   allowInsecureHttp?: boolean;
   /** Keep-alive sockets per target (default 16). */
   maxSockets?: number;
+  /** Requests in flight at once; more wait their turn (default: no limit but the sockets'). */
+  maxConcurrent?: number;
   /** Responses larger than this are cut and reported as invalid (default 10 MiB). */
   maxResponseBytes?: number;
   /** Wall clock for token expiry and Retry-After dates (default `Date.now`). */

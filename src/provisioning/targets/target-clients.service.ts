@@ -52,6 +52,7 @@ export class TargetClients implements OnApplicationShutdown {
         allowInsecureHttp: this.config.provisioning.allowInsecureTargets,
         networkPolicy: this.policy,
         maxSockets: Math.max(4, target.concurrency * 2),
+        maxConcurrent: target.concurrency,
       }),
       limiter: new RateLimiter(target.requestsPerSecond),
     };
