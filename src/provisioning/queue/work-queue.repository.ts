@@ -281,17 +281,24 @@ export class WorkQueueRepository {
    */
   async claim(targetId: string, owner: string, limit: number, now: Date): Promise<ProvisionedObject[]> {
     const nowText = toDbDateText(now);
-    // The queue index holds the lease before the schedule: rows nobody leases come first, and the rows of attempts in
-    // flight are never read to be passed over.
-    const candidates = await this.dataSource.query<{ object_type: 'User' | 'Group'; object_id: string }[]>(
-      `SELECT object_type, object_id FROM provisioned_object${this.queueHint}
-        WHERE target_id = ? AND pending = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-          AND (lease_until IS NULL OR lease_until < ?)
-        LIMIT ?`,
-      [targetId, nowText, nowText, limit],
+    // The queue index holds the lease before the schedule, so each part is a range of it and the rows of attempts in
+    // flight are never read to be passed over. Rows whose lease ran out come first: a process that died (or stopped
+    // renewing) left them, they have waited LEASE_MS already, and in the index's order (unleased rows first) they
+    // waited for the whole backlog too (a survivor took 24 s to take over a killed process's claims).
+    const due = `FROM provisioned_object${this.queueHint}
+        WHERE target_id = ? AND pending = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)`;
+    const candidates = await this.dataSource.query<
+      { taken_over: number | string; object_type: 'User' | 'Group'; object_id: string }[]
+    >(
+      `SELECT * FROM (SELECT 1 AS taken_over, object_type, object_id ${due} AND lease_until < ? LIMIT ?) expired
+       UNION ALL
+       SELECT * FROM (SELECT 0 AS taken_over, object_type, object_id ${due} AND lease_until IS NULL LIMIT ?) unleased`,
+      [targetId, nowText, nowText, limit, targetId, nowText, limit],
     );
     const ids = candidates
+      .sort((a, b) => Number(b.taken_over) - Number(a.taken_over))
       .filter((c) => !this.held.holds(targetId, c.object_type, c.object_id))
+      .slice(0, limit)
       .map((c) => c.object_id);
     if (ids.length === 0) return [];
     // The rows are named by id: SQLite is kept off the queue index (`+pending`), on which it read every pending row
