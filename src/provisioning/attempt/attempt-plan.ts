@@ -321,8 +321,10 @@ function* adopt(input: PlanInput, known: KnownState, found: ScimResource): Plan 
 function* updateObject(input: PlanInput, leaver?: { reason: string; why: string }): Plan {
   const disabling = leaver !== undefined;
   const known = input.known;
-  const lastSent = known.lastSent ? (JSON.parse(known.lastSent) as FlatAttributes) : null;
-  let previous = lastSent;
+  const lastSent = (): FlatAttributes | null =>
+    known.lastSent ? (JSON.parse(known.lastSent) as FlatAttributes) : null;
+  // Reconciling, what was sent last is read only when the target's resource differs from what is desired.
+  let previous = input.reconcile ? null : lastSent();
   let onlyDesired = false;
   if (input.reconcile || previous === null) {
     const r = yield send(known, {
@@ -337,7 +339,7 @@ function* updateObject(input: PlanInput, leaver?: { reason: string; why: string 
     onlyDesired = true;
   }
   // Reconciling, a value sent successfully before that the target does not hold is drift, or a change it did not keep.
-  const sentBefore = input.reconcile ? lastSent : null;
+  const sentBefore = input.reconcile ? lastSent : undefined;
   const after = yield* sendDiff(input, known, previous, { onlyDesired, leaver, sentBefore });
   if (after === 'gone') return yield* lost(known);
   return disabling ? { kind: 'done', known: after } : yield* syncMembers(input, after);
@@ -364,7 +366,8 @@ function* sendDiff(
     onlyDesired: boolean;
     leaver?: { reason: string; why: string };
     adopted?: boolean;
-    sentBefore?: FlatAttributes | null;
+    /** What was sent last, read when asked (only a difference needs it). */
+    sentBefore?: () => FlatAttributes | null;
   },
 ): Plan<KnownState | 'gone'> {
   const id = known.targetObjectId!;
@@ -372,7 +375,8 @@ function* sendDiff(
   const full = diffAttributes(previous, desiredFlat, { onlyDesired: opts.onlyDesired });
   const status = opts.leaver || desiredFlat.active === false ? 'disabled' : 'active';
   const ignored = parseIgnored(known.ignored);
-  const { unkept, heldBack } = sortUnkept(full, desiredFlat, opts.sentBefore ?? null, ignored, input.target);
+  const sentBefore = full.changed.length > 0 ? (opts.sentBefore?.() ?? null) : null;
+  const { unkept, heldBack } = sortUnkept(full, desiredFlat, sentBefore, ignored, input.target);
   const diff = { ...full, changed: full.changed.filter(([p]) => !heldBack.includes(p)) };
   const isPut = input.target.updateStyle === 'PUT' && input.objectType === 'User';
   const carried = carryIgnored(ignored, {

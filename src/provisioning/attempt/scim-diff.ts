@@ -106,10 +106,9 @@ export function diffAttributes(
       added.add(path);
     } else if (!same(previous[prevKey], value)) changed.push([path, value]);
   }
+  if (options.onlyDesired) return { changed, removed: [], added };
   const desiredKeys = new Set(Object.keys(desired).map((k) => k.toLowerCase()));
-  const removed = options.onlyDesired
-    ? []
-    : Object.keys(previous).filter((k) => !desiredKeys.has(k.toLowerCase()));
+  const removed = Object.keys(previous).filter((k) => !desiredKeys.has(k.toLowerCase()));
   return { changed, removed, added };
 }
 
