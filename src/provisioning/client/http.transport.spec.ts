@@ -50,3 +50,38 @@ describe('HttpTransport keep-alive', () => {
     expect(connections).toBe(2);
   });
 });
+
+/** Retiring a transport (a target's settings changed) while its requests are out, some waiting for a connection. */
+describe('HttpTransport close', () => {
+  let server: Server;
+  let url: URL;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => setTimeout(() => res.end('{}'), 100));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/Users`);
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('lets every request out finish, those waiting in the pool too, and keeps no connection after', async () => {
+    const transport = new HttpTransport(1);
+    const get = () =>
+      transport.send({ method: 'GET', url, headers: {}, timeoutMs: 2000, maxResponseBytes: 1024 });
+    const out = Promise.all([get(), get(), get()]);
+    await sleep(30);
+    transport.close();
+    expect((await out).map((o) => ('status' in o ? o.status : o.failure.message))).toEqual([200, 200, 200]);
+    await sleep(20);
+    const open = await new Promise<number>((resolve, reject) =>
+      server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+    );
+    expect(open).toBe(0);
+  });
+});

@@ -51,8 +51,9 @@ export class TargetClients implements OnApplicationShutdown {
         timeoutMs: target.timeoutMs,
         allowInsecureHttp: this.config.provisioning.allowInsecureTargets,
         networkPolicy: this.policy,
-        maxSockets: Math.max(4, target.concurrency * 2),
+        // Requests wait their turn in the client (`concurrency` at once); one more socket for the OAuth token.
         maxConcurrent: target.concurrency,
+        maxSockets: target.concurrency + 1,
       }),
       limiter: new RateLimiter(target.requestsPerSecond),
     };

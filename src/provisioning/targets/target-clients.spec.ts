@@ -54,7 +54,7 @@ describe('TargetClients', () => {
   it('lets the requests sent on a replaced client finish, then serves the new version', async () => {
     target.slow(300);
     const older = clients.connectionFor(version(3));
-    // Six at once on four connections (concurrency 2): two wait in the pool for a connection to come free.
+    // Six at once with concurrency 2: four wait their turn, and go out on the retired client's connections.
     const inFlight = Promise.all(Array.from({ length: 6 }, () => older.client.testConnection()));
     await new Promise((r) => setTimeout(r, 50));
     const newer = clients.connectionFor(version(4));
