@@ -212,20 +212,6 @@ export class DirectoryReader {
     return rows.map((r) => r.id);
   }
 
-  /** Which of `ids` are live objects of `type` (by primary key; soft-deleted and purged ones are not). */
-  async liveAmong(type: 'User' | 'Group', ids: string[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    for (const chunk of chunks(ids, CHUNK)) {
-      const rows = await this.dataSource.query<{ id: string }[]>(
-        // `+deleted_at`: see liveIdsIn in the users repository (SQLite would read every live row).
-        `SELECT id FROM ${TABLE[type]} WHERE id IN (${placeholders(chunk.length)}) AND +deleted_at IS NULL`,
-        chunk,
-      );
-      for (const r of rows) out.add(r.id);
-    }
-    return out;
-  }
-
   /**
    * Ids of live users, after `afterId` in id order, whose employeeHireDate or employeeLeaveDateTime (Entra
    * extension, kept in the indexed hire_at and leave_at columns) falls in (from, to]: the date job's window.

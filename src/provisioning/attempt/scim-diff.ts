@@ -96,11 +96,17 @@ export function diffAttributes(
   desired: FlatAttributes,
   options: { onlyDesired?: boolean } = {},
 ): AttributeDiff {
-  const lower = new Map(Object.keys(previous).map((k) => [k.toLowerCase(), k]));
+  // Paths match case-insensitively; the map of lower-cased paths is built only when one is not found as it is.
+  let lower: Map<string, string> | undefined;
+  const keyOf = (path: string): string | undefined => {
+    if (Object.hasOwn(previous, path)) return path;
+    lower ??= new Map(Object.keys(previous).map((k) => [k.toLowerCase(), k]));
+    return lower.get(path.toLowerCase());
+  };
   const changed: [string, unknown][] = [];
   const added = new Set<string>();
   for (const [path, value] of Object.entries(desired)) {
-    const prevKey = lower.get(path.toLowerCase());
+    const prevKey = keyOf(path);
     if (prevKey === undefined) {
       changed.push([path, value]);
       added.add(path);

@@ -481,14 +481,16 @@ export class WorkQueueRepository {
   async heldIds(
     targetId: string,
     objectType: 'User' | 'Group',
-    afterId: string,
+    range: { after: string; upTo?: string | null },
     limit: number,
   ): Promise<string[]> {
+    const upTo = range.upTo ?? null;
     const rows = await this.dataSource.query<{ object_id: string }[]>(
       `SELECT object_id FROM provisioned_object
-        WHERE target_id = ? AND object_type = ? AND object_id > ? AND status IN ('active', 'disabled')
+        WHERE target_id = ? AND object_type = ? AND object_id > ?${upTo === null ? '' : ' AND object_id <= ?'}
+          AND status IN ('active', 'disabled')
         ORDER BY object_id LIMIT ?`,
-      [targetId, objectType, afterId, limit],
+      [targetId, objectType, range.after, ...(upTo === null ? [] : [upTo]), limit],
     );
     return rows.map((r) => r.object_id);
   }

@@ -18,6 +18,7 @@ import {
   type FlatAttributes,
 } from '../attempt/scim-diff';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
+import { liveAndGone } from './directory-walk';
 import type { ProvisioningTarget, TargetScope } from '../targets/provisioning-target.entity';
 import { TargetsService } from '../targets/targets.service';
 
@@ -101,26 +102,11 @@ export class ImpactPreviewService {
         durationMs: 0,
       },
     };
-    for (const type of ['User', 'Group'] as const) {
-      for (let after = ''; ;) {
-        const ids = await this.directory.liveIds(type, after, PAGE);
-        if (ids.length === 0) break;
-        await this.evaluatePage(ctx, type, ids);
-        after = ids[ids.length - 1];
-      }
-      // Objects the target holds that are no longer live: leavers the reconciliation that follows a save would send.
-      for (let after = ''; ;) {
-        const held = await this.queue.heldIds(targetId, type, after, PAGE);
-        if (held.length === 0) break;
-        const live = await this.directory.liveAmong(type, held);
-        await this.evaluatePage(
-          ctx,
-          type,
-          held.filter((id) => !live.has(id)),
-        );
-        after = held[held.length - 1];
-      }
-    }
+    // Every live object, and the objects the target holds that are no longer live: leavers the reconciliation that
+    // follows a save would send.
+    for (const type of ['User', 'Group'] as const)
+      for await (const page of liveAndGone(this.directory, this.queue, targetId, type, PAGE))
+        await this.evaluatePage(ctx, type, page.ids);
     const { counts } = ctx.preview;
     const leaving = counts.disable + counts.delete;
     const threshold = stored.deletionThreshold;

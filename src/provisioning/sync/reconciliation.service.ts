@@ -8,6 +8,7 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { TargetsRepository } from '../targets/targets.repository';
 import { DirectoryReader } from '../../directory/readers/directory.reader';
 import { WorkItem, WorkQueueRepository } from '../queue/work-queue.repository';
+import { liveAndGone } from './directory-walk';
 import { ListingComparison } from './listing-comparison';
 
 const PAGE = 1000;
@@ -51,33 +52,17 @@ export class ReconciliationService {
     const target = await this.targets.find(targetId);
     const compared = target ? await this.listing.compareUsers(target) : null;
     const settled = compared?.settled;
+    // Every live object, and every object the target holds that is no longer live (leavers no one told it about).
     for (const type of ['User', 'Group'] as const) {
-      for (let after = ''; ;) {
-        const ids = await this.directory.liveIds(type, after, PAGE);
-        if (ids.length === 0) break;
-        const queued = type === 'User' ? ids.filter((id) => !settled?.has(id)) : ids;
+      for await (const page of liveAndGone(this.directory, this.queue, targetId, type, PAGE)) {
+        const queued =
+          page.kind === 'live' && type === 'User' ? page.ids.filter((id) => !settled?.has(id)) : page.ids;
         await this.enqueue(
           targetId,
           queued.map((id) => ({ objectType: type, objectId: id })),
         );
-        counts[type === 'User' ? 'users' : 'groups'] += queued.length;
-        after = ids[ids.length - 1];
-      }
-    }
-    // Objects the target holds whose directory object is no longer live (leavers no one told it about). The live
-    // ones were queued above: queuing them again would send every one of them twice.
-    for (const type of ['User', 'Group'] as const) {
-      for (let after = ''; ;) {
-        const held = await this.queue.heldIds(targetId, type, after, PAGE);
-        if (held.length === 0) break;
-        const live = await this.directory.liveAmong(type, held);
-        const gone = held.filter((id) => !live.has(id));
-        await this.enqueue(
-          targetId,
-          gone.map((id) => ({ objectType: type, objectId: id })),
-        );
-        counts.goneFromDirectory += gone.length;
-        after = held[held.length - 1];
+        if (page.kind === 'gone') counts.goneFromDirectory += queued.length;
+        else counts[type === 'User' ? 'users' : 'groups'] += queued.length;
       }
     }
     // Account discovery lists the target once this work is delivered (orphans/): accounts no object holds by then

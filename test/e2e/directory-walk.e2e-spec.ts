@@ -1,0 +1,99 @@
+import { DirectoryReader } from '../../src/directory/readers/directory.reader';
+import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.repository';
+import { liveAndGone, type WalkPage } from '../../src/provisioning/sync/directory-walk';
+import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
+import { createUser, registerTarget } from '../support/provisioning-helpers';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * The walk a reconciliation (and a mapping's impact preview) makes: every live user once, and every user the
+ * target holds that is no longer live, found from the live page of its stretch of ids, not by a read of its own.
+ * Pages of 3 so that the stretches' edges are crossed: gone users before the first live one, between live ones,
+ * after the last, and more of them in one stretch than a page holds.
+ */
+describe('reconciliation walk: live users and the held users no longer live', () => {
+  let t: TestApp;
+  let target: FakeScimTarget;
+  let targetId: string;
+  let live: string[];
+  let gone: string[];
+
+  beforeAll(async () => {
+    target = await startFakeScimTarget({ bearerToken: 'tok-0123456789' });
+    t = await startTestApp();
+    // Assigned-only with nothing assigned, and paused: the engine leaves the rows below to the test.
+    targetId = await registerTarget(t, target, { scope: 'assigned' });
+    await t.admin('post', `/targets/${targetId}/pause`).expect(200);
+    const created: string[] = [];
+    for (let i = 0; i < 11; i++) created.push(await createUser(t, `walk${i}@example.com`));
+    created.sort();
+    // Two leavers in the middle of the id order: one deleted over SCIM, one purged behind the gateway's back.
+    await t.scim('delete', `/Users/${created[4]}`).expect(204);
+    await t.dataSource.query('DELETE FROM directory_user WHERE id = ?', [created[8]]);
+    live = created.filter((_, i) => i !== 4 && i !== 8);
+    // Purged long ago: four before every live id, four after (more than a page in one stretch).
+    const purged = [
+      ...['0', '1', '2', '3'].map((c) => `0000000${c}-0000-4000-8000-000000000000`),
+      ...['0', '1', '2', '3'].map((c) => `fffffff${c}-0000-4000-8000-000000000000`),
+    ];
+    gone = [created[4], created[8], ...purged].sort();
+    // The target holds every live user but the first, and every gone one.
+    const held = [...live.slice(1), ...gone];
+    const now = new Date();
+    await t.app.get(WorkQueueRepository).enqueueNow(
+      targetId,
+      held.map((objectId) => ({
+        objectType: 'User',
+        objectId,
+        changeSeq: null,
+        requestId: null,
+        since: now,
+      })),
+      now,
+    );
+    await t.dataSource.query(
+      `UPDATE provisioned_object SET status = 'active', pending = 0, target_object_id = object_id
+        WHERE target_id = ?`,
+      [targetId],
+    );
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await target?.close();
+  });
+
+  it('yields each live user once and exactly the held users that are gone, across pages', async () => {
+    const pages: WalkPage[] = [];
+    for await (const page of liveAndGone(
+      t.app.get(DirectoryReader),
+      t.app.get(WorkQueueRepository),
+      targetId,
+      'User',
+      3,
+    ))
+      pages.push(page);
+    const of = (kind: WalkPage['kind']) => pages.filter((p) => p.kind === kind).flatMap((p) => p.ids);
+    expect(of('live')).toEqual(live);
+    expect(of('gone').sort()).toEqual(gone);
+    expect(pages.every((p) => p.ids.length > 0 && p.ids.length <= 3)).toBe(true);
+    // Each gone user comes right after the live page of its stretch: the first four before any live page.
+    expect(pages.slice(0, 2).map((p) => p.kind)).toEqual(['live', 'gone']);
+    expect(pages[1].ids).toEqual(gone.slice(0, 3));
+  });
+
+  it('finds the same with pages larger than the directory (one stretch, to the end)', async () => {
+    const pages: WalkPage[] = [];
+    for await (const page of liveAndGone(
+      t.app.get(DirectoryReader),
+      t.app.get(WorkQueueRepository),
+      targetId,
+      'User',
+      1000,
+    ))
+      pages.push(page);
+    expect(pages.map((p) => p.kind)).toEqual(['live', 'gone']);
+    expect(pages[0].ids).toEqual(live);
+    expect(pages[1].ids).toEqual(gone);
+  });
+});
