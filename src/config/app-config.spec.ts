@@ -96,6 +96,13 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ DEFAULT_DOMAIN: 'not a domain' })).toThrow(/DEFAULT_DOMAIN/);
   });
 
+  it('reads SQLITE_MMAP_MB: no memory map by default, a size in MB, and names a bad value', () => {
+    expect(loadConfig({}).database.sqliteMmapMb).toBe(0);
+    expect(loadConfig({ SQLITE_MMAP_MB: '256' }).database.sqliteMmapMb).toBe(256);
+    expect(() => loadConfig({ SQLITE_MMAP_MB: 'lots' })).toThrow(/SQLITE_MMAP_MB must be an integer/);
+    expect(() => loadConfig({ SQLITE_MMAP_MB: '-1' })).toThrow(/SQLITE_MMAP_MB must be an integer/);
+  });
+
   it('reads the journal and import retentions: 7 and 30 days, the journal down to 0, imports at least 1', () => {
     expect(loadConfig({}).retention).toMatchObject({ journalDays: 7, importDays: 30 });
     expect(loadConfig({ JOURNAL_RETENTION_DAYS: '0', IMPORT_RETENTION_DAYS: '90' }).retention).toMatchObject({

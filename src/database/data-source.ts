@@ -43,6 +43,7 @@ export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList)
         sqlite.pragma('busy_timeout = 5000');
         // Checkpoints run in a worker thread (WalCheckpointer); this connection does them only as a fallback.
         sqlite.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+        if (db.sqliteMmapMb > 0) sqlite.pragma(`mmap_size = ${db.sqliteMmapMb * 1024 * 1024}`);
       },
     };
   }

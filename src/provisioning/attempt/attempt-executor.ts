@@ -162,13 +162,14 @@ export class AttemptExecutor {
     const settles =
       decision.kind === 'update' || (decision.kind === 'disable' && known.status === 'disabled');
     if (!settles || !payload) return false;
-    const desired = structuredClone(payload);
-    const ext = desired[ENTERPRISE_USER_SCHEMA] as Record<string, unknown> | undefined;
+    // The manager as the target's id: the payload is copied only where it is rewritten.
+    let desired = payload;
+    const ext = payload[ENTERPRISE_USER_SCHEMA] as Record<string, unknown> | undefined;
     const manager = (ext?.manager as { value?: string } | undefined)?.value;
     if (ext && manager) {
       const tid = managers.get(manager);
       if (!tid) return false;
-      ext.manager = { value: tid };
+      desired = { ...payload, [ENTERPRISE_USER_SCHEMA]: { ...ext, manager: { value: tid } } };
     }
     const plan = planAttempt({
       objectType: 'User',
