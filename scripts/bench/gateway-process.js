@@ -144,7 +144,8 @@ async function startGateway(engine, extraEnv = {}) {
 
 /**
  * A database several gateway processes use one after the other (pass its `env` to startGateway('sqlite', env), which
- * then creates none of its own): a data directory for SQLite, else a new database on the server.
+ * then creates none of its own): a data directory for SQLite, else a new database on the server and a data directory
+ * for the secret key.
  */
 async function sharedDatabase(engine) {
   if (engine === 'sqlite') {
@@ -165,12 +166,15 @@ async function sharedDatabase(engine) {
   await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   await c.end();
   u.pathname = `/${name}`;
+  // The data directory too: it holds the key the targets' secrets are encrypted with.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-gw-shared-'));
   return {
-    env: { DATABASE_URL: u.toString() },
+    env: { DATABASE_URL: u.toString(), DATA_DIR: dir },
     drop: async () => {
       const d = await admin();
       await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await d.end();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -257,6 +257,8 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     };
     if (record) requests.push(entry);
 
+    // The token is checked as the request arrives, as a server does, not after an injected delay.
+    const authorizedOnArrival = authorized(req.headers.authorization);
     const delay = faults.delayFor(method, path, entry.body);
     if (delay > 0) await sleep(delay);
     if (res.destroyed) return;
@@ -272,7 +274,7 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
       reply = issueToken(req, entry.body);
     } else if (!inBase) {
       reply = { status: 404, body: 'Not Found' };
-    } else if (!authorized(req.headers.authorization)) {
+    } else if (!authorizedOnArrival) {
       reply = {
         status: 401,
         body: scimError(401, undefined, 'Missing or invalid bearer token'),

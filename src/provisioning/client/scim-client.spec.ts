@@ -337,6 +337,39 @@ describe('ScimClient OAuth 2.0 client credentials', () => {
     expect(tokenRequests()[0].headers.authorization).toBeUndefined();
   });
 
+  it('takes the token when a request gets its turn, not before it waits behind a slow one', async () => {
+    // Tokens live a second (refreshed from 900 ms); the first request holds the only turn for 1.2 s.
+    const shortLived = await startFakeScimTarget({
+      oauth: { clientId: 'gateway client', clientSecret: 's3cr3t&=+', expiresInSeconds: 1 },
+    });
+    try {
+      const c = new ScimClient({
+        baseUrl: shortLived.url,
+        auth: {
+          type: 'oauth2',
+          tokenUrl: shortLived.tokenUrl,
+          clientId: 'gateway client',
+          clientSecret: 's3cr3t&=+',
+        },
+        timeoutMs: 5000,
+        maxConcurrent: 1,
+      });
+      clients.push(c);
+      shortLived.slow(1200, { path: '/Users/slow' });
+      const results = await Promise.all([c.getUser('slow'), c.getUser('waiting')]);
+      expect(results.map((r) => r.status)).toEqual([404, 404]);
+      // Sent once each, with a live token: none was answered 401 and sent again.
+      const sent = shortLived.requests.filter((r) => r.path !== '/oauth/token');
+      expect(sent.map((r) => [r.path, r.status])).toEqual([
+        ['/Users/slow', 404],
+        ['/Users/waiting', 404],
+      ]);
+      expect(shortLived.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(2);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
   it('shares one token fetch between concurrent requests', async () => {
     const c = oauthClient();
     const results = await Promise.all([1, 2, 3, 4, 5].map((i) => c.getUser(`u${i}`)));

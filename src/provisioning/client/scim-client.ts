@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { BulkOperation, bulkRequestBody } from './bulk-request';
 import { ConnectionVerdict, isListResponse, judgeConnection } from './connection.tester';
-import { HttpTransport } from './http.transport';
+import { HttpTransport, type TransportOutcome } from './http.transport';
 import { OAuthTokenCache } from './oauth-token.cache';
 import { RequestGate } from './request-gate';
 import { parseRetryAfterMs } from './retry-after.parser';
@@ -27,6 +27,11 @@ import { assertTargetUrl } from './target-url.validator';
 
 const DEFAULT_USER_AGENT = 'scim-gateway/0.1';
 type Kind = 'Users' | 'Groups';
+type Authorization = { header: string; token?: string; durationMs: number };
+type AuthorizationFailure = { failure: ScimFailure; durationMs: number };
+/** A request's turn at the gate: its token taken, then the request sent with it (not sent without a token). */
+type Turn =
+  { auth: AuthorizationFailure; outcome: null } | { auth: Authorization; outcome: TransportOutcome };
 
 export class ScimClient {
   private readonly baseUrl: string;
@@ -60,11 +65,13 @@ export class ScimClient {
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     let spentMs = 0;
     for (let attempt = 1; ; attempt++) {
-      const auth = await this.authorization();
-      spentMs += auth.durationMs;
-      if ('failure' in auth) return { ...auth.failure, durationMs: spentMs };
-      const exchange = () =>
-        this.transport.send({
+      // The token is taken when the request's turn comes, not before it waits: a long wait behind a slow target
+      // must not send a token that expired meanwhile. The wait is not the request's: its timeout and duration
+      // start when it is sent.
+      const turn = async (): Promise<Turn> => {
+        const auth = await this.authorization();
+        if ('failure' in auth) return { auth, outcome: null };
+        const outcome = await this.transport.send({
           method: req.method,
           url,
           headers: this.headersFor(auth.header, body),
@@ -74,8 +81,12 @@ export class ScimClient {
           lookup: this.options.lookup,
           policy: this.options.networkPolicy,
         });
-      // The wait for a turn is not the request's: its timeout and duration start when it is sent.
-      const outcome = await (this.gate ? this.gate.run(exchange) : exchange());
+        return { auth, outcome };
+      };
+      const taken = await (this.gate ? this.gate.run(turn) : turn());
+      spentMs += taken.auth.durationMs;
+      if (taken.outcome === null) return { ...taken.auth.failure, durationMs: spentMs };
+      const { auth, outcome } = taken;
       spentMs += outcome.durationMs;
       if ('failure' in outcome) {
         const failure = { ...outcome.failure, stage: 'request' as const };
@@ -202,9 +213,7 @@ export class ScimClient {
     });
   }
 
-  private async authorization(): Promise<
-    { header: string; token?: string; durationMs: number } | { failure: ScimFailure; durationMs: number }
-  > {
+  private async authorization(): Promise<Authorization | AuthorizationFailure> {
     if (!this.tokens) {
       const auth = this.options.auth as { token: string };
       return { header: `Bearer ${auth.token}`, durationMs: 0 };
