@@ -15,6 +15,7 @@ export { parseRetryAfterMs } from './retry-after.parser';
 export { andFilter, eqFilter } from './scim-filter.util';
 export { assertTargetUrl, isLoopbackHost } from './target-url.validator';
 export { NetworkPolicy } from './network-policy';
+export { RequestGate } from './request-gate';
 export { accountPages, resourcePages } from './account-pages';
 export type { AccountPage, AccountPagesOptions, ResourcePage, TargetAccount } from './account-pages';
 export {

@@ -32,4 +32,41 @@ describe('RequestGate', () => {
     expect(peak).toBe(2);
     expect(started.slice(-2)).toEqual([6, 7]);
   });
+
+  it('lets waiting exchanges go at once when the limit is raised, and reaches a lowered one as they finish', async () => {
+    const gate = new RequestGate(1);
+    let active = 0;
+    let peak = 0;
+    const release: (() => void)[] = [];
+    const task = () =>
+      gate.run(async () => {
+        active += 1;
+        peak = Math.max(peak, active);
+        await new Promise<void>((r) => release.push(r));
+        active -= 1;
+      });
+    const tick = () => new Promise((r) => setImmediate(r));
+    const all = [task(), task(), task(), task(), task()];
+    await tick();
+    expect(active).toBe(1);
+    gate.setLimit(3);
+    await tick();
+    expect(active).toBe(3);
+    gate.setLimit(1);
+    // Two of the three finish: neither hands its place on, the limit is now 1.
+    release.shift()!();
+    release.shift()!();
+    await tick();
+    expect(active).toBe(1);
+    release.shift()!();
+    await tick();
+    expect(active).toBe(1);
+    while (release.length > 0) {
+      release.shift()!();
+      await tick();
+    }
+    await Promise.all(all);
+    expect(peak).toBe(3);
+    expect(active).toBe(0);
+  });
 });

@@ -1,6 +1,7 @@
 /** Wire and result types of the outbound SCIM client. Framework-free. */
 import type { LookupFunction } from 'node:net';
 import type { NetworkPolicy } from './network-policy';
+import type { RequestGate } from './request-gate';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 export const LIST_RESPONSE_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -32,6 +33,8 @@ export interface ScimClientOptions {
   maxSockets?: number;
   /** Requests in flight at once; more wait their turn (default: no limit but the sockets'). */
   maxConcurrent?: number;
+  /** The gate the requests pass, shared with the target's other clients (instead of one of `maxConcurrent`). */
+  gate?: RequestGate;
   /** Responses larger than this are cut and reported as invalid (default 10 MiB). */
   maxResponseBytes?: number;
   /** Wall clock for token expiry and Retry-After dates (default `Date.now`). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { NetworkPolicy, ScimClient, TargetAuth } from '../client';
+import { NetworkPolicy, RequestGate, ScimClient, TargetAuth } from '../client';
 import { SecretBox } from '../secrets/secret-box';
 import { ProvisioningTarget } from './provisioning-target.entity';
 import { RateLimiter } from './rate-limiter';
@@ -13,10 +13,15 @@ export interface TargetConnection {
 
 export const secretContext = (targetId: string) => `provisioning_target:${targetId}:secret`;
 
-/** One SCIM client (keep-alive sockets, OAuth token cache) and one rate limiter per target version. */
+/**
+ * One SCIM client (keep-alive sockets, OAuth token cache) and one rate limiter per target version; one request gate
+ * per target, shared by its versions, so requests still in flight on a replaced client count against the new
+ * `concurrency` too.
+ */
 @Injectable()
 export class TargetClients implements OnApplicationShutdown {
   private readonly cache = new Map<string, { version: number; connection: TargetConnection }>();
+  private readonly gates = new Map<string, RequestGate>();
 
   constructor(
     private readonly secrets: SecretBox,
@@ -44,6 +49,9 @@ export class TargetClients implements OnApplicationShutdown {
             clientSecret: secret,
             scope: target.oauthScope ?? undefined,
           };
+    let gate = this.gates.get(target.id);
+    if (gate) gate.setLimit(target.concurrency);
+    else this.gates.set(target.id, (gate = new RequestGate(target.concurrency)));
     const connection = {
       client: new ScimClient({
         baseUrl: target.baseUrl,
@@ -52,7 +60,7 @@ export class TargetClients implements OnApplicationShutdown {
         allowInsecureHttp: this.config.provisioning.allowInsecureTargets,
         networkPolicy: this.policy,
         // Requests wait their turn in the client (`concurrency` at once); one more socket for the OAuth token.
-        maxConcurrent: target.concurrency,
+        gate,
         maxSockets: target.concurrency + 1,
       }),
       limiter: new RateLimiter(target.requestsPerSecond),
@@ -64,10 +72,12 @@ export class TargetClients implements OnApplicationShutdown {
   forget(targetId: string): void {
     this.cache.get(targetId)?.connection.client.close();
     this.cache.delete(targetId);
+    this.gates.delete(targetId);
   }
 
   onApplicationShutdown(): void {
     for (const { connection } of this.cache.values()) connection.client.destroy();
     this.cache.clear();
+    this.gates.clear();
   }
 }

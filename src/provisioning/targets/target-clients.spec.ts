@@ -64,4 +64,34 @@ describe('TargetClients', () => {
     // The retired client still works; its connection closes when its answer is in.
     expect(await older.client.testConnection()).toMatchObject({ ok: true, code: 'ok' });
   });
+
+  it("holds concurrency across a settings change: the replaced client's requests in flight count against it", async () => {
+    target.slow(200);
+    const older = clients.connectionFor(version(10));
+    const first = Array.from({ length: 4 }, () => older.client.testConnection());
+    await new Promise((r) => setTimeout(r, 50));
+    // Edited while two requests are out and two wait: the new client's four join the same line.
+    const newer = clients.connectionFor(version(11));
+    expect(newer).not.toBe(older);
+    const second = Array.from({ length: 4 }, () => newer.client.testConnection());
+    const verdicts = await Promise.all([...first, ...second]);
+    expect(verdicts.map((v) => v.code)).toEqual(Array(8).fill('ok'));
+    expect(target.peakInFlight()).toBe(2);
+  });
+
+  it('applies a new concurrency as places come free', async () => {
+    target.slow(200);
+    const two = clients.connectionFor(version(12));
+    const first = Array.from({ length: 2 }, () => two.client.testConnection());
+    await new Promise((r) => setTimeout(r, 50));
+    const one = clients.connectionFor({ ...version(13), concurrency: 1 });
+    const second = Array.from({ length: 3 }, () => one.client.testConnection());
+    expect((await Promise.all(first)).map((v) => v.code)).toEqual(['ok', 'ok']);
+    // The two in flight end together; from then on one at a time.
+    const ends: number[] = [];
+    await Promise.all(second.map((p) => p.then(() => ends.push(Date.now()))));
+    expect(target.peakInFlight()).toBe(2);
+    expect(ends[1] - ends[0]).toBeGreaterThanOrEqual(150);
+    expect(ends[2] - ends[1]).toBeGreaterThanOrEqual(150);
+  });
 });
