@@ -2,7 +2,7 @@ import { DirectoryReader } from '../../src/directory/readers/directory.reader';
 import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.repository';
 import { liveAndGone, type WalkPage } from '../../src/provisioning/sync/directory-walk';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
-import { createUser, registerTarget } from '../support/provisioning-helpers';
+import { createUser, enqueueUsers, registerTarget } from '../support/provisioning-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -39,18 +39,7 @@ describe('reconciliation walk: live users and the held users no longer live', ()
     gone = [created[4], created[8], ...purged].sort();
     // The target holds every live user but the first, and every gone one.
     const held = [...live.slice(1), ...gone];
-    const now = new Date();
-    await t.app.get(WorkQueueRepository).enqueueNow(
-      targetId,
-      held.map((objectId) => ({
-        objectType: 'User',
-        objectId,
-        changeSeq: null,
-        requestId: null,
-        since: now,
-      })),
-      now,
-    );
+    await enqueueUsers(t, targetId, held);
     await t.dataSource.query(
       `UPDATE provisioned_object SET status = 'active', pending = 0, target_object_id = object_id
         WHERE target_id = ?`,
@@ -58,21 +47,21 @@ describe('reconciliation walk: live users and the held users no longer live', ()
     );
   });
 
+  const walk = async (pageSize: number): Promise<WalkPage[]> => {
+    const pages: WalkPage[] = [];
+    const queue = t.app.get(WorkQueueRepository);
+    for await (const page of liveAndGone(t.app.get(DirectoryReader), queue, targetId, 'User', pageSize))
+      pages.push(page);
+    return pages;
+  };
+
   afterAll(async () => {
     await t?.close();
     await target?.close();
   });
 
   it('yields each live user once and exactly the held users that are gone, across pages', async () => {
-    const pages: WalkPage[] = [];
-    for await (const page of liveAndGone(
-      t.app.get(DirectoryReader),
-      t.app.get(WorkQueueRepository),
-      targetId,
-      'User',
-      3,
-    ))
-      pages.push(page);
+    const pages = await walk(3);
     const of = (kind: WalkPage['kind']) => pages.filter((p) => p.kind === kind).flatMap((p) => p.ids);
     expect(of('live')).toEqual(live);
     expect(of('gone').sort()).toEqual(gone);
@@ -83,15 +72,7 @@ describe('reconciliation walk: live users and the held users no longer live', ()
   });
 
   it('finds the same with pages larger than the directory (one stretch, to the end)', async () => {
-    const pages: WalkPage[] = [];
-    for await (const page of liveAndGone(
-      t.app.get(DirectoryReader),
-      t.app.get(WorkQueueRepository),
-      targetId,
-      'User',
-      1000,
-    ))
-      pages.push(page);
+    const pages = await walk(1000);
     expect(pages.map((p) => p.kind)).toEqual(['live', 'gone']);
     expect(pages[0].ids).toEqual(live);
     expect(pages[1].ids).toEqual(gone);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.repository';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
-import { registerTarget } from '../support/provisioning-helpers';
+import { enqueueUsers, registerTarget } from '../support/provisioning-helpers';
 import { singleStatements, statementsSent, type SentStatement } from '../support/statements';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -28,21 +28,7 @@ describe('queue plans: a batch of ids reads its rows, not the target', () => {
     // Assigned-only with nothing assigned, and paused: the engine leaves the rows below to the test.
     targetId = await registerTarget(t, target, { scope: 'assigned' });
     await t.admin('post', `/targets/${targetId}/pause`).expect(200);
-    const queue = t.app.get(WorkQueueRepository);
-    const enqueue = (objectIds: string[]) => {
-      const now = new Date();
-      return queue.enqueueNow(
-        targetId,
-        objectIds.map((objectId) => ({
-          objectType: 'User',
-          objectId,
-          changeSeq: null,
-          requestId: null,
-          since: now,
-        })),
-        now,
-      );
-    };
+    const enqueue = (objectIds: string[]) => enqueueUsers(t, targetId, objectIds);
     // Statistics as a server holds them while an initial sync fills the queue: counted when the target had a few
     // objects (InnoDB recounts in the background, after a tenth of the rows changed). Past 200 ids MariaDB plans an
     // `IN` list by them: a few rows seem cheaper to read than 300 ids, and it read every object of the target (10,000

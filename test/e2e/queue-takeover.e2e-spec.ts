@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toDbDateText } from '../../src/database/db-values';
 import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.repository';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
-import { registerTarget } from '../support/provisioning-helpers';
+import { enqueueUsers, registerTarget } from '../support/provisioning-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -24,12 +24,7 @@ describe("work queue: a dead process's claims first", () => {
     // Assigned-only with nothing assigned, and paused: the engine leaves the rows below to the test.
     targetId = await registerTarget(t, target, { scope: 'assigned' });
     await t.admin('post', `/targets/${targetId}/pause`).expect(200);
-    const now = new Date();
-    await t.app.get(WorkQueueRepository).enqueueNow(
-      targetId,
-      ids.map((objectId) => ({ objectType: 'User', objectId, changeSeq: null, requestId: null, since: now })),
-      now,
-    );
+    await enqueueUsers(t, targetId, ids);
     // The last ten were claimed by a process that died a minute ago: their lease ran out.
     const placeholders = left.map(() => '?').join(', ');
     await t.dataSource.query(

@@ -1,3 +1,4 @@
+import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.repository';
 import type { TestApp } from './test-app';
 import type { FakeScimTarget } from './fake-scim-target';
 
@@ -67,3 +68,19 @@ export const byUserName = (target: FakeScimTarget, userName: string) =>
 
 export const writes = (target: FakeScimTarget) =>
   target.requests.filter((r) => r.method !== 'GET' && !r.path.startsWith('/oauth'));
+
+/** Queues these users for the target as the engine's own rows, due now (for tests that set a queue up by hand). */
+export function enqueueUsers(t: TestApp, targetId: string, objectIds: string[]): Promise<void> {
+  const now = new Date();
+  return t.app.get(WorkQueueRepository).enqueueNow(
+    targetId,
+    objectIds.map((objectId) => ({
+      objectType: 'User',
+      objectId,
+      changeSeq: null,
+      requestId: null,
+      since: now,
+    })),
+    now,
+  );
+}
