@@ -3,7 +3,6 @@ import { CLOCK, Clock } from '../../common/clock';
 import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
 import type { CompiledMappingSet, MappingResult } from '../../mapping/mapping-set';
 import { MappingsService } from '../../mapping/mappings.service';
-import { ENTERPRISE_USER_SCHEMA } from '../../scim-protocol';
 import type { AssignmentScope } from '../assignments/assignment-scope';
 import { AssignmentScopes } from '../assignments/assignment-scopes.service';
 import { ProvisionedMembershipsRepository } from '../queue/provisioned-memberships.repository';
@@ -24,6 +23,7 @@ import {
 import type { ScimResource, ScimResult } from '../client';
 import { AttemptReport } from './attempt.types';
 import type { Decision } from './lifecycle-decision';
+import { managerOf, withManager } from './manager-reference';
 import { evaluateObject } from './object-evaluation';
 import type { BulkSeat } from './bulk-batch';
 import { AttemptStop, TargetExchange, TargetExchanges } from './target-exchange';
@@ -162,14 +162,13 @@ export class AttemptExecutor {
     const settles =
       decision.kind === 'update' || (decision.kind === 'disable' && known.status === 'disabled');
     if (!settles || !payload) return false;
-    // The manager as the target's id: the payload is copied only where it is rewritten.
+    // The manager as the target's id.
     let desired = payload;
-    const ext = payload[ENTERPRISE_USER_SCHEMA] as Record<string, unknown> | undefined;
-    const manager = (ext?.manager as { value?: string } | undefined)?.value;
-    if (ext && manager) {
+    const manager = managerOf(payload);
+    if (manager) {
       const tid = managers.get(manager);
       if (!tid) return false;
-      desired = { ...payload, [ENTERPRISE_USER_SCHEMA]: { ...ext, manager: { value: tid } } };
+      desired = withManager(payload, tid);
     }
     const plan = planAttempt({
       objectType: 'User',
@@ -377,26 +376,16 @@ export class AttemptExecutor {
     payload: MappingResult['payload'],
   ): Promise<{ desired: Record<string, unknown>; waitingFor: string | null }> {
     const given = payload as Record<string, unknown>;
-    const manager = (
-      (given[ENTERPRISE_USER_SCHEMA] as Record<string, unknown> | undefined)?.manager as
-        { value?: string } | undefined
-    )?.value;
-    // The mapping builds a new payload for each evaluation: copied only when the manager is rewritten in it.
+    const manager = managerOf(given);
     if (!manager) return { desired: given, waitingFor: null };
-    const desired = structuredClone(given);
-    const ext = desired[ENTERPRISE_USER_SCHEMA] as Record<string, unknown>;
     const tid = (await this.queue.targetIds(target.id, [manager])).get(manager);
-    if (tid) {
-      ext.manager = { value: tid };
-      return { desired, waitingFor: null };
-    }
-    delete ext.manager;
+    if (tid) return { desired: withManager(given, tid), waitingFor: null };
     exchange.steps.push({
       step: 'mapping',
       status: 'warning',
       description: `manager ${manager} is not in the target yet; linked once it is (UnableToResolveReferenceAttributeValue)`,
     });
-    return { desired, waitingFor: manager };
+    return { desired: withManager(given, null), waitingFor: manager };
   }
 
   /** Members the target has (as far as we sent them), and the target ids of those to add or remove. */

@@ -477,14 +477,17 @@ export class WorkQueueRepository {
     return out;
   }
 
-  /** Ids of objects of one type the target holds (created or adopted, not deleted), after `afterId` in id order. */
+  /**
+   * Ids of objects of one type the target holds (created or adopted, not deleted), after `range.after` and up to
+   * `range.upTo` (to the end when null), in id order.
+   */
   async heldIds(
     targetId: string,
     objectType: 'User' | 'Group',
-    range: { after: string; upTo?: string | null },
+    range: { after: string; upTo: string | null },
     limit: number,
   ): Promise<string[]> {
-    const upTo = range.upTo ?? null;
+    const { upTo } = range;
     const rows = await this.dataSource.query<{ object_id: string }[]>(
       `SELECT object_id FROM provisioned_object
         WHERE target_id = ? AND object_type = ? AND object_id > ?${upTo === null ? '' : ' AND object_id <= ?'}

@@ -4,8 +4,14 @@ export class RateLimiter {
   private last = Date.now();
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly perSecond: number) {
+  constructor(private perSecond: number) {
     this.tokens = Math.min(perSecond, 1);
+  }
+
+  /** A new rate (the target's settings changed): the budget already saved is kept, up to a second of the new rate. */
+  setRate(perSecond: number): void {
+    this.perSecond = perSecond;
+    this.tokens = Math.min(this.tokens, perSecond);
   }
 
   take(): Promise<void> {

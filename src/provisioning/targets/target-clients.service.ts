@@ -14,14 +14,14 @@ export interface TargetConnection {
 export const secretContext = (targetId: string) => `provisioning_target:${targetId}:secret`;
 
 /**
- * One SCIM client (keep-alive sockets, OAuth token cache) and one rate limiter per target version; one request gate
- * per target, shared by its versions, so requests still in flight on a replaced client count against the new
- * `concurrency` too.
+ * One SCIM client (keep-alive sockets, OAuth token cache) per target version; one request gate and one rate limiter
+ * per target, shared by its versions, so the requests of a replaced client (in flight, or still taken by a batch
+ * that read the target before the change) count against the new `concurrency` and `requestsPerSecond` too.
  */
 @Injectable()
 export class TargetClients implements OnApplicationShutdown {
   private readonly cache = new Map<string, { version: number; connection: TargetConnection }>();
-  private readonly gates = new Map<string, RequestGate>();
+  private readonly limits = new Map<string, { gate: RequestGate; limiter: RateLimiter }>();
 
   constructor(
     private readonly secrets: SecretBox,
@@ -49,9 +49,7 @@ export class TargetClients implements OnApplicationShutdown {
             clientSecret: secret,
             scope: target.oauthScope ?? undefined,
           };
-    let gate = this.gates.get(target.id);
-    if (gate) gate.setLimit(target.concurrency);
-    else this.gates.set(target.id, (gate = new RequestGate(target.concurrency)));
+    const limits = this.limitsFor(target);
     const connection = {
       client: new ScimClient({
         baseUrl: target.baseUrl,
@@ -60,10 +58,10 @@ export class TargetClients implements OnApplicationShutdown {
         allowInsecureHttp: this.config.provisioning.allowInsecureTargets,
         networkPolicy: this.policy,
         // Requests wait their turn in the client (`concurrency` at once); one more socket for the OAuth token.
-        gate,
+        gate: limits.gate,
         maxSockets: target.concurrency + 1,
       }),
-      limiter: new RateLimiter(target.requestsPerSecond),
+      limiter: limits.limiter,
     };
     this.cache.set(target.id, { version: target.version, connection });
     return connection;
@@ -72,12 +70,28 @@ export class TargetClients implements OnApplicationShutdown {
   forget(targetId: string): void {
     this.cache.get(targetId)?.connection.client.close();
     this.cache.delete(targetId);
-    this.gates.delete(targetId);
+    this.limits.delete(targetId);
+  }
+
+  /** The target's gate and limiter, set to its current settings. */
+  private limitsFor(target: ProvisioningTarget): { gate: RequestGate; limiter: RateLimiter } {
+    const known = this.limits.get(target.id);
+    if (!known) {
+      const fresh = {
+        gate: new RequestGate(target.concurrency),
+        limiter: new RateLimiter(target.requestsPerSecond),
+      };
+      this.limits.set(target.id, fresh);
+      return fresh;
+    }
+    known.gate.setLimit(target.concurrency);
+    known.limiter.setRate(target.requestsPerSecond);
+    return known;
   }
 
   onApplicationShutdown(): void {
     for (const { connection } of this.cache.values()) connection.client.destroy();
     this.cache.clear();
-    this.gates.clear();
+    this.limits.clear();
   }
 }

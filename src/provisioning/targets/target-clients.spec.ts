@@ -94,4 +94,21 @@ describe('TargetClients', () => {
     expect(ends[1] - ends[0]).toBeGreaterThanOrEqual(150);
     expect(ends[2] - ends[1]).toBeGreaterThanOrEqual(150);
   });
+
+  it('keeps one rate budget across a settings change: the newer connection does not start a fresh one', async () => {
+    // A target of its own, whose bucket starts with one request's budget.
+    const paced = (n: number) => ({
+      ...version(n),
+      id: 'target-2',
+      secretEnvelope: secrets.encrypt(TOKEN, secretContext('target-2')),
+      requestsPerSecond: 2,
+    });
+    const older = clients.connectionFor(paced(1));
+    await older.limiter.take();
+    const newer = clients.connectionFor(paced(2));
+    const started = Date.now();
+    await newer.limiter.take();
+    // Two a second: the second request waits half a second, whichever connection takes it.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+  });
 });
