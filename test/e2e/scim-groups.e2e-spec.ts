@@ -26,6 +26,20 @@ describe('SCIM /Groups', () => {
   const members = (res: { body: { members?: { value: string }[] } }) =>
     (res.body.members ?? []).map((m) => m.value).sort();
 
+  it('gives groups made one after another ids of UUID version 7, in the order they were made', async () => {
+    const ids: string[] = [];
+    for (const displayName of ['Order A', 'Order B', 'Order C']) {
+      const res = await t
+        .scim('post', '/Groups')
+        .send({ schemas: [GROUP], displayName })
+        .expect(201);
+      ids.push(res.body.id);
+    }
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it('creates a group with user members as rows and returns them', async () => {
     const res = await t
       .scim('post', '/Groups')

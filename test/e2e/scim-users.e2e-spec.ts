@@ -43,6 +43,20 @@ describe('SCIM /Users', () => {
       expect(res.headers.etag).toBe('W/"1"');
     });
 
+    it('gives users made one after another ids of UUID version 7, in the order they were made', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await t
+          .scim('post', '/Users')
+          .send(aUser(`in.order.${i}@example.com`))
+          .expect(201);
+        ids.push(res.body.id);
+      }
+      for (const id of ids)
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect([...ids].sort()).toEqual(ids);
+    });
+
     it('accepts application/json too', async () => {
       await t.scim('post', '/Users').send(aUser('json.client@example.com')).expect(201);
     });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock';
@@ -30,6 +29,7 @@ import {
   normalizeKey,
   serializeDocument,
 } from '../write-guard';
+import { newObjectId } from '../object-ids';
 
 export interface GroupChange {
   doc: ScimDocument;
@@ -53,7 +53,7 @@ export class GroupsService {
   async createGroup(doc: ScimDocument, members: MemberRef[], ctx: RequestContext): Promise<StoredResource> {
     const now = this.clock.now();
     const row: DirectoryGroup = {
-      id: randomUUID(),
+      id: newObjectId(),
       ...deriveGroupColumns(doc),
       doc: serializeDocument(doc, 'Group'),
       version: 1,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../../common/errors';
@@ -23,6 +22,7 @@ import { SoftDeleteService } from '../lifecycle/soft-delete.service';
 import { ListQueryCompiler } from '../list/list-query.compiler';
 import { UsersRepository } from './users.repository';
 import { checkNameCharacters, checkPreconditions, normalizeKey, serializeDocument } from '../write-guard';
+import { newObjectId } from '../object-ids';
 
 /** What a PATCH or PUT does to a user: the new document from the current one. */
 export type UserChange = (current: StoredResource) => {
@@ -88,7 +88,7 @@ export class UsersService {
   async createUser(doc: ScimDocument, ctx: RequestContext): Promise<StoredResource> {
     const now = this.clock.now();
     const row: DirectoryUser = {
-      id: randomUUID(),
+      id: newObjectId(),
       ...deriveUserColumns(doc),
       doc: serializeDocument(doc, 'User'),
       version: 1,
