@@ -77,4 +77,32 @@ describe('reconciliation walk: live users and the held users no longer live', ()
     expect(pages[0].ids).toEqual(live);
     expect(pages[1].ids).toEqual(gone);
   });
+  it('relies on ids that sort alike in the directory and in the queue: both columns compare bytes', async () => {
+    // The walk takes a stretch of the directory's ids and reads the queue's ids within it: were one column to sort
+    // case-insensitively or by locale, the two orders could differ and a live user be taken for a gone one.
+    const columns = [
+      ['directory_user', 'id'],
+      ['directory_group', 'id'],
+      ['provisioned_object', 'object_id'],
+    ];
+    if (t.engine === 'mysql') {
+      for (const [table, column] of columns) {
+        const rows = await t.dataSource.query(
+          `SELECT COLLATION_NAME AS c FROM information_schema.COLUMNS
+            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?`,
+          [table, column],
+        );
+        expect([table, column, rows[0]?.c]).toEqual([table, column, 'utf8mb4_bin']);
+      }
+    } else {
+      // SQLite compares text with BINARY unless a column names another collation.
+      for (const [table] of columns) {
+        const [{ sql }] = await t.dataSource.query(
+          `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`,
+          [table],
+        );
+        expect([table, sql]).toEqual([table, expect.not.stringMatching(/COLLATE/i)]);
+      }
+    }
+  });
 });
