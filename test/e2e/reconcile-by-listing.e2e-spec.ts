@@ -22,7 +22,11 @@ describe('reconciliation by listing', () => {
 
   beforeAll(async () => {
     // Small numbers here: a listing is made from the first object the target holds.
-    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50', RECONCILE_LISTING_MIN_OBJECTS: '1' } });
+    // Joiners are looked up, never matched by a listing of their own: every listing here is the comparison's or
+    // discovery's.
+    t = await startTestApp({
+      env: { PROVISIONING_POLL_MS: '50', RECONCILE_LISTING_MIN_OBJECTS: '1', MATCH_INDEX_MAX_ACCOUNTS: '0' },
+    });
   });
 
   afterAll(async () => {
@@ -155,5 +159,121 @@ describe('reconciliation by listing', () => {
     expect(summary.comparedByListing).toBeNull();
     expect(byId(requests).filter((r) => r.method === 'GET')).toHaveLength(5);
     expect(writes(requests)).toEqual([]);
+  });
+  it('serves account discovery from the same listing: no second listing, and a joiner its work adopted is no orphan', async () => {
+    const { fake, id } = await inSync('found', 4);
+    const seed = (userName: string) =>
+      fake.seed('Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true });
+    seed('found.ghost1@example.com');
+    seed('found.ghost2@example.com');
+    // A directory user whose account exists in the app already, assigned while the target is paused: the
+    // reconciliation's listing finds the account held by no one, and its work then adopts it.
+    seed('found.late@example.com');
+    type Scan = {
+      listed: number;
+      linked: number;
+      orphans: number;
+      listing?: string;
+      awaitingDrain?: boolean;
+      linkedSince?: number;
+    };
+    const orphanPage = async () =>
+      (await t.admin('get', `/targets/${id}/orphans`).expect(200)).body as {
+        lastScan: Scan | null;
+        orphans: { userName: string; directoryCandidate: { id: string } | null }[];
+      };
+    const late = await createUser(t, 'found.late@example.com', { title: 'Analyst' });
+    // The first cycle held nothing to compare with a listing: discovery listed the target itself after it.
+    await waitFor(
+      "the first cycle's own discovery",
+      async () => (await orphanPage()).lastScan?.listing === 'own',
+    );
+    await t.admin('post', `/targets/${id}/pause`).expect(200);
+    await t
+      .admin('post', `/targets/${id}/assignments`)
+      .send({ principalType: 'User', principalId: late })
+      .expect(201);
+    const since = Date.now();
+    const before = fake.requests.length;
+    await t.admin('post', `/targets/${id}/restart`).expect(202);
+    const listed = await waitFor('the listing recorded, the work not drained (paused)', async () => {
+      const p = await orphanPage();
+      return p.lastScan?.awaitingDrain &&
+        Date.parse((await status(id)).reconciliation.summary!.startedAt) >= since
+        ? p
+        : null;
+    });
+    expect(listed.lastScan).toMatchObject({ listing: 'reconciliation', listed: 7, linked: 4, orphans: 3 });
+    expect(listed.orphans.map((o) => o.userName).sort()).toEqual([
+      'found.ghost1@example.com',
+      'found.ghost2@example.com',
+      'found.late@example.com',
+    ]);
+    expect(listed.orphans.find((o) => o.userName === 'found.late@example.com')!.directoryCandidate).toEqual(
+      expect.objectContaining({ id: late }),
+    );
+
+    await t.admin('post', `/targets/${id}/resume`).expect(200);
+    const settled = await waitFor('the discovery settled after the drain', async () => {
+      const p = await orphanPage();
+      return p.lastScan && !p.lastScan.awaitingDrain ? p : null;
+    });
+    expect(settled.lastScan).toMatchObject({
+      listing: 'reconciliation',
+      listed: 7,
+      linked: 5,
+      orphans: 2,
+      linkedSince: 1,
+    });
+    expect(settled.orphans.map((o) => o.userName).sort()).toEqual([
+      'found.ghost1@example.com',
+      'found.ghost2@example.com',
+    ]);
+    const requests = fake.requests.slice(before);
+    // One listing only (7 accounts, 3 a page), and none of discovery's own.
+    expect(listingPages(requests).map((r) => r.query.startIndex)).toEqual(['1', '4', '7']);
+    expect(requests.filter((r) => r.method === 'GET' && r.path === '/Users' && r.query.attributes)).toEqual(
+      [],
+    );
+    // The late joiner was adopted, not created again.
+    expect(fake.users().filter((u) => u.userName === 'found.late@example.com')).toHaveLength(1);
+    expect(writes(requests).filter((r) => r.method === 'POST')).toEqual([]);
+  });
+  it('has discovery list the target itself when the last reconciliation made no listing (an older one waiting is not used)', async () => {
+    const { fake, id } = await inSync('stale', 3);
+    const lastScan = async () =>
+      (await t.admin('get', `/targets/${id}/orphans`).expect(200)).body.lastScan as {
+        startedAt: string;
+        listing?: string;
+        awaitingDrain?: boolean;
+      } | null;
+    await waitFor("the first cycle's own discovery", async () => (await lastScan())?.listing === 'own');
+    // An earlier reconciliation listed the target and stopped before its work was queued (a crash, say).
+    const stale = {
+      startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
+    await t.dataSource.query('UPDATE target_runtime SET last_orphan_scan = ? WHERE target_id = ?', [
+      JSON.stringify({
+        ...stale,
+        complete: true,
+        listed: 3,
+        linked: 3,
+        orphans: 0,
+        withDirectoryCandidate: 0,
+        listing: 'reconciliation',
+        awaitingDrain: true,
+      }),
+      id,
+    ]);
+    // This one cannot list (refused): its summary must not be the older listing's.
+    fake.failNext(1, { status: 403, body: { detail: 'listing not allowed' } }, { path: /^\/Users$/ });
+    const since = Date.now();
+    await t.admin('post', `/targets/${id}/restart`).expect(202);
+    const scan = await waitFor('discovery after the reconciliation', async () => {
+      const s = await lastScan();
+      return s && Date.parse(s.startedAt) >= since ? s : null;
+    });
+    expect(scan).toMatchObject({ listing: 'own', complete: true, listed: 3 });
   });
 });

@@ -42,7 +42,7 @@ export function accountPages(
   client: ScimClient,
   options: AccountPagesOptions,
 ): AsyncGenerator<AccountPage, void, undefined> {
-  return listingPages(client, options, ATTRIBUTES, toAccount);
+  return listingPages(client, options, ATTRIBUTES, accountOf);
 }
 
 /** The same listing with every attribute the target returns by default. */
@@ -86,7 +86,8 @@ async function* listingPages<T>(
   }
 }
 
-function toAccount(r: ScimResource): TargetAccount {
+/** What discovery keeps of a listed resource (a reconciliation's listing serves discovery too). */
+export function accountOf(r: ScimResource): TargetAccount {
   const doc = r as ScimResource & { userName?: unknown; externalId?: unknown; active?: unknown };
   return {
     id: r.id,

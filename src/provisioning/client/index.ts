@@ -16,7 +16,7 @@ export { andFilter, eqFilter } from './scim-filter.util';
 export { assertTargetUrl, isLoopbackHost } from './target-url.validator';
 export { NetworkPolicy } from './network-policy';
 export { RequestGate } from './request-gate';
-export { accountPages, resourcePages } from './account-pages';
+export { accountOf, accountPages, resourcePages } from './account-pages';
 export type { AccountPage, AccountPagesOptions, ResourcePage, TargetAccount } from './account-pages';
 export {
   BulkPacker,

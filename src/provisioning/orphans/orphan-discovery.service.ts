@@ -3,7 +3,7 @@ import { CLOCK, Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { DirectoryReader } from '../../directory/readers/directory.reader';
-import { accountPages } from '../client';
+import { accountPages, type TargetAccount } from '../client';
 import { TargetClients } from '../targets/target-clients.service';
 import { TargetsRepository } from '../targets/targets.repository';
 import { FoundOrphan, OrphansRepository } from './orphans.repository';
@@ -28,6 +28,23 @@ export interface OrphanScanSummary {
   withDirectoryCandidate: number;
   /** Why it stopped early, in words (a refused listing, the ORPHAN_SCAN_MAX_ACCOUNTS bound). */
   stoppedBecause?: string;
+  /**
+   * Whose listing found the accounts: discovery's own, or a full reconciliation's (which compared the target's users
+   * with one listing: the accounts were recorded from it, and the target was not listed a second time).
+   */
+  listing?: 'own' | 'reconciliation';
+  /** A reconciliation's listing whose queued work has not drained yet: `settle` finishes the summary. */
+  awaitingDrain?: boolean;
+  /** Accounts the reconciliation's listing recorded that its work linked before it drained (adopted by a lookup). */
+  linkedSince?: number;
+}
+
+/** Records the accounts of a reconciliation's listing that no queue row holds, a page at a time. */
+export interface ListingDiscovery {
+  /** A page of the listing; `held`: the ids among them that a directory object of the target holds. */
+  page(accounts: TargetAccount[], held: ReadonlySet<string>): Promise<void>;
+  /** The listing reached its end: the summary waits for the reconciliation's work to drain. */
+  complete(): Promise<void>;
 }
 
 /**
@@ -64,15 +81,95 @@ export class OrphanDiscovery {
     this.lastDrainCheck.set(targetId, now);
     if (await this.orphans.reconcilePending(targetId)) return null;
     if (!(await this.targets.takeOrphanScanRequest(targetId, this.clock.now()))) return null;
-    return this.scan(targetId);
+    const listed = await this.listedByLastReconciliation(targetId);
+    return listed ? this.settle(targetId, listed) : this.scan(targetId);
   }
 
-  /** Lists the target now (the engine calls it through scanIfDue; tests and the admin's scan may call it directly). */
-  async scan(targetId: string): Promise<OrphanScanSummary | null> {
-    const target = await this.targets.find(targetId);
-    if (!target) return null;
+  /**
+   * Discovery from a full reconciliation's listing of the target's users, so that account discovery does not list
+   * the target a second time once the reconciliation's work has drained. Null when discovery is off.
+   */
+  fromListing(targetId: string): ListingDiscovery | null {
+    const max = this.config.provisioning.orphanScanMaxAccounts;
+    if (max === 0) return null;
     const started = this.clock.now();
+    const summary = this.emptySummary(started);
+    summary.complete = true;
+    summary.listing = 'reconciliation';
+    return {
+      page: async (accounts, held) => {
+        if (!summary.complete) return;
+        if (summary.listed + accounts.length > max) {
+          accounts = accounts.slice(0, max - summary.listed);
+          summary.complete = false;
+          summary.stoppedBecause = `stopped after ${max.toLocaleString('en')} accounts (ORPHAN_SCAN_MAX_ACCOUNTS)`;
+        }
+        summary.listed += accounts.length;
+        const unlinked = accounts.filter((a) => !held.has(a.id));
+        summary.linked += accounts.length - unlinked.length;
+        await this.recordUnlinked(targetId, unlinked, summary);
+      },
+      complete: async () => {
+        if (summary.complete) await this.orphans.removeUnseen(targetId, started);
+        summary.finishedAt = this.clock.now().toISOString();
+        summary.awaitingDrain = true;
+        await this.targets.updateRuntime(targetId, {
+          lastOrphanScan: JSON.stringify(summary),
+          updatedAt: this.clock.now(),
+        });
+      },
+    };
+  }
+
+  /**
+   * The reconciliation's work has drained: the accounts its listing recorded that a directory object holds by now
+   * (joiners its work adopted) are orphans no more, as a new listing would have found.
+   */
+  private async settle(targetId: string, listed: OrphanScanSummary): Promise<OrphanScanSummary> {
+    const since = new Date(listed.startedAt);
+    let linkedSince = 0;
+    for (let after: string | null = null; ;) {
+      const ids = await this.orphans.seenSince(targetId, since, after, ORPHAN_PAGE_SIZE);
+      if (ids.length === 0) break;
+      const linked = [...(await this.orphans.linkedIds(targetId, ids))];
+      await this.orphans.remove(targetId, linked);
+      linkedSince += linked.length;
+      after = ids[ids.length - 1];
+    }
+    const counts = await this.orphans.countSeenSince(targetId, since);
     const summary: OrphanScanSummary = {
+      ...listed,
+      ...counts,
+      linked: listed.listed - counts.orphans,
+      linkedSince,
+      awaitingDrain: false,
+      finishedAt: this.clock.now().toISOString(),
+    };
+    await this.targets.updateRuntime(targetId, {
+      lastOrphanScan: JSON.stringify(summary),
+      updatedAt: this.clock.now(),
+    });
+    this.logger.log({ msg: 'account discovery', targetId, ...summary });
+    return summary;
+  }
+
+  /**
+   * The summary of the last full reconciliation's listing when it waits for its work to drain; null when discovery
+   * must list the target itself (that reconciliation made no complete listing: the one waiting, if any, is an
+   * earlier reconciliation's, which stopped before it asked for discovery).
+   */
+  private async listedByLastReconciliation(targetId: string): Promise<OrphanScanSummary | null> {
+    const runtime = await this.targets.findRuntime(targetId);
+    if (!runtime?.lastOrphanScan || !runtime.lastReconcileSummary) return null;
+    const scan = JSON.parse(runtime.lastOrphanScan) as OrphanScanSummary;
+    const reconciliation = JSON.parse(runtime.lastReconcileSummary) as { startedAt: string };
+    return scan.awaitingDrain && Date.parse(scan.startedAt) >= Date.parse(reconciliation.startedAt)
+      ? scan
+      : null;
+  }
+
+  private emptySummary(started: Date): OrphanScanSummary {
+    return {
       startedAt: started.toISOString(),
       finishedAt: started.toISOString(),
       complete: false,
@@ -81,6 +178,15 @@ export class OrphanDiscovery {
       orphans: 0,
       withDirectoryCandidate: 0,
     };
+  }
+
+  /** Lists the target now (the engine calls it through scanIfDue; tests and the admin's scan may call it directly). */
+  async scan(targetId: string): Promise<OrphanScanSummary | null> {
+    const target = await this.targets.find(targetId);
+    if (!target) return null;
+    const started = this.clock.now();
+    const summary = this.emptySummary(started);
+    summary.listing = 'own';
     const max = this.config.provisioning.orphanScanMaxAccounts;
     if (max === 0) summary.stoppedBecause = 'account discovery is off (ORPHAN_SCAN_MAX_ACCOUNTS=0)';
     else {
@@ -126,7 +232,19 @@ export class OrphanDiscovery {
       accounts.map((a) => a.id),
     );
     summary.linked += linked.size;
-    const unlinked = accounts.filter((a) => !linked.has(a.id));
+    await this.recordUnlinked(
+      targetId,
+      accounts.filter((a) => !linked.has(a.id)),
+      summary,
+    );
+  }
+
+  /** Records accounts no directory object of the target holds, each with its directory candidate if any. */
+  private async recordUnlinked(
+    targetId: string,
+    unlinked: TargetAccount[],
+    summary: OrphanScanSummary,
+  ): Promise<void> {
     if (unlinked.length === 0) return;
     const names = unlinked.flatMap((a) => [a.userName, a.externalId]).filter((v): v is string => v !== null);
     const candidates = await this.directory.liveUsersNamed(names);

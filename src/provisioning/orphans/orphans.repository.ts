@@ -89,6 +89,39 @@ export class OrphansRepository {
     return result.affected ?? 0;
   }
 
+  /** The accounts a listing that began at `since` recorded (or refreshed), in id order after `after`. */
+  async seenSince(targetId: string, since: Date, after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ target_object_id: string }[]>(
+      `SELECT target_object_id FROM orphan_account
+        WHERE target_id = ? AND target_object_id > ? AND last_seen_at >= ?
+        ORDER BY target_object_id LIMIT ?`,
+      [targetId, after ?? '', toDbDateText(since), limit],
+    );
+    return rows.map((r) => r.target_object_id);
+  }
+
+  /** How many accounts a listing that began at `since` left recorded, and how many have a directory candidate. */
+  async countSeenSince(
+    targetId: string,
+    since: Date,
+  ): Promise<{ orphans: number; withDirectoryCandidate: number }> {
+    const [row] = await this.dataSource.query<{ n: number | string; c: number | string | null }[]>(
+      `SELECT COUNT(*) AS n, COUNT(directory_user_id) AS c FROM orphan_account
+        WHERE target_id = ? AND last_seen_at >= ?`,
+      [targetId, toDbDateText(since)],
+    );
+    return { orphans: Number(row?.n ?? 0), withDirectoryCandidate: Number(row?.c ?? 0) };
+  }
+
+  /** Drops these accounts from the orphans (a directory object of the target holds each of them now). */
+  async remove(targetId: string, accountIds: string[]): Promise<void> {
+    for (const chunk of chunks(accountIds, CHUNK))
+      await this.dataSource.query(
+        `DELETE FROM orphan_account WHERE target_id = ? AND target_object_id IN (${placeholders(chunk.length)})`,
+        [targetId, ...chunk],
+      );
+  }
+
   async list(
     targetId: string,
     options: { after: string | null; limit: number; matched?: boolean; state?: OrphanState },

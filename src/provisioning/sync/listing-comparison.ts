@@ -7,7 +7,8 @@ import { MappingsService } from '../../mapping/mappings.service';
 import { ENTERPRISE_USER_SCHEMA } from '../../scim-protocol';
 import { AssignmentScopes } from '../assignments/assignment-scopes.service';
 import { AttemptExecutor } from '../attempt/attempt-executor';
-import { resourcePages } from '../client';
+import { accountOf, resourcePages } from '../client';
+import { OrphanDiscovery } from '../orphans/orphan-discovery.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 import type { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetClients } from '../targets/target-clients.service';
@@ -42,6 +43,7 @@ export class ListingComparison {
     private readonly mappings: MappingsService,
     private readonly assignmentScopes: AssignmentScopes,
     private readonly attempts: AttemptExecutor,
+    private readonly discovery: OrphanDiscovery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,6 +59,8 @@ export class ListingComparison {
     const compiled = await this.mappings.compiledFor(target.id);
     const { client, limiter } = this.clients.connectionFor(target);
     const settled = new CompactIdSet();
+    // The same listing serves account discovery: the accounts no queue row holds are its orphans.
+    const orphans = this.discovery.fromListing(target.id);
     let listed = 0;
     let pages = 0;
     const listing = resourcePages(client, {
@@ -87,6 +91,7 @@ export class ListingComparison {
       listed += page.accounts.length;
       const byId = new Map(page.accounts.map((r) => [r.id, r]));
       const rows = await this.queue.listedStates(target.id, [...byId.keys()]);
+      await orphans?.page(page.accounts.map(accountOf), new Set(rows.map((r) => r.targetObjectId!)));
       if (rows.length === 0) continue;
       const ids = rows.map((r) => r.objectId);
       const [sources, scopes] = await Promise.all([
@@ -107,6 +112,7 @@ export class ListingComparison {
           settled.add(row.objectId);
       }
     }
+    await orphans?.complete();
     return { settled, listed, pages, durationMs: Date.now() - started };
   }
 }
