@@ -48,9 +48,10 @@ export interface ListingDiscovery {
 }
 
 /**
- * Account discovery: after a full reconciliation has delivered its work, the target's users are listed a page at a
- * time and every account that no directory object of this target holds is recorded as an orphan. Nothing is sent
- * to the target but the listing: an admin decides what to do with each orphan.
+ * Account discovery: every account of the target's users that no directory object of this target holds is recorded
+ * as an orphan, from the listing a full reconciliation made to compare the users (`fromListing`, settled once its
+ * work has drained), or else from a listing of its own, a page at a time, once that work has drained. Nothing is
+ * sent to the target but the listing: an admin decides what to do with each orphan.
  */
 @Injectable()
 export class OrphanDiscovery {
