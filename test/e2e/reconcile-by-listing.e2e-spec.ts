@@ -22,11 +22,7 @@ describe('reconciliation by listing', () => {
 
   beforeAll(async () => {
     // Small numbers here: a listing is made from the first object the target holds.
-    // Joiners are looked up, never matched by a listing of their own: every listing here is the comparison's or
-    // discovery's.
-    t = await startTestApp({
-      env: { PROVISIONING_POLL_MS: '50', RECONCILE_LISTING_MIN_OBJECTS: '1', MATCH_INDEX_MAX_ACCOUNTS: '0' },
-    });
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50', RECONCILE_LISTING_MIN_OBJECTS: '1' } });
   });
 
   afterAll(async () => {
@@ -62,6 +58,14 @@ describe('reconciliation by listing', () => {
     await t.admin('post', `/targets/${id}/restart`).expect(202);
     const summary = await reconciled(id, since);
     return { summary, requests: fake.requests.slice(before) };
+  };
+
+  /**
+   * Account discovery's tests: joiners are looked up, never matched by a listing of their own (the match index), so
+   * that every listing the target sees is the comparison's or discovery's; `env` adds settings of the test's own.
+   */
+  const discoveryApp = async (env: Record<string, string> = {}) => {
+    t = await t.restart({ MATCH_INDEX_MAX_ACCOUNTS: '0', ...env });
   };
 
   /** Requests to the target's users, without the listings (of the comparison and of account discovery). */
@@ -161,6 +165,7 @@ describe('reconciliation by listing', () => {
     expect(writes(requests)).toEqual([]);
   });
   it('serves account discovery from the same listing: no second listing, and a joiner its work adopted is no orphan', async () => {
+    await discoveryApp();
     const { fake, id } = await inSync('found', 4);
     const seed = (userName: string) =>
       fake.seed('Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true });
@@ -240,6 +245,7 @@ describe('reconciliation by listing', () => {
     expect(writes(requests).filter((r) => r.method === 'POST')).toEqual([]);
   });
   it('has discovery list the target itself when the last reconciliation made no listing (an older one waiting is not used)', async () => {
+    await discoveryApp();
     const { fake, id } = await inSync('stale', 3);
     const lastScan = async () =>
       (await t.admin('get', `/targets/${id}/orphans`).expect(200)).body.lastScan as {
@@ -275,5 +281,39 @@ describe('reconciliation by listing', () => {
       return s && Date.parse(s.startedAt) >= since ? s : null;
     });
     expect(scan).toMatchObject({ listing: 'own', complete: true, listed: 3 });
+  });
+  it("stops recording at ORPHAN_SCAN_MAX_ACCOUNTS from the reconciliation's listing too, and says so", async () => {
+    await discoveryApp({ ORPHAN_SCAN_MAX_ACCOUNTS: '5' });
+    const { fake, id } = await inSync('capped', 3);
+    for (const name of ['ghost1', 'ghost2', 'ghost3', 'ghost4'])
+      fake.seed('Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `capped.${name}@example.com`,
+        active: true,
+      });
+    const lastScan = async () =>
+      (await t.admin('get', `/targets/${id}/orphans`).expect(200)).body as {
+        lastScan: { startedAt: string; awaitingDrain?: boolean } | null;
+        orphans: { userName: string }[];
+      };
+    const since = Date.now();
+    await t.admin('post', `/targets/${id}/restart`).expect(202);
+    const page = await waitFor('discovery from the reconciliation, settled', async () => {
+      const p = await lastScan();
+      return p.lastScan && Date.parse(p.lastScan.startedAt) >= since && !p.lastScan.awaitingDrain ? p : null;
+    });
+    // 7 accounts, 3 a page: the bound falls inside the second page; what lies beyond it is not recorded.
+    expect(page.lastScan).toMatchObject({
+      listing: 'reconciliation',
+      complete: false,
+      listed: 5,
+      linked: 3,
+      orphans: 2,
+      stoppedBecause: 'stopped after 5 accounts (ORPHAN_SCAN_MAX_ACCOUNTS)',
+    });
+    expect(page.orphans.map((o) => o.userName).sort()).toEqual([
+      'capped.ghost1@example.com',
+      'capped.ghost2@example.com',
+    ]);
   });
 });

@@ -67,11 +67,6 @@ export class OrphanDiscovery {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Asks for a listing once the target's reconciliation work is done (the reconciliation asks for one). */
-  async request(targetId: string): Promise<void> {
-    await this.targets.updateRuntime(targetId, { orphanScanRequested: true, updatedAt: this.clock.now() });
-  }
-
   /**
    * Runs the requested listing when the reconciliation's work has drained and this process wins the request;
    * null when it is not time yet.
@@ -103,7 +98,7 @@ export class OrphanDiscovery {
         if (summary.listed + accounts.length > max) {
           accounts = accounts.slice(0, max - summary.listed);
           summary.complete = false;
-          summary.stoppedBecause = `stopped after ${max.toLocaleString('en')} accounts (ORPHAN_SCAN_MAX_ACCOUNTS)`;
+          summary.stoppedBecause = stoppedAtMax(max);
         }
         summary.listed += accounts.length;
         const unlinked = accounts.filter((a) => !held.has(a.id));
@@ -205,7 +200,7 @@ export class OrphanDiscovery {
         }
         if (page.kind === 'truncated') {
           summary.complete = false;
-          summary.stoppedBecause = `stopped after ${max.toLocaleString('en')} accounts (ORPHAN_SCAN_MAX_ACCOUNTS)`;
+          summary.stoppedBecause = stoppedAtMax(max);
           break;
         }
         await this.recordPage(targetId, page.accounts, summary);
@@ -260,4 +255,9 @@ export class OrphanDiscovery {
     summary.withDirectoryCandidate += found.filter((f) => f.directoryUserId !== null).length;
     await this.orphans.record(targetId, found, this.clock.now());
   }
+}
+
+/** Why a listing stopped at ORPHAN_SCAN_MAX_ACCOUNTS, in the summary. */
+function stoppedAtMax(max: number): string {
+  return `stopped after ${max.toLocaleString('en')} accounts (ORPHAN_SCAN_MAX_ACCOUNTS)`;
 }
