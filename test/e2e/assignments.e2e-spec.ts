@@ -660,4 +660,69 @@ describe('assignments', () => {
     expect(app.users().filter((u) => u.active === true)).toHaveLength(2);
     await t.admin('delete', `/targets/${targetId}`).expect(204);
   });
+
+  it('reconciles an assigned-only target by its assignments and what it holds, never by every directory user', async () => {
+    const targetId = await registerTarget(t, app, { name: 'walk-assigned', scope: 'assigned' });
+    const names = ['direct', 'member', 'both', 'leaver', 'deleted'];
+    const [direct, member, both, leaver, deleted] = await Promise.all(
+      names.map((n) => createUser(t, `${n}@walk.test`)),
+    );
+    const outsider = await createUser(t, 'outsider@walk.test');
+    const group = await createGroup('Walk', [member, both, deleted]);
+    await createGroup('Walk outsiders', [outsider, member]);
+    const leaving = await assign(targetId, 'User', leaver);
+    for (const user of [direct, both, deleted]) await assign(targetId, 'User', user);
+    await assign(targetId, 'Group', group);
+    await waitFor('five accounts', () => names.every((n) => byUserName(app, `${n}@walk.test`)));
+    await waitFor('the group', () => app.groups().find((g) => g.displayName === 'Walk'));
+
+    const status = async () => (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body;
+    const restart = async () => {
+      const since = Date.now();
+      await t.admin('post', `/targets/${targetId}/restart`).expect(202);
+      return waitFor('the reconciliation done', async () => {
+        const s = await status();
+        const summary = s.reconciliation.summary;
+        const done =
+          summary &&
+          Date.parse(summary.startedAt) >= since &&
+          !s.reconciliation.requested &&
+          s.pending.objects === 0;
+        return done ? summary : undefined;
+      });
+    };
+    await waitFor('the engine idle', async () => (await status()).pending.objects === 0);
+    const outsiderLogs = (await logsOf(targetId, outsider)).length;
+    // The app's copy of one assigned user drifted: the walk still compares every assigned user with the target.
+    const drifted = byUserName(app, 'member@walk.test')!.id as string;
+    const patched = await fetch(`${app.url}/Users/${drifted}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'replace', path: 'name.familyName', value: 'Drifted' }],
+      }),
+    });
+    expect(patched.status).toBe(200);
+    const before = writes(app).length;
+    const first = await restart();
+    // Five users (the group's members and the directly assigned, each once) and the group: the outsider and every
+    // other user of the directory are not read at all.
+    expect(first).toMatchObject({ walk: 'assigned', queued: { users: 5, groups: 1, goneFromDirectory: 0 } });
+    const repaired = writes(app).slice(before);
+    expect(repaired.map((r) => [r.method, r.path])).toEqual([['PATCH', `/Users/${drifted}`]]);
+    expect(byUserName(app, 'member@walk.test')!.name).toMatchObject({ familyName: 'Test' });
+
+    // Held and unassigned (the walk finds it through what the target holds), held and gone from the directory.
+    await t.admin('delete', `/targets/${targetId}/assignments/${leaving.id}`).expect(204);
+    await t.scim('delete', `/Users/${deleted}`).expect(204);
+    await waitFor('both disabled', () =>
+      ['leaver', 'deleted'].every((n) => byUserName(app, `${n}@walk.test`)?.active === false),
+    );
+    const second = await restart();
+    expect(second).toMatchObject({ walk: 'assigned', queued: { users: 4, groups: 1, goneFromDirectory: 1 } });
+    expect((await logsOf(targetId, outsider)).length).toBe(outsiderLogs);
+    for (const n of names) expect(posts(app, `${n}@walk.test`)).toHaveLength(1);
+    await t.admin('delete', `/targets/${targetId}`).expect(204);
+  });
 });

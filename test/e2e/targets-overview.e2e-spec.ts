@@ -138,7 +138,7 @@ describe('targets overview: GET /admin/v1/targets/status and /targets/deliveries
     }
     const listed = (await t.admin('get', '/targets').expect(200)).body as { id: string; name: string }[];
     expect(listed).toHaveLength(TARGETS);
-    // The new targets' initial cycles (their users are out of scope: Skipped) done, the engine stops: the statuses
+    // The new targets' initial cycles (nothing is assigned to them) done, the engine stops: the statuses
     // stand still while they are compared.
     await waitFor(
       'every target idle',
@@ -170,9 +170,18 @@ describe('targets overview: GET /admin/v1/targets/status and /targets/deliveries
       expect(byId.get(goodId)!.lastSuccess).toMatchObject({ action: 'Create', status: 'Success' });
       expect(byId.get(brokenId)!.lastRequest).toMatchObject({ status: 'Failure', responseStatus: 400 });
       expect(byId.get(brokenId)!.lastSuccess).toBeNull();
-      expect(all.filter((s) => s.totals.Skip?.Skipped === 3)).toHaveLength(
-        TARGETS - 2 - paused.length - disabled.length,
+      // Nothing assigned to them: their initial cycles walked no user (no Skipped entry for each directory user).
+      const fresh = all.filter(
+        (s) => s.targetId !== goodId && s.targetId !== brokenId && s.state === 'active',
       );
+      expect(fresh).toHaveLength(TARGETS - 2 - paused.length - disabled.length);
+      for (const s of fresh) {
+        expect(s.reconciliation.summary).toMatchObject({
+          walk: 'assigned',
+          queued: { users: 0, groups: 0, goneFromDirectory: 0 },
+        });
+        expect(s.totals).toEqual({});
+      }
     } finally {
       clock.frozen = null;
     }

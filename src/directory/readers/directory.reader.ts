@@ -212,6 +212,19 @@ export class DirectoryReader {
     return rows.map((r) => r.id);
   }
 
+  /** Which of `ids` are live objects of `type` (not soft-deleted, not purged), in no particular order. */
+  async liveIdsAmong(type: 'User' | 'Group', ids: string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const chunk of chunks(ids, CHUNK)) {
+      const rows = await this.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM ${TABLE[type]} WHERE id IN (${placeholders(chunk.length)}) AND deleted_at IS NULL`,
+        chunk,
+      );
+      for (const r of rows) out.push(r.id);
+    }
+    return out;
+  }
+
   /**
    * Ids of live users, after `afterId` in id order, whose employeeHireDate or employeeLeaveDateTime (Entra
    * extension, kept in the indexed hire_at and leave_at columns) falls in (from, to]: the date job's window.

@@ -8,13 +8,16 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { TargetsRepository } from '../targets/targets.repository';
 import { DirectoryReader } from '../../directory/readers/directory.reader';
 import { WorkItem, WorkQueueRepository } from '../queue/work-queue.repository';
+import { AssignmentsRepository } from '../assignments/assignments.repository';
+import { assignedAndHeld } from './assigned-walk';
 import { liveAndGone } from './directory-walk';
 import { ListingComparison } from './listing-comparison';
 
 const PAGE = 1000;
 
 /**
- * A full reconciliation queues every live object and every object the target still has, marked to be compared with
+ * A full reconciliation queues every object that can be in the target's scope (every live object; for a target that
+ * syncs only assigned objects, the assigned ones) and every object the target still has, marked to be compared with
  * the target's actual resource: drift is repaired, leavers missed by no one are caught, and the accidental-deletion
  * threshold counts the disables and deletes it sends.
  */
@@ -30,6 +33,7 @@ export class ReconciliationService {
     private readonly targets: TargetsRepository,
     private readonly tx: TransactionRunner,
     private readonly listing: ListingComparison,
+    private readonly assignments: AssignmentsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -52,9 +56,17 @@ export class ReconciliationService {
     const target = await this.targets.find(targetId);
     const compared = target ? await this.listing.compareUsers(target) : null;
     const settled = compared?.settled;
-    // Every live object, and every object the target holds that is no longer live (leavers no one told it about).
+    // Every object that can be in scope, and every object the target holds that is no longer live (leavers no one
+    // told it about). A target that syncs everyone walks the directory; one that syncs only assigned objects walks
+    // its assignments and what it holds.
+    const walk = target?.scope === 'assigned' ? 'assigned' : 'directory';
+    const reads = { directory: this.directory, assignments: this.assignments, queue: this.queue };
     for (const type of ['User', 'Group'] as const) {
-      for await (const page of liveAndGone(this.directory, this.queue, targetId, type, PAGE)) {
+      const pages =
+        walk === 'assigned'
+          ? assignedAndHeld(reads, targetId, type, PAGE, type === 'User' ? settled : undefined)
+          : liveAndGone(this.directory, this.queue, targetId, type, PAGE);
+      for await (const page of pages) {
         const queued =
           page.kind === 'live' && type === 'User' ? page.ids.filter((id) => !settled?.has(id)) : page.ids;
         await this.enqueue(
@@ -70,6 +82,7 @@ export class ReconciliationService {
     await this.targets.updateRuntime(targetId, {
       lastReconcileSummary: JSON.stringify({
         startedAt: started.toISOString(),
+        walk,
         queued: counts,
         comparedByListing: compared
           ? {
