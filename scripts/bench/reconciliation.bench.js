@@ -48,6 +48,7 @@ async function benchReconciliation(startGateway, engine, { users }) {
     await api(gw, 'POST', `/admin/v1/targets/${app.id}/restart`);
     const summary = await reconciled(gw, app.id, started, users * 5);
     const seconds = (Date.now() - started) / 1000;
+    const small = await smallAssignedApp(gw, startFakeScimTarget, Math.max(1, Math.floor(users / 100)));
     return {
       users,
       seconds,
@@ -55,11 +56,52 @@ async function benchReconciliation(startGateway, engine, { users }) {
       listed: summary.comparedByListing?.listed ?? 0,
       unchanged: summary.comparedByListing?.unchanged ?? 0,
       queued: summary.queued.users,
+      small,
       peakRssMb: gw.peakRssMb(),
     };
   } finally {
     await target.close();
     await gw.stop();
+  }
+}
+
+/**
+ * A small app in the same directory: an assigned-only target with `assigned` users assigned directly, synced, then
+ * reconciled with nothing to change. Its reconciliation walks the assignments and what the app holds, so it should
+ * cost the app's size, not the directory's.
+ */
+async function smallAssignedApp(gw, startFakeScimTarget, assigned) {
+  const target = await startFakeScimTarget({ recordRequests: false });
+  try {
+    const ids = [];
+    for (let start = 1; ids.length < assigned; start += 1000) {
+      const page = await api(gw, 'GET', `/scim/v2/Users?startIndex=${start}&count=1000&attributes=id`);
+      ids.push(...page.Resources.map((r) => r.id));
+    }
+    const registered = Date.now();
+    const app = await api(gw, 'POST', '/admin/v1/targets', {
+      name: 'small app',
+      scope: 'assigned',
+      baseUrl: target.url,
+      auth: { type: 'bearer', token: 'bench-token-0123456789' },
+      provisionGroups: false,
+      concurrency: 32,
+      requestsPerSecond: 10000,
+    });
+    await reconciled(gw, app.id, registered, 600_000);
+    for (let i = 0; i < assigned; i += 10_000)
+      await api(gw, 'POST', `/admin/v1/targets/${app.id}/assignments/bulk`, {
+        principals: ids.slice(i, Math.min(i + 10_000, assigned)).map((id) => ({ type: 'User', id })),
+      });
+    for (const deadline = Date.now() + 600_000; target.users().length < assigned; await sleep(50))
+      if (Date.now() > deadline)
+        throw new Error(`${target.users().length} of ${assigned} assigned users synced`);
+    const started = Date.now();
+    await api(gw, 'POST', `/admin/v1/targets/${app.id}/restart`);
+    const summary = await reconciled(gw, app.id, started, 600_000);
+    return { assigned, seconds: (Date.now() - started) / 1000, walk: summary.walk, queued: summary.queued };
+  } finally {
+    await target.close();
   }
 }
 
