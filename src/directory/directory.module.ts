@@ -10,6 +10,7 @@ import { DirectoryHistoryReader } from './journal/history.reader';
 import { JournalWriter } from './journal/journal.writer';
 import { SoftDeleteService } from './lifecycle/soft-delete.service';
 import { ListQueryCompiler } from './list/list-query.compiler';
+import { LiveCounts } from './list/live-counts';
 import { MembershipsRepository } from './memberships/memberships.repository';
 import { DirectoryReader } from './readers/directory.reader';
 import { DirectoryBrowseReader } from './readers/directory-browse.reader';
@@ -35,6 +36,7 @@ import { UsersService } from './users/users.service';
     JournalPruner,
     DirectoryHistoryReader,
     ListQueryCompiler,
+    LiveCounts,
     UsersService,
     GroupsService,
     MembershipCoalescer,

@@ -572,12 +572,15 @@ describe('assignments', () => {
       provisionGroups: false,
     });
     const members = await Promise.all([1, 2, 3].map((i) => createUser(t, `ia${i}@impact.test`)));
+    await createUser(t, 'outside@impact.test');
     const group = await createGroup('Impact', members);
     const preview = await t
       .admin('post', `/targets/${targetId}/impact`)
       .send({ assign: [{ type: 'Group', id: group }] })
       .expect(200);
     expect(preview.body.counts.create).toBe(3);
+    // Only what the assignment brings is evaluated (the three members and the group), not every directory user.
+    expect(preview.body.evaluated).toBe(4);
     expect(preview.body.examples.create.map((e: { objectId: string }) => e.objectId).sort()).toEqual(
       members.sort(),
     );

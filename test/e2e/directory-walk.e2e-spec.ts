@@ -125,7 +125,7 @@ describe('reconciliation walk: live users and the held users no longer live', ()
     };
     const walkOf = async (type: 'User' | 'Group', skip?: Set<string>) => {
       const pages: WalkPage[] = [];
-      for await (const page of assignedAndHeld(reads, id, type, 2, skip)) pages.push(page);
+      for await (const page of assignedAndHeld(reads, id, type, 2, { skip })) pages.push(page);
       const of = (kind: WalkPage['kind']) => pages.filter((p) => p.kind === kind).flatMap((p) => p.ids);
       expect(pages.every((p) => p.ids.length > 0 && p.ids.length <= 2)).toBe(true);
       return { live: of('live'), gone: of('gone') };

@@ -1,4 +1,5 @@
 import { USER_SCHEMAS } from '../support/provisioning-helpers';
+import { LIVE_COUNT_MAX_AGE_MS } from '../../src/directory/list/live-counts';
 import { singleStatements, statementsSent, type SentStatement } from '../support/statements';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -114,6 +115,46 @@ describe('list pages by startIndex: every row once, the deep page from the index
       expect(reads.length).toBeGreaterThanOrEqual(1);
       // Each access: how the statement reads the table, and how many rows (not index entries) it reads that way.
       expect({ sql, wide: reads.filter((r) => r.rows > PAGE) }).toEqual({ sql, wide: [] });
+    }
+  });
+
+  it('counts the live users once while the directory stands still, again after any write', async () => {
+    /** The page's totalResults, and how many statements counted users for it. */
+    const page = async (query: string) => {
+      let body: ListBody | undefined;
+      const sent = await statementsSent(t, async () => (body = await list(query)));
+      const counts = singleStatements(sent).filter((s) => /COUNT\(\*\)[\s\S]*directory_user/.test(s.sql));
+      return { total: body!.totalResults, counts: counts.length };
+    };
+    const before = await page(`startIndex=1&count=${PAGE}`);
+    // The next pages of a client reading the directory do not count again.
+    for (const start of [PAGE + 1, 2 * PAGE + 1])
+      expect(await page(`startIndex=${start}&count=${PAGE}`)).toEqual({ total: before.total, counts: 0 });
+    expect(await page(`count=${PAGE}`)).toEqual({ total: before.total, counts: 0 });
+
+    // A write moves the journal's head: the next page counts.
+    const created = await t
+      .scim('post', '/Users')
+      .send({ schemas: USER_SCHEMAS, userName: 'counted@example.com', active: true })
+      .expect(201);
+    expect(await page(`startIndex=1&count=${PAGE}`)).toEqual({ total: before.total + 1, counts: 1 });
+    await t.scim('delete', `/Users/${(created.body as { id: string }).id}`).expect(204);
+    expect(await page(`startIndex=1&count=${PAGE}`)).toEqual({ total: before.total, counts: 1 });
+
+    // A filtered page counts its own matches every time.
+    for (let i = 0; i < 2; i++)
+      expect(await page('filter=userName sw "page1"&count=10')).toEqual({ total: 1111, counts: 1 });
+
+    // A change the journal does not show (made behind the gateway's back) is counted once the count is too old.
+    const [{ id }] = await t.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM directory_user WHERE deleted_at IS NULL ORDER BY id LIMIT 1',
+    );
+    await t.dataSource.query('UPDATE directory_user SET deleted_at = updated_at WHERE id = ?', [id]);
+    try {
+      await new Promise((r) => setTimeout(r, LIVE_COUNT_MAX_AGE_MS + 100));
+      expect(await page(`startIndex=1&count=${PAGE}`)).toEqual({ total: before.total - 1, counts: 1 });
+    } finally {
+      await t.dataSource.query('UPDATE directory_user SET deleted_at = NULL WHERE id = ?', [id]);
     }
   });
 

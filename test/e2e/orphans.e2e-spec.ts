@@ -46,12 +46,14 @@ describe('orphan accounts', () => {
         emails: [{ type: 'work', value: `${name}@example.com`, primary: true }],
         active: true,
       });
-    // Only alice is assigned: dave's account matches a directory user that is not in scope.
-    targetId = await registerTarget(t, app, { scope: 'assigned' });
+    // Only alice is assigned: dave's account matches a directory user that is not in scope. Assigned before the
+    // target starts, so that its initial reconciliation (which walks the assignments) already links her account.
+    targetId = await registerTarget(t, app, { scope: 'assigned', enabled: false });
     await t
       .admin('post', `/targets/${targetId}/assignments`)
       .send({ principalType: 'User', principalId: ids.alice })
       .expect(201);
+    await t.admin('patch', `/targets/${targetId}`).send({ enabled: true }).expect(200);
   }, 60_000);
 
   afterAll(async () => {

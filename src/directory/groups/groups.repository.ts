@@ -7,13 +7,17 @@ import { ObjectRowsRepository } from '../lifecycle/object-rows.repository';
 import { DirectoryGroup } from './directory-group.entity';
 import type { CompiledListQuery } from '../list/list-query.compiler';
 import { listPage, ListPage, StoredRow } from '../list/list-page';
+import { LiveCounts } from '../list/live-counts';
 import type { StoredMember } from '../directory.types';
 import type { MemberType } from '../memberships/group-membership.entity';
 
 /** Intent-named queries over `directory_group`. Reads skip soft-deleted rows unless they say otherwise. */
 @Injectable()
 export class GroupsRepository extends ObjectRowsRepository<DirectoryGroup> {
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly liveCounts: LiveCounts,
+  ) {
     super(dataSource, 'directory_group', hydrateGroup);
   }
 
@@ -79,7 +83,7 @@ export class GroupsRepository extends ObjectRowsRepository<DirectoryGroup> {
   }
 
   list(query: CompiledListQuery): Promise<ListPage<StoredRow>> {
-    return listPage(this.dataSource, 'directory_group', 'g', query);
+    return listPage(this.dataSource, 'directory_group', 'g', query, { liveCounts: this.liveCounts });
   }
 
   /**

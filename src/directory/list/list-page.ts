@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { fromDbDate } from '../../database/db-values';
 import { GroupRef } from '../directory.types';
 import type { CompiledListQuery } from './list-query.compiler';
+import type { LiveCounts } from './live-counts';
 import {
   groupRefsByMember,
   groupsOfMembers,
@@ -39,7 +40,7 @@ export async function listPage(
   table: 'directory_user' | 'directory_group',
   alias: 'u' | 'g',
   query: CompiledListQuery,
-  options: { withGroups?: boolean } = {},
+  options: { withGroups?: boolean; liveCounts?: LiveCounts } = {},
 ): Promise<ListPage<StoredRow>> {
   // Only the columns a response needs: every further column is a string to build per row, on the hottest read.
   const columns = ['id', 'doc', 'version', 'created_at', 'updated_at'].map((c) => `${alias}.${c}`).join(', ');
@@ -54,13 +55,16 @@ export async function listPage(
   // (sorting every live row for one page of an unfiltered list).
   const where = `+${alias}.deleted_at IS NULL${query.where ? ` AND (${query.where.sql})` : ''}`;
   const params = query.where?.params ?? [];
-  const count = async () => {
+  const countNow = async () => {
     const [{ n }] = await dataSource.query<{ n: number | string }[]>(
       `SELECT COUNT(*) AS n FROM ${table} ${alias} WHERE ${where}`,
       params,
     );
     return Number(n);
   };
+  // Unfiltered: every live row, a count that LiveCounts reuses while the directory stands still.
+  const { liveCounts } = options;
+  const count = liveCounts && !query.where ? () => liveCounts.of(table, countNow) : countNow;
   if (query.limit === 0) {
     const total = await count();
     return { total, rows: [], hasMore: total > 0 && query.cursor !== undefined };

@@ -7,11 +7,15 @@ import { DirectoryUser } from './directory-user.entity';
 import { GroupRef } from '../directory.types';
 import type { CompiledListQuery } from '../list/list-query.compiler';
 import { hydrate, listPage, ListPage, readRows, StoredRow } from '../list/list-page';
+import { LiveCounts } from '../list/live-counts';
 
 /** Intent-named queries over `directory_user`. Reads skip soft-deleted rows unless they say otherwise. */
 @Injectable()
 export class UsersRepository extends ObjectRowsRepository<DirectoryUser> {
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly liveCounts: LiveCounts,
+  ) {
     // A deleted user's userName is free again at once (rehires): its unique key is cleared.
     super(dataSource, 'directory_user', hydrateUser, ['user_name_normalized']);
   }
@@ -94,7 +98,10 @@ export class UsersRepository extends ObjectRowsRepository<DirectoryUser> {
 
   /** A page of users, with the groups of each when `withGroups` (read with the page: see listPage). */
   list(query: CompiledListQuery, withGroups = false): Promise<ListPage<StoredRow>> {
-    return listPage(this.dataSource, 'directory_user', 'u', query, { withGroups });
+    return listPage(this.dataSource, 'directory_user', 'u', query, {
+      withGroups,
+      liveCounts: this.liveCounts,
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { CompactIdSet } from '../../common/compact-id-set';
 import type { DirectoryReader } from '../../directory/readers/directory.reader';
+import type { AssignmentGrant } from '../assignments/assignment-scope';
 import type { AssignmentsRepository } from '../assignments/assignments.repository';
 import type { WorkQueueRepository } from '../queue/work-queue.repository';
 import type { WalkPage } from './directory-walk';
@@ -11,16 +12,18 @@ import type { WalkPage } from './directory-walk';
  * so a big directory with a small app costs the app's size. Each id is yielded once: a live assigned object in
  * `live`; a held one in `live` or, when the directory no longer has it live, in `gone`. A non-live assigned object
  * the target does not hold has nothing to send and is left out. `skip`: ids already settled (the listing found them
- * as they would be sent); they are neither yielded nor counted.
+ * as they would be sent); they are neither yielded nor counted. `also`: assignments proposed but not stored (the
+ * impact preview's "what if"), walked as if they were.
  */
 export async function* assignedAndHeld(
   reads: { directory: DirectoryReader; assignments: AssignmentsRepository; queue: WorkQueueRepository },
   targetId: string,
   type: 'User' | 'Group',
   pageSize: number,
-  skip?: { has(id: string): boolean },
+  options: { skip?: { has(id: string): boolean }; also?: readonly AssignmentGrant[] } = {},
 ): AsyncGenerator<WalkPage> {
   const { directory, assignments, queue } = reads;
+  const { skip, also = [] } = options;
   const yielded = new CompactIdSet();
   const fresh = (ids: string[]) => {
     const out = new Set<string>();
@@ -33,7 +36,7 @@ export async function* assignedAndHeld(
     if (live.length > 0) yield { kind: 'live', ids: live };
   }
 
-  const direct = (t: 'User' | 'Group') => principals(assignments, targetId, t, pageSize);
+  const direct = (t: 'User' | 'Group') => principals(assignments, targetId, t, pageSize, also);
   for await (const ids of direct(type)) yield* assigned(ids);
   if (type === 'User') {
     // Direct members of assigned groups; a group assigned with several roles is read once.
@@ -64,12 +67,16 @@ export async function* assignedAndHeld(
   }
 }
 
+/** The principals of `type` assigned to the target: those of `also` (assignments proposed, not stored) first. */
 async function* principals(
   assignments: AssignmentsRepository,
   targetId: string,
   type: 'User' | 'Group',
   pageSize: number,
+  also: readonly AssignmentGrant[],
 ): AsyncGenerator<string[]> {
+  const proposed = also.filter((a) => a.principalType === type).map((a) => a.principalId);
+  if (proposed.length > 0) yield proposed;
   for (let after: string | null = ''; after !== null;) {
     const page = await assignments.principalsPage(targetId, type, after, pageSize);
     if (page.principalIds.length > 0) yield page.principalIds;

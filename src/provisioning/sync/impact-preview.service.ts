@@ -7,7 +7,7 @@ import { ENTERPRISE_USER_SCHEMA } from '../../scim-protocol';
 import { DEFAULT_ROLE_ID } from '../assignments/app-role.entity';
 import type { AssignmentGrant } from '../assignments/assignment-scope';
 import { AssignmentScopes } from '../assignments/assignment-scopes.service';
-import type { Principal } from '../assignments/assignments.repository';
+import { AssignmentsRepository, type Principal } from '../assignments/assignments.repository';
 import { AssignmentsService } from '../assignments/assignments.service';
 import { evaluateObject, type Evaluation } from '../attempt/object-evaluation';
 import {
@@ -18,6 +18,7 @@ import {
   type FlatAttributes,
 } from '../attempt/scim-diff';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
+import { assignedAndHeld } from './assigned-walk';
 import { liveAndGone } from './directory-walk';
 import type { ProvisioningTarget, TargetScope } from '../targets/provisioning-target.entity';
 import { TargetsService } from '../targets/targets.service';
@@ -65,8 +66,9 @@ interface Context {
 
 /**
  * What a change of mapping set, scoping filter, scope setting or assignments would do in the app, before it is
- * saved: every live object (and every object the target holds that the directory no longer has live) evaluated as
- * an attempt would, against what was last sent, counted, with examples. Nothing is sent or written.
+ * saved: the objects the reconciliation after a save would walk (every live object, or for a target that syncs only
+ * assigned objects the assigned ones; and every object the target holds) evaluated as an attempt would, against what
+ * was last sent, counted, with examples. Nothing is sent or written.
  */
 @Injectable()
 export class ImpactPreviewService {
@@ -77,6 +79,7 @@ export class ImpactPreviewService {
     private readonly scopes: AssignmentScopes,
     private readonly directory: DirectoryReader,
     private readonly queue: WorkQueueRepository,
+    private readonly assignmentRows: AssignmentsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -102,11 +105,17 @@ export class ImpactPreviewService {
         durationMs: 0,
       },
     };
-    // Every live object, and the objects the target holds that are no longer live: leavers the reconciliation that
-    // follows a save would send.
-    for (const type of ['User', 'Group'] as const)
-      for await (const page of liveAndGone(this.directory, this.queue, targetId, type, PAGE))
-        await this.evaluatePage(ctx, type, page.ids);
+    // The objects the reconciliation that follows a save would walk: every live object (for a target that syncs
+    // only assigned objects, the assigned ones, proposed assignments included), and the objects the target holds
+    // that are no longer live or no longer assigned: leavers it would send.
+    const reads = { directory: this.directory, assignments: this.assignmentRows, queue: this.queue };
+    for (const type of ['User', 'Group'] as const) {
+      const pages =
+        ctx.target.scope === 'assigned'
+          ? assignedAndHeld(reads, targetId, type, PAGE, { also: ctx.proposed?.add })
+          : liveAndGone(this.directory, this.queue, targetId, type, PAGE);
+      for await (const page of pages) await this.evaluatePage(ctx, type, page.ids);
+    }
     const { counts } = ctx.preview;
     const leaving = counts.disable + counts.delete;
     const threshold = stored.deletionThreshold;

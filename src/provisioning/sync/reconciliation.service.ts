@@ -64,7 +64,7 @@ export class ReconciliationService {
     for (const type of ['User', 'Group'] as const) {
       const pages =
         walk === 'assigned'
-          ? assignedAndHeld(reads, targetId, type, PAGE, type === 'User' ? settled : undefined)
+          ? assignedAndHeld(reads, targetId, type, PAGE, { skip: type === 'User' ? settled : undefined })
           : liveAndGone(this.directory, this.queue, targetId, type, PAGE);
       for await (const page of pages) {
         const queued =
