@@ -4,6 +4,7 @@ import type { LookupFunction } from 'node:net';
 import { FakeScimTarget, startFakeScimTarget } from '../../../test/support/fake-scim-target';
 import { InvalidRequestError } from '../../common/errors';
 import { classifyOutcome } from '../policy/retry-policy';
+import { RequestGate } from './request-gate';
 import { ScimClient } from './scim-client';
 import { ScimClientOptions } from './scim-client.types';
 import { eqFilter } from './scim-filter.util';
@@ -352,7 +353,7 @@ describe('ScimClient OAuth 2.0 client credentials', () => {
           clientSecret: 's3cr3t&=+',
         },
         timeoutMs: 5000,
-        maxConcurrent: 1,
+        gate: new RequestGate(1),
       });
       clients.push(c);
       shortLived.slow(1200, { path: '/Users/slow' });

@@ -45,7 +45,7 @@ export class ScimClient {
     const allowHttp = options.allowInsecureHttp ?? false;
     this.baseUrl = assertTargetUrl(options.baseUrl, 'The SCIM base URL', allowHttp).href.replace(/\/+$/, '');
     this.transport = new HttpTransport(options.maxSockets ?? 16);
-    this.gate = options.gate ?? (options.maxConcurrent ? new RequestGate(options.maxConcurrent) : undefined);
+    this.gate = options.gate;
     this.now = options.now ?? Date.now;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     if (options.auth.type === 'oauth2') {

@@ -31,9 +31,10 @@ export interface ScimClientOptions {
   allowInsecureHttp?: boolean;
   /** Keep-alive sockets per target (default 16). */
   maxSockets?: number;
-  /** Requests in flight at once; more wait their turn (default: no limit but the sockets'). */
-  maxConcurrent?: number;
-  /** The gate the requests pass, shared with the target's other clients (instead of one of `maxConcurrent`). */
+  /**
+   * The gate the requests pass, shared with the target's other clients: requests in flight at once beyond its
+   * limit wait their turn (default: no limit but the sockets').
+   */
   gate?: RequestGate;
   /** Responses larger than this are cut and reported as invalid (default 10 MiB). */
   maxResponseBytes?: number;
