@@ -207,4 +207,31 @@ describe('orphan accounts', () => {
       .expect(404);
     expect((await orphans()).orphans.map((o) => o.state).sort()).toEqual(['disabled', 'open']);
   });
+
+  it('refuses to act on a finding whose account a directory user has taken since the listing, and drops it', async () => {
+    const dave = account('dave@example.com');
+    expect((await orphans()).orphans.map((o) => o.targetObjectId)).toContain(dave);
+    // dave is assigned: the engine matches his account by userName and adopts it, no listing in between.
+    await t
+      .admin('post', `/targets/${targetId}/assignments`)
+      .send({ principalType: 'User', principalId: ids.dave })
+      .expect(201);
+    await waitFor('dave adopted', async () => {
+      const [row] = await t.dataSource.query<{ target_object_id: string | null }[]>(
+        "SELECT target_object_id FROM provisioned_object WHERE target_id = ? AND object_type = 'User' AND object_id = ?",
+        [targetId, ids.dave],
+      );
+      return row?.target_object_id === dave;
+    });
+    const before = app.requests.length;
+    for (const action of ['disable', 'delete']) {
+      const refused = await t.admin('post', `/targets/${targetId}/orphans/${dave}/${action}`);
+      expect([action, refused.status]).toEqual([action, action === 'disable' ? 409 : 404]);
+      if (action === 'disable')
+        expect(refused.body.message).toMatch(/belongs to a directory user .* nothing was sent/);
+    }
+    expect(app.requests.slice(before)).toEqual([]);
+    expect(byUserName(app, 'dave@example.com')!.active).toBe(true);
+    expect((await orphans()).orphans.map((o) => o.targetObjectId)).not.toContain(dave);
+  });
 });

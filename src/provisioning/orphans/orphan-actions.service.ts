@@ -200,6 +200,15 @@ export class OrphanActions {
     if (!orphan) throw new NotFoundError(`No orphan account ${accountId} in target ${targetId}`);
     if (orphan.state === 'linked')
       throw new ConflictError(`Orphan ${accountId} is linked to a directory user already`);
+    // The engine may have matched the account to a directory user since the listing (a joiner adopted): it is that
+    // user's account now, and disabling or deleting it would take it from them. The stale finding goes.
+    if ((await this.orphans.linkedIds(targetId, [accountId])).has(accountId)) {
+      await this.orphans.remove(targetId, [accountId]);
+      throw new ConflictError(
+        `Account ${accountId} belongs to a directory user of this target now (matched since the last listing): ` +
+          'it is no longer an orphan, and nothing was sent',
+      );
+    }
     return { target, orphan };
   }
 
