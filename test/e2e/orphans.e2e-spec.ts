@@ -223,6 +223,17 @@ describe('orphan accounts', () => {
       );
       return row?.target_object_id === dave;
     });
+    // Listed no more, without a new listing of the target.
+    const listed = await orphans();
+    expect(listed.orphans.map((o) => o.targetObjectId)).not.toContain(dave);
+    expect(listed.counts).toEqual({ open: 0, total: 1 });
+    // The finding back as it was (as if the adoption had come after the page was read): an action is refused.
+    await t.dataSource.query(
+      `INSERT INTO orphan_account (target_id, target_object_id, user_name, external_id, active, state, directory_user_id,
+         first_seen_at, last_seen_at, acted_at) SELECT target_id, ?, 'dave@example.com', NULL, active, 'open', ?,
+         first_seen_at, last_seen_at, NULL FROM orphan_account WHERE target_id = ? LIMIT 1`,
+      [dave, ids.dave, targetId],
+    );
     const before = app.requests.length;
     for (const action of ['disable', 'delete']) {
       const refused = await t.admin('post', `/targets/${targetId}/orphans/${dave}/${action}`);

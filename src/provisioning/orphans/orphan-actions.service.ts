@@ -76,7 +76,17 @@ export class OrphanActions {
   }> {
     await this.targetsService.requireTarget(targetId);
     const runtime = await this.targets.findRuntime(targetId);
-    const rows = await this.orphans.list(targetId, { ...options, limit: options.limit + 1 });
+    const read = () => this.orphans.list(targetId, { ...options, limit: options.limit + 1 });
+    let rows = await read();
+    // Findings whose account the engine has matched to a directory user since the listing are stale: dropped.
+    const taken = await this.orphans.linkedIds(
+      targetId,
+      rows.filter((r) => r.state !== 'linked').map((r) => r.targetObjectId),
+    );
+    if (taken.size > 0) {
+      await this.orphans.remove(targetId, [...taken]);
+      rows = await read();
+    }
     const page = rows.slice(0, options.limit);
     return {
       lastScan: runtime?.lastOrphanScan ? (JSON.parse(runtime.lastOrphanScan) as OrphanScanSummary) : null,
