@@ -6,6 +6,19 @@ const { api, loadFakeTarget } = require('./provisioning.bench');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** A new target served by `target` (users only, 32 requests at once). */
+function register(gw, target, name, scope) {
+  return api(gw, 'POST', '/admin/v1/targets', {
+    name,
+    scope,
+    baseUrl: target.url,
+    auth: { type: 'bearer', token: 'bench-token-0123456789' },
+    provisionGroups: false,
+    concurrency: 32,
+    requestsPerSecond: 10000,
+  });
+}
+
 /** The status once a reconciliation that started at or after `since` has nothing left pending; its summary. */
 async function reconciled(gw, targetId, since, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -32,15 +45,7 @@ async function benchReconciliation(startGateway, engine, { users }) {
     const loaded = await benchBulk(gw, { users, perRequest: 50 });
     if (loaded.created !== users) throw new Error(`${loaded.created} of ${users} users loaded`);
     const registered = Date.now();
-    const app = await api(gw, 'POST', '/admin/v1/targets', {
-      name: 'reconciled',
-      scope: 'all',
-      baseUrl: target.url,
-      auth: { type: 'bearer', token: 'bench-token-0123456789' },
-      provisionGroups: false,
-      concurrency: 32,
-      requestsPerSecond: 10000,
-    });
+    const app = await register(gw, target, 'reconciled', 'all');
     // The initial sync, and the first reconciliation it ends with.
     await reconciled(gw, app.id, registered, users * 5);
     if (target.users().length !== users) throw new Error(`${target.users().length} of ${users} users synced`);
@@ -79,15 +84,7 @@ async function smallAssignedApp(gw, startFakeScimTarget, assigned) {
       ids.push(...page.Resources.map((r) => r.id));
     }
     const registered = Date.now();
-    const app = await api(gw, 'POST', '/admin/v1/targets', {
-      name: 'small app',
-      scope: 'assigned',
-      baseUrl: target.url,
-      auth: { type: 'bearer', token: 'bench-token-0123456789' },
-      provisionGroups: false,
-      concurrency: 32,
-      requestsPerSecond: 10000,
-    });
+    const app = await register(gw, target, 'small app', 'assigned');
     await reconciled(gw, app.id, registered, 600_000);
     for (let i = 0; i < assigned; i += 10_000)
       await api(gw, 'POST', `/admin/v1/targets/${app.id}/assignments/bulk`, {
