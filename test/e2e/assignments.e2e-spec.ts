@@ -579,8 +579,9 @@ describe('assignments', () => {
       .send({ assign: [{ type: 'Group', id: group }] })
       .expect(200);
     expect(preview.body.counts.create).toBe(3);
-    // Only what the assignment brings is evaluated (the three members and the group), not every directory user.
-    expect(preview.body.evaluated).toBe(4);
+    // Only what the assignment brings is evaluated (the three members: the target provisions no group), not every
+    // directory user.
+    expect(preview.body.evaluated).toBe(3);
     expect(preview.body.examples.create.map((e: { objectId: string }) => e.objectId).sort()).toEqual(
       members.sort(),
     );
@@ -727,5 +728,37 @@ describe('assignments', () => {
     expect((await logsOf(targetId, outsider)).length).toBe(outsiderLogs);
     for (const n of names) expect(posts(app, `${n}@walk.test`)).toHaveLength(1);
     await t.admin('delete', `/targets/${targetId}`).expect(204);
+  });
+
+  it('walks no group in the reconciliation of a target that does not provision groups', async () => {
+    const group = await createGroup('Not provisioned', [await createUser(t, 'nogroups@walk.test')]);
+    const ids = await Promise.all(
+      (['all', 'assigned'] as const).map((scope) =>
+        registerTarget(t, other, { name: `no-groups-${scope}`, scope, provisionGroups: false }),
+      ),
+    );
+    await assign(ids[1], 'Group', group);
+    for (const targetId of ids) {
+      const status = async () => (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body;
+      await waitFor('the initial cycle', async () => {
+        const s = await status();
+        return s.reconciliation.summary && !s.reconciliation.requested && s.pending.objects === 0;
+      });
+      const skipsBefore = (await logsOf(targetId, group)).filter((e) => e.action === 'Skip').length;
+      const since = Date.now();
+      await t.admin('post', `/targets/${targetId}/restart`).expect(202);
+      const summary = await waitFor('the reconciliation done', async () => {
+        const s = await status();
+        const r = s.reconciliation.summary;
+        const done =
+          r && Date.parse(r.startedAt) >= since && !s.reconciliation.requested && s.pending.objects === 0;
+        return done ? r : undefined;
+      });
+      expect(summary.queued.groups).toBe(0);
+      expect(summary.queued.users).toBeGreaterThan(0);
+      // The cycle did not evaluate the group (each evaluation would log a Skip: groups not provisioned).
+      expect((await logsOf(targetId, group)).filter((e) => e.action === 'Skip')).toHaveLength(skipsBefore);
+    }
+    for (const targetId of ids) await t.admin('delete', `/targets/${targetId}`).expect(204);
   });
 });

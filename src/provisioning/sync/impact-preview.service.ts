@@ -19,7 +19,7 @@ import {
 } from '../attempt/scim-diff';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 import { assignedAndHeld } from './assigned-walk';
-import { liveAndGone } from './directory-walk';
+import { liveAndGone, objectTypesOf } from './directory-walk';
 import type { ProvisioningTarget, TargetScope } from '../targets/provisioning-target.entity';
 import { TargetsService } from '../targets/targets.service';
 
@@ -109,7 +109,7 @@ export class ImpactPreviewService {
     // only assigned objects, the assigned ones, proposed assignments included), and the objects the target holds
     // that are no longer live or no longer assigned: leavers it would send.
     const reads = { directory: this.directory, assignments: this.assignmentRows, queue: this.queue };
-    for (const type of ['User', 'Group'] as const) {
+    for (const type of objectTypesOf(ctx.target)) {
       const pages =
         ctx.target.scope === 'assigned'
           ? assignedAndHeld(reads, targetId, type, PAGE, { also: ctx.proposed?.add })

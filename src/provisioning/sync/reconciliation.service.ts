@@ -10,7 +10,7 @@ import { DirectoryReader } from '../../directory/readers/directory.reader';
 import { WorkItem, WorkQueueRepository } from '../queue/work-queue.repository';
 import { AssignmentsRepository } from '../assignments/assignments.repository';
 import { assignedAndHeld } from './assigned-walk';
-import { liveAndGone } from './directory-walk';
+import { liveAndGone, objectTypesOf } from './directory-walk';
 import { ListingComparison } from './listing-comparison';
 
 const PAGE = 1000;
@@ -61,7 +61,8 @@ export class ReconciliationService {
     // its assignments and what it holds.
     const walk = target?.scope === 'assigned' ? 'assigned' : 'directory';
     const reads = { directory: this.directory, assignments: this.assignments, queue: this.queue };
-    for (const type of ['User', 'Group'] as const) {
+    // A target that does not provision groups would only skip each one: they are not walked.
+    for (const type of objectTypesOf(target)) {
       const pages =
         walk === 'assigned'
           ? assignedAndHeld(reads, targetId, type, PAGE, { skip: type === 'User' ? settled : undefined })
