@@ -759,6 +759,29 @@ describe('assignments', () => {
       // The cycle did not evaluate the group (each evaluation would log a Skip: groups not provisioned).
       expect((await logsOf(targetId, group)).filter((e) => e.action === 'Skip')).toHaveLength(skipsBefore);
     }
+    // Nor do the group's own changes or its assignment reach those targets: the group is not queued at all.
+    await t
+      .scim('patch', `/Groups/${group}`)
+      .send({
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'replace', path: 'displayName', value: 'Now provisioned' }],
+      })
+      .expect(200);
+    for (const targetId of ids)
+      await waitFor('the change fanned out', async () => {
+        const s = (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body;
+        return s.pending.journalRowsNotYetQueued === 0 && s.pending.objects === 0;
+      });
+    const rows = await t.dataSource.query<unknown[]>(
+      `SELECT target_id FROM provisioned_object WHERE object_id = ? AND target_id IN (?, ?)`,
+      [group, ...ids],
+    );
+    expect(rows).toEqual([]);
+    for (const targetId of ids) expect(await logsOf(targetId, group)).toEqual([]);
+
+    // Turning group provisioning on reconciles the target: the group is created then, not at the next cycle.
+    await t.admin('patch', `/targets/${ids[0]}`).send({ provisionGroups: true }).expect(200);
+    await waitFor('the group created', () => other.groups().find((g) => g.displayName === 'Now provisioned'));
     for (const targetId of ids) await t.admin('delete', `/targets/${targetId}`).expect(204);
-  });
+  }, 30_000);
 });

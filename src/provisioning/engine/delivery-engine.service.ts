@@ -153,8 +153,13 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       if (!target.enabled || !rt) continue;
       this.health.sync(target.id, rt.quarantine);
       await this.reconciliation.requestIfMappingChanged(target.id);
-      if (rt.journalCursor < head) for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id)) > 0; i++);
-      await this.assignmentFanOut.fanOut(target.id);
+      if (rt.journalCursor < head)
+        for (
+          let i = 0;
+          i < 5 && (await this.fanOut.fanOut(target.id, { groups: target.provisionGroups })) > 0;
+          i++
+        );
+      await this.assignmentFanOut.fanOut(target.id, { groups: target.provisionGroups });
       if (rt.reconcileRequested && !this.reconciling.has(target.id)) this.startReconciliation(target.id);
       if (rt.orphanScanRequested && !target.paused && !this.discovering.has(target.id))
         this.startDiscovery(target.id);

@@ -26,8 +26,13 @@ export class AssignmentFanOut {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Queues the work of the oldest pending assignment changes of a target; returns how many items it queued. */
-  async fanOut(targetId: string): Promise<number> {
+  /**
+   * Queues the work of the oldest pending assignment changes of a target; returns how many items it queued.
+   * `groups: false` (a target that does not provision groups): an assigned group itself is not queued, only its
+   * members.
+   */
+  async fanOut(targetId: string, options: { groups?: boolean } = {}): Promise<number> {
+    const groups = options.groups ?? true;
     const changes = await this.assignments.pendingChanges(targetId, CHANGES_PER_PASS);
     let queued = 0;
     for (const change of changes) {
@@ -39,7 +44,8 @@ export class AssignmentFanOut {
         requestId: null,
         since: change.createdAt,
       });
-      if (change.memberCursor === null) items.push(item(change.principalType, change.principalId));
+      if (change.memberCursor === null && (groups || change.principalType === 'User'))
+        items.push(item(change.principalType, change.principalId));
       let done = true;
       let cursor = change.memberCursor ?? '';
       if (change.principalType === 'Group') {

@@ -51,8 +51,13 @@ export class JournalFanOut {
     return this.seen;
   }
 
-  /** Queues the next batch of journal rows for one target; returns how many rows it consumed. */
-  async fanOut(targetId: string): Promise<number> {
+  /**
+   * Queues the next batch of journal rows for one target; returns how many rows it consumed. `groups: false` (a
+   * target that does not provision groups): a group's own changes are not queued, each would only be skipped; its
+   * membership changes still bring the users they put in or out of scope.
+   */
+  async fanOut(targetId: string, options: { groups?: boolean } = {}): Promise<number> {
+    const groups = options.groups ?? true;
     try {
       return await this.tx.run(async (m) => {
         const [rt] = await m.query<{ journal_cursor: number | string }[]>(
@@ -81,7 +86,7 @@ export class JournalFanOut {
           if (r.seq !== last + 1 && now.getTime() - r.changedAt.getTime() < GAP_GRACE_MS) break;
           last = r.seq;
           consumed.push(r);
-          add(r, r.objectType, r.objectId);
+          if (groups || r.objectType === 'User') add(r, r.objectType, r.objectId);
         }
         if (last === cursor) return 0;
         for (const [r, userId] of await this.membersOfAssignedGroups(m, targetId, consumed))

@@ -165,7 +165,8 @@ export class TargetsService {
       })
       .catch(rethrowDuplicateName);
     this.clients.forget(id);
-    // Who is in scope changed: every object is evaluated again, like a saved mapping (Entra restarts the cycle).
+    // Who is in scope changed (or whether groups are provisioned): every object is evaluated again, like a saved
+    // mapping (Entra restarts the cycle).
     // Changes the target did not keep are tried once more under a new profile or update style: at once, not at the
     // next scheduled reconciliation.
     const sendsDifferently =
@@ -173,6 +174,7 @@ export class TargetsService {
       (input.updateStyle !== undefined && input.updateStyle !== current.updateStyle);
     if (
       (input.scope !== undefined && input.scope !== current.scope) ||
+      (input.provisionGroups !== undefined && input.provisionGroups !== current.provisionGroups) ||
       (sendsDifferently && (await this.queue.hasIgnoredChanges(id)))
     )
       await this.targets.updateRuntime(id, { reconcileRequested: true, updatedAt: this.clock.now() });
