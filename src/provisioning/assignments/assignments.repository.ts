@@ -109,28 +109,6 @@ export class AssignmentsRepository {
     return rows.length > 0;
   }
 
-  /**
-   * The principals of one type assigned to the target, a page of assignments at a time in assignment-id order (a
-   * principal assigned with several roles comes once per role): `next` is the cursor of the following page, null
-   * after the last.
-   */
-  async principalsPage(
-    targetId: string,
-    type: PrincipalType,
-    afterId: string,
-    limit: number,
-  ): Promise<{ principalIds: string[]; next: string | null }> {
-    const rows = await this.dataSource.query<{ id: string; principal_id: string }[]>(
-      `SELECT id, principal_id FROM app_role_assignment
-        WHERE target_id = ? AND principal_type = ? AND id > ? ORDER BY id LIMIT ?`,
-      [targetId, type, afterId, limit],
-    );
-    return {
-      principalIds: rows.map((r) => r.principal_id),
-      next: rows.length === limit ? rows[rows.length - 1].id : null,
-    };
-  }
-
   /** A page in id order, after `afterId`, optionally of one principal type or one role. */
   listPage(
     targetId: string,

@@ -5,6 +5,7 @@ import { CLOCK, Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
+import { objectTypesOf } from '../targets/target.types';
 import { TargetsRepository } from '../targets/targets.repository';
 import { AssignmentFanOut } from '../queue/assignment-fan-out.service';
 import { JournalFanOut } from '../queue/journal-fan-out.service';
@@ -154,12 +155,8 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       this.health.sync(target.id, rt.quarantine);
       await this.reconciliation.requestIfMappingChanged(target.id);
       if (rt.journalCursor < head)
-        for (
-          let i = 0;
-          i < 5 && (await this.fanOut.fanOut(target.id, { groups: target.provisionGroups })) > 0;
-          i++
-        );
-      await this.assignmentFanOut.fanOut(target.id, { groups: target.provisionGroups });
+        for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id, objectTypesOf(target))) > 0; i++);
+      await this.assignmentFanOut.fanOut(target.id, objectTypesOf(target));
       if (rt.reconcileRequested && !this.reconciling.has(target.id)) this.startReconciliation(target.id);
       if (rt.orphanScanRequested && !target.paused && !this.discovering.has(target.id))
         this.startDiscovery(target.id);

@@ -78,15 +78,11 @@ export class OrphanActions {
     const runtime = await this.targets.findRuntime(targetId);
     const read = () => this.orphans.list(targetId, { ...options, limit: options.limit + 1 });
     let rows = await read();
-    // Findings whose account the engine has matched to a directory user since the listing are stale: dropped.
-    const taken = await this.orphans.linkedIds(
+    const stale = await this.dropTaken(
       targetId,
       rows.filter((r) => r.state !== 'linked').map((r) => r.targetObjectId),
     );
-    if (taken.size > 0) {
-      await this.orphans.remove(targetId, [...taken]);
-      rows = await read();
-    }
+    if (stale.size > 0) rows = await read();
     const page = rows.slice(0, options.limit);
     return {
       lastScan: runtime?.lastOrphanScan ? (JSON.parse(runtime.lastOrphanScan) as OrphanScanSummary) : null,
@@ -210,16 +206,23 @@ export class OrphanActions {
     if (!orphan) throw new NotFoundError(`No orphan account ${accountId} in target ${targetId}`);
     if (orphan.state === 'linked')
       throw new ConflictError(`Orphan ${accountId} is linked to a directory user already`);
-    // The engine may have matched the account to a directory user since the listing (a joiner adopted): it is that
-    // user's account now, and disabling or deleting it would take it from them. The stale finding goes.
-    if ((await this.orphans.linkedIds(targetId, [accountId])).has(accountId)) {
-      await this.orphans.remove(targetId, [accountId]);
+    // Disabling or deleting an account a directory user holds now would take it from them.
+    if ((await this.dropTaken(targetId, [accountId])).has(accountId))
       throw new ConflictError(
         `Account ${accountId} belongs to a directory user of this target now (matched since the last listing): ` +
           'it is no longer an orphan, and nothing was sent',
       );
-    }
     return { target, orphan };
+  }
+
+  /**
+   * Drops the findings among `accountIds` whose account the engine has matched to a directory user since the
+   * listing (a joiner adopted it): stale, they are that user's accounts now. Returns those dropped.
+   */
+  private async dropTaken(targetId: string, accountIds: string[]): Promise<Set<string>> {
+    const taken = await this.orphans.linkedIds(targetId, accountIds);
+    if (taken.size > 0) await this.orphans.remove(targetId, [...taken]);
+    return taken;
   }
 
   private async answer(

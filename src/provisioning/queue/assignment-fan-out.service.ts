@@ -27,12 +27,11 @@ export class AssignmentFanOut {
   ) {}
 
   /**
-   * Queues the work of the oldest pending assignment changes of a target; returns how many items it queued.
-   * `groups: false` (a target that does not provision groups): an assigned group itself is not queued, only its
-   * members.
+   * Queues the work of the oldest pending assignment changes of a target; returns how many items it queued. Only
+   * objects of `types` are queued (`objectTypesOf` the target: an assigned group's members, not the group itself,
+   * for a target that does not provision groups).
    */
-  async fanOut(targetId: string, options: { groups?: boolean } = {}): Promise<number> {
-    const groups = options.groups ?? true;
+  async fanOut(targetId: string, types: readonly ('User' | 'Group')[] = ['User', 'Group']): Promise<number> {
     const changes = await this.assignments.pendingChanges(targetId, CHANGES_PER_PASS);
     let queued = 0;
     for (const change of changes) {
@@ -44,7 +43,7 @@ export class AssignmentFanOut {
         requestId: null,
         since: change.createdAt,
       });
-      if (change.memberCursor === null && (groups || change.principalType === 'User'))
+      if (change.memberCursor === null && types.includes(change.principalType))
         items.push(item(change.principalType, change.principalId));
       let done = true;
       let cursor = change.memberCursor ?? '';

@@ -52,12 +52,11 @@ export class JournalFanOut {
   }
 
   /**
-   * Queues the next batch of journal rows for one target; returns how many rows it consumed. `groups: false` (a
-   * target that does not provision groups): a group's own changes are not queued, each would only be skipped; its
-   * membership changes still bring the users they put in or out of scope.
+   * Queues the next batch of journal rows for one target; returns how many rows it consumed. Only objects of
+   * `types` are queued (`objectTypesOf` the target: a group's own changes are not queued for a target that does not
+   * provision groups); a group's membership changes still bring the users they put in or out of scope.
    */
-  async fanOut(targetId: string, options: { groups?: boolean } = {}): Promise<number> {
-    const groups = options.groups ?? true;
+  async fanOut(targetId: string, types: readonly ('User' | 'Group')[] = ['User', 'Group']): Promise<number> {
     try {
       return await this.tx.run(async (m) => {
         const [rt] = await m.query<{ journal_cursor: number | string }[]>(
@@ -86,7 +85,7 @@ export class JournalFanOut {
           if (r.seq !== last + 1 && now.getTime() - r.changedAt.getTime() < GAP_GRACE_MS) break;
           last = r.seq;
           consumed.push(r);
-          if (groups || r.objectType === 'User') add(r, r.objectType, r.objectId);
+          if (types.includes(r.objectType)) add(r, r.objectType, r.objectId);
         }
         if (last === cursor) return 0;
         for (const [r, userId] of await this.membersOfAssignedGroups(m, targetId, consumed))

@@ -77,9 +77,11 @@ async function* principals(
 ): AsyncGenerator<string[]> {
   const proposed = also.filter((a) => a.principalType === type).map((a) => a.principalId);
   if (proposed.length > 0) yield proposed;
-  for (let after: string | null = ''; after !== null;) {
-    const page = await assignments.principalsPage(targetId, type, after, pageSize);
-    if (page.principalIds.length > 0) yield page.principalIds;
-    after = page.next;
+  for (let afterId: string | undefined; ;) {
+    // A principal assigned with several roles comes once per role.
+    const page = await assignments.listPage(targetId, { principalType: type, afterId, limit: pageSize });
+    if (page.length > 0) yield page.map((a) => a.principalId);
+    if (page.length < pageSize) return;
+    afterId = page[page.length - 1].id;
   }
 }

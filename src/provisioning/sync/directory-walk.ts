@@ -34,8 +34,3 @@ export async function* liveAndGone(
     after = upTo;
   }
 }
-
-/** The object types a reconciliation of the target walks: groups only when it provisions them. */
-export function objectTypesOf(target: { provisionGroups: boolean } | null): ('User' | 'Group')[] {
-  return target?.provisionGroups === false ? ['User'] : ['User', 'Group'];
-}

@@ -19,7 +19,8 @@ import {
 } from '../attempt/scim-diff';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 import { assignedAndHeld } from './assigned-walk';
-import { liveAndGone, objectTypesOf } from './directory-walk';
+import { liveAndGone } from './directory-walk';
+import { objectTypesOf } from '../targets/target.types';
 import type { ProvisioningTarget, TargetScope } from '../targets/provisioning-target.entity';
 import { TargetsService } from '../targets/targets.service';
 

@@ -10,7 +10,8 @@ import { DirectoryReader } from '../../directory/readers/directory.reader';
 import { WorkItem, WorkQueueRepository } from '../queue/work-queue.repository';
 import { AssignmentsRepository } from '../assignments/assignments.repository';
 import { assignedAndHeld } from './assigned-walk';
-import { liveAndGone, objectTypesOf } from './directory-walk';
+import { liveAndGone } from './directory-walk';
+import { objectTypesOf } from '../targets/target.types';
 import { ListingComparison } from './listing-comparison';
 
 const PAGE = 1000;

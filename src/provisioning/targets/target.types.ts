@@ -102,3 +102,8 @@ export function toTargetView(t: ProvisioningTarget): TargetView {
     updatedAt: t.updatedAt.toISOString(),
   };
 }
+
+/** The object types a target is sent work for: groups only when it provisions them (each would only be skipped). */
+export function objectTypesOf(target: { provisionGroups: boolean } | null): ('User' | 'Group')[] {
+  return target?.provisionGroups === false ? ['User'] : ['User', 'Group'];
+}
