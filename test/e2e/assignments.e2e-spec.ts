@@ -678,7 +678,12 @@ describe('assignments', () => {
     for (const user of [direct, both, deleted]) await assign(targetId, 'User', user);
     await assign(targetId, 'Group', group);
     await waitFor('five accounts', () => names.every((n) => byUserName(app, `${n}@walk.test`)));
-    await waitFor('the group', () => app.groups().find((g) => g.displayName === 'Walk'));
+    // The group with its three members: members created after the group are added by a PATCH that is queued once
+    // their batch is done, so an idle queue alone does not mean the group is complete.
+    await waitFor('the group with its members', () => {
+      const g = app.groups().find((g) => g.displayName === 'Walk');
+      return ((g?.members as unknown[] | undefined)?.length ?? 0) === 3;
+    });
 
     const status = async () => (await t.admin('get', `/targets/${targetId}/status`).expect(200)).body;
     const restart = async () => {
