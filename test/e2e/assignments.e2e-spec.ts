@@ -2,6 +2,7 @@ import type { MappingSet } from '../../src/mapping/mapping-set';
 import { FakeScimTarget, startFakeScimTarget } from '../support/fake-scim-target';
 import {
   byUserName,
+  createGroup,
   createUser,
   ENTERPRISE,
   registerTarget,
@@ -64,18 +65,6 @@ describe('assignments', () => {
       assignments: { id: string; principalId: string; principalType: string; roleId: string }[];
       nextCursor?: string;
     };
-
-  const createGroup = async (displayName: string, memberIds: string[] = []) =>
-    (
-      await t
-        .scim('post', '/Groups')
-        .send({
-          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
-          displayName,
-          members: memberIds.map((value) => ({ value })),
-        })
-        .expect(201)
-    ).body.id as string;
 
   const patchMembers = (groupId: string, op: 'add' | 'remove', userId: string) =>
     t
@@ -184,7 +173,7 @@ describe('assignments', () => {
       const users = await Promise.all(
         ['p1', 'p2', 'p3'].map((n) => createUser(t, `${n}@assign.test`, { displayName: `Person ${n}` })),
       );
-      const group = await createGroup('Assigned staff');
+      const group = await createGroup(t, 'Assigned staff');
       const bulk = await t
         .admin('post', `/targets/${targetId}/assignments/bulk`)
         .send({ principals: users.map((id) => ({ type: 'User', id })) })
@@ -261,8 +250,8 @@ describe('assignments', () => {
     const member = await createUser(t, 'member@group.test');
     const joiner = await createUser(t, 'joiner@group.test');
     const nested = await createUser(t, 'nested@group.test');
-    const inner = await createGroup('Inner', [nested]);
-    const group = await createGroup('Engineering', [member, inner]);
+    const inner = await createGroup(t, 'Inner', [nested]);
+    const group = await createGroup(t, 'Engineering', [member, inner]);
     await assign(disableId, 'Group', group);
     await assign(deleteId, 'Group', group);
     for (const target of [app, other]) {
@@ -295,7 +284,7 @@ describe('assignments', () => {
   it('keeps a user assigned twice in scope until the last assignment goes; a restore re-enables the same account', async () => {
     const targetId = await registerTarget(t, app, { name: 'twice', scope: 'assigned' });
     const user = await createUser(t, 'twice@assign.test');
-    const group = await createGroup('Twice', [user]);
+    const group = await createGroup(t, 'Twice', [user]);
     const direct = await assign(targetId, 'User', user);
     await assign(targetId, 'Group', group);
     const account = await waitFor('the account', () => byUserName(app, 'twice@assign.test'));
@@ -364,7 +353,7 @@ describe('assignments', () => {
     const targetId = await registerTarget(t, app, { name: 'on-demand-group', scope: 'all' });
     await t.admin('post', `/targets/${targetId}/pause`).expect(200);
     const members = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => createUser(t, `od${i}@group.test`)));
-    const group = await createGroup('On demand', members);
+    const group = await createGroup(t, 'On demand', members);
     const res = await t.admin('post', `/targets/${targetId}/provision`).send({ groupId: group }).expect(200);
     // The group is created, then its members are PATCHed in: the verdict is the last entry, an Update.
     expect(res.body).toMatchObject({ objectType: 'Group', action: 'Update', status: 'Success' });
@@ -401,7 +390,7 @@ describe('assignments', () => {
   it('says in the mapping preview whether a user is assigned, through what, with which roles', async () => {
     const targetId = await registerTarget(t, app, { name: 'preview-assigned', scope: 'assigned' });
     const user = await createUser(t, 'preview@assign.test');
-    const group = await createGroup('Preview', [user]);
+    const group = await createGroup(t, 'Preview', [user]);
     const before = await t
       .admin('post', `/targets/${targetId}/mappings/preview`)
       .send({ userId: user })
@@ -573,7 +562,7 @@ describe('assignments', () => {
     });
     const members = await Promise.all([1, 2, 3].map((i) => createUser(t, `ia${i}@impact.test`)));
     await createUser(t, 'outside@impact.test');
-    const group = await createGroup('Impact', members);
+    const group = await createGroup(t, 'Impact', members);
     const preview = await t
       .admin('post', `/targets/${targetId}/impact`)
       .send({ assign: [{ type: 'Group', id: group }] })
@@ -603,7 +592,7 @@ describe('assignments', () => {
       deletionWindowMinutes: 60,
     });
     const users = await Promise.all([1, 2, 3, 4, 5].map((i) => createUser(t, `t${i}@threshold.test`)));
-    const group = await createGroup('Threshold', users);
+    const group = await createGroup(t, 'Threshold', users);
     const assignment = await assign(targetId, 'Group', group);
     await waitFor('five accounts', () => app.users().filter((u) => u.active === true).length === 5);
 
@@ -648,7 +637,7 @@ describe('assignments', () => {
       deletionThreshold: 1,
     });
     const users = await Promise.all([1, 2, 3].map((i) => createUser(t, `d${i}@discard.test`)));
-    const group = await createGroup('Discard', users);
+    const group = await createGroup(t, 'Discard', users);
     const assignment = await assign(targetId, 'Group', group);
     await waitFor('three accounts', () => app.users().filter((u) => u.active === true).length === 3);
     await t.admin('delete', `/targets/${targetId}/assignments/${assignment.id}`).expect(204);
@@ -672,8 +661,8 @@ describe('assignments', () => {
       names.map((n) => createUser(t, `${n}@walk.test`)),
     );
     const outsider = await createUser(t, 'outsider@walk.test');
-    const group = await createGroup('Walk', [member, both, deleted]);
-    await createGroup('Walk outsiders', [outsider, member]);
+    const group = await createGroup(t, 'Walk', [member, both, deleted]);
+    await createGroup(t, 'Walk outsiders', [outsider, member]);
     const leaving = await assign(targetId, 'User', leaver);
     for (const user of [direct, both, deleted]) await assign(targetId, 'User', user);
     await assign(targetId, 'Group', group);
@@ -736,7 +725,7 @@ describe('assignments', () => {
   });
 
   it('walks no group in the reconciliation of a target that does not provision groups', async () => {
-    const group = await createGroup('Not provisioned', [await createUser(t, 'nogroups@walk.test')]);
+    const group = await createGroup(t, 'Not provisioned', [await createUser(t, 'nogroups@walk.test')]);
     const ids = await Promise.all(
       (['all', 'assigned'] as const).map((scope) =>
         registerTarget(t, other, { name: `no-groups-${scope}`, scope, provisionGroups: false }),

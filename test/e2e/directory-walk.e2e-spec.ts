@@ -4,7 +4,7 @@ import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.rep
 import { assignedAndHeld } from '../../src/provisioning/sync/assigned-walk';
 import { liveAndGone, type WalkPage } from '../../src/provisioning/sync/directory-walk';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
-import { createUser, enqueueUsers, registerTarget } from '../support/provisioning-helpers';
+import { createGroup, createUser, enqueueUsers, registerTarget } from '../support/provisioning-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -82,21 +82,10 @@ describe('reconciliation walk: live users and the held users no longer live', ()
   it('walks an assigned-only target by its assignments and what it holds: each id once, across pages', async () => {
     const id = await registerTarget(t, target, { name: 'assigned-walk', scope: 'assigned' });
     await t.admin('post', `/targets/${id}/pause`).expect(200);
-    const group = async (displayName: string, members: string[]) =>
-      (
-        await t
-          .scim('post', '/Groups')
-          .send({
-            schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
-            displayName,
-            members: members.map((value) => ({ value })),
-          })
-          .expect(201)
-      ).body.id as string;
-    const inner = await group('Walk inner', [live[8]]);
-    const first = await group('Walk one', [live[0], live[1], live[2], inner, live[3]]);
-    const second = await group('Walk two', [live[2], live[3], live[4]]);
-    await group('Walk unassigned', [live[7]]);
+    const inner = await createGroup(t, 'Walk inner', [live[8]]);
+    const first = await createGroup(t, 'Walk one', [live[0], live[1], live[2], inner, live[3]]);
+    const second = await createGroup(t, 'Walk two', [live[2], live[3], live[4]]);
+    await createGroup(t, 'Walk unassigned', [live[7]]);
     const roles = (await t.admin('get', `/targets/${id}/app-roles`).expect(200)).body as { id: string }[];
     const role = (
       await t

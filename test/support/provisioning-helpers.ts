@@ -61,6 +61,23 @@ export async function createUser(
   return (res.body as { id: string }).id;
 }
 
+/** A directory group with these members (users or groups), through the inbound SCIM API; its id. */
+export async function createGroup(
+  t: TestApp,
+  displayName: string,
+  memberIds: string[] = [],
+): Promise<string> {
+  const res = await t
+    .scim('post', '/Groups')
+    .send({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName,
+      members: memberIds.map((value) => ({ value })),
+    })
+    .expect(201);
+  return (res.body as { id: string }).id;
+}
+
 export const byUserName = (target: FakeScimTarget, userName: string) =>
   target
     .users()

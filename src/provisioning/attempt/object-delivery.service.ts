@@ -6,6 +6,7 @@ import { MappingsService } from '../../mapping/mappings.service';
 import { ProvisioningMetrics } from '../metrics/provisioning-metrics';
 import { nextDelayMs } from '../policy/retry-policy';
 import { ProvisioningTarget } from '../targets/provisioning-target.entity';
+import { objectTypesOf } from '../targets/target.types';
 import { AttemptReport } from './attempt.types';
 import { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
 import type { AssignmentScope } from '../assignments/assignment-scope';
@@ -224,7 +225,7 @@ export class ObjectDelivery {
     if (objectIds.length === 0) return;
     const now = this.clock.now();
     await this.queue.wakeWaiting(target.id, objectIds, now);
-    if (!target.provisionGroups) return;
+    if (!objectTypesOf(target).includes('Group')) return;
     const groups = await this.directory.groupIdsOf(objectIds);
     if (groups.length === 0) return;
     const items = groups.map((id) => ({

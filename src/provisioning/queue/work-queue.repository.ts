@@ -709,7 +709,6 @@ export class WorkQueueRepository {
     };
   }
 
-  /** Pending users the target has no id for (joiners to match or create), counted up to `cap`. */
   /** How many objects the target holds (a target id recorded), counted up to `cap`. */
   async countHeldUpTo(targetId: string, cap: number): Promise<number> {
     const [row] = await this.dataSource.query<{ n: number | string }[]>(
@@ -720,6 +719,7 @@ export class WorkQueueRepository {
     return Number(row?.n ?? 0);
   }
 
+  /** Pending users the target has no id for (joiners to match or create), counted up to `cap`. */
   async countPendingJoiners(targetId: string, cap: number): Promise<number> {
     const [row] = await this.dataSource.query<{ n: number | string }[]>(
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM provisioned_object

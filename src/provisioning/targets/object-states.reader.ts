@@ -6,6 +6,7 @@ import { AssignmentScopes } from '../assignments/assignment-scopes.service';
 import { ProvisioningLogWriter } from '../logs/provisioning-log.writer';
 import type { ProvisionedStatus } from '../queue/provisioned-object.entity';
 import type { TargetScope } from './provisioning-target.entity';
+import { objectTypesOf } from './target.types';
 import { TargetsRepository } from './targets.repository';
 
 /** What one target holds of one directory object, as the gateway knows it (Entra's per-user provisioning state). */
@@ -85,7 +86,7 @@ export class ObjectStatesReader {
     return Promise.all(
       targets.map(async (target): Promise<ObjectTargetState> => {
         const row = byTarget.get(target.id);
-        const eligible = !object.deleted && (object.type === 'User' || target.provisionGroups);
+        const eligible = !object.deleted && objectTypesOf(target).includes(object.type);
         const scope =
           eligible && target.scope === 'assigned'
             ? (await this.scopes.forObjects(target.id, [object])).get(object.id)
