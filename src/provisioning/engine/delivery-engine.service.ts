@@ -154,9 +154,10 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       if (!target.enabled || !rt) continue;
       this.health.sync(target.id, rt.quarantine);
       await this.reconciliation.requestIfMappingChanged(target.id);
+      const types = objectTypesOf(target);
       if (rt.journalCursor < head)
-        for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id, objectTypesOf(target))) > 0; i++);
-      await this.assignmentFanOut.fanOut(target.id, objectTypesOf(target));
+        for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id, types)) > 0; i++);
+      await this.assignmentFanOut.fanOut(target.id, types);
       if (rt.reconcileRequested && !this.reconciling.has(target.id)) this.startReconciliation(target.id);
       if (rt.orphanScanRequested && !target.paused && !this.discovering.has(target.id))
         this.startDiscovery(target.id);

@@ -31,7 +31,7 @@ export class AssignmentFanOut {
    * objects of `types` are queued (`objectTypesOf` the target: an assigned group's members, not the group itself,
    * for a target that does not provision groups).
    */
-  async fanOut(targetId: string, types: readonly ('User' | 'Group')[] = ['User', 'Group']): Promise<number> {
+  async fanOut(targetId: string, types: readonly ('User' | 'Group')[]): Promise<number> {
     const changes = await this.assignments.pendingChanges(targetId, CHANGES_PER_PASS);
     let queued = 0;
     for (const change of changes) {

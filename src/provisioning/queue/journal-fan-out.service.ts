@@ -56,7 +56,7 @@ export class JournalFanOut {
    * `types` are queued (`objectTypesOf` the target: a group's own changes are not queued for a target that does not
    * provision groups); a group's membership changes still bring the users they put in or out of scope.
    */
-  async fanOut(targetId: string, types: readonly ('User' | 'Group')[] = ['User', 'Group']): Promise<number> {
+  async fanOut(targetId: string, types: readonly ('User' | 'Group')[]): Promise<number> {
     try {
       return await this.tx.run(async (m) => {
         const [rt] = await m.query<{ journal_cursor: number | string }[]>(
