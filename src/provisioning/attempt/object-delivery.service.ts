@@ -16,7 +16,7 @@ import type { BulkSeat } from './bulk-batch';
 import { TargetExchanges } from './target-exchange';
 import type { BulkMode } from '../targets/bulk-capabilities.service';
 import { ProvisionedObject } from '../queue/provisioned-object.entity';
-import { ObjectKey, WorkQueueRepository } from '../queue/work-queue.repository';
+import { ObjectKey, WorkItem, WorkQueueRepository } from '../queue/work-queue.repository';
 import { SharedUserReads } from './shared-user-reads';
 
 const MAX_ATTEMPTS = 12;
@@ -33,6 +33,11 @@ export interface BatchReads {
   users?: Map<string, DirectoryObject>;
   /** The batch's objects' assignments on the target, by object id. */
   assignments?: Map<string, AssignmentScope>;
+  /**
+   * The groups of the batch's objects not in the target yet (an object in none is absent), when the target takes
+   * groups: those of one that gets in are queued with its completion.
+   */
+  groups?: Map<string, string[]>;
 }
 
 /**
@@ -59,8 +64,9 @@ export class ObjectDelivery {
 
   /**
    * Runs one attempt on a row leased by `token`; null when it failed inside the gateway (kept pending, logged).
-   * When the object is new in the target, the caller wakes its dependents (`wakeDependents`), for a whole batch at
-   * once: any time after the completion is soon enough, since a dependent that completes later checks for itself.
+   * When the object is new in the target, its groups read with the batch (`BatchReads.groups`) are queued with its
+   * completion, and the caller wakes the rest of its dependents (`wakeDependents`), for a whole batch at once: any
+   * time after the completion is soon enough, since a dependent that completes later checks for itself.
    * `batch`: what `readBatch` read for the row's batch; `seat`: its place in a batch sent through `/Bulk`, left
    * as soon as the attempt is over (before its completion is written: the batch's other writes need not wait).
    */
@@ -100,10 +106,14 @@ export class ObjectDelivery {
                 }),
             )
           : undefined;
-      await this.queue.complete(key, { ...report.outcome, retryAt }, now, {
-        owner: token,
-        generation: row.generation,
-      });
+      const groups = isNewInTarget(row, report) ? batch.groups?.get(row.objectId) : undefined;
+      await this.queue.complete(
+        key,
+        { ...report.outcome, retryAt },
+        now,
+        { owner: token, generation: row.generation },
+        groups && { items: groupsToSend(groups, now), notBefore: new Date(now.getTime() + GROUP_SETTLE_MS) },
+      );
       if (!retryAt && row.pendingSince)
         this.metrics.observeLatency(target.name, (now.getTime() - row.pendingSince.getTime()) / 1000);
       // The manager may have arrived in the target since the translation looked: then nobody else will wake us.
@@ -177,22 +187,37 @@ export class ObjectDelivery {
    * change after the read bumps the row's generation, so the object stays pending and goes again with the newer
    * state. On a database error each attempt reads for itself.
    */
-  async readBatch(targetId: string, rows: ProvisionedObject[], claimedAt: number): Promise<BatchReads> {
+  async readBatch(
+    target: ProvisioningTarget,
+    rows: ProvisionedObject[],
+    claimedAt: number,
+  ): Promise<BatchReads> {
     try {
       const users = rows.filter((r) => r.objectType === 'User');
-      const [compiled, read, assignments] = await Promise.all([
-        this.mappings.compiledFor(targetId),
+      const [compiled, read, assignments, groups] = await Promise.all([
+        this.mappings.compiledFor(target.id),
         users.length > 0 ? this.sharedReads.users(users, claimedAt) : undefined,
         this.assignmentScopes.forObjects(
-          targetId,
+          target.id,
           rows.map((r) => ({ type: r.objectType, id: r.objectId })),
         ),
+        this.groupsOfJoiners(target, rows),
       ]);
-      return { compiled, users: read, assignments };
+      return { compiled, users: read, assignments, groups };
     } catch (err) {
-      this.logger.warn({ msg: 'batch prefetch failed', targetId, error: String(err) });
+      this.logger.warn({ msg: 'batch prefetch failed', targetId: target.id, error: String(err) });
       return {};
     }
+  }
+
+  /** `BatchReads.groups`: the groups of the rows with no id in the target, when the target takes groups. */
+  private async groupsOfJoiners(
+    target: ProvisioningTarget,
+    rows: ProvisionedObject[],
+  ): Promise<Map<string, string[]> | undefined> {
+    if (!objectTypesOf(target).includes('Group')) return undefined;
+    const joiners = rows.filter((r) => r.targetObjectId === null).map((r) => r.objectId);
+    return joiners.length > 0 ? this.directory.groupsByMember(joiners) : new Map<string, string[]>();
   }
 
   /**
@@ -206,10 +231,11 @@ export class ObjectDelivery {
       const now = this.clock.now();
       const row = await this.queue.claimOne(key, token, now);
       if (row) {
-        const report = await this.deliver(target, { ...row, reconcile: false, attempts: 0 }, token);
+        const reads = { groups: await this.groupsOfJoiners(target, [row]) };
+        const report = await this.deliver(target, { ...row, reconcile: false, attempts: 0 }, token, reads);
         if (!report)
           throw new Error(`provisioning ${key.objectType} ${key.objectId} failed inside the gateway`);
-        if (isNewInTarget(row, report)) await this.wakeDependents(target, [key.objectId]);
+        if (isNewInTarget(row, report)) await this.wakeDependents(target, [key.objectId], reads);
         return report;
       }
       if (Date.now() > deadline)
@@ -220,23 +246,36 @@ export class ObjectDelivery {
     }
   }
 
-  /** Objects new in the target: users whose manager one is, and the groups they are members of, are sent again. */
-  async wakeDependents(target: ProvisioningTarget, objectIds: string[]): Promise<void> {
+  /**
+   * Objects new in the target: users whose manager one is are sent again, and so are the groups they are members of
+   * that their completions did not queue (`reads.groups`, read before the attempt: a membership added since then).
+   */
+  async wakeDependents(target: ProvisioningTarget, objectIds: string[], reads: BatchReads): Promise<void> {
     if (objectIds.length === 0) return;
     const now = this.clock.now();
     await this.queue.wakeWaiting(target.id, objectIds, now);
     if (!objectTypesOf(target).includes('Group')) return;
-    const groups = await this.directory.groupIdsOf(objectIds);
+    const queued = new Set(objectIds.flatMap((id) => reads.groups?.get(id) ?? []));
+    const groups = (await this.directory.groupIdsOf(objectIds)).filter((id) => !queued.has(id));
     if (groups.length === 0) return;
-    const items = groups.map((id) => ({
-      objectType: 'Group' as const,
-      objectId: id,
-      changeSeq: null,
-      requestId: null,
-      since: now,
-    }));
-    await this.queue.enqueueNow(target.id, items, now, new Date(now.getTime() + GROUP_SETTLE_MS));
+    await this.queue.enqueueNow(
+      target.id,
+      groupsToSend(groups, now),
+      now,
+      new Date(now.getTime() + GROUP_SETTLE_MS),
+    );
   }
+}
+
+/** Groups to send again (their membership), as work items. */
+function groupsToSend(groupIds: string[], now: Date): WorkItem[] {
+  return groupIds.map((id) => ({
+    objectType: 'Group',
+    objectId: id,
+    changeSeq: null,
+    requestId: null,
+    since: now,
+  }));
 }
 
 /** Created or adopted by this attempt (it had no id in the target before). */

@@ -268,7 +268,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     if (mode === 'probe') this.health.deferProbe(target.id, PROBE_HOLD_MS);
     let reads: BatchReads;
     try {
-      reads = await this.delivery.readBatch(target.id, rows, claimedAt);
+      reads = await this.delivery.readBatch(target, rows, claimedAt);
     } catch (err) {
       // Nothing was sent: give the rows back at once instead of holding (and renewing) them with no attempt running.
       this.adjustInFlight(target.id, -rows.length);
@@ -297,7 +297,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     });
     // Managers' reports and groups of the new objects are woken once per batch, not once per object.
     const batch = Promise.all(lanes)
-      .then(() => this.delivery.wakeDependents(target, newInTarget))
+      .then(() => this.delivery.wakeDependents(target, newInTarget, reads))
       .catch((err: unknown) =>
         this.logger.error({ msg: 'waking dependents failed', targetId: target.id, error: String(err) }),
       );
@@ -321,7 +321,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     if (full) this.refill(target.id);
     const batch = this.delivery
       .deliverBulk(target, rows, token, reads, mode)
-      .then((newInTarget) => this.delivery.wakeDependents(target, newInTarget))
+      .then((newInTarget) => this.delivery.wakeDependents(target, newInTarget, reads))
       .catch((err: unknown) =>
         this.logger.error({ msg: 'bulk delivery failed', targetId: target.id, error: String(err) }),
       )

@@ -108,6 +108,13 @@ interface Completion {
   outcome: ObjectOutcome;
   at: Date;
   lease: { owner: string; generation: number };
+  wake?: Wake;
+}
+
+/** Objects of the same target a completion queues with it (the groups of a member new in the target), due then. */
+export interface Wake {
+  items: WorkItem[];
+  notBefore: Date;
 }
 const COLUMNS =
   'target_id, object_type, object_id, target_object_id, status, last_sent, last_sent_hash, last_result, last_error, ' +
@@ -501,16 +508,18 @@ export class WorkQueueRepository {
   /**
    * Writes an attempt's result, only while the lease is still ours; `generation` is the value claimed: newer work
    * that arrived meanwhile keeps the row pending, with the schedule it was enqueued with. Completions issued in one
-   * turn of the event loop are written by one statement.
+   * turn of the event loop are written by one statement. `wake`: queued in the same transaction, so that no moment
+   * (and no killed process) sees the result written and its dependents not queued.
    */
   async complete(
     key: ObjectKey,
     outcome: ObjectOutcome,
     at: Date,
     lease: { owner: string; generation: number },
+    wake?: Wake,
   ): Promise<void> {
     try {
-      await this.completions.add({ key, outcome, at, lease });
+      await this.completions.add({ key, outcome, at, lease, wake });
     } finally {
       // Written or not, the attempt is over: a completion that failed leaves the lease to run out and the row pending.
       this.held.release(key.targetId, key.objectType, key.objectId, lease.owner);
@@ -566,7 +575,16 @@ export class WorkQueueRepository {
     const sql = this.mysql
       ? `UPDATE provisioned_object po JOIN ${values} ON ${match} SET ${sets}`
       : `UPDATE provisioned_object AS po SET ${sets} FROM ${values} WHERE ${match}`;
-    await this.write(sql, params);
+    const wakes = wakesByTarget(items);
+    if (wakes.size === 0) {
+      await this.write(sql, params);
+      return;
+    }
+    await this.tx.run(async (m) => {
+      await execute(m, sql, params);
+      for (const [targetId, { items, now, notBefore }] of wakes)
+        await this.enqueue(m, targetId, [...items.values()], { now, notBefore });
+    });
   }
 
   /** Held disables and deletes are sent: due now, past the deletion threshold. Returns how many. */
@@ -802,4 +820,20 @@ export class WorkQueueRepository {
  */
 export function targetObjectIndexHint(mysql: boolean): string {
   return mysql ? ' FORCE INDEX (ix_provisioned_object_target_object)' : '';
+}
+
+/** The completions' wakes, one per target: each object once, due at the latest of their times. */
+function wakesByTarget(
+  completions: Completion[],
+): Map<string, { items: Map<string, WorkItem>; now: Date; notBefore: Date }> {
+  const out = new Map<string, { items: Map<string, WorkItem>; now: Date; notBefore: Date }>();
+  for (const { key, wake, at } of completions) {
+    if (!wake || wake.items.length === 0) continue;
+    let merged = out.get(key.targetId);
+    if (!merged) out.set(key.targetId, (merged = { items: new Map(), now: at, notBefore: wake.notBefore }));
+    for (const item of wake.items) merged.items.set(`${item.objectType}:${item.objectId}`, item);
+    if (at > merged.now) merged.now = at;
+    if (wake.notBefore > merged.notBefore) merged.notBefore = wake.notBefore;
+  }
+  return out;
 }
