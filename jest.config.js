@@ -3,6 +3,9 @@
 // @swc/jest transpiles only (fast on two cores); `npm run typecheck` is the type gate.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
+  // For every test that names no timeout of its own (most e2e tests). Here, not in a project: Jest reads a project's
+  // `testTimeout` without applying it (its tests then stopped at the default 5 s).
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
@@ -24,7 +27,6 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 30000,
     },
   ],
 };

@@ -302,9 +302,9 @@ describe(`chaos: SIGKILLs during the delivery of ${USERS} users (seed ${SEED})`,
           return state.missing === 0 && state.stale === 0;
         }).catch(() => undefined);
         const drainMs = Date.now() - killedAt;
-        await until('nothing pending', async () => {
+        const status = await until('nothing pending', async () => {
           const res = await survivor.admin('get', `/targets/${targetId}/status`);
-          return (res.body.pending as { objects: number }).objects === 0;
+          return (res.body.pending as { objects: number }).objects === 0 ? res.body : undefined;
         }).catch(() => undefined);
         state = audit(target, users);
         report({
@@ -323,6 +323,7 @@ describe(`chaos: SIGKILLs during the delivery of ${USERS} users (seed ${SEED})`,
           drainAfterLastKillS: +(drainMs / 1000).toFixed(1),
           totalS: +((Date.now() - started) / 1000).toFixed(1),
         });
+        expect(status).toBeDefined();
         expect(orphans).toBeGreaterThan(0);
         expect(takeoverMs).toBeLessThanOrEqual(15_000);
         expect(state).toMatchObject({ missing: 0, stale: 0, duplicatePosts: 0, duplicateResources: 0 });

@@ -20,6 +20,7 @@ interface LogEntry {
   status: string;
   reason: string | null;
   detail: string | null;
+  requestId: string | null;
 }
 
 /** "Sync only assigned users and groups": roles, assignments, scope, leavers, the incremental deletion threshold. */
@@ -66,9 +67,11 @@ describe('assignments', () => {
       nextCursor?: string;
     };
 
-  const patchMembers = (groupId: string, op: 'add' | 'remove', userId: string) =>
+  /** With `requestId`, the PATCH's X-Request-Id: the log entries of the work it causes carry it. */
+  const patchMembers = (groupId: string, op: 'add' | 'remove', userId: string, requestId?: string) =>
     t
       .scim('patch', `/Groups/${groupId}`)
+      .set(requestId ? { 'X-Request-Id': requestId } : {})
       .send({
         schemas: [PATCH_OP],
         Operations:
@@ -289,10 +292,15 @@ describe('assignments', () => {
     await assign(targetId, 'Group', group);
     const account = await waitFor('the account', () => byUserName(app, 'twice@assign.test'));
 
-    await patchMembers(group, 'remove', user);
-    await t.scim('get', `/Groups/${group}`).expect(200);
-    // Still assigned directly: the change is evaluated, and nothing leaves.
-    await waitForLog('the re-evaluation', targetId, user, (e) => e.reason === 'no_change');
+    await patchMembers(group, 'remove', user, 'remove-twice');
+    // Still assigned directly: the removal is evaluated (its entry carries the PATCH's request id: an earlier
+    // evaluation's no_change does not count), and nothing leaves.
+    await waitForLog(
+      'the re-evaluation of the removal',
+      targetId,
+      user,
+      (e) => e.reason === 'no_change' && e.requestId === 'remove-twice',
+    );
     expect(byUserName(app, 'twice@assign.test')?.active).toBe(true);
 
     await t.admin('delete', `/targets/${targetId}/assignments/${direct.id}`).expect(204);

@@ -77,12 +77,13 @@ describe('matching joiners by a listing of the target', () => {
     const target = await start();
     // The first create is carried out, and its answer lost: the gateway cannot know it worked.
     target.loseAnswers(1, { method: 'POST', path: '/Users' });
-    await registerTarget(t, target, { profile: 'rfc' });
+    const id = await registerTarget(t, target, { profile: 'rfc' });
     await allThere(target);
     await waitFor('the lost create settled', () => lookups(target).length > 0);
     // The retry looked the user up (the listing predates the create), found it, and did not create it again.
     expect(lookups(target)).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 500));
+    // A late duplicate would be a create still queued: once nothing is pending, none can come.
+    await waitFor('nothing pending', async () => (await status(id)).pending.objects === 0);
     expect(target.users()).toHaveLength(USERS);
     expect(creates(target)).toHaveLength(USERS);
   });

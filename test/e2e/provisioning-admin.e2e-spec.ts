@@ -163,8 +163,9 @@ describe('provisioning: targets admin API', () => {
     const page = await t
       .admin('get', `/provisioning-logs?targetId=${id}&objectId=${insider}&action=Disable`)
       .expect(200);
-    expect(page.body.entries[0].detail ?? page.body.entries[0].status).toBeDefined();
-    expect(page.body.entries[0].status).toBe('Success');
+    expect(page.body.entries[0]).toMatchObject({ status: 'Success', reason: 'out_of_scope' });
+    // The leaver's path, then the scoping clause it failed and the value it had.
+    expect(page.body.entries[0].detail).toMatch(/^moved out of scope: .*department.* failed \(was "Ops"\)/);
     await t.admin('delete', `/targets/${id}`).expect(204);
   });
 

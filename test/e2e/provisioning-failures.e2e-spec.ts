@@ -153,7 +153,31 @@ describe('provisioning: failures, retries and quarantine', () => {
       return e.some((x) => x.status === 'Failure') ? e : undefined;
     });
     expect(entries[0]).toMatchObject({ action: 'Create', status: 'Failure', reason: 'target_rejected' });
-    await new Promise((r) => setTimeout(r, 500));
+    // Its attempt over (the lease released), the object waits for nothing: not pending, no retry scheduled.
+    const row = await waitFor('the attempt written back', async () => {
+      const [r] = await t.dataSource.query<
+        {
+          pending: number | boolean;
+          next_attempt_at: unknown;
+          last_result: string | null;
+          lease_owner: unknown;
+        }[]
+      >(
+        "SELECT pending, next_attempt_at, last_result, lease_owner FROM provisioned_object WHERE target_id = ? AND object_type = 'User' AND object_id = ?",
+        [targetId, id],
+      );
+      return r && r.lease_owner === null ? r : undefined;
+    });
+    expect({ ...row, pending: Number(row.pending) }).toEqual({
+      pending: 0,
+      next_attempt_at: null,
+      last_result: 'failure',
+      lease_owner: null,
+    });
+    const posts = target.requests.filter(
+      (r) => r.method === 'POST' && (r.body as { userName?: string }).userName === 'rejected@example.com',
+    );
+    expect(posts.map((r) => r.status)).toEqual([400]);
     expect(byUserName(target, 'rejected@example.com')).toBeUndefined();
     // The next change to the user sends it again.
     await t

@@ -280,7 +280,6 @@ describe('bounded storage: journal pruning, import and provisioning-log purges',
       expect(left.sort()).toEqual(stamps.filter((stamp) => stamp >= at - 30 * DAY).sort());
     };
     expect(expired(now)).toBeGreaterThan(0); // the entries of the earlier tests, months ago on this clock
-    expect(stamps.filter((at) => at === written).length).toBeGreaterThanOrEqual(2);
 
     const other = await t.app
       .get(JobLeaseRepository)

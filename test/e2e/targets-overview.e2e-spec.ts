@@ -1,3 +1,4 @@
+import { DeliveryEngine } from '../../src/provisioning/engine/delivery-engine.service';
 import { ScheduledProvisioningService } from '../../src/provisioning/jobs/scheduled-provisioning.service';
 import type { DeliveriesPerMinute, LogView } from '../../src/provisioning/logs/provisioning-logs.service';
 import type { TargetStatus } from '../../src/provisioning/targets/target-status.service';
@@ -75,9 +76,19 @@ describe('targets overview: GET /admin/v1/targets/status and /targets/deliveries
       async () => (await logOf(brokenId)).filter((e) => e.status === 'Failure').length >= 3,
     );
 
-    // The broken target tries again and again: paused, so that its log stands still while it is compared.
+    // The broken target is paused, so that nothing new reaches its log while it is compared.
     await t.admin('post', `/targets/${brokenId}/pause`).expect(200);
-    await new Promise((r) => setTimeout(r, 300));
+    // A pass begun before the pause may still claim for it: once the pass queued after them has run, none will. Then
+    // nothing in flight for it, and its log the same in two reads one after the other.
+    const engine = t.app.get(DeliveryEngine);
+    await engine.tick();
+    let newest: number | undefined = -1;
+    await waitFor('the paused target idle, its log standing still', async () => {
+      const now = (await logOf(brokenId))[0]?.id;
+      const still = engine.inFlightFor(brokenId) === 0 && now === newest;
+      newest = now;
+      return still;
+    });
 
     // Ten minutes after the start: a chart of 60 minutes begins 49 minutes before the start.
     setClock(start + 10 * MINUTE + 10_000);

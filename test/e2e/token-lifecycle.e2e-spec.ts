@@ -58,7 +58,10 @@ describe('token lifecycle', () => {
       .expect(200);
     expect(rotated.body.id).toBe(token.id);
     expect(rotated.body.token).not.toBe(token.token);
-    expect(rotated.body.previousSecretValidUntil).toBeDefined();
+    // The clock stands still: the old secret is valid for exactly the 60 s grace from now.
+    expect(rotated.body.previousSecretValidUntil).toBe(
+      new Date(clock.now().getTime() + 60_000).toISOString(),
+    );
     await call(rotated.body.token).expect(200);
     await call(token.token).expect(200);
     clock.set(new Date(clock.now().getTime() + 61_000));
@@ -66,6 +69,7 @@ describe('token lifecycle', () => {
     await call(rotated.body.token).expect(200);
     // Without a grace period the old secret stops at once.
     const again = await t.admin('post', `/tokens/${token.id}/rotate`).send({}).expect(200);
+    expect(again.body.previousSecretValidUntil).toBeNull();
     await call(rotated.body.token).expect(401);
     await call(again.body.token).expect(200);
   });

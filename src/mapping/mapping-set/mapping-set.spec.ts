@@ -350,17 +350,9 @@ describe('validateMappingSet', () => {
 });
 
 describe('benchMapping', () => {
-  it('maps synthetic users without errors and reports a rate', async () => {
-    const { benchMapping, syntheticUser, BENCH_EXPRESSIONS } = await import('./mapping.bench');
-    const set = defaultMappingSet();
-    set.users.attributes = [...set.users.attributes, ...BENCH_EXPRESSIONS];
-    const compiled = compileMappingSet(set, {
-      extensionSchemas: ['urn:ietf:params:scim:schemas:extension:bench:1.0:User'],
-    });
-    for (let i = 0; i < 200; i++)
-      expect(applyMappingSet(compiled, syntheticUser(i), { phase: 'create' }).errors).toEqual([]);
+  it('maps every user of its pool without errors (a failing mapping would be timed as if it mapped)', async () => {
+    const { benchMapping } = await import('./mapping.bench');
     const result = await benchMapping(2_000);
-    expect(result.users).toBe(2_000);
-    expect(result.usersPerSecond).toBeGreaterThan(0);
+    expect(result.errors).toBe(0);
   });
 });

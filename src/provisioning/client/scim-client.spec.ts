@@ -47,13 +47,15 @@ describe('ScimClient against the fake target', () => {
 
   describe('requests', () => {
     it('sends the bearer token, SCIM media types and a JSON body, and returns the created resource', async () => {
+      target.slow(50);
       const result = await client({ userAgent: 'gateway-test/1' }).createUser(user('ada@example.com'));
 
       expect(result.ok).toBe(true);
       if (!result.ok) return;
       expect(result.status).toBe(201);
       expect(result.body.id).toBe(target.users()[0].id);
-      expect(result.durationMs).toBeGreaterThanOrEqual(0);
+      // The time the exchange took, the target's 50 ms delay included (a lower bound only: no timing here).
+      expect(result.durationMs).toBeGreaterThanOrEqual(45);
       const [sent] = target.requests;
       expect(sent).toMatchObject({ method: 'POST', path: '/Users', body: user('ada@example.com') });
       expect(sent.headers).toMatchObject({
