@@ -169,8 +169,22 @@ test('users and groups: add a target, an app role, assign a group, unassign it, 
       members: members.map((m) => ({ value: m.id })),
     });
     expect(group.status).toBe(201);
-    // Nobody is assigned yet: the app has none of them.
-    await page.waitForTimeout(300);
+    // Nobody is assigned yet: the engine has decided on each member (a Skip, not provisioned) and the app has none.
+    const skips = async (objectId: string) =>
+      (
+        await gateway.admin<{ entries: { reason: string | null }[] }>(
+          'GET',
+          `/provisioning-logs?targetId=${targetId}&objectId=${objectId}&action=Skip&status=Skipped`,
+        )
+      ).body.entries.map((e) => e.reason);
+    await expect
+      .poll(
+        async () => Promise.all(members.map(async (m) => (await skips(m.id)).includes('not_provisioned'))),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toEqual([true, true, true]);
     expect(fakeTarget.users().filter((u) => members.some((m) => m.userName === u.userName))).toEqual([]);
   });
 

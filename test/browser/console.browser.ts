@@ -1,11 +1,30 @@
 import * as fs from 'node:fs';
-import { ADMIN_TOKEN } from './support/gateway';
+import { startFakeScimTarget } from '../support/fake-scim-target';
+import { parseCsv } from './support/csv';
+import { ADMIN_TOKEN, type Gateway } from './support/gateway';
 import { expect, seriousViolations, signIn, test } from './support/fixtures';
 
 const USER_SCHEMAS = [
   'urn:ietf:params:scim:schemas:core:2.0:User',
   'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
 ];
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/** The log entries of one object in one target with this action and status (the admin API, newest first). */
+async function entriesOf(
+  gateway: Gateway,
+  targetId: string,
+  objectId: string,
+  action: string,
+  status = 'Success',
+): Promise<unknown[]> {
+  const res = await gateway.admin<{ entries: unknown[] }>(
+    'GET',
+    `/provisioning-logs?targetId=${targetId}&objectId=${objectId}&action=${action}&status=${status}`,
+  );
+  expect(res.status).toBe(200);
+  return res.body.entries;
+}
 
 test('the console is served by the gateway: SPA fallback, cache headers, CSP, no token needed', async ({
   request,
@@ -73,13 +92,14 @@ test("an operator's tour: sign in, a target's state, test connection, live logs,
   });
 
   const userName = `ada.${Date.now()}@example.com`;
+  let userId = '';
   await test.step('a user created through SCIM appears on the logs page without a reload', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Provisioning logs' })
       .click();
     await expect(page.getByRole('heading', { level: 1, name: 'Provisioning logs' })).toBeVisible();
-    const created = await gateway.scim('POST', '/Users', {
+    const created = await gateway.scim<{ id: string }>('POST', '/Users', {
       schemas: USER_SCHEMAS,
       userName,
       active: true,
@@ -87,6 +107,7 @@ test("an operator's tour: sign in, a target's state, test connection, live logs,
       emails: [{ value: userName, type: 'work', primary: true }],
     });
     expect(created.status).toBe(201);
+    userId = created.body.id;
     const row = page.getByRole('row').filter({ hasText: userName }).filter({ hasText: 'Create' });
     await expect(row).toBeVisible({ timeout: 15_000 });
     await expect(row).toContainText('Success');
@@ -116,7 +137,16 @@ test("an operator's tour: sign in, a target's state, test connection, live logs,
     await expect(panel).toContainText('nothing to troubleshoot');
   });
 
-  await test.step('download the current filter as CSV', async () => {
+  await test.step('download the current filter as CSV: the Creates, not the Update of the same user', async () => {
+    // An entry of another action in the log, for the filter to leave out.
+    const patched = await gateway.scim('PATCH', `/Users/${userId}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'name.givenName', value: 'Augusta' }],
+    });
+    expect(patched.status).toBe(200);
+    await expect
+      .poll(async () => (await entriesOf(gateway, targetId, userId, 'Update')).length, { timeout: 15_000 })
+      .toBeGreaterThan(0);
     await page.getByLabel('Action').selectOption('Create');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect(page).toHaveURL(/action=Create/);
@@ -124,11 +154,16 @@ test("an operator's tour: sign in, a target's state, test connection, live logs,
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
-    const csv = fs.readFileSync(await download.path(), 'utf8');
-    const lines = csv.trim().split(/\r?\n/);
-    expect(lines.length).toBeGreaterThanOrEqual(2);
-    expect(lines.slice(1).every((l) => l.includes('Create'))).toBe(true);
-    expect(csv).toContain(userName);
+    const [header, ...rows] = parseCsv(fs.readFileSync(await download.path(), 'utf8'));
+    const col = (name: string) => {
+      expect(header).toContain(name);
+      return header.indexOf(name);
+    };
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r[col('action')] !== 'Create')).toEqual([]);
+    // The user's Create is there; its Update, which the log holds, is not (no row but Creates).
+    const ofUser = rows.filter((r) => r[col('targetId')] === targetId && r[col('objectId')] === userId);
+    expect(ofUser.length).toBeGreaterThan(0);
   });
 
   await test.step('restart provisioning: the progress bar counts the new cycle to 100%', async () => {
@@ -189,28 +224,67 @@ test('no serious accessibility violation, and no sideways scrolling at phone wid
   page,
   gateway,
 }) => {
-  const { body: targets } = await gateway.admin<{ id: string }[]>('GET', '/targets');
-  await page.goto('/console');
-  expect(await seriousViolations(page), 'sign-in').toEqual([]);
-  await signIn(page);
-  const pages: [string, string][] = [
-    ['overview', '/console'],
-    ['logs', '/console/logs'],
-    ...(targets[0] ? ([['target', `/console/targets/${targets[0].id}`]] as [string, string][]) : []),
-  ];
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: width === 1280 ? 800 : 844 });
-    for (const [what, url] of pages) {
-      await page.goto(url);
-      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-      await page.waitForLoadState('networkidle');
-      if (what === 'logs' && (await page.getByRole('row').count()) > 1) {
-        await page.getByRole('row').nth(1).getByRole('button').click();
-        await expect(page.getByRole('tablist')).toBeVisible();
+  // What the pages show when they have something: a target (a fake app of its own, so that no other test's target
+  // sees its user) and a user delivered to it, whose log row opens.
+  const app = await startFakeScimTarget({ bearerToken: 'fake-target-token-0123' });
+  const stamp = Date.now();
+  let targetId = '';
+  try {
+    const target = await gateway.admin<{ id: string }>('POST', '/targets', {
+      name: `a11y-${stamp}`,
+      baseUrl: app.url,
+      auth: { type: 'bearer', token: 'fake-target-token-0123' },
+      scope: 'all',
+    });
+    expect(target.status).toBe(201);
+    targetId = target.body.id;
+    const user = await gateway.scim<{ id: string }>('POST', '/Users', {
+      schemas: USER_SCHEMAS,
+      userName: `a11y.${stamp}@example.com`,
+      active: true,
+      name: { givenName: 'Alan', familyName: 'Kay' },
+    });
+    expect(user.status).toBe(201);
+    await expect
+      .poll(async () => (await entriesOf(gateway, targetId, user.body.id, 'Create')).length, {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+
+    await page.goto('/console');
+    expect(await seriousViolations(page), 'sign-in').toEqual([]);
+    await signIn(page);
+    const pages: [string, string][] = [
+      ['overview', '/console'],
+      ['logs', '/console/logs'],
+      ['target', `/console/targets/${targetId}`],
+    ];
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: width === 1280 ? 800 : 844 });
+      for (const [what, url] of pages) {
+        await page.goto(url);
+        await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+        await page.waitForLoadState('networkidle');
+        if (what === 'logs') {
+          // The log with an entry open (its tabs), the one of the user delivered above.
+          await page
+            .getByRole('row')
+            .filter({ hasText: `a11y.${stamp}@example.com` })
+            .first()
+            .getByRole('button')
+            .click();
+          await expect(page.getByRole('tablist')).toBeVisible();
+        }
+        if (what === 'target')
+          await expect(page.getByRole('heading', { level: 1 })).toContainText(`a11y-${stamp}`);
+        expect(await seriousViolations(page), `${what} at ${width} px`).toEqual([]);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${what} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
       }
-      expect(await seriousViolations(page), `${what} at ${width} px`).toEqual([]);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${what} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
     }
+  } finally {
+    // The other tests' users are not for this target.
+    if (targetId) await gateway.admin('DELETE', `/targets/${targetId}`);
+    await app.close();
   }
 });

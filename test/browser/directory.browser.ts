@@ -83,6 +83,14 @@ test('directory: search by filter and by name, a user with its groups, targets a
     members: [{ value: ada.id }],
   });
   expect(group.status).toBe(201);
+  // Another group of the same stamp, which a search for the first must leave out.
+  const otherGroupName = `Designers ${stamp}`;
+  const other = await scimAs(gateway, hr.body.token, 'POST', '/Groups', {
+    schemas: [GROUP],
+    displayName: otherGroupName,
+    members: [{ value: alan.id }],
+  });
+  expect(other.status).toBe(201);
 
   await signIn(page);
   await nav(page, 'Directory');
@@ -121,6 +129,15 @@ test('directory: search by filter and by name, a user with its groups, targets a
     const groups = page.getByRole('region', { name: 'Groups table' });
     await expect(groups.getByRole('link', { name: groupName })).toBeVisible();
     await expect(page).toHaveURL(/type=groups.*search=/);
+    // The header and the one group found; the other group is not listed.
+    await expect(groups.getByRole('row')).toHaveCount(2);
+    await expect(groups.getByRole('link', { name: otherGroupName })).toHaveCount(0);
+    // Without the search, both are there: the search is what left the other out.
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect(page).not.toHaveURL(/search=/);
+    await expect(page).toHaveURL(/type=groups/);
+    await expect(groups.getByRole('link', { name: otherGroupName })).toBeVisible();
+    await expect(groups.getByRole('link', { name: groupName })).toBeVisible();
   });
 
   await test.step("a user's page: attributes, its groups, its state in the target with a link to its log", async () => {

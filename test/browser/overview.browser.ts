@@ -95,18 +95,32 @@ test('the overview: every status in one request, and a chart of deliveries and f
     const cells = await table.locator('tbody td:nth-of-type(1)').allTextContents();
     expect(cells.reduce((sum, n) => sum + Number(n), 0)).toBe(delivered);
 
-    // The broken target refuses every create: failures, and nothing delivered. Paused, its count stands still.
+    // The broken target refuses every create: failures, and nothing delivered. Paused, its count stands still once
+    // the work in flight at the pause is done: read until two reads a second apart agree.
     await expect(card(brokenName).getByTestId('deliveries-summary')).toHaveText(
       /^0 delivered, [1-9]\d* failed in the last hour/,
       { timeout: 15_000 },
     );
-    await gateway.admin('POST', `/targets/${brokenId}/pause`);
-    await page.waitForTimeout(500);
-    const chart = await gateway.admin<{ targets: { targetId: string; total: { failed: number } }[] }>(
-      'GET',
-      '/targets/deliveries',
-    );
-    const failed = chart.body.targets.find((s) => s.targetId === brokenId)!.total.failed;
+    expect((await gateway.admin('POST', `/targets/${brokenId}/pause`)).status).toBe(200);
+    const failedSoFar = async () =>
+      (
+        await gateway.admin<{ targets: { targetId: string; total: { failed: number } }[] }>(
+          'GET',
+          '/targets/deliveries',
+        )
+      ).body.targets.find((s) => s.targetId === brokenId)!.total.failed;
+    let failed = -1;
+    await expect
+      .poll(
+        async () => {
+          const previous = failed;
+          failed = await failedSoFar();
+          return failed === previous;
+        },
+        { timeout: 20_000, intervals: [1000] },
+      )
+      .toBe(true);
+    expect(failed).toBeGreaterThan(0);
     await expect(card(brokenName).getByTestId('deliveries-summary')).toHaveText(
       new RegExp(`^0 delivered, ${failed} failed in the last hour`),
     );

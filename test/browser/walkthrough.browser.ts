@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
+import { parseCsv } from './support/csv';
 import { dropRefusals, expect, seriousViolations, signIn, testOnOwnGateway } from './support/fixtures';
 
 /**
@@ -33,35 +34,6 @@ const FAKE_TOKEN = 'fake-target-token-0123';
 const CSV_HEADER =
   'id,time,targetId,targetName,objectType,objectId,changeSeq,action,status,reason,detail,requestId,attempt,' +
   'responseStatus,durationMs,modifiedProperties';
-
-/** RFC 4180 CSV: rows of cells (quoted cells may hold commas, doubled quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c !== '"') cell += c;
-      else if (text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell.replace(/\r$/, ''));
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
-}
 
 test('the walk-through: from sign-in to the CSV of the logs, as one operator', async ({
   page,

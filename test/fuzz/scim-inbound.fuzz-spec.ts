@@ -7,7 +7,9 @@
  * no server error either.
  *
  * FUZZ_SEED replays a run (CI uses a fixed seed, a local run a random one); the figures go to FUZZ_FIGURES, which
- * the script prints. The first violation stops the run, and fast-check prints the shrunk counterexample.
+ * the script prints. The first violation stops the run, and fast-check prints the shrunk counterexample. After the
+ * run, its figures must show the requests reached the handlers (some accepted, most refused by validation, few by
+ * authentication, every surface reached): with FUZZ_RUNS under a few hundred the rarest surface may be missed.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -15,7 +17,15 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { SCIM_TOKEN, startTestApp, TestApp } from '../support/test-app';
-import { ENTERPRISE, FuzzRequest, GROUP, malformedRequest, PLACEHOLDERS, USER } from './inbound-requests';
+import {
+  ENTERPRISE,
+  FuzzRequest,
+  GROUP,
+  malformedRequest,
+  PLACEHOLDERS,
+  Surface,
+  USER,
+} from './inbound-requests';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5000);
 const CI_SEED = 20261204;
@@ -27,6 +37,12 @@ const SEED = process.env.FUZZ_SEED
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 /** A request not answered within this is a dropped connection too (a hung handler). */
 const ANSWER_LIMIT_MS = 30_000;
+/** The surfaces the generator covers (inbound-requests.ts), every one of which a run must reach. */
+const SURFACES: Surface[] = ['Bulk', 'Groups', 'Users', 'bulkUpload', 'search'];
+/** Shares of the run's answers a run that reached the handlers stays within (see the checks after the run). */
+const MIN_400_SHARE = 0.3;
+const MAX_401_SHARE = 0.15;
+const MAX_404_SHARE = 0.2;
 /** The Entra import worker's reason for a record that failed on a bug rather than on its data. */
 const INTERNAL_RECORD_FAILURE = 'Internal error while importing the record';
 
@@ -352,5 +368,24 @@ describe(`fuzz: ${RUNS} malformed requests to /Users, /Groups, /Bulk and /bulkUp
       failure = (err as Error).message.slice(0, 4000);
       throw err;
     }
+
+    // The requests reached the handlers: a wrong token or path prefix would answer every one 401 or 404, SCIM
+    // errors all, and pass the checks above without fuzzing anything.
+    const answered = (inRange: (status: number) => boolean) =>
+      Object.entries(figures.byStatus)
+        .filter(([status]) => inRange(Number(status)))
+        .reduce((sum, [, n]) => sum + n, 0);
+    expect(figures.requestsFuzzed).toBe(RUNS);
+    expect(answered(() => true)).toBe(RUNS);
+    expect(figures.shrinkRuns).toBe(0);
+    // Some got through the validation: 2xx answers, writes among them.
+    expect(answered((s) => s >= 200 && s < 300)).toBeGreaterThan(0);
+    expect(figures.accepted).toBeGreaterThan(0);
+    // Most were refused by the handlers' validation (400), few by the authentication (1 in 16 carries a bad token).
+    expect(figures.byStatus['400'] ?? 0).toBeGreaterThanOrEqual(MIN_400_SHARE * RUNS);
+    expect(figures.byStatus['401'] ?? 0).toBeLessThanOrEqual(MAX_401_SHARE * RUNS);
+    expect(figures.byStatus['404'] ?? 0).toBeLessThanOrEqual(MAX_404_SHARE * RUNS);
+    // Every surface was fuzzed (the rarest, /.search, is 1 in 50 of the requests).
+    expect(Object.keys(figures.bySurface).sort()).toEqual(SURFACES);
   }, 900_000);
 });

@@ -64,5 +64,8 @@ describe('accountPages: every user of a target, a page at a time', () => {
     target.reset();
     const pages = await collect({ pageSize: 3, maxAccounts: 100 });
     expect(pages).toEqual([]);
+    expect(target.requests.map((r) => [r.method, r.path, r.query.startIndex])).toEqual([
+      ['GET', '/Users', '1'],
+    ]);
   });
 });

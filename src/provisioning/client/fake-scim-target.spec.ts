@@ -380,9 +380,19 @@ describe('fake SCIM target', () => {
 
     it('slows only the scoped path', async () => {
       target.slow(200, { path: '/Groups' });
-      const fast = await client.getUser('x');
-      const slow = await client.getGroup('x');
-      expect(fast.durationMs).toBeLessThan(150);
+      const finished: string[] = [];
+      const noted = async <T>(name: string, answer: Promise<T>): Promise<T> => {
+        const result = await answer;
+        finished.push(name);
+        return result;
+      };
+      const slowly = noted('slow', client.getGroup('x'));
+      // The other request arrives after the slowed one: delayed the same, it would finish after it.
+      while (!target.requests.some((r) => r.path === '/Groups/x')) await new Promise((r) => setTimeout(r, 5));
+      const fast = await noted('fast', client.getUser('x'));
+      const slow = await slowly;
+      expect([fast.status, slow.status]).toEqual([404, 404]);
+      expect(finished).toEqual(['fast', 'slow']);
       expect(slow.durationMs).toBeGreaterThanOrEqual(190);
     });
 
