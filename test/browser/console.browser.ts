@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { startFakeScimTarget } from '../support/fake-scim-target';
-import { parseCsv } from './support/csv';
+import { parseCsv } from '../support/csv';
 import { ADMIN_TOKEN, type Gateway } from './support/gateway';
 import { expect, seriousViolations, signIn, test } from './support/fixtures';
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
-import { parseCsv } from './support/csv';
+import { parseCsv } from '../support/csv';
 import { dropRefusals, expect, seriousViolations, signIn, testOnOwnGateway } from './support/fixtures';
 
 /**

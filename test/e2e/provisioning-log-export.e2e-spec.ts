@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProvisioningLogRepository } from '../../src/provisioning/logs/provisioning-log.repository';
 import type { LogView } from '../../src/provisioning/logs/provisioning-logs.service';
+import { parseCsv } from '../support/csv';
 import { FakeScimTarget, startFakeScimTarget } from '../support/fake-scim-target';
 import { byUserName, createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
@@ -26,36 +27,6 @@ const COLUMNS = [
   'durationMs',
   'modifiedProperties',
 ];
-
-/** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end in CRLF. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) throw new Error('the CSV does not end with CRLF');
-  return rows;
-}
 
 /** A list entry as the download shows it: the same fields, without the request and the response body. */
 function asExported(e: LogView, targetName: string) {

@@ -1,4 +1,6 @@
-/** RFC 4180 CSV: rows of cells (quoted cells may hold commas, doubled quotes and line breaks). */
+/** The provisioning log's CSV export, read back by the e2e and browser tests. */
+
+/** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end in CRLF. */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -7,22 +9,23 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c !== '"') cell += c;
-      else if (text[i + 1] === '"') {
+      if (c === '"' && text[i + 1] === '"') {
         cell += '"';
         i++;
-      } else quoted = false;
+      } else if (c === '"') quoted = false;
+      else cell += c;
     } else if (c === '"') quoted = true;
     else if (c === ',') {
       row.push(cell);
       cell = '';
-    } else if (c === '\n') {
-      row.push(cell.replace(/\r$/, ''));
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
       rows.push(row);
       row = [];
       cell = '';
+      i++;
     } else cell += c;
   }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  if (cell !== '' || row.length > 0) throw new Error('the CSV does not end with CRLF');
   return rows;
 }
