@@ -1,4 +1,5 @@
 import { ObjectDelivery } from '../../src/provisioning/attempt/object-delivery.service';
+import { WorkQueueRepository } from '../../src/provisioning/queue/work-queue.repository';
 import { FakeScimTarget, startFakeScimTarget } from '../support/fake-scim-target';
 import { createGroup, createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -72,5 +73,90 @@ describe('a group sent before its members', () => {
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toHaveLength(MEMBERS);
     expect(fake.users()).toHaveLength(MEMBERS);
     expect(fake.groups()).toHaveLength(1);
+  }, 60_000);
+});
+
+/**
+ * A membership added while the member's create is in flight: the member's batch read its groups before, so its
+ * completion does not queue the group, and the group, sent meanwhile without it, waits for it (`waiting_for`). If the
+ * process dies before the wake after the member's batch, the sweep of stranded objects after the restart sends the
+ * group again.
+ */
+describe('a membership added while the member is being created', () => {
+  let t: TestApp;
+  let fake: FakeScimTarget;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    fake = await startFakeScimTarget({ acceptDuplicates: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  }, 30_000);
+
+  it('leaves the group waiting for the member, and the sweep after a restart completes it', async () => {
+    const targetId = await registerTarget(t, fake, { profile: 'rfc', requestsPerSecond: 10_000 });
+    const groupId = await createGroup(t, 'Late team');
+    await waitFor('the empty group in the target', () => fake.groups().length === 1);
+    const queue = t.app.get(WorkQueueRepository);
+    const delivery = t.app.get(ObjectDelivery);
+    // The wake after the member's batch is where a killed process would stop: it never runs here.
+    const wake = jest.spyOn(delivery, 'wakeDependents').mockResolvedValue(undefined);
+    try {
+      fake.slow(1_500, { method: 'POST', path: '/Users' });
+      const userId = await createUser(t, 'late@example.com');
+      await waitFor('the create on its way', () =>
+        fake.requests.some((r) => r.method === 'POST' && r.path === '/Users'),
+      );
+      await t
+        .scim('patch', `/Groups/${groupId}`)
+        .send({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }],
+        })
+        .expect(200);
+      const row = async (objectId: string) =>
+        (
+          await t.dataSource.query<
+            { waiting_for: string | null; target_object_id: string | null; pending: unknown }[]
+          >(
+            'SELECT waiting_for, target_object_id, pending FROM provisioned_object WHERE target_id = ? AND object_id = ?',
+            [targetId, objectId],
+          )
+        )[0];
+      await waitFor(
+        'the group sent without the member, waiting for it',
+        async () => (await row(groupId))?.waiting_for === userId,
+      );
+      await waitFor('the member created and recorded', async () => {
+        const r = await row(userId);
+        return r?.target_object_id !== null && Number(r?.pending) === 0;
+      });
+      // Nothing queued the group again: the membership would wait for a full reconciliation.
+      expect(Number((await row(groupId)).pending)).toBe(0);
+      expect(fake.groups()[0].members ?? []).toEqual([]);
+
+      // After a restart the engine first sweeps the objects left waiting for one that has arrived.
+      expect(await queue.wakeStranded(targetId, new Date())).toBe(1);
+      await waitFor(
+        'the member in the group',
+        () => ((fake.groups()[0].members as unknown[] | undefined)?.length ?? 0) === 1,
+      );
+    } finally {
+      wake.mockRestore();
+      fake.slow(0);
+    }
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Groups')).toHaveLength(1);
+    expect(
+      (
+        await t.dataSource.query<{ waiting_for: string | null }[]>(
+          'SELECT waiting_for FROM provisioned_object WHERE target_id = ? AND object_id = ?',
+          [targetId, groupId],
+        )
+      )[0].waiting_for,
+    ).toBeNull();
   }, 60_000);
 });

@@ -106,6 +106,20 @@ describe('queue plans: a batch of ids reads its rows, not the target', () => {
     await expectNarrow(statements);
   });
 
+  it("finds one of a group's 1,000 missing members still pending by the ids it names, not the target", async () => {
+    const queue = t.app.get(WorkQueueRepository);
+    // Ids the queue does not hold, then one it holds pending: every chunk is asked.
+    const absent = Array.from({ length: 999 }, () => randomUUID());
+    let found: string | null = null;
+    const statements = await statementsOf(async () => {
+      found = await queue.onePending(targetId, [...absent, ids[7]]);
+    });
+    expect(found).toBe(ids[7]);
+    expect(await queue.onePending(targetId, absent)).toBeNull();
+    expect(statements).toHaveLength(2);
+    await expectNarrow(statements);
+  });
+
   it('wakes the objects waiting for 300 new ones without reading every object of the target', async () => {
     const statements = await statementsOf(() =>
       t.app.get(WorkQueueRepository).wakeWaiting(targetId, ids.slice(0, BATCH), new Date()),

@@ -40,6 +40,8 @@ type Stopped = { kind: 'stopped'; known: KnownState; stop: AttemptStop };
 
 /** How long a spent deletion budget is trusted before the database is asked again. */
 const BUDGET_RECHECK_MS = 1000;
+/** A group's members not in the target yet asked about for one to wait for (`memberOnItsWay`): two reads at most. */
+const WAITED_MEMBERS_CHECKED = 1000;
 
 /**
  * Joiner, mover, leaver for one object in one target: import, scope, map and decide; hold deprovisioning at the
@@ -284,7 +286,29 @@ export class AttemptExecutor {
       },
       now: now.toISOString(),
     };
-    return { input: { ...plan, members: await this.memberState(key, plan) }, waitingFor };
+    const members = await this.memberState(key, plan);
+    if (members && waitingFor === null)
+      waitingFor = await this.memberOnItsWay(key.targetId, desired, members);
+    return { input: { ...plan, members }, waitingFor };
+  }
+
+  /**
+   * A group sent without some of its members (not in the target yet) waits for one of them still on its way: it is
+   * sent again when that one arrives, by the wake after its batch or, if the process died first, by the sweep of
+   * stranded objects. Its members' completions queue it too, but only for the memberships their batch read; this
+   * covers a membership added while a member's create was in flight. Members that will never come (out of the
+   * target's scope) are not waited for; of a large group only the first WAITED_MEMBERS_CHECKED are asked about.
+   */
+  private async memberOnItsWay(
+    targetId: string,
+    desired: Record<string, unknown>,
+    members: MemberState,
+  ): Promise<string | null> {
+    const wanted = wantedMembers(desired) ?? [];
+    const unsent = memberChanges(wanted, members.have).candidates.filter((id) => !members.targetIds.has(id));
+    return unsent.length > 0
+      ? this.queue.onePending(targetId, unsent.slice(0, WAITED_MEMBERS_CHECKED))
+      : null;
   }
 
   /** Drives the plan: each request it yields is sent as it is, and the plan resumed with the answer. */

@@ -438,6 +438,24 @@ export class WorkQueueRepository {
     return out;
   }
 
+  /**
+   * One of `objectIds` still pending for the target (a create on its way, or waiting for its turn), or null: a group
+   * sent without it waits for it (`waiting_for`).
+   */
+  async onePending(targetId: string, objectIds: string[]): Promise<string | null> {
+    for (const chunk of chunks(objectIds, 500)) {
+      // Named by id: on SQLite `+pending` keeps the plan off the queue index (every pending row of the target).
+      const rows = await this.dataSource.query<{ object_id: string }[]>(
+        `SELECT object_id FROM provisioned_object${this.objectHint}
+          WHERE target_id = ? AND object_id IN (${placeholders(chunk.length)}) AND ${this.mysql ? '' : '+'}pending = 1
+          LIMIT 1`,
+        [targetId, ...chunk],
+      );
+      if (rows.length > 0) return rows[0].object_id;
+    }
+    return null;
+  }
+
   /** Target ids of the given directory objects, for the ones the target has. */
   async targetIds(targetId: string, objectIds: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -665,13 +683,13 @@ export class WorkQueueRepository {
   }
 
   /**
-   * Objects still waiting for a manager that is in the target by now: a process killed between the manager's
-   * completion and the wake leaves them so. The engine sweeps them up every so often.
+   * Objects still waiting for one that is in the target by now (a user for its manager, a group for a member): a
+   * process killed between that one's completion and the wake leaves them so. The engine sweeps them up every so often.
    */
   async wakeStranded(targetId: string, now: Date): Promise<number> {
     const rows = await this.dataSource.query<{ waiting_for: string }[]>(
       `SELECT DISTINCT w.waiting_for FROM provisioned_object w
-         JOIN provisioned_object m ON m.target_id = w.target_id AND m.object_type = 'User' AND m.object_id = w.waiting_for
+         JOIN provisioned_object m ON m.target_id = w.target_id AND m.object_id = w.waiting_for
         WHERE w.target_id = ? AND w.waiting_for > '' AND m.target_object_id IS NOT NULL
           AND m.status IN ('active', 'disabled')`,
       [targetId],
