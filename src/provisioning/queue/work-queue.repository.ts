@@ -652,14 +652,18 @@ export class WorkQueueRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** Objects waiting for one of `objectIds` to exist in the target (their manager) become pending again. */
+  /**
+   * Objects waiting for one of `objectIds` to exist in the target (a user's manager, a group's member) become pending
+   * again.
+   */
   async wakeWaiting(targetId: string, objectIds: string[], now: Date): Promise<void> {
     if (objectIds.length === 0) return;
     const text = toDbDateText(now);
     // Statistics in which nearly every waiting_for is NULL make MariaDB read every object of the target through
     // another index: it is told this one. Past 200 ids it still estimates from them and reads the target's whole part
     // of it (20,000 rows a `/Bulk` batch at 20,000 users): so one seek first asks whether anything waits at all (it
-    // rarely does), and the ids go 199 at a time, which it looks up one by one.
+    // rarely does, but for groups while an initial sync creates their members), and the ids go 199 at a time, which
+    // it looks up one by one.
     const hint = this.mysql ? ' FORCE INDEX (ix_provisioned_object_waiting)' : '';
     const anyWaiting = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM provisioned_object${hint} WHERE target_id = ? AND waiting_for > '' LIMIT 1`,
