@@ -27,11 +27,15 @@ describe('metrics', () => {
     const id = await registerTarget(t, target, { name: 'metrics-app' });
     await createUser(t, 'metrics@example.com');
     await waitFor('the user delivered', () => byUserName(target, 'metrics@example.com'));
-    const text = await waitFor('the delivery counted', async () => {
+    // The delivery is counted when its log entry is written, its latency once the queue row is completed after it.
+    const text = await waitFor('the delivery counted and its latency observed', async () => {
       const body = await scrape();
-      return /scim_gateway_provisioning_deliveries_total\{target="metrics-app",action="Create",status="Success"\} 1/.test(
-        body,
-      )
+      const counted =
+        /scim_gateway_provisioning_deliveries_total\{target="metrics-app",action="Create",status="Success"\} 1/.test(
+          body,
+        );
+      return counted &&
+        /^scim_gateway_provisioning_latency_seconds_count\{target="metrics-app"\} 1$/m.test(body)
         ? body
         : undefined;
     });
