@@ -208,9 +208,14 @@ describe('orphan accounts', () => {
     expect((await orphans()).orphans.map((o) => o.state).sort()).toEqual(['disabled', 'open']);
   });
 
-  it('refuses to act on a finding whose account a directory user has taken since the listing, and drops it', async () => {
+  it('hides a finding whose account a directory user has taken since the listing, refuses to act on it, and changes nothing until the next listing', async () => {
     const dave = account('dave@example.com');
     expect((await orphans()).orphans.map((o) => o.targetObjectId)).toContain(dave);
+    const findings = () =>
+      t.dataSource.query<{ target_object_id: string; state: string }[]>(
+        'SELECT target_object_id, state FROM orphan_account WHERE target_id = ? ORDER BY target_object_id',
+        [targetId],
+      );
     // dave is assigned: the engine matches his account by userName and adopts it, no listing in between.
     await t
       .admin('post', `/targets/${targetId}/assignments`)
@@ -223,26 +228,121 @@ describe('orphan accounts', () => {
       );
       return row?.target_object_id === dave;
     });
-    // Listed no more, without a new listing of the target.
+    const stored = await findings();
+    expect(stored.map((f) => f.target_object_id)).toContain(dave);
+    // Listed and counted no more, without a new listing of the target, and the read deleted nothing.
     const listed = await orphans();
     expect(listed.orphans.map((o) => o.targetObjectId)).not.toContain(dave);
     expect(listed.counts).toEqual({ open: 0, total: 1 });
-    // The finding back as it was (as if the adoption had come after the page was read): an action is refused.
-    await t.dataSource.query(
-      `INSERT INTO orphan_account (target_id, target_object_id, user_name, external_id, active, state, directory_user_id,
-         first_seen_at, last_seen_at, acted_at) SELECT target_id, ?, 'dave@example.com', NULL, active, 'open', ?,
-         first_seen_at, last_seen_at, NULL FROM orphan_account WHERE target_id = ? LIMIT 1`,
-      [dave, ids.dave, targetId],
-    );
+    expect(await findings()).toEqual(stored);
+    // A page read before the adoption still shows it: an action on it is refused, nothing is sent or stored.
     const before = app.requests.length;
     for (const action of ['disable', 'delete']) {
       const refused = await t.admin('post', `/targets/${targetId}/orphans/${dave}/${action}`);
-      expect([action, refused.status]).toEqual([action, action === 'disable' ? 409 : 404]);
-      if (action === 'disable')
-        expect(refused.body.message).toMatch(/belongs to a directory user .* nothing was sent/);
+      expect([action, refused.status]).toEqual([action, 409]);
+      expect(refused.body.message).toMatch(/belongs to a directory user .* nothing was sent/);
     }
     expect(app.requests.slice(before)).toEqual([]);
     expect(byUserName(app, 'dave@example.com')!.active).toBe(true);
-    expect((await orphans()).orphans.map((o) => o.targetObjectId)).not.toContain(dave);
+    expect(await findings()).toEqual(stored);
+    // The next listing finds it held by dave and drops the finding.
+    await t.admin('post', `/targets/${targetId}/orphans/scan`).expect(200);
+    expect((await findings()).map((f) => f.target_object_id)).not.toContain(dave);
+  });
+});
+
+/**
+ * The check that an account is still an orphan runs before the disable or delete is sent, and is not a lock: the
+ * engine may adopt the account for a joiner while the request is on its way. Then the account is that user's, and
+ * the user is queued to be compared with the app again, which undoes what the admin's request did.
+ */
+describe('orphan accounts: an account adopted while an action is on its way', () => {
+  let t: TestApp;
+  let app: FakeScimTarget;
+  let targetId: string;
+  let frank: string;
+  let account: string;
+
+  beforeAll(async () => {
+    app = await startFakeScimTarget();
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    frank = await createUser(t, 'frank@example.com');
+    account = app.seed('Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'frank@example.com',
+      emails: [{ type: 'work', value: 'frank@example.com', primary: true }],
+      active: true,
+    }).id as string;
+    // frank is not assigned: his account is an orphan with him as its directory candidate.
+    targetId = await registerTarget(t, app, { scope: 'assigned' });
+    await waitFor('the listing', async () => {
+      const res = await t.admin('get', `/targets/${targetId}/orphans`).expect(200);
+      return (res.body as OrphanPage).orphans.some((o) => o.targetObjectId === account) || undefined;
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await app?.close();
+  });
+
+  const holder = async () => {
+    const [row] = await t.dataSource.query<{ target_object_id: string | null }[]>(
+      "SELECT target_object_id FROM provisioned_object WHERE target_id = ? AND object_type = 'User' AND object_id = ?",
+      [targetId, frank],
+    );
+    return row?.target_object_id ?? null;
+  };
+
+  it('a disable that lands after the engine adopted the account is undone, and the finding is not marked disabled', async () => {
+    // The app holds the admin's PATCH for 3 s before applying it.
+    app.slow(3000, {
+      method: 'PATCH',
+      path: `/Users/${account}`,
+      where: (body) => JSON.stringify(body).includes('"value":false'),
+    });
+    let answered = false;
+    const disable = t
+      .admin('post', `/targets/${targetId}/orphans/${account}/disable`)
+      .then((res) => ((answered = true), res));
+    await waitFor('the disable at the app', () =>
+      app.requests.some((r) => r.method === 'PATCH' && r.path === `/Users/${account}`),
+    );
+    // Meanwhile frank is assigned, and the engine matches his account by userName and adopts it.
+    await t
+      .admin('post', `/targets/${targetId}/assignments`)
+      .send({ principalType: 'User', principalId: frank })
+      .expect(201);
+    await waitFor('frank adopted', async () => (await holder()) === account);
+    expect(answered).toBe(false);
+
+    const res = await disable;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      target: { ok: true },
+      takenBy: { userId: frank, requeued: true },
+      orphan: { state: 'open' },
+    });
+    // The app applied the disable; the comparison it queued sends active back.
+    app.clearFaults();
+    await waitFor('frank active again', () => byUserName(app, 'frank@example.com')?.active === true);
+    const patches = app.requests.filter((r) => r.method === 'PATCH' && r.path === `/Users/${account}`);
+    // The admin's disable first, then the adoption's update of the attributes that differ, then active sent back.
+    expect(patches[0].body).toMatchObject({ Operations: [{ path: 'active', value: false }] });
+    expect(patches[patches.length - 1].body).toMatchObject({
+      Operations: [{ op: 'Replace', path: 'active', value: true }],
+    });
+    // One account, never created again.
+    expect(app.users().filter((u) => u.userName === 'frank@example.com')).toHaveLength(1);
+    expect(app.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toEqual([]);
+    // The audit says what happened to the admin's request.
+    const audit = await t.admin('get', `/audit?action=orphan.disable`).expect(200);
+    expect(audit.body.entries).toEqual([
+      expect.objectContaining({
+        action: 'orphan.disable',
+        objectId: account,
+        after: { state: 'open', takenBy: frank, requeued: true },
+      }),
+    ]);
   });
 });

@@ -38,6 +38,11 @@ export interface OrphanActionResult {
   target?: { status: number; ok: boolean; error?: string };
   /** For a link: the attempt that compared the account with the user (its steps, as provision on demand shows). */
   provisioning?: { action: string; status: string; reason: string | null; detail: string | null };
+  /**
+   * Set when the engine adopted the account for this directory user while the disable or delete was on its way:
+   * the user is queued to be compared with the app again, which undoes it.
+   */
+  takenBy?: { userId: string; requeued: true };
 }
 
 /**
@@ -76,13 +81,7 @@ export class OrphanActions {
   }> {
     await this.targetsService.requireTarget(targetId);
     const runtime = await this.targets.findRuntime(targetId);
-    const read = () => this.orphans.list(targetId, { ...options, limit: options.limit + 1 });
-    let rows = await read();
-    const stale = await this.dropTaken(
-      targetId,
-      rows.filter((r) => r.state !== 'linked').map((r) => r.targetObjectId),
-    );
-    if (stale.size > 0) rows = await read();
+    const rows = await this.orphans.list(targetId, { ...options, limit: options.limit + 1 });
     const page = rows.slice(0, options.limit);
     return {
       lastScan: runtime?.lastOrphanScan ? (JSON.parse(runtime.lastOrphanScan) as OrphanScanSummary) : null,
@@ -104,8 +103,8 @@ export class OrphanActions {
     const { client, limiter } = this.clients.connectionFor(target);
     await limiter.take();
     const result = await client.patchUser(accountId, [{ op: 'replace', path: 'active', value: false }]);
-    if (result.ok) await this.markActed(orphan, 'disabled', actor);
-    return this.answer(targetId, orphan, result);
+    const takenBy = result.ok ? await this.markActed(orphan, 'disabled', actor) : undefined;
+    return this.answer(targetId, orphan, result, takenBy);
   }
 
   async delete(targetId: string, accountId: string, actor: AdminActor): Promise<OrphanActionResult> {
@@ -114,8 +113,9 @@ export class OrphanActions {
     await limiter.take();
     const result = await client.deleteUser(accountId);
     // 404: it is gone already, which is what was asked.
-    if (result.ok || result.status === 404) await this.markActed(orphan, 'deleted', actor);
-    return this.answer(targetId, orphan, result);
+    const takenBy =
+      result.ok || result.status === 404 ? await this.markActed(orphan, 'deleted', actor) : undefined;
+    return this.answer(targetId, orphan, result, takenBy);
   }
 
   async link(
@@ -180,20 +180,38 @@ export class OrphanActions {
     };
   }
 
-  /** The account's new state and its audit entry, in one transaction, once the target has done it. */
+  /**
+   * The account's new state and its audit entry, in one transaction, once the target has done it.
+   *
+   * The engine may have adopted the account for a joiner while the request was on its way (the check before it is
+   * not a lock: the engine's matching does not read the findings). Then the account is that user's, and what the
+   * admin did to it is undone the way any change made in the app is: the user is queued for a comparison with what
+   * the app holds (`reconcile`), which sends `active` back or creates the account again. Returns that user.
+   */
   private async markActed(
     orphan: OrphanAccount,
     state: 'disabled' | 'deleted',
     actor: AdminActor,
-  ): Promise<void> {
-    await this.tx.run(async (m) => {
-      await this.orphans.markActed(orphan.targetId, orphan.targetObjectId, state, this.clock.now(), m);
+  ): Promise<string | undefined> {
+    const { targetId, targetObjectId } = orphan;
+    return this.tx.run(async (m) => {
+      const now = this.clock.now();
+      const holder = (await this.orphans.holders(targetId, [targetObjectId], m)).get(targetObjectId);
+      if (holder !== undefined)
+        await this.queue.enqueue(
+          m,
+          targetId,
+          [{ objectType: 'User', objectId: holder, changeSeq: null, requestId: null, since: now }],
+          { reconcile: true, now },
+        );
+      else await this.orphans.markActed(targetId, targetObjectId, state, now, m);
       await this.audit.record(m, actor, {
         action: state === 'disabled' ? 'orphan.disable' : 'orphan.delete',
         ...orphanObject(orphan),
         before: { userName: orphan.userName, state: orphan.state },
-        after: { state },
+        after: holder === undefined ? { state } : { state: orphan.state, takenBy: holder, requeued: true },
       });
+      return holder;
     });
   }
 
@@ -207,7 +225,7 @@ export class OrphanActions {
     if (orphan.state === 'linked')
       throw new ConflictError(`Orphan ${accountId} is linked to a directory user already`);
     // Disabling or deleting an account a directory user holds now would take it from them.
-    if ((await this.dropTaken(targetId, [accountId])).has(accountId))
+    if ((await this.orphans.holders(targetId, [accountId])).has(accountId))
       throw new ConflictError(
         `Account ${accountId} belongs to a directory user of this target now (matched since the last listing): ` +
           'it is no longer an orphan, and nothing was sent',
@@ -215,25 +233,17 @@ export class OrphanActions {
     return { target, orphan };
   }
 
-  /**
-   * Drops the findings among `accountIds` whose account the engine has matched to a directory user since the
-   * listing (a joiner adopted it): stale, they are that user's accounts now. Returns those dropped.
-   */
-  private async dropTaken(targetId: string, accountIds: string[]): Promise<Set<string>> {
-    const taken = await this.orphans.linkedIds(targetId, accountIds);
-    if (taken.size > 0) await this.orphans.remove(targetId, [...taken]);
-    return taken;
-  }
-
   private async answer(
     targetId: string,
     before: OrphanAccount,
     result: ScimResult,
+    takenBy: string | undefined,
   ): Promise<OrphanActionResult> {
     const [view] = await this.views([(await this.orphans.find(targetId, before.targetObjectId)) ?? before]);
     return {
       orphan: view,
       target: { status: result.status, ok: result.ok, ...(result.ok ? {} : { error: result.error.message }) },
+      ...(takenBy === undefined ? {} : { takenBy: { userId: takenBy, requeued: true } }),
     };
   }
 

@@ -127,7 +127,7 @@ export class OrphanDiscovery {
     for (let after: string | null = null; ;) {
       const ids = await this.orphans.seenSince(targetId, since, after, ORPHAN_PAGE_SIZE);
       if (ids.length === 0) break;
-      const linked = [...(await this.orphans.linkedIds(targetId, ids))];
+      const linked = [...(await this.orphans.holders(targetId, ids)).keys()];
       await this.orphans.remove(targetId, linked);
       linkedSince += linked.length;
       after = ids[ids.length - 1];
@@ -223,7 +223,7 @@ export class OrphanDiscovery {
     summary: OrphanScanSummary,
   ): Promise<void> {
     summary.listed += accounts.length;
-    const linked = await this.orphans.linkedIds(
+    const linked = await this.orphans.holders(
       targetId,
       accounts.map((a) => a.id),
     );

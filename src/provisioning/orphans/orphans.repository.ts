@@ -23,16 +23,20 @@ export class OrphansRepository {
     this.mysql = dataSource.options.type !== 'better-sqlite3';
   }
 
-  /** Which of the target's account ids a directory object of this target holds (users; any status but none). */
-  async linkedIds(targetId: string, accountIds: string[]): Promise<Set<string>> {
-    const out = new Set<string>();
+  /** Which of the target's account ids a directory user of this target holds (any status but none): account → user. */
+  async holders(
+    targetId: string,
+    accountIds: string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
     for (const chunk of chunks(accountIds, CHUNK)) {
-      const rows = await this.dataSource.query<{ target_object_id: string }[]>(
-        `SELECT target_object_id FROM provisioned_object${targetObjectIndexHint(this.mysql)}
+      const rows = await manager.query<{ target_object_id: string; object_id: string }[]>(
+        `SELECT target_object_id, object_id FROM provisioned_object${targetObjectIndexHint(this.mysql)}
           WHERE target_id = ? AND target_object_id IN (${placeholders(chunk.length)}) AND +object_type = 'User'`,
         [targetId, ...chunk],
       );
-      for (const r of rows) out.add(r.target_object_id);
+      for (const r of rows) out.set(r.target_object_id, r.object_id);
     }
     return out;
   }
@@ -126,7 +130,7 @@ export class OrphansRepository {
     targetId: string,
     options: { after: string | null; limit: number; matched?: boolean; state?: OrphanState },
   ): Promise<OrphanAccount[]> {
-    const where = ['target_id = ?'];
+    const where = ['target_id = ?', this.notTaken()];
     const params: unknown[] = [targetId];
     if (options.after !== null) {
       where.push('target_object_id > ?');
@@ -148,10 +152,22 @@ export class OrphansRepository {
   async count(targetId: string): Promise<{ open: number; total: number }> {
     const [row] = await this.dataSource.query<{ total: number | string; open: number | string | null }[]>(
       `SELECT COUNT(*) AS total, SUM(CASE WHEN state = 'open' THEN 1 ELSE 0 END) AS open
-         FROM orphan_account WHERE target_id = ?`,
+         FROM orphan_account WHERE target_id = ? AND ${this.notTaken()}`,
       [targetId],
     );
     return { total: Number(row?.total ?? 0), open: Number(row?.open ?? 0) };
+  }
+
+  /**
+   * Leaves out the findings whose account the engine has matched to a directory user since the listing (a joiner
+   * adopted it): that user's account now, not an orphan. Their rows stay until the next listing, which drops them
+   * (`removeUnseen`): a read never deletes.
+   */
+  private notTaken(): string {
+    return `(state = 'linked' OR NOT EXISTS (
+      SELECT 1 FROM provisioned_object p${targetObjectIndexHint(this.mysql)}
+       WHERE p.target_id = orphan_account.target_id AND p.target_object_id = orphan_account.target_object_id
+         AND +p.object_type = 'User'))`;
   }
 
   async find(targetId: string, accountId: string): Promise<OrphanAccount | null> {
