@@ -7,6 +7,7 @@ import { DirectoryPage } from './pages/Directory';
 import { DirectoryObjectPage } from './pages/DirectoryObject';
 import { Logs } from './pages/Logs';
 import { MappingsPage } from './pages/Mappings';
+import { OrphanAccountsPage } from './pages/OrphanAccounts';
 import { Overview } from './pages/Overview';
 import { ProvisionOnDemandPage } from './pages/ProvisionOnDemand';
 import { SchemasPage } from './pages/Schemas';
@@ -27,6 +28,10 @@ export const ROUTES: Route[] = [
   { pattern: '/targets/:id/mappings', render: (p) => <MappingsPage key={p.id} id={p.id} /> },
   { pattern: '/targets/:id/assignments', render: (p) => <AssignmentsPage key={p.id} id={p.id} /> },
   { pattern: '/targets/:id/provision', render: (p) => <ProvisionOnDemandPage key={p.id} id={p.id} /> },
+  {
+    pattern: '/targets/:id/orphans',
+    render: (p, loc) => <OrphanAccountsPage key={p.id} id={p.id} loc={loc} />,
+  },
   { pattern: '/logs', render: (_, loc) => <Logs loc={loc} /> },
   { pattern: '/directory', render: (_, loc) => <DirectoryPage loc={loc} /> },
   {

@@ -468,3 +468,60 @@ export interface ImpactPreview {
   threshold: string | null;
   durationMs: number;
 }
+
+// Account discovery (src/provisioning/orphans/orphan-discovery.service.ts, orphan-actions.service.ts).
+
+export const ORPHAN_STATES = ['open', 'disabled', 'deleted', 'linked'] as const;
+export type OrphanState = (typeof ORPHAN_STATES)[number];
+
+/** One listing of the target's users: how many accounts it read, how many a directory object holds, the rest. */
+export interface OrphanScanSummary {
+  startedAt: string;
+  finishedAt: string;
+  /** The whole list was read: only then are accounts no longer found removed from the orphans. */
+  complete: boolean;
+  listed: number;
+  linked: number;
+  orphans: number;
+  withDirectoryCandidate: number;
+  stoppedBecause?: string;
+  listing?: 'own' | 'reconciliation';
+  /** A reconciliation's listing whose queued work has not been delivered yet. */
+  awaitingDrain?: boolean;
+  linkedSince?: number;
+}
+
+export interface OrphanAccount {
+  /** The account's id in the target. */
+  targetObjectId: string;
+  userName: string | null;
+  externalId: string | null;
+  active: boolean | null;
+  state: OrphanState;
+  /** A live directory user with the same userName or externalId (for a linked account, its owner). */
+  directoryCandidate: { id: string; displayName: string } | null;
+  firstSeen: string;
+  lastSeen: string;
+  actedAt: string | null;
+}
+
+/** GET /targets/:id/orphans. */
+export interface OrphanPage {
+  lastScan: OrphanScanSummary | null;
+  /** A listing is due once the reconciliation's work has been delivered. */
+  scanRequested: boolean;
+  counts: { open: number; total: number };
+  orphans: OrphanAccount[];
+  next: string | null;
+}
+
+/** POST /targets/:id/orphans/:accountId/disable|delete|link. */
+export interface OrphanActionResult {
+  orphan: OrphanAccount;
+  /** The app's answer to the PATCH or DELETE; status 0 when no answer came. */
+  target?: { status: number; ok: boolean; error?: string };
+  /** A link's comparison of the account with the user. */
+  provisioning?: { action: string; status: string; reason: string | null; detail: string | null };
+  /** The engine adopted the account for this user while the disable or delete was on its way; it is undone. */
+  takenBy?: { userId: string; requeued: true };
+}

@@ -258,6 +258,7 @@ test('no serious accessibility violation, and no sideways scrolling at phone wid
       ['overview', '/console'],
       ['logs', '/console/logs'],
       ['target', `/console/targets/${targetId}`],
+      ['orphan accounts', `/console/targets/${targetId}/orphans`],
     ];
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: width === 1280 ? 800 : 844 });

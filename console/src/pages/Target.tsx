@@ -201,6 +201,9 @@ export function TargetPage({ id }: { id: string }) {
           <Link class="button-link" href={`/targets/${target.id}/mappings`}>
             Attribute mappings
           </Link>
+          <Link class="button-link" href={`/targets/${target.id}/orphans`}>
+            Orphan accounts
+          </Link>
         </div>
         <div aria-live="polite">
           {verdict && (
