@@ -26,9 +26,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Users through /Bulk, then `targets` targets: the first `busy` (CONSOLE_BENCH_BUSY_TARGETS, 10) with scope all, each
- * in front of a fake target of its own, so that every user is created in each; the others assigned only, with nothing
- * assigned, where each user is logged as skipped (out of scope). As an identity team's apps are: a few get everyone.
+ * Users through /Bulk, then `targets` targets: the first `busy` (CONSOLE_BENCH_BUSY_TARGETS, 10) in front of a fake
+ * target of its own, so that every user is created in each; the others with a scoping filter no user passes, where
+ * each user is logged as skipped (out of scope). As an identity team's apps are: a few get everyone. (An assigned-only
+ * target with nothing assigned logs nothing: its sync walks the assignments, not the directory.)
  */
 async function fillLog(gw, startFakeScimTarget, { entries, targets }) {
   const busy = Math.min(targets, Number(process.env.CONSOLE_BENCH_BUSY_TARGETS || 10));
@@ -45,13 +46,22 @@ async function fillLog(gw, startFakeScimTarget, { entries, targets }) {
   for (let i = 0; i < targets; i++) {
     const t = await api(gw, 'POST', '/admin/v1/targets', {
       name: `app-${String(i + 1).padStart(2, '0')}`,
-      scope: i < busy ? 'all' : 'assigned',
+      scope: 'all',
       baseUrl: fakes[i % busy].url,
       auth: { type: 'bearer', token: 'bench-token-0123456789' },
       provisionGroups: false,
       concurrency: 16,
       requestsPerSecond: 10000,
+      enabled: i < busy,
     });
+    if (i >= busy) {
+      const mappings = await api(gw, 'GET', `/admin/v1/targets/${t.id}/mappings`);
+      mappings.users.scoping = [
+        { clauses: [{ attribute: 'userName', operator: 'EQUALS', value: 'nobody@bench.invalid' }] },
+      ];
+      await api(gw, 'PUT', `/admin/v1/targets/${t.id}/mappings`, mappings);
+      await api(gw, 'PATCH', `/admin/v1/targets/${t.id}`, { enabled: true });
+    }
     ids.push(t.id);
   }
   let logged = 0;
