@@ -1,7 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { RecordedRequest } from '../support/fake-scim-target';
-import { dropRefusals, expect, seriousViolations, signIn, testOnOwnGateway } from './support/fixtures';
-import type { Gateway } from './support/gateway';
+import { checkPage, createUser, dropRefusals, expect, signIn, testOnOwnGateway } from './support/fixtures';
 
 /**
  * A gateway of this file's own (`testOnOwnGateway`): it fills the directory with users and a group, and the other
@@ -9,44 +8,8 @@ import type { Gateway } from './support/gateway';
  */
 const test = testOnOwnGateway;
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const FAKE_TOKEN = 'fake-target-token-0123';
-
-async function createUser(gateway: Gateway, userName: string, displayName: string): Promise<string> {
-  const res = await gateway.scim<{ id: string }>('POST', '/Users', {
-    schemas: [USER],
-    userName,
-    displayName,
-    active: true,
-    emails: [{ value: userName, type: 'work', primary: true }],
-  });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-/** The axe check and no sideways scrolling, at the page's current width. */
-async function checkPage(page: Page, what: string): Promise<void> {
-  expect(await seriousViolations(page), what).toEqual([]);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  // The elements reaching past the right edge (the innermost), to say what to fix.
-  const wide =
-    overflow > 0
-      ? await page.evaluate(() =>
-          Array.from(document.querySelectorAll('main *'))
-            .filter((e) => e.getBoundingClientRect().right > window.innerWidth)
-            .filter(
-              (e) => !Array.from(e.children).some((c) => c.getBoundingClientRect().right > window.innerWidth),
-            )
-            .slice(0, 5)
-            .map(
-              (e) =>
-                `${e.tagName.toLowerCase()}.${Array.from(e.classList).join('.')} "${e.textContent?.slice(0, 40)}"`,
-            ),
-        )
-      : [];
-  expect(overflow, `${what} scrolls sideways: ${wide.join('; ')}`).toBeLessThanOrEqual(0);
-}
 
 /** A statistics-to-date cell of the target page: the count of `action` entries with `status`. */
 function statistic(page: Page, action: string, status: string) {

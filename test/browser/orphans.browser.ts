@@ -1,32 +1,11 @@
-import type { Page } from '@playwright/test';
 import { startFakeScimTarget, type FakeScimTarget } from '../support/fake-scim-target';
-import { dropRefusals, expect, seriousViolations, signIn, testOnOwnGateway } from './support/fixtures';
-import type { Gateway } from './support/gateway';
+import { checkPage, createUser, dropRefusals, expect, signIn, testOnOwnGateway } from './support/fixtures';
 
 /** A gateway of this file's own: its directory users and target are the only ones it sees. */
 const test = testOnOwnGateway;
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const FAKE_TOKEN = 'fake-target-token-0123';
-
-async function createUser(gateway: Gateway, userName: string, displayName: string): Promise<string> {
-  const res = await gateway.scim<{ id: string }>('POST', '/Users', {
-    schemas: [USER],
-    userName,
-    displayName,
-    active: true,
-    emails: [{ value: userName, type: 'work', primary: true }],
-  });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-/** The axe check and no sideways scrolling, at the page's current width. */
-async function checkPage(page: Page, what: string): Promise<void> {
-  expect(await seriousViolations(page), what).toEqual([]);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `${what} scrolls sideways`).toBeLessThanOrEqual(0);
-}
 
 /** The requests the app received since `from` other than reads, as "METHOD path". */
 const writesSince = (app: FakeScimTarget, from: number) =>

@@ -94,3 +94,39 @@ export async function seriousViolations(page: Page): Promise<string[]> {
       (v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
     );
 }
+
+/** A directory user made through the gateway's SCIM API; its id. */
+export async function createUser(gateway: Gateway, userName: string, displayName: string): Promise<string> {
+  const res = await gateway.scim<{ id: string }>('POST', '/Users', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName,
+    displayName,
+    active: true,
+    emails: [{ value: userName, type: 'work', primary: true }],
+  });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+/** The axe check and no sideways scrolling, at the page's current width. */
+export async function checkPage(page: Page, what: string): Promise<void> {
+  expect(await seriousViolations(page), what).toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  // The elements reaching past the right edge (the innermost), to say what to fix.
+  const wide =
+    overflow > 0
+      ? await page.evaluate(() =>
+          Array.from(document.querySelectorAll('main *'))
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth)
+            .filter(
+              (e) => !Array.from(e.children).some((c) => c.getBoundingClientRect().right > window.innerWidth),
+            )
+            .slice(0, 5)
+            .map(
+              (e) =>
+                `${e.tagName.toLowerCase()}.${Array.from(e.classList).join('.')} "${e.textContent?.slice(0, 40)}"`,
+            ),
+        )
+      : [];
+  expect(overflow, `${what} scrolls sideways: ${wide.join('; ')}`).toBeLessThanOrEqual(0);
+}
