@@ -262,22 +262,28 @@ describe('orphan accounts: an account adopted while an action is on its way', ()
   let targetId: string;
   let frank: string;
   let account: string;
+  let grace: string;
+  let graceAccount: string;
 
   beforeAll(async () => {
     app = await startFakeScimTarget();
     t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    const seed = (userName: string) =>
+      app.seed('Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName,
+        emails: [{ type: 'work', value: userName, primary: true }],
+        active: true,
+      }).id as string;
     frank = await createUser(t, 'frank@example.com');
-    account = app.seed('Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-      userName: 'frank@example.com',
-      emails: [{ type: 'work', value: 'frank@example.com', primary: true }],
-      active: true,
-    }).id as string;
-    // frank is not assigned: his account is an orphan with him as its directory candidate.
+    grace = await createUser(t, 'grace@example.com');
+    account = seed('frank@example.com');
+    graceAccount = seed('grace@example.com');
+    // Neither is assigned: their accounts are orphans, each with its user as directory candidate.
     targetId = await registerTarget(t, app, { scope: 'assigned' });
     await waitFor('the listing', async () => {
       const res = await t.admin('get', `/targets/${targetId}/orphans`).expect(200);
-      return (res.body as OrphanPage).orphans.some((o) => o.targetObjectId === account) || undefined;
+      return (res.body as OrphanPage).orphans.length === 2 || undefined;
     });
   }, 60_000);
 
@@ -286,10 +292,10 @@ describe('orphan accounts: an account adopted while an action is on its way', ()
     await app?.close();
   });
 
-  const holder = async () => {
+  const holder = async (userId = frank) => {
     const [row] = await t.dataSource.query<{ target_object_id: string | null }[]>(
       "SELECT target_object_id FROM provisioned_object WHERE target_id = ? AND object_type = 'User' AND object_id = ?",
-      [targetId, frank],
+      [targetId, userId],
     );
     return row?.target_object_id ?? null;
   };
@@ -335,6 +341,7 @@ describe('orphan accounts: an account adopted while an action is on its way', ()
     // One account, never created again.
     expect(app.users().filter((u) => u.userName === 'frank@example.com')).toHaveLength(1);
     expect(app.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toEqual([]);
+    app.clearFaults();
     // The audit says what happened to the admin's request.
     const audit = await t.admin('get', `/audit?action=orphan.disable`).expect(200);
     expect(audit.body.entries).toEqual([
@@ -344,5 +351,43 @@ describe('orphan accounts: an account adopted while an action is on its way', ()
         after: { state: 'open', takenBy: frank, requeued: true },
       }),
     ]);
+  });
+
+  it('a delete that lands after the engine adopted the account is undone: the user gets an account again, once', async () => {
+    app.slow(3000, { method: 'DELETE', path: `/Users/${graceAccount}` });
+    let answered = false;
+    const removal = t
+      .admin('post', `/targets/${targetId}/orphans/${graceAccount}/delete`)
+      .then((res) => ((answered = true), res));
+    await waitFor('the delete at the app', () =>
+      app.requests.some((r) => r.method === 'DELETE' && r.path === `/Users/${graceAccount}`),
+    );
+    await t
+      .admin('post', `/targets/${targetId}/assignments`)
+      .send({ principalType: 'User', principalId: grace })
+      .expect(201);
+    await waitFor('grace adopted', async () => (await holder(grace)) === graceAccount);
+    expect(answered).toBe(false);
+
+    const res = await removal;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      target: { ok: true, status: 204 },
+      takenBy: { userId: grace, requeued: true },
+      orphan: { state: 'open' },
+    });
+    app.clearFaults();
+    // The comparison finds the account gone and creates it again: one POST, one account, grace holding its new id.
+    await waitFor('grace has an account again', async () => {
+      const now = byUserName(app, 'grace@example.com');
+      return now && (await holder(grace)) === now.id ? now : undefined;
+    });
+    const creates = app.requests.filter(
+      (r) =>
+        r.method === 'POST' && r.path === '/Users' && JSON.stringify(r.body).includes('grace@example.com'),
+    );
+    expect(creates).toHaveLength(1);
+    expect(app.users().filter((u) => u.userName === 'grace@example.com')).toHaveLength(1);
+    expect(byUserName(app, 'grace@example.com')!.id).not.toBe(graceAccount);
   });
 });
