@@ -160,3 +160,93 @@ describe('a membership added while the member is being created', () => {
     ).toBeNull();
   }, 60_000);
 });
+
+/**
+ * The wake after a member's batch reads the member's groups again, for memberships its batch did not see. It is
+ * what sends a group on time when the group waits for another of its members (one `waiting_for` at a time) and a
+ * membership is added while this member's create is in flight: the member's completion does not queue the group
+ * (its batch read the groups before), and the wait is for the other member.
+ */
+describe('a membership added during a create while the group waits for another member', () => {
+  let t: TestApp;
+  let fake: FakeScimTarget;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    fake = await startFakeScimTarget({ acceptDuplicates: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  }, 30_000);
+
+  it('sends the group with the member once it is created, before the member the group waits for', async () => {
+    const targetId = await registerTarget(t, fake, {
+      profile: 'rfc',
+      requestsPerSecond: 10_000,
+      concurrency: 8,
+    });
+    const named = (userName: string) => (body: unknown) => JSON.stringify(body).includes(userName);
+    const posted = (userName: string) =>
+      fake.requests.some((r) => r.method === 'POST' && r.path === '/Users' && named(userName)(r.body));
+    const row = async (objectId: string) =>
+      (
+        await t.dataSource.query<{ waiting_for: string | null; pending: unknown; generation: unknown }[]>(
+          'SELECT waiting_for, pending, generation FROM provisioned_object WHERE target_id = ? AND object_id = ?',
+          [targetId, objectId],
+        )
+      )[0];
+    // The first member's create is held long; the second one's briefly.
+    fake.slow(15_000, { method: 'POST', path: '/Users', where: named('first@example.com') });
+    fake.slow(2_000, { method: 'POST', path: '/Users', where: named('second@example.com') });
+    try {
+      const first = await createUser(t, 'first@example.com');
+      await waitFor('the first create on its way', () => posted('first@example.com'));
+      const groupId = await createGroup(t, 'Waiting team', [first]);
+      await waitFor('the group sent without the first member, waiting for it', async () => {
+        const r = await row(groupId);
+        return fake.groups().length === 1 && Number(r?.pending) === 0 && r?.waiting_for === first;
+      });
+      const second = await createUser(t, 'second@example.com');
+      await waitFor('the second create on its way', () => posted('second@example.com'));
+      const generation = Number((await row(groupId)).generation);
+      await t
+        .scim('patch', `/Groups/${groupId}`)
+        .send({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'add', path: 'members', value: [{ value: second }] }],
+        })
+        .expect(200);
+      // The group's attempt for the new membership: neither member is in the target, and it still waits for the first.
+      await waitFor('the group attempted again', async () => {
+        const r = await row(groupId);
+        return Number(r?.generation) > generation && Number(r?.pending) === 0;
+      });
+      expect((await row(groupId)).waiting_for).toBe(first);
+
+      // The second member created: the wake after its batch sends the group with it, while the first is still held.
+      const member = await waitFor(
+        'the second member in the group',
+        () => {
+          const secondId = fake.users().find((u) => u.userName === 'second@example.com')?.id;
+          const members = (fake.groups()[0].members as { value: string }[] | undefined) ?? [];
+          return secondId !== undefined && members.some((m) => m.value === secondId) ? secondId : undefined;
+        },
+        12_000,
+      );
+      expect(member).toBeDefined();
+      expect(fake.users().map((u) => u.userName)).toEqual(['second@example.com']);
+    } finally {
+      fake.slow(0);
+    }
+    // And the first member joins the group once it arrives.
+    await waitFor(
+      'both members in the group',
+      () => ((fake.groups()[0].members as unknown[] | undefined)?.length ?? 0) === 2,
+      20_000,
+    );
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toHaveLength(2);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Groups')).toHaveLength(1);
+  }, 60_000);
+});
