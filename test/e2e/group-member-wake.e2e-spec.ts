@@ -7,72 +7,80 @@ import { startTestApp, TestApp } from '../support/test-app';
 const MEMBERS = 3;
 
 /**
+ * A gateway and a fake target (one that takes duplicates) of the describe's own, so that no case sees another's
+ * target, groups or slowed answers; `setUp` fills the directory before the target exists.
+ */
+function ownGatewayAndTarget(setUp?: (t: TestApp) => Promise<void>): { t: TestApp; fake: FakeScimTarget } {
+  const env = {} as { t: TestApp; fake: FakeScimTarget };
+  beforeAll(async () => {
+    env.t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+    await setUp?.(env.t);
+    env.fake = await startFakeScimTarget({ acceptDuplicates: true });
+  }, 60_000);
+  afterAll(async () => {
+    await env.t?.close();
+    await env.fake?.close();
+  }, 30_000);
+  return env;
+}
+
+/**
  * A group sent before its members: the target gets it without them ("not in the target yet; added once they are"),
  * and each member's completion queues the group again in the same transaction. So nothing is lost when the process
  * dies between the members' completions and the wake the engine runs once their batch is done.
  */
 describe('a group sent before its members', () => {
-  let t: TestApp;
-  let fake: FakeScimTarget;
-
-  beforeAll(async () => {
-    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
+  const env = ownGatewayAndTarget(async (t) => {
     const ids: string[] = [];
     for (let i = 0; i < MEMBERS; i++) ids.push(await createUser(t, `wake${i}@example.com`));
     await createGroup(t, 'Wake team', ids);
-    fake = await startFakeScimTarget({ acceptDuplicates: true });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await fake?.close();
-  }, 30_000);
+  });
 
   const status = async (id: string) =>
-    (await t.admin('get', `/targets/${id}/status`).expect(200)).body as { pending: { objects: number } };
+    (await env.t.admin('get', `/targets/${id}/status`).expect(200)).body as { pending: { objects: number } };
 
   it('is completed by its members even when the wake after their batch never runs (a process killed there)', async () => {
     // Slow creates of users, fast groups: the group's create goes while its members' are still on their way.
-    fake.slow(800, { method: 'POST', path: '/Users' });
+    env.fake.slow(800, { method: 'POST', path: '/Users' });
     // The batch's wake is where a process killed after the members' completions would stop: it never runs here.
-    const delivery = t.app.get(ObjectDelivery);
+    const delivery = env.t.app.get(ObjectDelivery);
     const wake = jest.spyOn(delivery, 'wakeDependents').mockResolvedValue(undefined);
     try {
-      const id = await registerTarget(t, fake, {
+      const id = await registerTarget(env.t, env.fake, {
         profile: 'rfc',
         concurrency: 8,
         requestsPerSecond: 10_000,
         enabled: false,
       });
       // The initial sync queued whole before anything is claimed, so the group and its members are one batch.
-      await t.admin('post', `/targets/${id}/pause`).expect(200);
-      await t.admin('patch', `/targets/${id}`).send({ enabled: true }).expect(200);
+      await env.t.admin('post', `/targets/${id}/pause`).expect(200);
+      await env.t.admin('patch', `/targets/${id}`).send({ enabled: true }).expect(200);
       await waitFor(
         'the initial sync queued',
         async () => (await status(id)).pending.objects === MEMBERS + 1,
       );
-      await t.admin('post', `/targets/${id}/resume`).expect(200);
+      await env.t.admin('post', `/targets/${id}/resume`).expect(200);
 
       await waitFor(
         'the group with all its members',
-        () => ((fake.groups()[0]?.members as unknown[] | undefined)?.length ?? 0) === MEMBERS,
+        () => ((env.fake.groups()[0]?.members as unknown[] | undefined)?.length ?? 0) === MEMBERS,
         20_000,
       );
       await waitFor('nothing pending', async () => (await status(id)).pending.objects === 0);
       expect(wake).toHaveBeenCalled();
     } finally {
       wake.mockRestore();
-      fake.slow(0);
+      env.fake.slow(0);
     }
 
     // The case under test happened: the group was created without its members, and added them by a PATCH.
-    const groupWrites = fake.requests.filter((r) => r.path.startsWith('/Groups') && r.method !== 'GET');
+    const groupWrites = env.fake.requests.filter((r) => r.path.startsWith('/Groups') && r.method !== 'GET');
     expect(groupWrites.map((r) => r.method)).toEqual(['POST', 'PATCH']);
     expect((groupWrites[0].body as { members?: unknown[] }).members ?? []).toHaveLength(0);
     // Nothing created twice, counted from every create the target saw (it takes duplicates).
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toHaveLength(MEMBERS);
-    expect(fake.users()).toHaveLength(MEMBERS);
-    expect(fake.groups()).toHaveLength(1);
+    expect(env.fake.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toHaveLength(MEMBERS);
+    expect(env.fake.users()).toHaveLength(MEMBERS);
+    expect(env.fake.groups()).toHaveLength(1);
   }, 60_000);
 });
 
@@ -83,34 +91,23 @@ describe('a group sent before its members', () => {
  * group again.
  */
 describe('a membership added while the member is being created', () => {
-  let t: TestApp;
-  let fake: FakeScimTarget;
-
-  beforeAll(async () => {
-    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
-    fake = await startFakeScimTarget({ acceptDuplicates: true });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await fake?.close();
-  }, 30_000);
+  const env = ownGatewayAndTarget();
 
   it('leaves the group waiting for the member, and the sweep after a restart completes it', async () => {
-    const targetId = await registerTarget(t, fake, { profile: 'rfc', requestsPerSecond: 10_000 });
-    const groupId = await createGroup(t, 'Late team');
-    await waitFor('the empty group in the target', () => fake.groups().length === 1);
-    const queue = t.app.get(WorkQueueRepository);
-    const delivery = t.app.get(ObjectDelivery);
+    const targetId = await registerTarget(env.t, env.fake, { profile: 'rfc', requestsPerSecond: 10_000 });
+    const groupId = await createGroup(env.t, 'Late team');
+    await waitFor('the empty group in the target', () => env.fake.groups().length === 1);
+    const queue = env.t.app.get(WorkQueueRepository);
+    const delivery = env.t.app.get(ObjectDelivery);
     // The wake after the member's batch is where a killed process would stop: it never runs here.
     const wake = jest.spyOn(delivery, 'wakeDependents').mockResolvedValue(undefined);
     try {
-      fake.slow(1_500, { method: 'POST', path: '/Users' });
-      const userId = await createUser(t, 'late@example.com');
+      env.fake.slow(1_500, { method: 'POST', path: '/Users' });
+      const userId = await createUser(env.t, 'late@example.com');
       await waitFor('the create on its way', () =>
-        fake.requests.some((r) => r.method === 'POST' && r.path === '/Users'),
+        env.fake.requests.some((r) => r.method === 'POST' && r.path === '/Users'),
       );
-      await t
+      await env.t
         .scim('patch', `/Groups/${groupId}`)
         .send({
           schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -119,7 +116,7 @@ describe('a membership added while the member is being created', () => {
         .expect(200);
       const row = async (objectId: string) =>
         (
-          await t.dataSource.query<
+          await env.t.dataSource.query<
             { waiting_for: string | null; target_object_id: string | null; pending: unknown }[]
           >(
             'SELECT waiting_for, target_object_id, pending FROM provisioned_object WHERE target_id = ? AND object_id = ?',
@@ -136,23 +133,23 @@ describe('a membership added while the member is being created', () => {
       });
       // Nothing queued the group again: the membership would wait for a full reconciliation.
       expect(Number((await row(groupId)).pending)).toBe(0);
-      expect(fake.groups()[0].members ?? []).toEqual([]);
+      expect(env.fake.groups()[0].members ?? []).toEqual([]);
 
       // After a restart the engine first sweeps the objects left waiting for one that has arrived.
       expect(await queue.wakeStranded(targetId, new Date())).toBe(1);
       await waitFor(
         'the member in the group',
-        () => ((fake.groups()[0].members as unknown[] | undefined)?.length ?? 0) === 1,
+        () => ((env.fake.groups()[0].members as unknown[] | undefined)?.length ?? 0) === 1,
       );
     } finally {
       wake.mockRestore();
-      fake.slow(0);
+      env.fake.slow(0);
     }
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toHaveLength(1);
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Groups')).toHaveLength(1);
+    expect(env.fake.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toHaveLength(1);
+    expect(env.fake.requests.filter((r) => r.method === 'POST' && r.path === '/Groups')).toHaveLength(1);
     expect(
       (
-        await t.dataSource.query<{ waiting_for: string | null }[]>(
+        await env.t.dataSource.query<{ waiting_for: string | null }[]>(
           'SELECT waiting_for FROM provisioned_object WHERE target_id = ? AND object_id = ?',
           [targetId, groupId],
         )
@@ -168,50 +165,39 @@ describe('a membership added while the member is being created', () => {
  * (its batch read the groups before), and the wait is for the other member.
  */
 describe('a membership added during a create while the group waits for another member', () => {
-  let t: TestApp;
-  let fake: FakeScimTarget;
-
-  beforeAll(async () => {
-    t = await startTestApp({ env: { PROVISIONING_POLL_MS: '50' } });
-    fake = await startFakeScimTarget({ acceptDuplicates: true });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await fake?.close();
-  }, 30_000);
+  const env = ownGatewayAndTarget();
 
   it('sends the group with the member once it is created, before the member the group waits for', async () => {
-    const targetId = await registerTarget(t, fake, {
+    const targetId = await registerTarget(env.t, env.fake, {
       profile: 'rfc',
       requestsPerSecond: 10_000,
       concurrency: 8,
     });
     const named = (userName: string) => (body: unknown) => JSON.stringify(body).includes(userName);
     const posted = (userName: string) =>
-      fake.requests.some((r) => r.method === 'POST' && r.path === '/Users' && named(userName)(r.body));
+      env.fake.requests.some((r) => r.method === 'POST' && r.path === '/Users' && named(userName)(r.body));
     const row = async (objectId: string) =>
       (
-        await t.dataSource.query<{ waiting_for: string | null; pending: unknown; generation: unknown }[]>(
+        await env.t.dataSource.query<{ waiting_for: string | null; pending: unknown; generation: unknown }[]>(
           'SELECT waiting_for, pending, generation FROM provisioned_object WHERE target_id = ? AND object_id = ?',
           [targetId, objectId],
         )
       )[0];
     // The first member's create is held long; the second one's briefly.
-    fake.slow(15_000, { method: 'POST', path: '/Users', where: named('first@example.com') });
-    fake.slow(2_000, { method: 'POST', path: '/Users', where: named('second@example.com') });
+    env.fake.slow(15_000, { method: 'POST', path: '/Users', where: named('first@example.com') });
+    env.fake.slow(2_000, { method: 'POST', path: '/Users', where: named('second@example.com') });
     try {
-      const first = await createUser(t, 'first@example.com');
+      const first = await createUser(env.t, 'first@example.com');
       await waitFor('the first create on its way', () => posted('first@example.com'));
-      const groupId = await createGroup(t, 'Waiting team', [first]);
+      const groupId = await createGroup(env.t, 'Waiting team', [first]);
       await waitFor('the group sent without the first member, waiting for it', async () => {
         const r = await row(groupId);
-        return fake.groups().length === 1 && Number(r?.pending) === 0 && r?.waiting_for === first;
+        return env.fake.groups().length === 1 && Number(r?.pending) === 0 && r?.waiting_for === first;
       });
-      const second = await createUser(t, 'second@example.com');
+      const second = await createUser(env.t, 'second@example.com');
       await waitFor('the second create on its way', () => posted('second@example.com'));
       const generation = Number((await row(groupId)).generation);
-      await t
+      await env.t
         .scim('patch', `/Groups/${groupId}`)
         .send({
           schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -229,24 +215,24 @@ describe('a membership added during a create while the group waits for another m
       const member = await waitFor(
         'the second member in the group',
         () => {
-          const secondId = fake.users().find((u) => u.userName === 'second@example.com')?.id;
-          const members = (fake.groups()[0].members as { value: string }[] | undefined) ?? [];
+          const secondId = env.fake.users().find((u) => u.userName === 'second@example.com')?.id;
+          const members = (env.fake.groups()[0].members as { value: string }[] | undefined) ?? [];
           return secondId !== undefined && members.some((m) => m.value === secondId) ? secondId : undefined;
         },
         12_000,
       );
       expect(member).toBeDefined();
-      expect(fake.users().map((u) => u.userName)).toEqual(['second@example.com']);
+      expect(env.fake.users().map((u) => u.userName)).toEqual(['second@example.com']);
     } finally {
-      fake.slow(0);
+      env.fake.slow(0);
     }
     // And the first member joins the group once it arrives.
     await waitFor(
       'both members in the group',
-      () => ((fake.groups()[0].members as unknown[] | undefined)?.length ?? 0) === 2,
+      () => ((env.fake.groups()[0].members as unknown[] | undefined)?.length ?? 0) === 2,
       20_000,
     );
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toHaveLength(2);
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Groups')).toHaveLength(1);
+    expect(env.fake.requests.filter((r) => r.method === 'POST' && r.path === '/Users')).toHaveLength(2);
+    expect(env.fake.requests.filter((r) => r.method === 'POST' && r.path === '/Groups')).toHaveLength(1);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
+import { startFakeScimTarget, FakeScimTarget, type FaultScope } from '../support/fake-scim-target';
 import { byUserName, createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -300,29 +300,40 @@ describe('orphan accounts: an account adopted while an action is on its way', ()
     return row?.target_object_id ?? null;
   };
 
+  /**
+   * The admin's action on the account, held 3 s by the app (`held`); meanwhile the user is assigned and the engine
+   * matches the account by userName and adopts it. The action's answer, which must come after the adoption.
+   */
+  const actDuringAdoption = async (
+    action: 'disable' | 'delete',
+    accountId: string,
+    userId: string,
+    held: FaultScope & { method: string; path: string },
+  ) => {
+    app.slow(3000, held);
+    let answered = false;
+    const pending = t
+      .admin('post', `/targets/${targetId}/orphans/${accountId}/${action}`)
+      .then((res) => ((answered = true), res));
+    await waitFor(`the ${action} at the app`, () =>
+      app.requests.some((r) => r.method === held.method && r.path === held.path),
+    );
+    await t
+      .admin('post', `/targets/${targetId}/assignments`)
+      .send({ principalType: 'User', principalId: userId })
+      .expect(201);
+    await waitFor('the account adopted', async () => (await holder(userId)) === accountId);
+    expect(answered).toBe(false);
+    return pending;
+  };
+
   it('a disable that lands after the engine adopted the account is undone, and the finding is not marked disabled', async () => {
     // The app holds the admin's PATCH for 3 s before applying it.
-    app.slow(3000, {
+    const res = await actDuringAdoption('disable', account, frank, {
       method: 'PATCH',
       path: `/Users/${account}`,
       where: (body) => JSON.stringify(body).includes('"value":false'),
     });
-    let answered = false;
-    const disable = t
-      .admin('post', `/targets/${targetId}/orphans/${account}/disable`)
-      .then((res) => ((answered = true), res));
-    await waitFor('the disable at the app', () =>
-      app.requests.some((r) => r.method === 'PATCH' && r.path === `/Users/${account}`),
-    );
-    // Meanwhile frank is assigned, and the engine matches his account by userName and adopts it.
-    await t
-      .admin('post', `/targets/${targetId}/assignments`)
-      .send({ principalType: 'User', principalId: frank })
-      .expect(201);
-    await waitFor('frank adopted', async () => (await holder()) === account);
-    expect(answered).toBe(false);
-
-    const res = await disable;
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       target: { ok: true },
@@ -354,22 +365,10 @@ describe('orphan accounts: an account adopted while an action is on its way', ()
   });
 
   it('a delete that lands after the engine adopted the account is undone: the user gets an account again, once', async () => {
-    app.slow(3000, { method: 'DELETE', path: `/Users/${graceAccount}` });
-    let answered = false;
-    const removal = t
-      .admin('post', `/targets/${targetId}/orphans/${graceAccount}/delete`)
-      .then((res) => ((answered = true), res));
-    await waitFor('the delete at the app', () =>
-      app.requests.some((r) => r.method === 'DELETE' && r.path === `/Users/${graceAccount}`),
-    );
-    await t
-      .admin('post', `/targets/${targetId}/assignments`)
-      .send({ principalType: 'User', principalId: grace })
-      .expect(201);
-    await waitFor('grace adopted', async () => (await holder(grace)) === graceAccount);
-    expect(answered).toBe(false);
-
-    const res = await removal;
+    const res = await actDuringAdoption('delete', graceAccount, grace, {
+      method: 'DELETE',
+      path: `/Users/${graceAccount}`,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       target: { ok: true, status: 204 },
