@@ -7,6 +7,7 @@ import { FilterSelect } from '../components/FilterForm';
 import { Pager, useCursorPages } from '../components/Pager';
 import { Confirm } from '../components/Confirm';
 import { PrincipalPicker, type Principal } from '../components/PrincipalPicker';
+import { TargetPageHead } from '../components/TargetPageHead';
 import { AppRolesSection } from './AppRoles';
 import type {
   AccessPreview,
@@ -88,12 +89,7 @@ export function AssignmentsPage({ id }: { id: string }) {
   const heading = 'Users and groups';
   return (
     <>
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href="/">Overview</Link> / <Link href={`/targets/${id}`}>{t?.name ?? 'Target'}</Link> /{' '}
-        <span aria-current="page">{heading}</span>
-      </nav>
-      <div class="page-head">
-        <h1 tabIndex={-1}>{heading}</h1>
+      <TargetPageHead id={id} name={t?.name} heading={heading} error={target.error}>
         {t && (
           <p class={t.scope === 'all' ? 'warn-box' : 'muted'} data-testid="scope-sentence">
             {t.scope === 'assigned'
@@ -103,12 +99,7 @@ export function AssignmentsPage({ id }: { id: string }) {
                 'provisioned; change the scope in the target’s settings.'}
           </p>
         )}
-      </div>
-      {target.error && (
-        <p class="error" role="alert">
-          {target.error}
-        </p>
-      )}
+      </TargetPageHead>
 
       {t && roles.data && <AssignForm target={t} roles={roles.data} onAssigned={changed} />}
 

@@ -2,10 +2,10 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, get, messageOf, post } from '../api';
 import { formatTime, plural } from '../format';
 import { usePoll } from '../poll';
-import { Link } from '../router';
 import { Confirm } from '../components/Confirm';
 import { ImpactSummary, leaversOf } from '../components/ImpactSummary';
 import { PrincipalPicker, type Principal } from '../components/PrincipalPicker';
+import { TargetPageHead } from '../components/TargetPageHead';
 import type { AttributeMapping, ImpactPreview, MappingObjectType, MappingSet, Target } from '../types';
 import { AttributeEditor } from './mappings/AttributeEditor';
 import { AttributeTable } from './mappings/AttributeTable';
@@ -75,17 +75,10 @@ export function MappingsPage({ id }: { id: string }) {
 
   const name = target.data?.name ?? 'Target';
   const heading = 'Attribute mappings';
-  const crumbs = (
-    <nav class="crumbs" aria-label="Breadcrumb">
-      <Link href="/">Overview</Link> / <Link href={`/targets/${id}`}>{name}</Link> /{' '}
-      <span aria-current="page">{heading}</span>
-    </nav>
-  );
   if (!draft || !saved)
     return (
       <>
-        {crumbs}
-        <h1 tabIndex={-1}>{heading}</h1>
+        <TargetPageHead id={id} name={target.data?.name} heading={heading} />
         {loadError ? (
           <p class="error" role="alert">
             {loadError}
@@ -176,19 +169,12 @@ export function MappingsPage({ id }: { id: string }) {
 
   return (
     <>
-      {crumbs}
-      <div class="page-head">
-        <h1 tabIndex={-1}>{heading}</h1>
+      <TargetPageHead id={id} name={target.data?.name} heading={heading} error={target.error}>
         <p class="muted">
           What {name} gets for each user and group: edit, test and preview here; nothing changes in the app
           until you save.
         </p>
-      </div>
-      {target.error && (
-        <p class="error" role="alert">
-          {target.error}
-        </p>
-      )}
+      </TargetPageHead>
 
       <div ref={outcomeRef} tabIndex={-1} aria-live="polite" class="outcome">
         {outcome && (

@@ -6,6 +6,7 @@ import { Link, navigate, type Location } from '../router';
 import { Confirm } from '../components/Confirm';
 import { FilterForm, FilterSelect, useUrlFilters } from '../components/FilterForm';
 import { Pager, useCursorPages } from '../components/Pager';
+import { TargetPageHead } from '../components/TargetPageHead';
 import { ActionOutcome, userPath, type ActionKind, type RowResult } from './orphans/ActionOutcome';
 import { LastListing, scanWords } from './orphans/LastListing';
 import { LinkForm } from './orphans/LinkForm';
@@ -145,22 +146,12 @@ export function OrphanAccountsPage({ id, loc }: { id: string; loc: Location }) {
   const filtered = applied.state !== '' || applied.matched !== '';
   return (
     <>
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href="/">Overview</Link> / <Link href={`/targets/${id}`}>{t?.name ?? 'Target'}</Link> /{' '}
-        <span aria-current="page">{heading}</span>
-      </nav>
-      <div class="page-head">
-        <h1 tabIndex={-1}>{heading}</h1>
+      <TargetPageHead id={id} name={t?.name} heading={heading} error={target.error}>
         <p class="muted">
           Accounts in the app that no directory user or group of this target holds, found by listing the app
           after each full reconciliation. Nothing is sent to them unless you disable, delete or link one here.
         </p>
-      </div>
-      {target.error && (
-        <p class="error" role="alert">
-          {target.error}
-        </p>
-      )}
+      </TargetPageHead>
 
       <section aria-labelledby="scan-h">
         <h2 id="scan-h">Last listing</h2>

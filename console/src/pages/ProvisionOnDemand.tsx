@@ -2,10 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, messageOf, post } from '../api';
 import { adviceFor } from '../reasons';
 import { usePoll } from '../poll';
-import { Link } from '../router';
 import { PrincipalPicker, type Principal } from '../components/PrincipalPicker';
 import { StepList, type Step } from '../components/Steps';
 import { StatusBadge } from '../components/status';
+import { TargetPageHead } from '../components/TargetPageHead';
 import type { DirectoryObject, OnDemandResult, ProvisioningStep, Target } from '../types';
 
 /** Entra provisions at most five members of a group on demand. */
@@ -160,22 +160,12 @@ export function ProvisionOnDemandPage({ id }: { id: string }) {
   const heading = 'Provision on demand';
   return (
     <>
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href="/">Overview</Link> / <Link href={`/targets/${id}`}>{t?.name ?? 'Target'}</Link> /{' '}
-        <span aria-current="page">{heading}</span>
-      </nav>
-      <div class="page-head">
-        <h1 tabIndex={-1}>{heading}</h1>
+      <TargetPageHead id={id} name={t?.name} heading={heading} error={target.error}>
         <p class="muted">
           Provision one user or group now, whatever the schedule (paused too), and see every step. This sends
           real requests to {t ? t.name : 'the app'}.
         </p>
-      </div>
-      {target.error && (
-        <p class="error" role="alert">
-          {target.error}
-        </p>
-      )}
+      </TargetPageHead>
       <form class="filters align-top" onSubmit={(e) => void provision(e)} aria-labelledby="pick-h">
         <h2 id="pick-h" class="form-title">
           Select a user or a group
