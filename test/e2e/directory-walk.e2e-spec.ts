@@ -49,10 +49,11 @@ describe('reconciliation walk: live users and the held users no longer live', ()
     );
   });
 
-  const walk = async (pageSize: number): Promise<WalkPage[]> => {
+  const walk = async (pageSize: number, skip?: Set<string>): Promise<WalkPage[]> => {
     const pages: WalkPage[] = [];
     const queue = t.app.get(WorkQueueRepository);
-    for await (const page of liveAndGone(t.app.get(DirectoryReader), queue, targetId, 'User', pageSize))
+    const reader = t.app.get(DirectoryReader);
+    for await (const page of liveAndGone(reader, queue, targetId, 'User', pageSize, { skip }))
       pages.push(page);
     return pages;
   };
@@ -79,6 +80,16 @@ describe('reconciliation walk: live users and the held users no longer live', ()
     expect(pages[0].ids).toEqual(live);
     expect(pages[1].ids).toEqual(gone);
   });
+  it('leaves the settled users out of the live pages, and still finds every gone one from their stretches', async () => {
+    // A whole page of three settled (its stretch still has gone users), and one more on another page.
+    const settled = new Set([live[0], live[1], live[2], live[6]]);
+    const pages = await walk(3, settled);
+    const of = (kind: WalkPage['kind']) => pages.filter((p) => p.kind === kind).flatMap((p) => p.ids);
+    expect(of('live')).toEqual(live.filter((id) => !settled.has(id)));
+    expect(of('gone').sort()).toEqual(gone);
+    expect(pages.every((p) => p.ids.length > 0)).toBe(true);
+  });
+
   it('walks an assigned-only target by its assignments and what it holds: each id once, across pages', async () => {
     const id = await registerTarget(t, target, { name: 'assigned-walk', scope: 'assigned' });
     await t.admin('post', `/targets/${id}/pause`).expect(200);

@@ -64,18 +64,17 @@ export class ReconciliationService {
     const reads = { directory: this.directory, assignments: this.assignments, queue: this.queue };
     // A target that does not provision groups would only skip each one: they are not walked.
     for (const type of objectTypesOf(target)) {
+      const options = { skip: type === 'User' ? settled : undefined };
       const pages =
         walk === 'assigned'
-          ? assignedAndHeld(reads, targetId, type, PAGE, { skip: type === 'User' ? settled : undefined })
-          : liveAndGone(this.directory, this.queue, targetId, type, PAGE);
-      for await (const page of pages) {
-        const queued =
-          page.kind === 'live' && type === 'User' ? page.ids.filter((id) => !settled?.has(id)) : page.ids;
+          ? assignedAndHeld(reads, targetId, type, PAGE, options)
+          : liveAndGone(this.directory, this.queue, targetId, type, PAGE, options);
+      for await (const { kind, ids: queued } of pages) {
         await this.enqueue(
           targetId,
           queued.map((id) => ({ objectType: type, objectId: id })),
         );
-        if (page.kind === 'gone') counts.goneFromDirectory += queued.length;
+        if (kind === 'gone') counts.goneFromDirectory += queued.length;
         else counts[type === 'User' ? 'users' : 'groups'] += queued.length;
       }
     }
