@@ -10,8 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startGateway, sharedDatabase } = require('./bench/gateway-process');
 const { benchBulk } = require('./bench/scim.bench');
-const { api, startTargetProcess } = require('./bench/provisioning.bench');
-const { discovered, reconciled } = require('./bench/reconciliation.bench');
+const { api, discovered, reconciled, startTargetProcess } = require('./bench/provisioning.bench');
 
 const SIZES = (process.env.BENCH_SCALE_USERS || '10000,100000').split(',').map(Number);
 

@@ -3,7 +3,7 @@
 // request to the end of the cycle (nothing left pending), with the status's summary of what the listing settled and
 // the gateway's peak RSS.
 const { benchBulk } = require('./scim.bench');
-const { api, loadFakeTarget, startTargetProcess } = require('./provisioning.bench');
+const { api, discovered, loadFakeTarget, reconciled, startTargetProcess } = require('./provisioning.bench');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,40 +18,6 @@ function register(gw, target, name, scope) {
     concurrency: 32,
     requestsPerSecond: 10000,
   });
-}
-
-/** The status once a reconciliation that started at or after `since` has nothing left pending; its summary. */
-async function reconciled(gw, targetId, since, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await api(gw, 'GET', `/admin/v1/targets/${targetId}/status`);
-    const summary = s.reconciliation.summary;
-    if (
-      summary &&
-      Date.parse(summary.startedAt) >= since &&
-      !s.reconciliation.requested &&
-      s.pending.objects === 0
-    )
-      return summary;
-    if (Date.now() > deadline) throw new Error(`reconciliation not over after ${timeoutMs / 1000} s`);
-    await sleep(50);
-  }
-}
-
-/**
- * Once account discovery has listed the target after a reconciliation that started at or after `since` (the first
- * reconciliation of a new target asks for it, and it lists every account): timing the next reconciliation while it
- * still runs would charge it with that listing.
- */
-async function discovered(gw, targetId, since, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const o = await api(gw, 'GET', `/admin/v1/targets/${targetId}/orphans?limit=1`);
-    const scan = o.lastScan;
-    if (scan && Date.parse(scan.startedAt) >= since && !o.scanRequested && !scan.awaitingDrain) return scan;
-    if (Date.now() > deadline) throw new Error(`account discovery not over after ${timeoutMs / 1000} s`);
-    await sleep(50);
-  }
 }
 
 /** How many users the fake target holds (its `totalResults`). */
@@ -128,4 +94,4 @@ async function smallAssignedApp(gw, startFakeScimTarget, assigned) {
   }
 }
 
-module.exports = { benchReconciliation, discovered, reconciled };
+module.exports = { benchReconciliation };
