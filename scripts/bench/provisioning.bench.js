@@ -110,8 +110,8 @@ async function reconciled(gw, targetId, since, timeoutMs) {
 
 /**
  * Once account discovery has listed the target after a reconciliation that started at or after `since` (the first
- * reconciliation of a new target asks for it, and it lists every account): timing the next reconciliation while it
- * still runs would charge it with that listing.
+ * reconciliation of a new target asks for it, and it lists every account): a figure timed while it still runs would
+ * be charged with that listing.
  */
 async function discovered(gw, targetId, since, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
