@@ -59,7 +59,7 @@ if (require.main === module && process.argv[2] === '--fake-targets') {
   Promise.all(Array.from({ length: count }, () => startFakeScimTarget(options))).then((targets) => {
     process.send({ urls: targets.map((t) => t.url) });
     process.on('message', ({ id, what }) => {
-      if (what === 'counts') return process.send({ id, answer: targets.map((t) => t.users().length) });
+      if (what === 'counts') return process.send({ id, answer: targets.map((t) => t.userCount()) });
       // userName → ms since the epoch of the first POST /Users (or /Bulk POST operation) the target accepted.
       const answer = targets.map((t) => {
         const seen = {};
@@ -118,6 +118,8 @@ async function benchManyTargets(startGateway, engine, { users, targets = 20 }) {
       await sleep(250);
     }
     const seconds = (Math.max(...doneAt) - started) / 1000;
+    const finished = doneAt.map((d) => ((d - started) / 1000).toFixed(0)).sort((a, b) => a - b);
+    console.log(`twenty targets: each done after (s) ${finished.join(', ')}`);
     return { users, targets, seconds, rate: (users * targets) / seconds, peakRssMb: gw.peakRssMb() };
   } finally {
     await fakes.close();

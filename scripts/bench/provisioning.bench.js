@@ -418,4 +418,5 @@ module.exports = {
   api,
   reconciled,
   discovered,
+  countUsers,
 };

@@ -3,7 +3,14 @@
 // request to the end of the cycle (nothing left pending), with the status's summary of what the listing settled and
 // the gateway's peak RSS.
 const { benchBulk } = require('./scim.bench');
-const { api, discovered, loadFakeTarget, reconciled, startTargetProcess } = require('./provisioning.bench');
+const {
+  api,
+  countUsers,
+  discovered,
+  loadFakeTarget,
+  reconciled,
+  startTargetProcess,
+} = require('./provisioning.bench');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,12 +27,6 @@ function register(gw, target, name, scope) {
   });
 }
 
-/** How many users the fake target holds (its `totalResults`). */
-async function usersHeld(target) {
-  const res = await fetch(`${target.url}/Users?count=0`);
-  return (await res.json()).totalResults;
-}
-
 async function benchReconciliation(startGateway, engine, { users }) {
   const { startFakeScimTarget } = loadFakeTarget();
   const gw = await startGateway(engine);
@@ -38,7 +39,7 @@ async function benchReconciliation(startGateway, engine, { users }) {
     const app = await register(gw, target, 'reconciled', 'all');
     // The initial sync, and the first reconciliation it ends with.
     await reconciled(gw, app.id, registered, users * 5);
-    const held = await usersHeld(target);
+    const held = await countUsers(target);
     if (held !== users) throw new Error(`${held} of ${users} users synced`);
     await discovered(gw, app.id, registered, users * 5);
     const started = Date.now();
@@ -82,9 +83,9 @@ async function smallAssignedApp(gw, startFakeScimTarget, assigned) {
       await api(gw, 'POST', `/admin/v1/targets/${app.id}/assignments/bulk`, {
         principals: ids.slice(i, Math.min(i + 10_000, assigned)).map((id) => ({ type: 'User', id })),
       });
-    for (const deadline = Date.now() + 600_000; target.users().length < assigned; await sleep(50))
+    for (const deadline = Date.now() + 600_000; target.userCount() < assigned; await sleep(50))
       if (Date.now() > deadline)
-        throw new Error(`${target.users().length} of ${assigned} assigned users synced`);
+        throw new Error(`${target.userCount()} of ${assigned} assigned users synced`);
     const started = Date.now();
     await api(gw, 'POST', `/admin/v1/targets/${app.id}/restart`);
     const summary = await reconciled(gw, app.id, started, 600_000);

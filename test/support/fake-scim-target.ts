@@ -79,7 +79,10 @@ export interface FakeScimTarget {
   readonly requests: RecordedRequest[];
   /** Every operation of the `/Bulk` requests, in the order carried out (kept when `recordRequests` is on). */
   readonly operations: RecordedOperation[];
+  /** Copies of every user it holds. */
   users(): JsonObject[];
+  /** How many users it holds, without copying them as `users()` does (for a poll while it fills). */
+  userCount(): number;
   groups(): JsonObject[];
   /** Stores a resource directly (no request recorded), as if it already existed in the app. */
   seed(kind: ResourceKind, doc: JsonObject): JsonObject;
@@ -346,6 +349,7 @@ export async function startFakeScimTarget(options: FakeScimTargetOptions = {}): 
     requests,
     operations,
     users: () => store.all('Users'),
+    userCount: () => store.size('Users'),
     groups: () => store.all('Groups'),
     seed: (kind, doc) => store.create(kind, doc),
     peakInFlight: () => peakInFlight,

@@ -49,6 +49,10 @@ export class FakeResourceStore {
     private readonly patchQuirks: PatchQuirks = {},
   ) {}
 
+  size(kind: ResourceKind): number {
+    return this.docs[kind].size;
+  }
+
   all(kind: ResourceKind): JsonObject[] {
     return [...this.docs[kind].values()].map((d) => structuredClone(d));
   }
