@@ -118,8 +118,8 @@ async function benchManyTargets(startGateway, engine, { users, targets = 20 }) {
       await sleep(250);
     }
     const seconds = (Math.max(...doneAt) - started) / 1000;
-    const finished = doneAt.map((d) => ((d - started) / 1000).toFixed(0)).sort((a, b) => a - b);
-    console.log(`twenty targets: each done after (s) ${finished.join(', ')}`);
+    const finished = doneAt.map((d) => (d - started) / 1000).sort((a, b) => a - b);
+    console.log(`${targets} targets: each done after (s) ${finished.map((s) => s.toFixed(0)).join(', ')}`);
     return { users, targets, seconds, rate: (users * targets) / seconds, peakRssMb: gw.peakRssMb() };
   } finally {
     await fakes.close();
