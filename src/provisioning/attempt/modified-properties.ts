@@ -4,6 +4,7 @@
  * and the value sent now. Taken from the same difference the request is built from, so the log cannot disagree
  * with the wire. Pure.
  */
+import { parseJsonText } from '../../common/json-text';
 import { REDACTED } from '../client/request.redactor';
 import { AttributeDiff, FlatAttributes, flattenResource } from './scim-diff';
 
@@ -42,12 +43,13 @@ export function propertiesOfCreate(sent: FlatAttributes): ModifiedProperty[] {
  * A create's stored form, read back from the request its entry shows (`{method, path, body, …}` as JSON, secrets
  * already masked there): a create's properties are exactly the values it sends, so the entry does not store them a
  * second time (a create is most of an initial sync's log, and the list was its largest column). `[]` when the
- * request has no body to read.
+ * request has no body to read. Read with `parseJsonText`: a log download reads back every create's request, and
+ * `JSON.parse` would intern their short values (see there).
  */
 export function loggedPropertiesOfCreate(shownRequest: string | null): string {
   let body: unknown;
   try {
-    body = shownRequest ? (JSON.parse(shownRequest) as { body?: unknown }).body : undefined;
+    body = shownRequest ? (parseJsonText(shownRequest) as { body?: unknown }).body : undefined;
   } catch {
     return '[]';
   }
