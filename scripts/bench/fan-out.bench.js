@@ -1,6 +1,6 @@
 // Many targets at once, in `npm run bench`: (1) the same initial sync to twenty new targets that advertise /Bulk,
 // aggregate users/s and the slowest target's time; (2) HR push → received at 1,000 changes/s with five targets, p50
-// and p99 over every (change, target) pair. The fake targets run in one process of their own, so that the figures
+// and p99 over every (change, target) pair. The fake targets run in processes of their own, so that the figures
 // measure the gateway and not this process, which drives the load and polls.
 const { fork } = require('node:child_process');
 const http = require('node:http');
@@ -15,11 +15,13 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
  * `count` fake targets in one child process. `arrivals()` asks it for the time each userName's first accepted POST
  * reached each target (when `record` is on); `counts()` for how many users each holds.
  */
-async function startTargets(count, options) {
+async function startTargetProcess(count, options) {
   const child = fork(
     __filename,
     ['--fake-targets', compileFakeTarget(), JSON.stringify(options), String(count)],
     {
+      // Room for what the targets hold: the default bound (about 4 GB) was reached with 2,000,000 users in one.
+      execArgv: ['--max-old-space-size=8192'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -49,6 +51,25 @@ async function startTargets(count, options) {
         child.once('exit', resolve);
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/**
+ * `count` fake targets in child processes of `perProcess` targets each (one process when unset), answering as one:
+ * `urls`, `counts()` and `arrivals()` in the targets' order. A process that holds millions of users spends seconds
+ * in each full garbage collection (3.7-3.8 s each with 2,000,000, before it ran out of heap), during which its
+ * targets answer nobody: the figure would measure that process.
+ */
+async function startTargets(count, options, perProcess = count) {
+  const sizes = [];
+  for (let left = count; left > 0; left -= perProcess) sizes.push(Math.min(perProcess, left));
+  const processes = await Promise.all(sizes.map((n) => startTargetProcess(n, options)));
+  const all = async (what) => (await Promise.all(processes.map((p) => p[what]()))).flat();
+  return {
+    urls: processes.flatMap((p) => p.urls),
+    counts: () => all('counts'),
+    arrivals: () => all('arrivals'),
+    close: () => Promise.all(processes.map((p) => p.close())),
   };
 }
 
@@ -83,17 +104,24 @@ if (require.main === module && process.argv[2] === '--fake-targets') {
 /**
  * `users` users loaded through /Bulk, then `targets` targets registered at once (each advertising /Bulk, 1,000
  * operations a request): the seconds until every target holds every user, the aggregate users/s, the slowest
- * target's time and the gateway's peak RSS.
+ * target's time, the gateway's peak RSS during the sync (`peakReset` false: the kernel refused the reset, so the
+ * load's peak is in it) and during the load.
  */
 async function benchManyTargets(startGateway, engine, { users, targets = 20 }) {
   const gw = await startGateway(engine);
-  const fakes = await startTargets(targets, {
-    recordRequests: false,
-    bulk: { maxOperations: 1000, maxPayloadSize: 1024 * 1024 },
-  });
+  // At most 400,000 users held by one process (twenty targets of 20,000 in one, as before; of 100,000, four each).
+  const perProcess = Math.max(1, Math.floor(400_000 / users));
+  const fakes = await startTargets(
+    targets,
+    { recordRequests: false, bulk: { maxOperations: 1000, maxPayloadSize: 1024 * 1024 } },
+    perProcess,
+  );
   try {
     const loaded = await benchBulk(gw, { users, perRequest: 50 });
     if (loaded.created !== users) throw new Error(`${loaded.created} of ${users} users loaded`);
+    // The load's peak apart from the sync's: the figure is the sync's, and a peak of the load would hide in it.
+    const loadPeakRssMb = gw.peakRssMb();
+    const peakReset = gw.resetPeakRss();
     const started = Date.now();
     for (const [i, url] of fakes.urls.entries())
       await api(gw, 'POST', '/admin/v1/targets', {
@@ -120,7 +148,15 @@ async function benchManyTargets(startGateway, engine, { users, targets = 20 }) {
     const seconds = (Math.max(...doneAt) - started) / 1000;
     const finished = doneAt.map((d) => (d - started) / 1000).sort((a, b) => a - b);
     console.log(`${targets} targets: each done after (s) ${finished.map((s) => s.toFixed(0)).join(', ')}`);
-    return { users, targets, seconds, rate: (users * targets) / seconds, peakRssMb: gw.peakRssMb() };
+    return {
+      users,
+      targets,
+      seconds,
+      rate: (users * targets) / seconds,
+      peakRssMb: gw.peakRssMb(),
+      peakReset,
+      loadPeakRssMb,
+    };
   } finally {
     await fakes.close();
     await gw.stop();
