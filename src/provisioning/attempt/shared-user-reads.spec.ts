@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { DirectoryObject, DirectoryReader } from '../../directory/readers/directory.reader';
 import { SharedUserReads } from './shared-user-reads';
 
@@ -103,6 +105,33 @@ describe('SharedUserReads', () => {
     const dir = directory({ a: 'Analyst' });
     const a = (await reads.users(rows(['a']), performance.now(), dir.read)).get('a')!;
     expect(Object.isFrozen(a)).toBe(true);
+  });
+
+  it('once a read is done, a kept user holds its own object, not the map of the batch it was read with', async () => {
+    // A full collection on demand: the test asks whether the batch's map can still be reached.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const reads = shared();
+    let batch: WeakRef<Map<string, DirectoryObject>> | undefined;
+    const titles: Record<string, string> = { a: 'Analyst', b: 'Buyer', c: 'Clerk' };
+    const readOnce = (ids: string[]) => {
+      const found = new Map(ids.map((id) => [id, user(id, titles[id])]));
+      batch ??= new WeakRef(found);
+      return Promise.resolve(found);
+    };
+    const claimed = performance.now();
+    await reads.users(rows(['a', 'b', 'c']), claimed, readOnce);
+    // Another target's batch, claimed later, reads b again; a and c stay kept from the first read.
+    const dir = directory(titles);
+    await reads.users(rows(['b'], null, true), performance.now(), dir.read);
+    await new Promise((r) => setImmediate(r));
+    gc();
+    expect(batch?.deref()).toBeUndefined();
+    // What is kept still serves: a batch claimed before the first read gets a and c without a read.
+    const kept = await reads.users(rows(['a', 'c']), claimed, dir.read);
+    expect(kept.get('a')?.doc.title).toBe('Analyst');
+    expect([...kept.keys()]).toEqual(['a', 'c']);
+    expect(dir.reads).toEqual([['b']]);
   });
 
   it('keeps a bounded number of users: the oldest go first', async () => {

@@ -23,7 +23,14 @@ interface Entry {
   startedAt: number;
   /** Every journal change up to this seq was committed when the read began. */
   through: number;
-  read: Promise<Map<string, DirectoryObject>>;
+  /**
+   * The read while it runs. Once it is done, `user` alone is kept (null: gone from the directory), so that a kept id
+   * does not hold its whole batch's map: targets drift apart and their batches overlap in part, and each user read
+   * again used to leave the rest of its old batch held by the ids that were not, so the bound of KEEP_USERS ids did
+   * not bound the users held.
+   */
+  read: Promise<Map<string, DirectoryObject>> | null;
+  user: DirectoryObject | null;
 }
 
 /**
@@ -68,8 +75,12 @@ export class SharedUserReads {
       const holds =
         entry &&
         (entry.startedAt >= claimedAt || (!reconcile && changeSeq !== null && changeSeq <= entry.through));
-      if (entry && holds) shared.set(entry.read, [...(shared.get(entry.read) ?? []), id]);
-      else missing.push(id);
+      if (!entry || !holds) missing.push(id);
+      else if (entry.read) {
+        const ids = shared.get(entry.read);
+        if (ids) ids.push(id);
+        else shared.set(entry.read, [id]);
+      } else if (entry.user) out.set(id, entry.user);
     }
     if (missing.length > 0) {
       const through = this.fanOut.visibleThrough;
@@ -80,12 +91,18 @@ export class SharedUserReads {
       });
       for (const id of missing) {
         this.recent.delete(id);
-        this.recent.set(id, { startedAt, through, read: pending });
+        this.recent.set(id, { startedAt, through, read: pending, user: null });
       }
       this.evict(startedAt);
       try {
         shared.set(pending, missing);
-        await pending;
+        const found = await pending;
+        for (const id of missing) {
+          const entry = this.recent.get(id);
+          if (entry?.read !== pending) continue;
+          entry.read = null;
+          entry.user = found.get(id) ?? null;
+        }
       } catch (err) {
         for (const id of missing) if (this.recent.get(id)?.read === pending) this.recent.delete(id);
         throw err;
