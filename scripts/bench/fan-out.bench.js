@@ -15,7 +15,7 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
  * `count` fake targets in one child process. `arrivals()` asks it for the time each userName's first accepted POST
  * reached each target (when `record` is on); `counts()` for how many users each holds.
  */
-async function startTargetProcess(count, options) {
+async function startTargetGroupProcess(count, options) {
   const child = fork(
     __filename,
     ['--fake-targets', compileFakeTarget(), JSON.stringify(options), String(count)],
@@ -63,7 +63,7 @@ async function startTargetProcess(count, options) {
 async function startTargets(count, options, perProcess = count) {
   const sizes = [];
   for (let left = count; left > 0; left -= perProcess) sizes.push(Math.min(perProcess, left));
-  const processes = await Promise.all(sizes.map((n) => startTargetProcess(n, options)));
+  const processes = await Promise.all(sizes.map((n) => startTargetGroupProcess(n, options)));
   const all = async (what) => (await Promise.all(processes.map((p) => p[what]()))).flat();
   return {
     urls: processes.flatMap((p) => p.urls),
