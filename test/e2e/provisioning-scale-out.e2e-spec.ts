@@ -189,10 +189,15 @@ if (serverUrl)
         let orphans: string[] = [];
         await waitFor('the doomed process frozen while holding claims', async () => {
           process.kill(pid, 'SIGSTOP');
-          orphans = await heldByDoomed();
-          if (orphans.length >= 8) return true;
-          process.kill(pid, 'SIGCONT');
-          return false;
+          let frozen = false;
+          try {
+            orphans = await heldByDoomed();
+            frozen = orphans.length >= 8;
+            return frozen;
+          } finally {
+            // Not left stopped by a read that failed or by a wait that gives up.
+            if (!frozen) process.kill(pid, 'SIGCONT');
+          }
         });
         await doomed.stop('SIGKILL');
         const killedAt = Date.now();
