@@ -85,6 +85,8 @@ export interface ProvisioningConfig {
   matchIndexMaxAccounts: number;
   /** A full reconciliation compares users with one listing of the target once it holds this many objects. */
   reconcileListingMinObjects: number;
+  /** Full reconciliations (initial syncs among them) this process runs at once; the others wait their turn. */
+  reconcileMaxConcurrent: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -262,6 +264,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       orphanScanMaxAccounts: int('ORPHAN_SCAN_MAX_ACCOUNTS', 1_000_000, 0, 100_000_000),
       matchIndexMaxAccounts: int('MATCH_INDEX_MAX_ACCOUNTS', 250_000, 0, 10_000_000),
       reconcileListingMinObjects: int('RECONCILE_LISTING_MIN_OBJECTS', 200, 0, 1_000_000_000),
+      reconcileMaxConcurrent: int('RECONCILE_MAX_CONCURRENT', 2, 1, 1000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

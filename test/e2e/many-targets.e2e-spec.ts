@@ -164,3 +164,68 @@ describe('provisioning: many targets within the process-wide bound on claimed ob
     }
   }, 90_000);
 });
+
+/**
+ * Full reconciliations take turns (`RECONCILE_MAX_CONCURRENT`): twenty new targets walking the directory at once held
+ * the gateway's RSS at about 1.1 GB for their first 50 s (100,000 users each); a few at a time, it stays under 300 MB.
+ * Here one at a time: each target's reconciliation starts with a listing of the target, which answers after 1.5 s,
+ * so a listing that starts before the previous target's has ended shows two reconciliations at once.
+ */
+describe('provisioning: full reconciliations take turns', () => {
+  const LISTING_MS = 1500;
+  let t: TestApp;
+  const targets: FakeScimTarget[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) targets.push(await startFakeScimTarget({ acceptDuplicates: true }));
+    t = await startTestApp({
+      env: {
+        PROVISIONING_POLL_MS: '50',
+        RECONCILE_MAX_CONCURRENT: '1',
+        // Every reconciliation, a new target's first included, compares users through one listing of the target.
+        RECONCILE_LISTING_MIN_OBJECTS: '0',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all(targets.map((target) => target.close()));
+  });
+
+  it('runs one at a time when the bound is 1, and every target still gets every user once', async () => {
+    const users = 4;
+    for (let i = 0; i < users; i++)
+      await t
+        .scim('post', '/Users')
+        .send({ schemas: USER_SCHEMAS, userName: `turn${i}@example.com`, active: true })
+        .expect(201);
+    // Every read of /Users is slow (the listing, and the lookups of the users it did not settle).
+    for (const target of targets) target.slow(LISTING_MS, { method: 'GET', path: '/Users' });
+    await Promise.all(
+      targets.map((target, i) => registerTarget(t, target, { name: `turn-${i}`, provisionGroups: false })),
+    );
+    await waitFor(
+      'every user in every target',
+      () => targets.every((target) => target.users().length >= users),
+      30_000,
+    );
+    const listings = targets.map((target) => {
+      const first = target.requests.find(
+        (r) => r.method === 'GET' && r.path === '/Users' && r.query.filter === undefined,
+      );
+      if (!first) throw new Error(`target ${target.port} was never listed`);
+      return first.time.getTime();
+    });
+    listings.sort((a, b) => a - b);
+    // Each starts after the one before was answered (all three within milliseconds when they run at once).
+    expect(listings[1] - listings[0]).toBeGreaterThanOrEqual(LISTING_MS - 50);
+    expect(listings[2] - listings[1]).toBeGreaterThanOrEqual(LISTING_MS - 50);
+    for (const target of targets) {
+      const posts = target.requests.filter((r) => r.method === 'POST' && r.path === '/Users');
+      expect(posts.map((r) => (r.body as { userName: string }).userName).sort()).toEqual(
+        Array.from({ length: users }, (_, i) => `turn${i}@example.com`),
+      );
+    }
+  }, 60_000);
+});
