@@ -851,6 +851,19 @@ describe('planAttempt: joiners matched against a listing of the target', () => {
     ]);
   });
 
+  it('asks the target when the listed account no longer holds the value (renamed since the listing)', () => {
+    const { sent, result } = run(
+      input({ index: listing({ id: 't-7', userName: 'ann@example.com' }) }),
+      script(ok({ id: 't-7', userName: 'bob@example.com', active: true }), list(), created),
+    );
+    expect(methods(sent)).toEqual([
+      'GET /Users/t-7',
+      'GET /Users userName eq "ann@example.com"',
+      'POST /Users',
+    ]);
+    expect(done(result).known.targetObjectId).toBe('t-new');
+  });
+
   it('asks the target, not the listing, after a 409 and for an object whose create may have gone unrecorded', () => {
     const after409 = run(
       input({ index: listing() }),
@@ -869,14 +882,14 @@ describe('planAttempt: joiners matched against a listing of the target', () => {
     expect(methods(inDoubt.sent)).toEqual(['GET /Users userName eq "ann@example.com"', 'POST /Users']);
   });
 
-  it('refuses to guess between two listed accounts with the value', () => {
+  it('asks the target about two listed accounts with the value, and refuses to guess when it has both', () => {
     const { sent, result } = run(
       input({
         index: listing({ id: 'a', userName: 'ann@example.com' }, { id: 'b', userName: 'Ann@example.com' }),
       }),
-      script(),
+      script(list({ id: 'a', userName: 'ann@example.com' }, { id: 'b', userName: 'Ann@example.com' })),
     );
-    expect(sent).toEqual([]);
+    expect(methods(sent)).toEqual(['GET /Users userName eq "ann@example.com"']);
     expect(result).toMatchObject({ kind: 'rejected', reason: 'multiple_matches' });
   });
 

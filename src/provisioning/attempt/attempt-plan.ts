@@ -31,7 +31,7 @@ import {
   valueHash,
 } from './ignored-changes';
 import type { Decision, SkipReason } from './lifecycle-decision';
-import type { MatchIndex } from './match-index';
+import { matchesValue, type MatchIndex } from './match-index';
 import { ModifiedProperty, propertiesOfDiff, propertiesOfMembers } from './modified-properties';
 import {
   attributeOps,
@@ -252,19 +252,13 @@ type Lookup =
 /**
  * Matching attributes by precedence (Entra evaluates them in turn); more than one hit is an error, not a guess.
  * With a listing of the target (`input.index`), an attribute it holds is answered from it: no account has the value,
- * or one has and is read by its id (gone since the listing: asked of the target after all). An object in doubt, and
- * a lookup after a 409 (`ask`), always ask the target: the listing cannot know what was created after it.
+ * or one has and is read by its id (gone or renamed since the listing, or several listed: asked of the target). An object
+ * in doubt, and a lookup after a 409 (`ask`), always ask the target: the listing cannot know what was created after it.
  */
 function* lookup(input: PlanInput, known: KnownState, ask = false): Plan<Lookup> {
   const index = input.objectType === 'User' && !ask && !known.inDoubt ? input.index : undefined;
   for (const m of input.matching) {
     const listed = index?.lookup(m.targetAttribute, m.value);
-    if (listed?.kind === 'ids' && listed.ids.length > 1)
-      return rejected(
-        known,
-        'multiple_matches',
-        `${listed.ids.length} resources in the target's listing have ${m.targetAttribute} "${m.value}"`,
-      );
     if (listed?.kind === 'ids' && listed.ids.length === 0) {
       yield step(
         'matching',
@@ -273,14 +267,17 @@ function* lookup(input: PlanInput, known: KnownState, ask = false): Plan<Lookup>
       );
       continue;
     }
-    if (listed?.kind === 'ids') {
+    // One account the listing may have with the value: read it; several (or one that no longer has it): the target's
+    // own answer to the filter decides, a refusal of several matches included.
+    if (listed?.kind === 'ids' && listed.ids.length === 1) {
       const r = yield send(known, {
         method: 'GET',
         path: resourcePath(input, listed.ids[0]),
         tolerate: [404],
         expect: 'resource',
       });
-      if (r.ok) {
+      // Renamed since the listing, or another value with the same hash in the index: ask the target.
+      if (r.ok && matchesValue(r.body as ScimResource, m.targetAttribute, m.value)) {
         yield step(
           'matching',
           'success',
