@@ -1,3 +1,4 @@
+import { defaultMappingSet } from '../../src/mapping/mapping-set';
 import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
 import { createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -102,6 +103,28 @@ describe('matching joiners by a listing of the target', () => {
     expect((await status(id)).matching).toMatchObject({
       mode: 'lookup',
       reason: expect.stringMatching(/refused the listing: 403/),
+    });
+  });
+
+  it('does not list a target whose matching attributes a listing cannot answer', async () => {
+    const target = await start();
+    const id = await registerTarget(t, target, { profile: 'rfc', enabled: false });
+    // Matching on the work email alone (not indexed): every joiner must be looked up by it anyway.
+    const set = defaultMappingSet();
+    for (const a of set.users.attributes)
+      a.matching = a.targetAttribute === 'emails[type eq "work"].value' ? { precedence: 1 } : undefined;
+    await t.admin('put', `/targets/${id}/mappings`).send(set).expect(200);
+    await t.admin('patch', `/targets/${id}`).send({ enabled: true }).expect(200);
+    await allThere(target);
+    expect(lookups(target).map((r) => r.query.filter)).toEqual(
+      Array.from({ length: USERS }, () => expect.stringMatching(/^emails\[type eq "work"\]\.value eq /)),
+    );
+    expect(creates(target)).toHaveLength(USERS);
+    expect((await status(id)).matching).toMatchObject({
+      mode: 'lookup',
+      reason: expect.stringMatching(
+        /no matching attribute of the users' mapping is one a listing can answer/,
+      ),
     });
   });
 

@@ -7,7 +7,7 @@
  * SCIM `caseExact` is false, so a target's `eq` filter would match so too); the others compare exactly.
  *
  * Compact, because twenty targets may each hold one of 100,000 accounts at once: a value is kept as a 32-bit hash
- * (no string), an account's id in a string shared by 1,024 ids: 70-90 bytes an account where a map of strings took
+ * (no string), an account's id in a string shared by 1,024 ids: 60-95 bytes an account where a map of strings took
  * about 290 (twenty indexes of 87,000 accounts each held the gateway's RSS near 1 GB). So an answer is what the
  * listing may hold: at 100,000 accounts, a value absent from the listing shares a hash with one in it about once in
  * 40,000 lookups, and about one pair of the listing's own values share one. The planner therefore reads the one

@@ -3,7 +3,8 @@ import { CLOCK, Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { accountPages } from '../client';
-import { INDEXED_ATTRIBUTES, MatchIndex } from '../attempt/match-index';
+import { INDEXED_ATTRIBUTES, isIndexable, MatchIndex } from '../attempt/match-index';
+import { MappingsService } from '../../mapping/mappings.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 import type { ProvisioningTarget } from '../targets/provisioning-target.entity';
 import { TargetClients } from '../targets/target-clients.service';
@@ -55,6 +56,7 @@ export class MatchIndexes {
   constructor(
     private readonly clients: TargetClients,
     private readonly queue: WorkQueueRepository,
+    private readonly mappings: MappingsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -118,7 +120,17 @@ export class MatchIndexes {
 
   private async build(target: ProvisioningTarget, entry: Entry, max: number): Promise<void> {
     const listedAt = this.clock.now();
-    const index = new MatchIndex(listedAt, INDEXED_ATTRIBUTES);
+    // Only the matching attributes the index can answer: a table for another would never be asked.
+    const matching = (await this.mappings.compiledFor(target.id)).users.attributes
+      .filter((a) => a.mapping.matching)
+      .map((a) => a.mapping.targetAttribute)
+      .filter(isIndexable);
+    if (matching.length === 0)
+      return this.lookups(
+        entry,
+        `no matching attribute of the users' mapping is one a listing can answer (${INDEXED_ATTRIBUTES.join(', ')})`,
+      );
+    const index = new MatchIndex(listedAt, matching);
     const { client, limiter } = this.clients.connectionFor(target);
     let first = true;
     for await (const page of accountPages(client, {
