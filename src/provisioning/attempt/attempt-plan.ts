@@ -252,8 +252,9 @@ type Lookup =
 /**
  * Matching attributes by precedence (Entra evaluates them in turn); more than one hit is an error, not a guess.
  * With a listing of the target (`input.index`), an attribute it holds is answered from it: no account has the value,
- * or one has and is read by its id (gone or renamed since the listing, or several listed: asked of the target). An object
- * in doubt, and a lookup after a 409 (`ask`), always ask the target: the listing cannot know what was created after it.
+ * or one has and is read by its id (gone or renamed since the listing, or several listed: asked of the target). An
+ * object in doubt, and a lookup after a 409 (`ask`), always ask the target: the listing cannot know what was created
+ * after it.
  */
 function* lookup(input: PlanInput, known: KnownState, ask = false): Plan<Lookup> {
   const index = input.objectType === 'User' && !ask && !known.inDoubt ? input.index : undefined;
