@@ -9,6 +9,10 @@ export type TargetState = 'active' | 'paused' | 'quarantined' | 'disabled';
 
 export type BulkSetting = 'auto' | 'on' | 'off';
 
+/** Where a requested full reconciliation stands (the status's `reconciliation.turn`). */
+export type ReconcileTurn =
+  { state: 'running' } | { state: 'waiting'; ahead: number; running: number; maxConcurrent: number };
+
 /** How a target's writes go now, and why (the status's `bulk`). */
 export interface BulkMode {
   setting: BulkSetting;
@@ -79,6 +83,8 @@ export interface TargetStatus {
     last: string | null;
     next: string | null;
     requested: boolean;
+    /** A requested one as the gateway's engine holds it; absent on a gateway older than the console. */
+    turn?: ReconcileTurn | null;
     summary: ReconcileSummary | null;
   };
   deletions: { held: number; reason: string | null; threshold: number | null; windowMinutes: number };

@@ -40,6 +40,7 @@ import { OrphanActions } from './orphans/orphan-actions.service';
 import { OrphanDiscovery } from './orphans/orphan-discovery.service';
 import { OrphansRepository } from './orphans/orphans.repository';
 import { MatchIndexes } from './sync/match-indexes.service';
+import { ReconcileTurns } from './sync/reconcile-turns';
 import { BulkCapabilities } from './targets/bulk-capabilities.service';
 import { ObjectStatesReader } from './targets/object-states.reader';
 
@@ -95,6 +96,7 @@ import { ObjectStatesReader } from './targets/object-states.reader';
     ScheduledProvisioningService,
     OrphansRepository,
     MatchIndexes,
+    ReconcileTurns,
     BulkCapabilities,
     OrphanDiscovery,
     OrphanActions,

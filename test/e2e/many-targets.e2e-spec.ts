@@ -202,9 +202,34 @@ describe('provisioning: full reconciliations take turns', () => {
         .expect(201);
     // Every read of /Users is slow (the listing, and the lookups of the users it did not settle).
     for (const target of targets) target.slow(LISTING_MS, { method: 'GET', path: '/Users' });
-    await Promise.all(
+    const ids = await Promise.all(
       targets.map((target, i) => registerTarget(t, target, { name: `turn-${i}`, provisionGroups: false })),
     );
+    // While the first lists its target, the status says which one runs and where the others wait.
+    type Turn = { state: string; ahead?: number; running?: number; maxConcurrent?: number } | null;
+    let turns: Turn[] = [];
+    await waitFor(
+      'one reconciliation running, two waiting for a turn',
+      async () => {
+        turns = await Promise.all(
+          ids.map(
+            async (id) =>
+              (
+                (await t.admin('get', `/targets/${id}/status`).expect(200)).body as {
+                  reconciliation: { turn: Turn };
+                }
+              ).reconciliation.turn,
+          ),
+        );
+        const count = (state: string) => turns.filter((turn) => turn?.state === state).length;
+        return count('running') === 1 && count('waiting') === 2;
+      },
+      LISTING_MS,
+    );
+    expect(turns.filter((turn) => turn?.state === 'waiting').sort((a, b) => a!.ahead! - b!.ahead!)).toEqual([
+      { state: 'waiting', ahead: 0, running: 1, maxConcurrent: 1 },
+      { state: 'waiting', ahead: 1, running: 1, maxConcurrent: 1 },
+    ]);
     await waitFor(
       'every user in every target',
       () => targets.every((target) => target.users().length >= users),

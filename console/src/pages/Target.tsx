@@ -11,6 +11,7 @@ import {
   LOG_STATUSES,
   type BulkMode,
   type ConnectionVerdict,
+  type ReconcileTurn,
   type Target,
   type TargetStatus,
 } from '../types';
@@ -251,6 +252,12 @@ export function TargetPage({ id }: { id: string }) {
           <dd>
             {formatTime(status.reconciliation.next)} ({relative(status.reconciliation.next)})
           </dd>
+          {status.reconciliation.turn && (
+            <>
+              <dt>Reconciliation now</dt>
+              <dd data-fact="reconcile-turn">{describeTurn(status.reconciliation.turn)}</dd>
+            </>
+          )}
           <dt>Deletion threshold</dt>
           <dd>
             {status.deletions.threshold === null
@@ -315,6 +322,18 @@ const BULK_SETTING_WORDS: Record<BulkMode['setting'], string> = { auto: 'Automat
 function bulkWords(b: BulkMode): string {
   const how = b.mode === 'bulk' ? 'Through /Bulk' : 'Plain requests';
   return `${how} (setting ${BULK_SETTING_WORDS[b.setting] ?? b.setting}): ${b.reason}.`;
+}
+
+/**
+ * A requested reconciliation's turn, e.g. "Waiting for a turn: 1 ahead of it, 2 of 2 running at once
+ * (RECONCILE_MAX_CONCURRENT)."
+ */
+function describeTurn(turn: ReconcileTurn): string {
+  if (turn.state === 'running') return 'Running.';
+  return (
+    `Waiting for a turn: ${turn.ahead} ahead of it, ${turn.running} of ${turn.maxConcurrent} running at once ` +
+    '(RECONCILE_MAX_CONCURRENT).'
+  );
 }
 
 function Totals({ totals }: { totals: Record<string, Record<string, number>> }) {

@@ -43,11 +43,6 @@ export class MatchIndex {
     for (const a of attributes) if (isIndexable(a)) this.byAttribute.set(a.toLowerCase(), new HashTable());
   }
 
-  /** The attributes a listing must ask for to fill this index. */
-  get attributes(): string[] {
-    return INDEXED_ATTRIBUTES.filter((a) => this.byAttribute.has(a.toLowerCase()));
-  }
-
   get size(): number {
     return this.count;
   }

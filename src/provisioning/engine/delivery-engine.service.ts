@@ -14,6 +14,7 @@ import { ProvisionedObject } from '../queue/provisioned-object.entity';
 import { ReconciliationService } from '../sync/reconciliation.service';
 import { OrphanDiscovery } from '../orphans/orphan-discovery.service';
 import { MatchIndexes } from '../sync/match-indexes.service';
+import { ReconcileTurns } from '../sync/reconcile-turns';
 import { TargetHealthService } from '../targets/target-health.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 import { BulkCapabilities, BulkMode } from '../targets/bulk-capabilities.service';
@@ -56,9 +57,6 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private ticking: Promise<void> = Promise.resolve();
   private readonly inFlight = new Map<string, number>();
   private readonly deliveries = new Set<Promise<void>>();
-  private readonly reconciling = new Set<string>();
-  /** Targets whose requested reconciliation waits for a turn, in the order they came. */
-  private readonly waiting = new Set<string>();
   private readonly discovering = new Set<string>();
   private readonly lastSweep = new Map<string, number>();
   /** Targets whose next batch is to be claimed as soon as the pass or refill before is over. */
@@ -76,6 +74,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     private readonly reconciliation: ReconciliationService,
     private readonly discovery: OrphanDiscovery,
     private readonly matchIndexes: MatchIndexes,
+    private readonly turns: ReconcileTurns,
     private readonly health: TargetHealthService,
     private readonly bulk: BulkCapabilities,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -161,32 +160,15 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       if (rt.journalCursor < head)
         for (let i = 0; i < 5 && (await this.fanOut.fanOut(target.id, types)) > 0; i++);
       await this.assignmentFanOut.fanOut(target.id, types);
-      if (rt.reconcileRequested && !this.reconciling.has(target.id)) requested.push(target.id);
+      if (rt.reconcileRequested) requested.push(target.id);
       if (rt.orphanScanRequested && !target.paused && !this.discovering.has(target.id))
         this.startDiscovery(target.id);
       await this.sweepStranded(target.id);
       if (!target.paused) deliverable.push(target);
     }
-    this.startReconciliations(requested);
+    for (const id of this.turns.offer(requested)) this.startReconciliation(id);
     for (const id of this.squeezed) if (!deliverable.some((t) => t.id === id)) this.squeezed.delete(id);
     await this.claimAndDeliver(deliverable);
-  }
-
-  /**
-   * At most `RECONCILE_MAX_CONCURRENT` at once, the longest waiting first: twenty new targets walking the directory
-   * together (their queueing shares one database anyway) held the RSS at 1.1 GB for their first 50 s, and a target
-   * asked for again as soon as its own is done does not take the turn of one waiting before it.
-   */
-  private startReconciliations(requested: string[]): void {
-    const wanted = new Set(requested);
-    for (const id of this.waiting) if (!wanted.has(id)) this.waiting.delete(id);
-    for (const id of requested) this.waiting.add(id);
-    // A set iterates in insertion order: the longest waiting first.
-    for (const id of this.waiting) {
-      if (this.reconciling.size >= this.config.provisioning.reconcileMaxConcurrent) return;
-      this.waiting.delete(id);
-      this.startReconciliation(id);
-    }
   }
 
   /** Now and then (and first thing after a start), users left waiting for a manager that has arrived are woken. */
@@ -199,14 +181,14 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       this.logger.log({ msg: 'woke users waiting for a manager already in the target', targetId, woken });
   }
 
+  /** Started when its turn comes (`ReconcileTurns`). */
   private startReconciliation(targetId: string): void {
-    this.reconciling.add(targetId);
     void this.reconciliation
       .reconcileIfRequested(targetId)
       .catch((err: unknown) =>
         this.logger.error({ msg: 'reconciliation failed', targetId, error: String(err) }),
       )
-      .finally(() => this.reconciling.delete(targetId));
+      .finally(() => this.turns.done(targetId));
   }
 
   /** Account discovery runs beside the deliveries (a listing of a large target takes a while). */

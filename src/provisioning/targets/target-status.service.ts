@@ -13,6 +13,7 @@ import { TargetRuntime } from './target-runtime.entity';
 import { TargetsService } from './targets.service';
 import { TargetsRepository } from './targets.repository';
 import { MatchIndexes, type MatchingMode } from '../sync/match-indexes.service';
+import { ReconcileTurns, type ReconcileTurn } from '../sync/reconcile-turns';
 import { BulkCapabilities, type BulkMode } from './bulk-capabilities.service';
 
 export interface TargetStatus {
@@ -38,6 +39,11 @@ export interface TargetStatus {
     last: string | null;
     next: string | null;
     requested: boolean;
+    /**
+     * A requested one as this process's engine holds it: running, or waiting for a turn (`RECONCILE_MAX_CONCURRENT`)
+     * with how many are ahead of it. Null when none is requested or another process runs the engine.
+     */
+    turn: ReconcileTurn | null;
     summary: unknown;
   };
   /** Disables and deletes held by the accidental-deletion threshold, and why, in words. */
@@ -101,6 +107,7 @@ export class TargetStatusService {
     private readonly fanOut: JournalFanOut,
     private readonly journalRetention: JournalRetentionService,
     private readonly matchIndexes: MatchIndexes,
+    private readonly turns: ReconcileTurns,
     private readonly bulkCapabilities: BulkCapabilities,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -220,6 +227,7 @@ export class TargetStatusService {
         last: last?.toISOString() ?? null,
         next: new Date((last?.getTime() ?? now) + target.reconcileIntervalMinutes * 60_000).toISOString(),
         requested: rt?.reconcileRequested ?? false,
+        turn: this.turns.turnOf(id),
         summary: rt?.lastReconcileSummary ? (JSON.parse(rt.lastReconcileSummary) as unknown) : null,
       },
       deletions: {

@@ -37,9 +37,9 @@ function freePort(): Promise<number> {
 
 /**
  * `node dist/src/main.js` (the build `npm run test:browser` makes first) on 127.0.0.1, a fresh SQLite DATA_DIR,
- * the test tokens; resolves once /health/ready answers.
+ * the test tokens, and `env` over them; resolves once /health/ready answers.
  */
-export async function startGateway(): Promise<Gateway> {
+export async function startGateway(env: Record<string, string> = {}): Promise<Gateway> {
   for (const built of ['dist/src/main.js', 'dist/console/index.html'])
     if (!fs.existsSync(path.join(root, built)))
       throw new Error(`${built} is missing: run \`npm run build\` (npm run test:browser does) first`);
@@ -56,6 +56,7 @@ export async function startGateway(): Promise<Gateway> {
       BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
       BOOTSTRAP_SCIM_TOKEN: SCIM_TOKEN,
       PROVISIONING_POLL_MS: '50',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
