@@ -68,9 +68,20 @@ export function bulkRequestBody(operations: readonly BulkOperation[]): {
 /** Bytes of `{"schemas":[…],"Operations":[]}`; each operation adds its own JSON and a comma between two. */
 const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify(bulkRequestBody([])));
 
+/**
+ * Bytes of each operation measured, by the operation: it is measured as it is parked, packed and linked, and an
+ * operation is never changed once made (linking makes a new one), so each is serialized for its size once.
+ */
+const sizes = new WeakMap<BulkOperation, number>();
+
 /** Bytes of one operation's JSON, as it appears inside the request. */
 export function operationSize(operation: BulkOperation): number {
-  return Buffer.byteLength(JSON.stringify(operation));
+  let size = sizes.get(operation);
+  if (size === undefined) {
+    size = Buffer.byteLength(JSON.stringify(operation));
+    sizes.set(operation, size);
+  }
+  return size;
 }
 
 /** Bytes of the request holding operations of these sizes. */

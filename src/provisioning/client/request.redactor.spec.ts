@@ -96,6 +96,57 @@ describe('redactRequest', () => {
     expect(out).toEqual({ name: { familyName: REDACTED }, manager: { familyName: 'M' } });
   });
 
+  it('keeps a body that names no secret as it is (no copy), and masks one secret anywhere in the same body', () => {
+    // Bodies of every shape built from keys that name no secret; then a secret put in one of their objects.
+    const keys = [
+      'userName',
+      'name',
+      'givenName',
+      'emails',
+      'value',
+      'type',
+      ENTERPRISE,
+      'name.givenName',
+      'op',
+    ];
+    const secrets = ['name.familyName', 'badgeCode', `${ENTERPRISE}:employeeNumber`];
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const objects: Record<string, unknown>[] = [];
+    const make = (depth: number): Record<string, unknown> => {
+      const o: Record<string, unknown> = {};
+      objects.push(o);
+      for (let i = next(4) + 1; i > 0; i--) {
+        const key = keys[next(keys.length)];
+        o[key] =
+          depth < 3 && next(3) === 0
+            ? next(2) === 0
+              ? make(depth + 1)
+              : [make(depth + 1), 'x']
+            : `v${next(100)}`;
+      }
+      return o;
+    };
+    for (let round = 0; round < 300; round++) {
+      objects.length = 0;
+      const body =
+        round % 3 === 0
+          ? { Operations: [{ op: 'replace', path: keys[next(keys.length)], value: make(1) }] }
+          : make(0);
+      expect(redactBody(body, { secretAttributes: secrets })).toBe(body);
+      const holder = objects[next(objects.length)];
+      const secret = ['password', 'badgeCode', 'Password'][round % 3];
+      holder[secret] = 'S3cret';
+      const before = JSON.stringify(body);
+      const out = JSON.stringify(redactBody(body, { secretAttributes: secrets }));
+      expect(out).not.toContain('S3cret');
+      expect(JSON.stringify(body)).toBe(before);
+    }
+    // A PatchOp whose path names the secret, its value naming none.
+    const patch = { Operations: [{ op: 'replace', path: `${ENTERPRISE}:employeeNumber`, value: 'S3cret' }] };
+    expect(JSON.stringify(redactBody(patch, { secretAttributes: secrets }))).not.toContain('S3cret');
+  });
+
   it('redactHeaders masks a bare credential without a scheme', () => {
     expect(redactHeaders({ 'x-api-key': 'k' })).toEqual({ 'x-api-key': REDACTED });
   });

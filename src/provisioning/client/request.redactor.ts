@@ -46,7 +46,10 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
 
 /** Masks secret attributes in a SCIM resource or PatchOp body (`Operations[].path` and path-less value keys). */
 export function redactBody(body: unknown, options: RedactOptions = {}): unknown {
-  const isSecret = matcherFor(options.secretAttributes);
+  const compiled = compiledSecrets(options.secretAttributes);
+  // Most bodies hold no secret attribute at all: kept as they are, without a copy (one per request logged).
+  if (!mayHoldSecret(body, compiled)) return body;
+  const isSecret = compiled.isSecret;
   if (isRecord(body) && Array.isArray(body.Operations)) {
     return {
       ...body,
@@ -101,6 +104,46 @@ function walk(value: unknown, path: string, isSecret: (path: string) => boolean)
   return out;
 }
 
+/**
+ * Whether a body may hold a secret attribute: whether any of its keys (or a PatchOp's `path`) has a segment that is
+ * the last segment of a secret. Every path the matcher masks holds such a segment, and every segment of a path is one
+ * of a key it is built from (or of the `path`), so a body without one needs no walk. Keys repeat from request to request (`userName`, `emails`, `value`): each is split once per list of secrets.
+ */
+function mayHoldSecret(value: unknown, compiled: CompiledSecrets): boolean {
+  if (Array.isArray(value)) return value.some((item) => mayHoldSecret(item, compiled));
+  if (!isRecord(value)) return false;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (namesSecret(key, compiled)) return true;
+    const v = value[key];
+    if (key === 'path' && typeof v === 'string' && splitNamesSecret(v, compiled)) return true;
+    if (typeof v === 'object' && v !== null && mayHoldSecret(v, compiled)) return true;
+  }
+  return false;
+}
+
+function namesSecret(key: string, compiled: CompiledSecrets): boolean {
+  let hit = compiled.keys.get(key);
+  if (hit === undefined) {
+    hit = splitNamesSecret(key, compiled);
+    if (compiled.keys.size >= 4096) compiled.keys.clear();
+    compiled.keys.set(key, hit);
+  }
+  return hit;
+}
+
+/** Uncached, for a PatchOp's `path` (`members[value eq "…"]` differs from request to request). */
+function splitNamesSecret(name: string, compiled: CompiledSecrets): boolean {
+  return (
+    name.includes('\\') ||
+    name
+      .replace(/\[[^\]]*\]/g, '')
+      .toLowerCase()
+      .split(/[.:]/)
+      .some((segment) => compiled.lastSegments.includes(segment))
+  );
+}
+
 /** `urn:…:enterprise:2.0:User` names a schema (its last segment is capitalised); `urn:…:User:manager` an attribute. */
 function isSchemaUrn(path: string): boolean {
   return /^urn:/i.test(path) && /:[A-Z][A-Za-z]*$/.test(path);
@@ -110,7 +153,14 @@ function isSchemaUrn(path: string): boolean {
  * A target's secret attributes are the same for every request of an attempt, and usually none: the matcher and the
  * names a response is scanned for are built once per list, not once per request or logged property.
  */
-const matchers = new Map<string, { isSecret: (path: string) => boolean; lastSegments: string[] }>();
+interface CompiledSecrets {
+  isSecret: (path: string) => boolean;
+  lastSegments: string[];
+  /** Keys seen, and whether one names a secret (`namesSecret`). */
+  keys: Map<string, boolean>;
+}
+
+const matchers = new Map<string, CompiledSecrets>();
 
 function compiledSecrets(extra: readonly string[] | undefined) {
   const key = extra && extra.length > 0 ? extra.join('\n') : '';
@@ -119,6 +169,7 @@ function compiledSecrets(extra: readonly string[] | undefined) {
     if (matchers.size >= 256) matchers.clear();
     const secrets = [...ALWAYS_SECRET, ...(extra ?? [])];
     hit = {
+      keys: new Map(),
       isSecret: secretMatcher(secrets),
       lastSegments: secrets.map((s) =>
         s
