@@ -1,6 +1,6 @@
 import { defaultMappingSet } from '../../src/mapping/mapping-set';
 import { startFakeScimTarget, FakeScimTarget } from '../support/fake-scim-target';
-import { createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
+import { createGroup, createUser, registerTarget, waitFor } from '../support/provisioning-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const USERS = 40;
@@ -141,5 +141,63 @@ describe('matching joiners by a listing of the target', () => {
     expect((await status(id)).matching.reason).toMatch(
       /joiners cost fewer lookups than listing 150 accounts/,
     );
+  });
+
+  // Last: it adds users to the directory, which the tests above count.
+  it('lists at the next batch of joiners once the mapping matches on an attribute a listing answers', async () => {
+    // Joiners come as a group's members assigned at once: one batch, with the target itself left untouched (an edit
+    // of the target would end a hold at lookups by itself).
+    const early: string[] = [];
+    const later: string[] = [];
+    for (let i = 0; i < 20; i++) early.push(await createUser(t, `early${i}@example.com`));
+    for (let i = 0; i < 25; i++) later.push(await createUser(t, `later${i}@example.com`));
+    const first = await createGroup(t, 'Early joiners', early);
+    const second = await createGroup(t, 'Later joiners', later);
+    const target = await start();
+    const id = await registerTarget(t, target, {
+      profile: 'rfc',
+      scope: 'assigned',
+      provisionGroups: false,
+      enabled: false,
+    });
+    const byEmail = defaultMappingSet();
+    for (const a of byEmail.users.attributes)
+      a.matching = a.targetAttribute === 'emails[type eq "work"].value' ? { precedence: 1 } : undefined;
+    await t.admin('put', `/targets/${id}/mappings`).send(byEmail).expect(200);
+    const assign = (groupId: string) =>
+      t
+        .admin('post', `/targets/${id}/assignments`)
+        .send({ principalType: 'Group', principalId: groupId })
+        .expect(201);
+    await assign(first);
+    await t.admin('patch', `/targets/${id}`).send({ enabled: true }).expect(200);
+    await waitFor('the early joiners created', () => creates(target).length >= early.length, 20_000);
+    expect((await status(id)).matching).toMatchObject({
+      mode: 'lookup',
+      reason: expect.stringMatching(/no matching attribute of the users' mapping/),
+    });
+    expect(listings(target)).toHaveLength(0);
+    // Back to matching on userName; once that is seen (its reconciliation over), the later joiners.
+    await t.admin('put', `/targets/${id}/mappings`).send(defaultMappingSet()).expect(200);
+    await waitFor('the mapping change seen', async () => {
+      const s = (await t.admin('get', `/targets/${id}/status`).expect(200)).body as {
+        reconciliation: { requested: boolean; last: string | null };
+        pending: { objects: number };
+      };
+      return !s.reconciliation.requested && s.reconciliation.last !== null && s.pending.objects === 0;
+    });
+    const lookupsBefore = lookups(target).length;
+    await assign(second);
+    await waitFor(
+      'the later joiners created',
+      () => creates(target).length >= early.length + later.length,
+      20_000,
+    );
+    expect(listings(target).length).toBeGreaterThan(0);
+    expect(lookups(target).slice(lookupsBefore)).toEqual([]);
+    expect((await status(id)).matching).toMatchObject({ mode: 'listing' });
+    const names = target.users().map((u) => u.userName as string);
+    expect(names).toHaveLength(early.length + later.length);
+    expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { accountPages } from '../client';
 import { INDEXED_ATTRIBUTES, isIndexable, MatchIndex } from '../attempt/match-index';
+import type { CompiledMappingSet } from '../../mapping/mapping-set';
 import { MappingsService } from '../../mapping/mappings.service';
 import { WorkQueueRepository } from '../queue/work-queue.repository';
 import type { ProvisioningTarget } from '../targets/provisioning-target.entity';
@@ -114,17 +115,24 @@ export class MatchIndexes {
     return true;
   }
 
+  /** The target is gone: its index with it. */
   forget(targetId: string): void {
     this.entries.delete(targetId);
   }
 
+  /**
+   * The target's mapping changed. An index, or a hold at lookups, decided on other matching attributes no longer
+   * stands (a mapping that matched on the work email alone, then on `userName`, lists at its next batch of joiners,
+   * not 10 minutes later); any other change keeps them.
+   */
+  mappingChanged(targetId: string, before: CompiledMappingSet, after: CompiledMappingSet): void {
+    if (indexedMatching(before).join('\n') !== indexedMatching(after).join('\n'))
+      this.entries.delete(targetId);
+  }
+
   private async build(target: ProvisioningTarget, entry: Entry, max: number): Promise<void> {
     const listedAt = this.clock.now();
-    // Only the matching attributes the index can answer: a table for another would never be asked.
-    const matching = (await this.mappings.compiledFor(target.id)).users.attributes
-      .filter((a) => a.mapping.matching)
-      .map((a) => a.mapping.targetAttribute)
-      .filter(isIndexable);
+    const matching = indexedMatching(await this.mappings.compiledFor(target.id));
     if (matching.length === 0)
       return this.lookups(
         entry,
@@ -179,4 +187,12 @@ export class MatchIndexes {
     entry.holdUntil = this.clock.now().getTime() + LOOKUP_HOLD_MS;
     entry.mode = { mode: 'lookup', reason };
   }
+}
+
+/** The users' matching attributes an index can answer: a table for another would never be asked. */
+function indexedMatching(compiled: CompiledMappingSet): string[] {
+  return compiled.users.attributes
+    .filter((a) => a.mapping.matching)
+    .map((a) => a.mapping.targetAttribute)
+    .filter(isIndexable);
 }

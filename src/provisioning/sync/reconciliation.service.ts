@@ -13,6 +13,7 @@ import { assignedAndHeld } from './assigned-walk';
 import { liveAndGone } from './directory-walk';
 import { objectTypesOf } from '../targets/target.types';
 import { ListingComparison } from './listing-comparison';
+import { MatchIndexes } from './match-indexes.service';
 
 const PAGE = 1000;
 
@@ -35,6 +36,7 @@ export class ReconciliationService {
     private readonly tx: TransactionRunner,
     private readonly listing: ListingComparison,
     private readonly assignments: AssignmentsRepository,
+    private readonly matchIndexes: MatchIndexes,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -117,6 +119,8 @@ export class ReconciliationService {
     const compiled = await this.mappings.compiledFor(targetId);
     const seen = this.mappingSeen.get(targetId);
     this.mappingSeen.set(targetId, compiled);
-    if (seen !== undefined && seen !== compiled) await this.requestReconciliation(targetId);
+    if (seen === undefined || seen === compiled) return;
+    this.matchIndexes.mappingChanged(targetId, seen, compiled);
+    await this.requestReconciliation(targetId);
   }
 }

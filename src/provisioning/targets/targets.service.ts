@@ -23,6 +23,7 @@ import { ProvisioningTarget } from './provisioning-target.entity';
 import { secretContext, TargetClients } from './target-clients.service';
 import { TargetAuthInput, TargetInput, TargetView, toTargetView } from './target.types';
 import { TargetsRepository } from './targets.repository';
+import { MatchIndexes } from '../sync/match-indexes.service';
 
 /** Downstream apps: registration, settings, secrets (encrypted, write-only), pause and resume. */
 @Injectable()
@@ -39,6 +40,7 @@ export class TargetsService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditWriter,
     private readonly bulk: BulkCapabilities,
+    private readonly matchIndexes: MatchIndexes,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -198,6 +200,7 @@ export class TargetsService {
     this.clients.forget(id);
     this.bulk.forget(id);
     this.mappings.forget(id);
+    this.matchIndexes.forget(id);
   }
 
   /**
