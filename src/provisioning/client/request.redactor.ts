@@ -107,7 +107,8 @@ function walk(value: unknown, path: string, isSecret: (path: string) => boolean)
 /**
  * Whether a body may hold a secret attribute: whether any of its keys (or a PatchOp's `path`) has a segment that is
  * the last segment of a secret. Every path the matcher masks holds such a segment, and every segment of a path is one
- * of a key it is built from (or of the `path`), so a body without one needs no walk. Keys repeat from request to request (`userName`, `emails`, `value`): each is split once per list of secrets.
+ * of a key it is built from (or of the `path`), so a body without one needs no walk. Keys repeat from request to
+ * request (`userName`, `emails`, `value`): each is split once per list of secrets.
  */
 function mayHoldSecret(value: unknown, compiled: CompiledSecrets): boolean {
   if (Array.isArray(value)) return value.some((item) => mayHoldSecret(item, compiled));
