@@ -1,9 +1,7 @@
+import { daysInMonth } from '../../common/calendar';
+
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?$/;
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
 
 /**
  * Parses an xsd:dateTime (RFC 7643 §2.3.5) and returns it in `toISOString()` form, or undefined if it is not one.

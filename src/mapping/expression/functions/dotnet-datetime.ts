@@ -3,6 +3,8 @@
  * converted to UTC), printed by default as `M/d/yyyy h:mm:ss tt` (entra-expressions.md §1.5), and .NET
  * custom date and time format strings for FormatDateTime.
  */
+import { daysInMonth } from '../../../common/calendar';
+
 const MONTHS = [
   'January',
   'February',
@@ -28,11 +30,8 @@ export function formatEntraDate(ms: number): string {
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 || 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
-export const daysInMonth = (year: number, month0: number): number =>
-  new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
-
 function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0, offsetMinutes = 0): number {
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo - 1) || h > 23 || mi > 59 || s > 59) return NaN;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return NaN;
   const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   return t - offsetMinutes * 60_000;
 }
@@ -102,7 +101,7 @@ export function addMonths(ms: number, months: number): number {
   const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
   const year = Math.floor(total / 12);
   const month0 = total - year * 12;
-  const day = Math.min(d.getUTCDate(), daysInMonth(year, month0));
+  const day = Math.min(d.getUTCDate(), daysInMonth(year, month0 + 1));
   return Date.UTC(
     year,
     month0,
