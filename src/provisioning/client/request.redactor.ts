@@ -44,7 +44,10 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
   return out;
 }
 
-/** Masks secret attributes in a SCIM resource or PatchOp body (`Operations[].path` and path-less value keys). */
+/**
+ * Masks secret attributes in a SCIM resource or PatchOp body (`Operations[].path` and path-less value keys). A body
+ * that names no secret comes back as itself, not a copy: the caller must not change what it gets.
+ */
 export function redactBody(body: unknown, options: RedactOptions = {}): unknown {
   const compiled = compiledSecrets(options.secretAttributes);
   // Most bodies hold no secret attribute at all: kept as they are, without a copy (one per request logged).
