@@ -18,6 +18,8 @@ const PAGE = 500;
  * say so, so the snapshot is kept short.
  */
 export const MATCH_INDEX_TTL_MS = 10 * 60_000;
+/** An entry's version once its mapping's matching attributes changed: no target has it, so nothing of it stands. */
+const VOID = -1;
 /** A batch with fewer joiners than this is matched by lookups without a thought of listing. */
 export const LISTING_MIN_JOINERS = 20;
 /** After a listing is refused or not worth it, lookups for this long before the question is asked again. */
@@ -126,8 +128,11 @@ export class MatchIndexes {
    * not 10 minutes later); any other change keeps them.
    */
   mappingChanged(targetId: string, before: CompiledMappingSet, after: CompiledMappingSet): void {
-    if (indexedMatching(before).join('\n') !== indexedMatching(after).join('\n'))
-      this.entries.delete(targetId);
+    if (indexedMatching(before).join('\n') === indexedMatching(after).join('\n')) return;
+    // Voided rather than dropped: a listing under way ends into this entry (and is never used), while the joiners
+    // wait for it instead of a second listing starting beside it.
+    const entry = this.entries.get(targetId);
+    if (entry) entry.version = VOID;
   }
 
   private async build(target: ProvisioningTarget, entry: Entry, max: number): Promise<void> {
