@@ -179,12 +179,19 @@ describe('matching joiners by a listing of the target', () => {
     expect(listings(target)).toHaveLength(0);
     // Back to matching on userName; once that is seen (its reconciliation over), the later joiners.
     await t.admin('put', `/targets/${id}/mappings`).send(defaultMappingSet()).expect(200);
+    // Seen by the engine once the status says so, and its reconciliation is over.
     await waitFor('the mapping change seen', async () => {
       const s = (await t.admin('get', `/targets/${id}/status`).expect(200)).body as {
-        reconciliation: { requested: boolean; last: string | null };
+        reconciliation: { requested: boolean };
         pending: { objects: number };
+        matching: { mode: string; reason: string };
       };
-      return !s.reconciliation.requested && s.reconciliation.last !== null && s.pending.objects === 0;
+      return (
+        s.matching.mode === 'lookup' &&
+        /mapping changed its matching attributes/.test(s.matching.reason) &&
+        !s.reconciliation.requested &&
+        s.pending.objects === 0
+      );
     });
     const lookupsBefore = lookups(target).length;
     await assign(second);

@@ -80,13 +80,18 @@ export class MatchIndex {
   }
 }
 
+/** The indexed attribute a mapping's target attribute names (SCIM names compare without case); none: not indexed. */
+function indexedName(attribute: string): IndexedAttribute | undefined {
+  return INDEXED_ATTRIBUTES.find((a) => a.toLowerCase() === attribute.toLowerCase());
+}
+
 export function isIndexable(attribute: string): boolean {
-  return INDEXED_ATTRIBUTES.some((a) => a.toLowerCase() === attribute.toLowerCase());
+  return indexedName(attribute) !== undefined;
 }
 
 /** True when a resource read by the id the index gave holds `value` in `attribute` (compared as the index does). */
 export function matchesValue(resource: Record<string, unknown>, attribute: string, value: string): boolean {
-  const name = INDEXED_ATTRIBUTES.find((a) => a.toLowerCase() === attribute.toLowerCase());
+  const name = indexedName(attribute);
   const held = name === undefined ? undefined : resource[name];
   return typeof held === 'string' && keyOf(attribute, held) === keyOf(attribute, value);
 }

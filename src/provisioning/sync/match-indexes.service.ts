@@ -132,7 +132,12 @@ export class MatchIndexes {
     // Voided rather than dropped: a listing under way ends into this entry (and is never used), while the joiners
     // wait for it instead of a second listing starting beside it.
     const entry = this.entries.get(targetId);
-    if (entry) entry.version = VOID;
+    if (!entry) return;
+    entry.version = VOID;
+    entry.mode = {
+      mode: 'lookup',
+      reason: "the users' mapping changed its matching attributes: the next batch of joiners decides",
+    };
   }
 
   private async build(target: ProvisioningTarget, entry: Entry, max: number): Promise<void> {
@@ -176,6 +181,8 @@ export class MatchIndexes {
       }
       for (const account of page.accounts) index.add(account);
     }
+    // Voided while it was read (`mappingChanged`): the next batch of joiners lists again, with the new attributes.
+    if (entry.version === VOID) return;
     entry.index = index;
     entry.holdUntil = 0;
     entry.mode = {
@@ -188,6 +195,8 @@ export class MatchIndexes {
   }
 
   private lookups(entry: Entry, reason: string): void {
+    // A voided entry's outcome was decided on attributes the mapping no longer has: the next batch asks again.
+    if (entry.version === VOID) return;
     entry.index = null;
     entry.holdUntil = this.clock.now().getTime() + LOOKUP_HOLD_MS;
     entry.mode = { mode: 'lookup', reason };
