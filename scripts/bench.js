@@ -290,6 +290,25 @@ async function benchBulkPhase(label, engine) {
   }
 }
 
+/**
+ * What a sync's users cost in CPU, under its figure: the gateway's time per user (all its threads; its main thread
+ * cannot run faster than one core), the database server's and the fake target's when they run here.
+ */
+function recordCpu(label, cpu, rate) {
+  const others = [
+    cpu.database !== null ? `database ${cpu.database} µs` : null,
+    cpu.target !== null ? `fake target ${cpu.target} µs` : null,
+  ].filter(Boolean);
+  record(
+    label,
+    `  CPU per user synced, the gateway's (all its threads${others.length ? `; ${others.join(', ')} beside it` : ''}): it used ${((rate * cpu.gateway) / 1e6).toFixed(2)} cores`,
+    cpu.gateway,
+    'µs',
+    '',
+    undefined,
+  );
+}
+
 async function benchProvisioningPhase(label, engine) {
   const p = await benchProvisioning(startGateway, engine, { users: USERS });
   record(
@@ -309,6 +328,7 @@ async function benchProvisioningPhase(label, engine) {
     '≥ 2,000 users/s',
     p.syncRate >= 2000,
   );
+  recordCpu(label, p.syncCpu, p.syncRate);
   record(
     label,
     `initial sync of ${p.syncUsers.toLocaleString('en')} users to a new target with /Bulk (1,000 operations a request; writes went as ${p.bulkMode} requests)`,
@@ -317,6 +337,7 @@ async function benchProvisioningPhase(label, engine) {
     '≥ 20,000 users/s',
     p.bulkRate >= 20000 && p.bulkMode === 'bulk',
   );
+  recordCpu(label, p.bulkCpu, p.bulkRate);
   record(
     label,
     `impact preview of a scoping change, ${p.syncUsers.toLocaleString('en')} users provisioned`,

@@ -14,10 +14,9 @@
 // CONSOLE_BENCH_LOG_ENTRIES=100000 is the quick mode.
 // CHROMIUM_PATH names another browser.
 const { execSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { startGateway } = require('./bench/gateway-process');
+const { cpuSeconds, startGateway } = require('./bench/gateway-process');
 const { benchBulk } = require('./bench/scim.bench');
 const { api, loadFakeTarget } = require('./bench/provisioning.bench');
 
@@ -88,12 +87,6 @@ async function fillLog(gw, startFakeScimTarget, { entries, targets }) {
       `in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   return { fakes, ids, logged };
-}
-
-/** CPU seconds the process has used (utime + stime of /proc/<pid>/stat). */
-function cpuSeconds(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Starts the built gateway (dist/) as a child process on a fresh database and watches its peak RSS.
-const { spawn } = require('node:child_process');
+const { execSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -17,6 +17,25 @@ function freePort() {
     });
     srv.on('error', reject);
   });
+}
+
+const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in these
+
+/** CPU seconds a process has used (utime + stime of /proc/<pid>/stat); 0 for no pid. */
+function cpuSeconds(pid) {
+  if (!pid) return 0;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+/** The local MariaDB/MySQL server's pid, when the engine is one and it runs here. */
+function databasePid(engine) {
+  if (engine === 'sqlite') return null;
+  try {
+    return Number(execSync('pgrep -x mariadbd || pgrep -x mysqld').toString().trim().split('\n')[0]) || null;
+  } catch {
+    return null;
+  }
 }
 
 /** Peak resident set size of a process in MB (VmHWM: the high-water mark the kernel keeps). */
@@ -179,4 +198,4 @@ async function sharedDatabase(engine) {
   };
 }
 
-module.exports = { startGateway, sharedDatabase };
+module.exports = { startGateway, sharedDatabase, cpuSeconds, databasePid };

@@ -6,31 +6,13 @@
 // whole runs of the same configuration differ by up to 30 %. The cost is measured as CPU time per request (the
 // gateway's, and the database server's when it runs on this machine), and with a server as requests per second
 // over the same chunks too.
-const { execFileSync, execSync } = require('node:child_process');
-const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const autocannon = require('autocannon');
+const { cpuSeconds, databasePid } = require('./gateway-process');
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in these
-
-function cpuSeconds(pid) {
-  if (!pid) return 0;
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
-}
-
-/** The local MariaDB/MySQL server's pid, when the engine is one and it runs here. */
-function databasePid(engine) {
-  if (engine === 'sqlite') return null;
-  try {
-    return Number(execSync('pgrep -x mariadbd || pgrep -x mysqld').toString().trim().split('\n')[0]) || null;
-  } catch {
-    return null;
-  }
-}
-
 function run(opts) {
   return new Promise((resolve, reject) =>
     autocannon({ connections: 32, pipelining: 1, timeout: 30, ...opts }, (err, result) => {

@@ -5,6 +5,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
+const { cpuSeconds, databasePid } = require('./gateway-process');
 
 const root = path.join(__dirname, '..', '..');
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -192,15 +193,33 @@ async function syncedAfter(target, total, started, what) {
 }
 
 /**
+ * CPU time per user synced, from now to `end(users)`, in µs: the gateway's (all its threads), the database server's
+ * when it runs on this machine, and the fake target's when it has a process of its own. On a machine of two cores
+ * they share, this says what limits the figure: the gateway's main thread cannot go faster than one core allows.
+ */
+function cpuPerUser(gw, engine, targetPid) {
+  const db = databasePid(engine);
+  const read = () => [cpuSeconds(gw.pid), cpuSeconds(db), cpuSeconds(targetPid)];
+  const before = read();
+  return {
+    end: (users) => {
+      const [gateway, database, target] = read().map((s, i) => Math.round(((s - before[i]) * 1e6) / users));
+      return { gateway, database: db ? database : null, target: targetPid ? target : null };
+    },
+  };
+}
+
+/**
  * Initial sync of every user to a new target that advertises /Bulk (1,000 operations, 1 MiB a request), served by a
  * fake target in its own process: users/s. `GATEWAY_NODE_ARGS=--cpu-prof` profiles the gateway child.
  */
-async function benchBulkSync(gw, auth, total) {
+async function benchBulkSync(gw, auth, total, engine = 'sqlite') {
   const target = await startTargetProcess({
     recordRequests: false,
     bulk: { maxOperations: 1000, maxPayloadSize: 1024 * 1024 },
   });
   try {
+    const cpu = cpuPerUser(gw, engine, target.pid);
     const started = Date.now();
     const app = await api(gw, 'POST', '/admin/v1/targets', {
       name: 'initial-sync-bulk',
@@ -212,11 +231,12 @@ async function benchBulkSync(gw, auth, total) {
       requestsPerSecond: 10000,
     });
     const seconds = await syncedAfter(target, total, started, 'initial sync with /Bulk');
+    const bulkCpu = cpu.end(total);
     await settled(gw, app.id, started, 600_000);
     const status = await api(gw, 'GET', `/admin/v1/targets/${app.id}/status`);
     // Done: the later phases measure other targets.
     await api(gw, 'POST', `/admin/v1/targets/${app.id}/pause`);
-    return { bulkSeconds: seconds, bulkRate: total / seconds, bulkMode: status.bulk.mode };
+    return { bulkSeconds: seconds, bulkRate: total / seconds, bulkMode: status.bulk.mode, bulkCpu };
   } finally {
     await target.close();
   }
@@ -374,6 +394,7 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
 
     await postUsers(gw, 'sync', users);
     const total = users + changes;
+    const cpu = cpuPerUser(gw, engine, null);
     const started = Date.now();
     const plain = await api(gw, 'POST', '/admin/v1/targets', {
       name: 'initial-sync',
@@ -385,8 +406,9 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
       requestsPerSecond: 10000,
     });
     const syncSeconds = await syncedAfter(bulk, total, started, 'initial sync');
+    const syncCpu = cpu.end(total);
     await settled(gw, plain.id, started, 600_000);
-    const withBulk = await benchBulkSync(gw, auth, total);
+    const withBulk = await benchBulkSync(gw, auth, total, engine);
     const impactMs = await benchImpact(gw);
     const assignment = await benchAssignment(gw, startFakeScimTarget, auth, total);
     return {
@@ -399,6 +421,7 @@ async function benchProvisioning(startGateway, engine, { users, changes = 2000, 
       syncUsers: total,
       syncSeconds,
       syncRate: total / syncSeconds,
+      syncCpu,
       ...withBulk,
       peakRssMb: gw.peakRssMb(),
     };

@@ -38,6 +38,7 @@ describe('matching joiners by a listing of the target', () => {
     target.requests.filter((r) => r.method === 'GET' && r.path === '/Users' && !r.query.filter);
   const creates = (target: FakeScimTarget) =>
     target.requests.filter((r) => r.method === 'POST' && r.path === '/Users' && r.status === 201);
+  const pendingOf = async (id: string) => (await status(id)).pending.objects;
   const status = async (id: string) =>
     (await t.admin('get', `/targets/${id}/status`).expect(200)).body as {
       matching: { mode: string; accounts?: number; reason: string };
@@ -207,4 +208,51 @@ describe('matching joiners by a listing of the target', () => {
     expect(names).toHaveLength(early.length + later.length);
     expect(new Set(names).size).toBe(names.length);
   });
+
+  it('never matches on a listing read under the attributes a mapping change replaced, nor lists twice at once', async () => {
+    // Joiners matched on userName, then on externalId (the default mapping sends the userName's local part). Eight
+    // accounts already hold the first eight joiners' externalIds under other userNames: adopted on externalId, they
+    // would be duplicated by a match on userName. The listing's pages are slowed so that the change lands in it.
+    const members: string[] = [];
+    for (let i = 0; i < 25; i++) members.push(await createUser(t, `mid${i}@example.com`));
+    const group = await createGroup(t, 'Mid joiners', members);
+    const target = await start();
+    for (let i = 0; i < 8; i++)
+      target.seed('Users', {
+        schemas: [CORE],
+        userName: `elsewhere-mid${i}@other.example`,
+        externalId: `mid${i}`,
+        active: true,
+      });
+    const PAGE_MS = 1000;
+    target.slow(PAGE_MS, { method: 'GET', path: /^\/Users$/ });
+    const id = await registerTarget(t, target, { profile: 'rfc', scope: 'assigned', provisionGroups: false });
+    await t
+      .admin('post', `/targets/${id}/assignments`)
+      .send({ principalType: 'Group', principalId: group })
+      .expect(201);
+    await waitFor('the listing under way', () => listings(target).length > 0, 20_000);
+    const byExternalId = defaultMappingSet();
+    for (const a of byExternalId.users.attributes)
+      a.matching = a.targetAttribute === 'externalId' ? { precedence: 1 } : undefined;
+    await t.admin('put', `/targets/${id}/mappings`).send(byExternalId).expect(200);
+    await waitFor(
+      'the joiners in the target',
+      () => target.users().length >= 25 && pendingOf(id).then((n) => n === 0),
+      30_000,
+    );
+    // Counted from every POST the target saw (it takes duplicates): 17 creates, and the 8 accounts adopted.
+    expect(target.requests.filter((r) => r.method === 'POST')).toHaveLength(17);
+    const accounts = target.users();
+    expect(accounts).toHaveLength(25);
+    expect(new Set(accounts.map((a) => a.externalId)).size).toBe(25);
+    expect(lookups(target)).toEqual([]);
+    expect((await status(id)).matching).toMatchObject({ mode: 'listing' });
+    // One listing at a time: each page was asked for once the one before was answered (each answer took PAGE_MS),
+    // so the listing on externalId started only after the one on userName had ended.
+    const arrivals = listings(target).map((r) => r.time.getTime());
+    expect(arrivals.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < arrivals.length; i++)
+      expect(arrivals[i] - arrivals[i - 1]).toBeGreaterThanOrEqual(PAGE_MS - 50);
+  }, 60_000);
 });
