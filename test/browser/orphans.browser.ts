@@ -14,7 +14,7 @@ const writesSince = (app: FakeScimTarget, from: number) =>
     .filter((r) => r.method !== 'GET')
     .map((r) => `${r.method} ${r.path}`);
 
-test('orphan accounts: the listing, a filter, disable, delete, a refused link and a link', async ({
+test('orphan accounts: the listing, a filter, disable, delete, one adopted meanwhile, a refused link and a link', async ({
   page,
   gateway,
   browserErrors,
@@ -191,6 +191,44 @@ test('orphan accounts: the listing, a filter, disable, delete, a refused link an
       await expect(rows).toHaveCount(4);
     });
 
+    await test.step('a disable the app holds while the engine adopts the account: the page says whose it is now', async () => {
+      // ghost3 joins the directory and is assigned while the app holds the admin's PATCH (5 s): the engine matches
+      // the account by userName and adopts it before the disable is answered.
+      const ghostId = await createUser(gateway, userName('ghost3'), `Ghost ${stamp}`);
+      const disableOf = { method: 'PATCH', path: `/Users/${account.ghost3}` };
+      app.slow(5000, { ...disableOf, where: (body) => JSON.stringify(body).includes('"value":false') });
+      const before = app.requests.length;
+      await row('ghost3')
+        .getByRole('button', { name: `Disable ${userName('ghost3')}` })
+        .click();
+      await page
+        .getByRole('dialog', { name: `Disable ${userName('ghost3')}?` })
+        .getByRole('button', { name: 'Disable in the app' })
+        .click();
+      await expect
+        .poll(() => app.requests.slice(before).some((r) => r.method === 'PATCH' && r.path === disableOf.path))
+        .toBe(true);
+      await assign(ghostId);
+      const outcome = row('ghost3').getByTestId('orphan-outcome');
+      await expect(outcome).toContainText(
+        'The app disabled the account, but meanwhile the gateway matched it to the directory user',
+        { timeout: 15_000 },
+      );
+      await expect(outcome).toContainText('which sets the account active again.');
+      await expect(outcome.getByRole('link', { name: ghostId })).toHaveAttribute(
+        'href',
+        `/console/directory/users/${ghostId}`,
+      );
+      await expect(outcome).toHaveClass(/warn-box/);
+      await checkPage(page, 'orphan accounts with an account adopted meanwhile');
+      // The comparison it queued sends active back, to the one account: nothing created.
+      app.clearFaults();
+      await expect
+        .poll(() => app.users().find((u) => u.id === account.ghost3)?.active, { timeout: 15_000 })
+        .toBe(true);
+      expect(app.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
+    });
+
     const linkForm = page.getByRole('form', { name: `Link ${userName('dave')}` });
     await test.step('a link to a user out of scope is refused with the API’s reason; nothing is sent', async () => {
       await row('dave')
@@ -239,8 +277,10 @@ test('orphan accounts: the listing, a filter, disable, delete, a refused link an
       await checkPage(page, 'orphan accounts with outcomes');
       await page.setViewportSize({ width: 375, height: 812 });
       await checkPage(page, 'orphan accounts with outcomes at 375 px');
-      await page.goto(`/console/targets/${targetId}/orphans?state=open`);
+      // None is open now (ghost3 is a user's account): the disabled one.
+      await page.goto(`/console/targets/${targetId}/orphans?state=disabled`);
       await expect(rows).toHaveCount(1);
+      await expect(row('ghost1')).toBeVisible();
       await checkPage(page, 'orphan accounts filtered at 375 px');
     });
   } finally {
