@@ -3,9 +3,9 @@
 // 10000,100000; the million-user run is BENCH_SCALE_USERS=1000000) and each engine (SQLite, and MariaDB/MySQL when
 // BENCH_DATABASE_URL is set; BENCH_ENGINES narrows): the users loaded through /Bulk, then the reads a SCIM client
 // and the console make, an initial sync to a new target (a fake target in a process of its own), a full reconciliation
-// with nothing to change, a restart of the gateway on the same database, the database's size and the gateway's
-// peak RSS (the whole run, and each phase after the table). Prints one Markdown table (the README's growth table
-// is a copy of it).
+// with nothing to change, the same initial sync to a second new target that advertises /Bulk, a restart of the
+// gateway on the same database, the database's size and the gateway's peak RSS (the whole run, and each phase after
+// the table). Prints one Markdown table (the README's growth table is a copy of it).
 const fs = require('node:fs');
 const path = require('node:path');
 const { startGateway, sharedDatabase } = require('./bench/gateway-process');
@@ -73,6 +73,7 @@ async function measure(engine, users) {
   // In a process of its own: at a million users its store's garbage collection took a core from this process,
   // which also polls the gateway's status.
   const target = await startTargetProcess({ recordRequests: false });
+  let bulkTarget = null;
   const row = { users };
   let gw = await startGateway('sqlite', db.env);
   let peak = 0;
@@ -131,6 +132,32 @@ async function measure(engine, users) {
     const summary = await reconciled(gw, app.id, t, users * 10);
     row.reconcileRate = users / ((Date.now() - t) / 1000);
     row.settled = summary.comparedByListing?.unchanged ?? 0;
+
+    // The same initial sync to a new target that advertises /Bulk (1,000 operations, 1 MiB a request), the first
+    // target paused and its process gone so that neither takes a share of the machine.
+    await api(gw, 'POST', `/admin/v1/targets/${app.id}/pause`);
+    await target.close();
+    bulkTarget = await startTargetProcess({
+      recordRequests: false,
+      bulk: { maxOperations: 1000, maxPayloadSize: 1024 * 1024 },
+    });
+    phase('bulk sync');
+    t = Date.now();
+    const withBulk = await api(gw, 'POST', '/admin/v1/targets', {
+      name: 'scale-bulk',
+      scope: 'all',
+      baseUrl: bulkTarget.url,
+      auth: { type: 'bearer', token: 'bench-token-0123456789' },
+      provisionGroups: false,
+      concurrency: 32,
+      requestsPerSecond: 10000,
+    });
+    await reconciled(gw, withBulk.id, t, users * 10);
+    row.bulkSyncRate = users / ((Date.now() - t) / 1000);
+    const status = await api(gw, 'GET', `/admin/v1/targets/${withBulk.id}/status`);
+    if (status.bulk.mode !== 'bulk') throw new Error(`the /Bulk target's writes went as ${status.bulk.mode}`);
+    // Its account discovery lists every account: over before the restart is timed.
+    await discovered(gw, withBulk.id, t, users * 10);
     phase(null);
     row.phasePeaks = phases;
 
@@ -144,6 +171,7 @@ async function measure(engine, users) {
   } finally {
     await gw.stop();
     await target.close();
+    await bulkTarget?.close();
     await db.drop();
   }
 }
@@ -161,8 +189,8 @@ async function main() {
   if (url && (!wanted || wanted.some((e) => e !== 'sqlite')))
     engines.push([new URL(url).protocol.slice(0, -1), url]);
   const lines = [
-    '| engine | users | load (/Bulk) users/s | first page p50 ms | userName eq p50 ms | userName sw p50 ms | page at the end p50 ms | initial sync users/s | reconciliation users/s | restart s | database MB | peak RSS MB |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| engine | users | load (/Bulk) users/s | first page p50 ms | userName eq p50 ms | userName sw p50 ms | page at the end p50 ms | initial sync users/s | reconciliation users/s | initial sync with /Bulk users/s | restart s | database MB | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const phaseLines = [];
   for (const [label, engine] of engines)
@@ -171,7 +199,7 @@ async function main() {
       try {
         const r = await measure(engine, users);
         lines.push(
-          `| ${label} | ${fmt(r.users)} | ${fmt(r.loadRate)} | ${fmt(r.firstPageMs, 1)} | ${fmt(r.eqMs, 1)} | ${fmt(r.swMs, 1)} | ${fmt(r.deepPageMs, 1)} | ${fmt(r.syncRate)} | ${fmt(r.reconcileRate)} | ${fmt(r.startupS, 1)} | ${fmt(r.databaseMb)} | ${fmt(r.peakRssMb)} |`,
+          `| ${label} | ${fmt(r.users)} | ${fmt(r.loadRate)} | ${fmt(r.firstPageMs, 1)} | ${fmt(r.eqMs, 1)} | ${fmt(r.swMs, 1)} | ${fmt(r.deepPageMs, 1)} | ${fmt(r.syncRate)} | ${fmt(r.reconcileRate)} | ${fmt(r.bulkSyncRate)} | ${fmt(r.startupS, 1)} | ${fmt(r.databaseMb)} | ${fmt(r.peakRssMb)} |`,
         );
         // Each row as soon as it is measured: a million-user run takes long, and one that fails later keeps it.
         console.error(lines[lines.length - 1]);
@@ -179,7 +207,7 @@ async function main() {
         phaseLines.push(
           p.unsplit
             ? `- ${label}, ${fmt(users)} users: the kernel refused to reset the peak; phases not split`
-            : `- ${label}, ${fmt(users)} users, peak RSS MB by phase: load ${fmt(p.load)}, reads ${fmt(p.reads)}, initial sync ${fmt(p.sync)}, reconciliation ${fmt(p.reconciliation)}`,
+            : `- ${label}, ${fmt(users)} users, peak RSS MB by phase: load ${fmt(p.load)}, reads ${fmt(p.reads)}, initial sync ${fmt(p.sync)}, reconciliation ${fmt(p.reconciliation)}, initial sync with /Bulk ${fmt(p['bulk sync'])}`,
         );
         console.error(phaseLines[phaseLines.length - 1]);
       } catch (err) {

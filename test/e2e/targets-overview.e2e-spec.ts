@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { DeliveryEngine } from '../../src/provisioning/engine/delivery-engine.service';
 import { ScheduledProvisioningService } from '../../src/provisioning/jobs/scheduled-provisioning.service';
+import { ProvisioningLogRepository } from '../../src/provisioning/logs/provisioning-log.repository';
 import type { DeliveriesPerMinute, LogView } from '../../src/provisioning/logs/provisioning-logs.service';
 import type { TargetStatus } from '../../src/provisioning/targets/target-status.service';
 import { FakeScimTarget, startFakeScimTarget } from '../support/fake-scim-target';
@@ -235,6 +237,54 @@ describe('targets overview: GET /admin/v1/targets/status and /targets/deliveries
     const after = await status();
     expect(after.lastSuccess).toEqual(before.lastSuccess);
     expect(after.lastRequest).toEqual(before.lastRequest);
+  });
+
+  it("keeps the newest of a batch's entries as a target's latest, whatever their order, and never an older one", async () => {
+    const logs = t.app.get(ProvisioningLogRepository);
+    const [a, b] = [randomUUID(), randomUUID()];
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s));
+    const entry = (
+      targetId: string,
+      objectId: string,
+      second: number,
+      sent: boolean,
+      status: 'Success' | 'Failure',
+    ) => ({
+      targetId,
+      objectType: 'User' as const,
+      objectId,
+      targetObjectId: null,
+      changeSeq: null,
+      action: 'Update' as const,
+      status,
+      reason: null,
+      detail: null,
+      request: sent ? JSON.stringify({ method: 'PATCH', path: `/Users/${objectId}` }) : null,
+      modifiedProperties: null,
+      responseStatus: sent ? (status === 'Success' ? 200 : 400) : null,
+      responseExcerpt: null,
+      durationMs: 1,
+      attempt: 1,
+      requestId: null,
+      createdAt: at(second),
+    });
+    // Out of order in the batch: for a, the newest request failed and the newest success is older; b sent nothing.
+    await logs.append([
+      entry(a, 'a-old', 1, true, 'Success'),
+      entry(b, 'b-skipped', 5, false, 'Failure'),
+      entry(a, 'a-newest-request', 3, true, 'Failure'),
+      entry(a, 'a-newest-success', 2, true, 'Success'),
+      entry(a, 'a-older-still', 0, true, 'Success'),
+    ]);
+    const latest = async (targetId: string) => ({
+      request: (await logs.latest(targetId, 'request'))?.objectId ?? null,
+      success: (await logs.latest(targetId, 'success'))?.objectId ?? null,
+    });
+    expect(await latest(a)).toEqual({ request: 'a-newest-request', success: 'a-newest-success' });
+    expect(await latest(b)).toEqual({ request: null, success: null });
+    // A later batch of older entries (another process's, appended late) leaves the newer rows as they are.
+    await logs.append([entry(a, 'a-late-but-old', 1, true, 'Success')]);
+    expect(await latest(a)).toEqual({ request: 'a-newest-request', success: 'a-newest-success' });
   });
 
   it('purges the per-minute counts after a day with the log retention job', async () => {

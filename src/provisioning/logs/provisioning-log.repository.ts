@@ -109,19 +109,23 @@ export class ProvisioningLogRepository {
    * Targets in key order, as the minutes, so that two appends lock the rows in the same order.
    */
   private async keepLatest(manager: EntityManager, entries: LogEntryInput[]): Promise<void> {
-    const newest = new Map<string, LogEntryInput & { kind: 'request' | 'success' }>();
+    // Per target, the newest entry of each kind; the entries are not copied (one append holds thousands).
+    const newest = new Map<string, { request?: LogEntryInput; success?: LogEntryInput }>();
     for (const e of entries) {
-      const kinds = [e.request !== null ? 'request' : null, e.status === 'Success' ? 'success' : null];
-      for (const kind of kinds) {
-        if (kind === null) continue;
-        const key = `${e.targetId}|${kind}`;
-        const had = newest.get(key);
-        if (!had || had.createdAt <= e.createdAt)
-          newest.set(key, { ...e, kind: kind as 'request' | 'success' });
-      }
+      let latest = newest.get(e.targetId);
+      if (!latest) newest.set(e.targetId, (latest = {}));
+      if (e.request !== null && (!latest.request || latest.request.createdAt <= e.createdAt))
+        latest.request = e;
+      if (e.status === 'Success' && (!latest.success || latest.success.createdAt <= e.createdAt))
+        latest.success = e;
     }
-    if (newest.size === 0) return;
-    const rows = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, e]) => e);
+    const rows: { kind: 'request' | 'success'; e: LogEntryInput }[] = [];
+    for (const targetId of [...newest.keys()].sort()) {
+      const { request, success } = newest.get(targetId)!;
+      if (request) rows.push({ kind: 'request', e: request });
+      if (success) rows.push({ kind: 'success', e: success });
+    }
+    if (rows.length === 0) return;
     const mysql = manager.connection.options.type !== 'better-sqlite3';
     const copied = ['object_id', 'action', 'status', 'request', 'response_status'];
     // MySQL assigns left to right: created_at, which the others compare against, goes last.
@@ -136,9 +140,9 @@ export class ProvisioningLogRepository {
       manager,
       `INSERT INTO provisioning_latest (target_id, kind, created_at, object_id, action, status, request, response_status)
        VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ${update}`,
-      rows.flatMap((e) => [
+      rows.flatMap(({ kind, e }) => [
         e.targetId,
-        e.kind,
+        kind,
         toDbDateText(e.createdAt),
         e.objectId,
         e.action,

@@ -83,7 +83,8 @@ export function recordOutcome(
     next.nextProbeAtMs = sample.atMs + probeDelay(next, settings);
     return { health: { samples, quarantine: next }, transition: 'probe-failed' };
   }
-  const failures = samples.filter((s) => s.failed).length;
+  let failures = 0;
+  for (const s of samples) if (s.failed) failures++;
   if (samples.length < settings.minSamples || failures / samples.length < settings.failureRatio) {
     return { health: { samples } };
   }
@@ -143,8 +144,20 @@ function window(
   sample: QuarantineSample,
   settings: QuarantineSettings,
 ): QuarantineSample[] {
+  // One new array a sample (it is judged on every request): the samples young enough, less the oldest of them over
+  // the window's size, then this one.
   const oldest = sample.atMs - settings.maxSampleAgeMs;
-  return [...samples, sample].filter((s) => s.atMs >= oldest).slice(-settings.windowSize);
+  let young = 0;
+  for (const s of samples) if (s.atMs >= oldest) young++;
+  let skip = Math.max(0, young + 1 - settings.windowSize);
+  const out: QuarantineSample[] = [];
+  for (const s of samples) {
+    if (s.atMs < oldest) continue;
+    if (skip > 0) skip--;
+    else out.push(s);
+  }
+  out.push(sample);
+  return out;
 }
 
 function probeDelay(q: QuarantineState, settings: QuarantineSettings): number {
