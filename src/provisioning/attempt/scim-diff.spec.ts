@@ -30,6 +30,34 @@ describe('flattenResource', () => {
     const flat = flattenResource({ userName: 'a', [ENT]: { department: 'D' }, [`${ENT}:department`]: 'E' });
     expect(flat).toEqual({ userName: 'a', [`${ENT}:department`]: 'D' });
   });
+
+  it('gives a typed list a path per type only when every entry has a type of its own, short lists and long', () => {
+    const phones = (types: (string | undefined)[]) =>
+      types.map((type, i) => ({
+        ...(type === undefined ? {} : { type }),
+        value: `+1 555 0${i}`,
+        primary: null,
+      }));
+    const long = Array.from({ length: 12 }, (_, i) => `t${i}`);
+    for (const types of [['work', 'home'], long]) {
+      const flat = flattenResource({ phoneNumbers: phones(types) });
+      expect(Object.keys(flat)).toEqual(types.map((t) => `phoneNumbers[type eq "${t}"].value`));
+    }
+    // Two entries alike, one without a type, or an empty list: the list is one value, sent whole.
+    for (const types of [
+      ['work', 'home', 'work'],
+      ['home', 'work', 'work'],
+      ['work', undefined],
+      [...long, 't3'],
+      [],
+    ]) {
+      const value = phones(types);
+      expect(flattenResource({ phoneNumbers: value })).toEqual({ phoneNumbers: value });
+    }
+    // Roles are never split by type, and a list of strings stays a list.
+    const roles = [{ type: 'a', value: 'r1' }];
+    expect(flattenResource({ roles, nicknames: ['x', 'y'] })).toEqual({ roles, nicknames: ['x', 'y'] });
+  });
 });
 
 describe('diffAttributes and attributeOps', () => {

@@ -18,39 +18,57 @@ const BY_TYPE = new Set(['emails', 'phonenumbers', 'ims', 'photos', 'addresses']
 /** Complex singular attributes sent whole (`{ value }`), as our client emits the manager (reference §3). */
 const WHOLE = new Set(['manager']);
 
+const URN = /^urn:/i;
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function flattenInto(out: FlatAttributes, prefix: string, key: string, value: unknown): void {
-  const path = `${prefix}${key}`;
   if (value === undefined || value === null) return;
+  const path = `${prefix}${key}`;
   if (Array.isArray(value)) {
     // One path per type where the type tells entries apart (a work and a home email); roles, entitlements and
     // the like are sent whole, and so is a list in which two entries share a type.
-    const types = value.map((el) => (isObject(el) && typeof el.type === 'string' ? el.type : undefined));
-    const typed =
-      BY_TYPE.has(key.toLowerCase()) &&
-      value.length > 0 &&
-      types.every((t) => t !== undefined) &&
-      new Set(types).size === types.length;
-    if (!typed) {
+    if (!BY_TYPE.has(key.toLowerCase()) || !distinctTypes(value)) {
       out[path] = value;
       return;
     }
     for (const el of value as Record<string, unknown>[]) {
-      for (const [sub, v] of Object.entries(el)) {
-        if (sub !== 'type' && v !== undefined && v !== null)
+      for (const sub in el) {
+        const v = el[sub];
+        if (sub !== 'type' && v !== undefined && v !== null && Object.hasOwn(el, sub))
           out[`${path}[type eq "${el.type as string}"].${sub}`] = v;
       }
     }
     return;
   }
   if (isObject(value) && !WHOLE.has(key)) {
-    for (const [sub, v] of Object.entries(value))
-      if (v !== undefined && v !== null) out[`${path}.${sub}`] = v;
+    for (const sub in value) {
+      const v = value[sub];
+      if (v !== undefined && v !== null && Object.hasOwn(value, sub)) out[`${path}.${sub}`] = v;
+    }
     return;
   }
   out[path] = value;
+}
+
+/**
+ * Every entry an object with a string `type`, no two alike, and at least one entry. Called for each listed and each
+ * desired resource's typed lists (an email or two): a loop, not a map, a Set and a test of every entry.
+ */
+function distinctTypes(list: unknown[]): boolean {
+  if (list.length === 0) return false;
+  // A long list (none is, in practice) is checked through a Set, so that its cost stays linear.
+  const seen = list.length > 8 ? new Set<string>() : null;
+  for (let i = 0; i < list.length; i++) {
+    const el = list[i];
+    if (!isObject(el) || typeof el.type !== 'string') return false;
+    if (seen) {
+      if (seen.has(el.type)) return false;
+      seen.add(el.type);
+    } else for (let j = 0; j < i; j++) if ((list[j] as { type: string }).type === el.type) return false;
+  }
+  return true;
 }
 
 /**
@@ -61,11 +79,14 @@ function flattenInto(out: FlatAttributes, prefix: string, key: string, value: un
  */
 export function flattenResource(doc: Record<string, unknown>): FlatAttributes {
   const out: FlatAttributes = {};
-  for (const [key, value] of Object.entries(doc)) {
-    if (SKIPPED.has(key)) continue;
-    if (key.toLowerCase().startsWith('urn:')) {
-      if (isObject(value))
-        for (const [attr, v] of Object.entries(value)) flattenInto(out, `${key}:`, attr, v);
+  for (const key in doc) {
+    if (!Object.hasOwn(doc, key) || SKIPPED.has(key)) continue;
+    const value = doc[key];
+    if (URN.test(key)) {
+      if (isObject(value)) {
+        const prefix = `${key}:`;
+        for (const attr in value) if (Object.hasOwn(value, attr)) flattenInto(out, prefix, attr, value[attr]);
+      }
     } else flattenInto(out, '', key, value);
   }
   return out;
