@@ -111,17 +111,21 @@ async function measure(engine, users) {
     );
     row.deepPageMs = await p50(20, () => scim(gw, `/Users?startIndex=${users - 100}&count=100`));
 
+    // A new target that takes every user, as fast as its fake target answers.
+    const register = (name, baseUrl) =>
+      api(gw, 'POST', '/admin/v1/targets', {
+        name,
+        scope: 'all',
+        baseUrl,
+        auth: { type: 'bearer', token: 'bench-token-0123456789' },
+        provisionGroups: false,
+        concurrency: 32,
+        requestsPerSecond: 10000,
+      });
+
     phase('sync');
     t = Date.now();
-    const app = await api(gw, 'POST', '/admin/v1/targets', {
-      name: 'scale',
-      scope: 'all',
-      baseUrl: target.url,
-      auth: { type: 'bearer', token: 'bench-token-0123456789' },
-      provisionGroups: false,
-      concurrency: 32,
-      requestsPerSecond: 10000,
-    });
+    const app = await register('scale', target.url);
     await reconciled(gw, app.id, t, users * 10);
     row.syncRate = users / ((Date.now() - t) / 1000);
     // The account discovery the first reconciliation asked for lists every account: not timed with the next one.
@@ -143,15 +147,7 @@ async function measure(engine, users) {
     });
     phase('bulk sync');
     t = Date.now();
-    const withBulk = await api(gw, 'POST', '/admin/v1/targets', {
-      name: 'scale-bulk',
-      scope: 'all',
-      baseUrl: bulkTarget.url,
-      auth: { type: 'bearer', token: 'bench-token-0123456789' },
-      provisionGroups: false,
-      concurrency: 32,
-      requestsPerSecond: 10000,
-    });
+    const withBulk = await register('scale-bulk', bulkTarget.url);
     await reconciled(gw, withBulk.id, t, users * 10);
     row.bulkSyncRate = users / ((Date.now() - t) / 1000);
     const status = await api(gw, 'GET', `/admin/v1/targets/${withBulk.id}/status`);
