@@ -5,7 +5,8 @@
 // and the console make, an initial sync to a new target (a fake target in a process of its own), a full reconciliation
 // with nothing to change, the same initial sync to a second new target that advertises /Bulk, a restart of the
 // gateway on the same database, the database's size and the gateway's peak RSS (the whole run, and each phase after
-// the table). Prints one Markdown table (the README's growth table is a copy of it).
+// the table). Prints one Markdown table (the README's growth table is a copy of it), then each size's outbound figures
+// against the issue's targets.
 const fs = require('node:fs');
 const path = require('node:path');
 const { startGateway, sharedDatabase } = require('./bench/gateway-process');
@@ -189,6 +190,7 @@ async function main() {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const phaseLines = [];
+  const verdictLines = [];
   for (const [label, engine] of engines)
     for (const users of SIZES) {
       console.error(`${label}: ${users.toLocaleString('en')} users…`);
@@ -206,12 +208,26 @@ async function main() {
             : `- ${label}, ${fmt(users)} users, peak RSS MB by phase: load ${fmt(p.load)}, reads ${fmt(p.reads)}, initial sync ${fmt(p.sync)}, reconciliation ${fmt(p.reconciliation)}, initial sync with /Bulk ${fmt(p['bulk sync'])}`,
         );
         console.error(phaseLines[phaseLines.length - 1]);
+        verdictLines.push(`- ${label}, ${fmt(users)} users: ${verdicts(r)}`);
+        console.error(verdictLines[verdictLines.length - 1]);
       } catch (err) {
         console.error(err);
         lines.push(`| ${label} | ${fmt(users)} | FAILED: ${String(err.message ?? err).slice(0, 80)} |`);
       }
     }
-  console.log([...lines, '', ...phaseLines].join('\n'));
+  console.log([...lines, '', ...phaseLines, '', "The issue's targets:", ...verdictLines].join('\n'));
+}
+
+/** The outbound scale figures against the issue's targets (set for a million users; the same at every size). */
+function verdicts(r) {
+  const against = (value, unit, target, pass) =>
+    `${fmt(value)} ${unit} (${target}: ${pass ? 'met' : 'MISSED'})`;
+  return [
+    `initial sync ${against(r.syncRate, 'users/s', '≥ 6,000', r.syncRate >= 6000)}`,
+    `with /Bulk ${against(r.bulkSyncRate, 'users/s', '≥ 20,000', r.bulkSyncRate >= 20000)}`,
+    `reconciliation ${against(r.reconcileRate, 'users/s', '≥ 20,000', r.reconcileRate >= 20000)}`,
+    `peak RSS ${against(r.peakRssMb, 'MB', '≤ 500', r.peakRssMb <= 500)}`,
+  ].join('; ');
 }
 
 main().catch((err) => {
